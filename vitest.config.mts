@@ -11,7 +11,7 @@ export default defineConfig({
       { find: /^@quell\/ml$/, replacement: here("./ml/src/index.ts") },
       { find: /^@quell\/ml\/(.*)$/, replacement: here("./ml/src/$1") },
       { find: /^@quell\/api\/(.*)$/, replacement: here("./api/src/$1") },
-      { find: /^@quell\/migrations\/(.*)$/, replacement: here("./migrations/src/$1") },
+      { find: /^@quell\/migrations$/, replacement: here("./migrations/src/index.ts") },
       { find: /^@quell\/workers\/(.*)$/, replacement: here("./workers/src/$1") },
     ],
   },

@@ -1,0 +1,26 @@
+import { AuditRecord } from "./modules/audit/audit.entity";
+import { Service } from "./modules/catalog/catalog.entity";
+import { Incident, IncidentTransition } from "./modules/incident/incident.entity";
+import { PriorityRule } from "./modules/incident/priority-rule.entity";
+import { IncidentReport } from "./modules/incident/report.entity";
+import { FollowUpTask } from "./modules/incident/task.entity";
+import { TimelineEntry } from "./modules/incident/timeline.entity";
+import { OutboxMessage } from "./modules/outbox/outbox.entity";
+import { Team } from "./modules/team/team.entity";
+import { ApiToken, User } from "./modules/user/user.entity";
+
+/** Every table TypeORM maps; migrations must agree with this list (`npm run migration:check`). */
+export const ENTITIES = [
+  Team,
+  User,
+  ApiToken,
+  Service,
+  Incident,
+  IncidentTransition,
+  TimelineEntry,
+  FollowUpTask,
+  IncidentReport,
+  PriorityRule,
+  AuditRecord,
+  OutboxMessage,
+];

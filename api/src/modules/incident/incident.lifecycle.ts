@@ -1,0 +1,115 @@
+import { registerEnumType } from "type-graphql";
+
+/** The seed process's stages, in order, plus `cancelled` for duplicates. */
+export enum Stage {
+  Identified = "identified",
+  Classified = "classified",
+  Assessed = "assessed",
+  Contained = "contained",
+  Eradicated = "eradicated",
+  Recovered = "recovered",
+  Reviewed = "reviewed",
+  Closed = "closed",
+  Cancelled = "cancelled",
+}
+registerEnumType(Stage, { name: "Stage", description: "Where an incident is in its lifecycle." });
+
+export const STAGE_ORDER: readonly Stage[] = [
+  Stage.Identified,
+  Stage.Classified,
+  Stage.Assessed,
+  Stage.Contained,
+  Stage.Eradicated,
+  Stage.Recovered,
+  Stage.Reviewed,
+  Stage.Closed,
+];
+
+/** What a guard needs to know; kept small so the table stays a pure function of data. */
+export interface TransitionSubject {
+  priority: number;
+  isMajor: boolean;
+  openTaskCount: number;
+  reportPublished: boolean;
+}
+
+/** A guard returns why the move is refused, or null when it is allowed. */
+type Guard = (subject: TransitionSubject) => string | null;
+
+export interface TransitionRule {
+  from: Stage;
+  to: Stage;
+  /** Why this move exists; shown in docs and in INVALID_TRANSITION messages. */
+  note: string;
+  guard?: Guard;
+}
+
+const lowPriorityOnly: Guard = (s) =>
+  s.priority >= 4 ? null : `only P4 and P5 incidents may skip containment and eradication (this one is P${s.priority})`;
+const notMajorAndMinorPriority: Guard = (s) =>
+  s.isMajor || s.priority <= 2 ? "major incidents and P1/P2 incidents must be reviewed before they close" : null;
+const noOpenTasks: Guard = (s) =>
+  s.openTaskCount > 0 ? `${s.openTaskCount} follow-up task(s) are still open; complete them first` : null;
+const reportShared: Guard = (s) =>
+  s.reportPublished ? null : "the lessons-learned report must be written and shared before closing";
+
+/**
+ * Every allowed forward move. Skips are listed explicitly, each with its guard:
+ * - assessed → recovered: a low-impact request (a P4 password reset) has nothing to contain.
+ * - contained → eradicated is optional (contained → recovered) when the containment itself
+ *   removed the cause, e.g. a bad deploy rolled back.
+ * - recovered → closed skips the review only for minor incidents; major and P1/P2 are reviewed.
+ */
+export const TRANSITIONS: readonly TransitionRule[] = [
+  { from: Stage.Identified, to: Stage.Classified, note: "category, severity and service are set" },
+  { from: Stage.Classified, to: Stage.Assessed, note: "impact and urgency are assessed" },
+  { from: Stage.Assessed, to: Stage.Contained, note: "the damage is stopped from spreading" },
+  { from: Stage.Assessed, to: Stage.Recovered, note: "skip: nothing to contain or eradicate", guard: lowPriorityOnly },
+  { from: Stage.Contained, to: Stage.Eradicated, note: "the cause is removed" },
+  { from: Stage.Contained, to: Stage.Recovered, note: "skip: containment removed the cause" },
+  { from: Stage.Eradicated, to: Stage.Recovered, note: "service is restored" },
+  { from: Stage.Recovered, to: Stage.Reviewed, note: "post-incident review starts; a report draft is created" },
+  {
+    from: Stage.Recovered,
+    to: Stage.Closed,
+    note: "skip: minor incidents need no review",
+    guard: (s) => notMajorAndMinorPriority(s) ?? noOpenTasks(s),
+  },
+  { from: Stage.Reviewed, to: Stage.Closed, note: "lessons learned are shared", guard: (s) => reportShared(s) ?? noOpenTasks(s) },
+];
+
+/** Reopening sends the incident back to assessment: the problem came back. */
+export const REOPENABLE_FROM: readonly Stage[] = [Stage.Recovered, Stage.Reviewed, Stage.Closed];
+export const REOPEN_TARGET = Stage.Assessed;
+/** Terminal stages: nothing moves out of them except by reopen. */
+export const TERMINAL: readonly Stage[] = [Stage.Closed, Stage.Cancelled];
+
+export function nextStages(from: Stage): Stage[] {
+  return TRANSITIONS.filter((t) => t.from === from).map((t) => t.to);
+}
+
+export type TransitionCheck =
+  | { ok: true; rule: TransitionRule }
+  | { ok: false; reason: string; allowed: Stage[] };
+
+export function checkTransition(from: Stage, to: Stage, subject: TransitionSubject): TransitionCheck {
+  const allowed = nextStages(from);
+  const rule = TRANSITIONS.find((t) => t.from === from && t.to === to);
+  if (!rule) {
+    const options = allowed.length ? allowed.join(", ") : "none (reopen it first)";
+    return { ok: false, reason: `An incident cannot move from ${from} to ${to}. Allowed next stages: ${options}.`, allowed };
+  }
+  const refusal = rule.guard?.(subject);
+  if (refusal) return { ok: false, reason: `Cannot move from ${from} to ${to}: ${refusal}.`, allowed };
+  return { ok: true, rule };
+}
+
+export function canReopen(from: Stage): boolean {
+  return REOPENABLE_FROM.includes(from);
+}
+
+/** Stages strictly after `stage` in the main order (their stamps are cleared on reopen). */
+export function stagesAfter(stage: Stage): Stage[] {
+  const index = STAGE_ORDER.indexOf(stage);
+  return index < 0 ? [] : STAGE_ORDER.slice(index + 1);
+}

@@ -1,0 +1,21 @@
+import { CreateDateColumn, PrimaryGeneratedColumn, UpdateDateColumn, VersionColumn } from "typeorm";
+import { Field, ID, Int } from "type-graphql";
+
+/** id, timestamps and an optimistic-concurrency version, shared by every mutable record. */
+export abstract class VersionedEntity {
+  @Field(() => ID)
+  @PrimaryGeneratedColumn("uuid")
+  id!: string;
+
+  @Field(() => Date)
+  @CreateDateColumn({ type: "timestamptz" })
+  createdAt!: Date;
+
+  @Field(() => Date)
+  @UpdateDateColumn({ type: "timestamptz" })
+  updatedAt!: Date;
+
+  @Field(() => Int, { description: "Send it back on update; a stale version gets CONFLICT." })
+  @VersionColumn({ type: "int" })
+  version!: number;
+}
