@@ -21,7 +21,9 @@ export class QuellError extends GraphQLError {
     message: string,
     details: Record<string, unknown> = {},
   ) {
-    super(message, { extensions: { code, ...details } });
+    // Apollo uses extensions.http.status when a context error (a bad token) ends the request.
+    const http = code === ErrorCode.Unauthenticated ? { http: { status: 401 } } : {};
+    super(message, { extensions: { code, ...details, ...http } });
     this.name = "QuellError";
   }
 }

@@ -20,7 +20,7 @@ function snapshot(value: object | null | undefined): Record<string, unknown> | n
   return JSON.parse(JSON.stringify(value)) as Record<string, unknown>;
 }
 
-export const SYSTEM_ACTOR: Principal = { kind: "user", userId: "", role: Role.Admin, label: "system" };
+export const SYSTEM_ACTOR: Principal = { kind: "user", userId: "", role: Role.admin, label: "system" };
 
 /**
  * Appends inside the caller's transaction, so a change and its audit record commit together.

@@ -4,16 +4,16 @@ import { Field, ID, ObjectType, registerEnumType } from "type-graphql";
 import { VersionedEntity } from "../../platform/database/base.entity";
 
 export enum ServiceKind {
-  BusinessService = "business_service",
-  ConfigurationItem = "configuration_item",
+  business_service = "business_service",
+  configuration_item = "configuration_item",
 }
 registerEnumType(ServiceKind, { name: "ServiceKind" });
 
 export enum Criticality {
-  Low = "low",
-  Medium = "medium",
-  High = "high",
-  Critical = "critical",
+  low = "low",
+  medium = "medium",
+  high = "high",
+  critical = "critical",
 }
 registerEnumType(Criticality, { name: "Criticality" });
 

@@ -66,7 +66,7 @@ export class Incident extends VersionedEntity {
   severity!: Severity | null;
 
   @Field(() => Stage)
-  @Column({ type: "enum", enum: Stage, enumName: "stage", default: Stage.Identified })
+  @Column({ type: "enum", enum: Stage, enumName: "stage", default: Stage.identified })
   stage!: Stage;
 
   @Field(() => ID, { nullable: true })

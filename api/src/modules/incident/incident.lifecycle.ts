@@ -2,27 +2,27 @@ import { registerEnumType } from "type-graphql";
 
 /** The seed process's stages, in order, plus `cancelled` for duplicates. */
 export enum Stage {
-  Identified = "identified",
-  Classified = "classified",
-  Assessed = "assessed",
-  Contained = "contained",
-  Eradicated = "eradicated",
-  Recovered = "recovered",
-  Reviewed = "reviewed",
-  Closed = "closed",
-  Cancelled = "cancelled",
+  identified = "identified",
+  classified = "classified",
+  assessed = "assessed",
+  contained = "contained",
+  eradicated = "eradicated",
+  recovered = "recovered",
+  reviewed = "reviewed",
+  closed = "closed",
+  cancelled = "cancelled",
 }
 registerEnumType(Stage, { name: "Stage", description: "Where an incident is in its lifecycle." });
 
 export const STAGE_ORDER: readonly Stage[] = [
-  Stage.Identified,
-  Stage.Classified,
-  Stage.Assessed,
-  Stage.Contained,
-  Stage.Eradicated,
-  Stage.Recovered,
-  Stage.Reviewed,
-  Stage.Closed,
+  Stage.identified,
+  Stage.classified,
+  Stage.assessed,
+  Stage.contained,
+  Stage.eradicated,
+  Stage.recovered,
+  Stage.reviewed,
+  Stage.closed,
 ];
 
 /** What a guard needs to know; kept small so the table stays a pure function of data. */
@@ -61,28 +61,28 @@ const reportShared: Guard = (s) =>
  * - recovered → closed skips the review only for minor incidents; major and P1/P2 are reviewed.
  */
 export const TRANSITIONS: readonly TransitionRule[] = [
-  { from: Stage.Identified, to: Stage.Classified, note: "category, severity and service are set" },
-  { from: Stage.Classified, to: Stage.Assessed, note: "impact and urgency are assessed" },
-  { from: Stage.Assessed, to: Stage.Contained, note: "the damage is stopped from spreading" },
-  { from: Stage.Assessed, to: Stage.Recovered, note: "skip: nothing to contain or eradicate", guard: lowPriorityOnly },
-  { from: Stage.Contained, to: Stage.Eradicated, note: "the cause is removed" },
-  { from: Stage.Contained, to: Stage.Recovered, note: "skip: containment removed the cause" },
-  { from: Stage.Eradicated, to: Stage.Recovered, note: "service is restored" },
-  { from: Stage.Recovered, to: Stage.Reviewed, note: "post-incident review starts; a report draft is created" },
+  { from: Stage.identified, to: Stage.classified, note: "category, severity and service are set" },
+  { from: Stage.classified, to: Stage.assessed, note: "impact and urgency are assessed" },
+  { from: Stage.assessed, to: Stage.contained, note: "the damage is stopped from spreading" },
+  { from: Stage.assessed, to: Stage.recovered, note: "skip: nothing to contain or eradicate", guard: lowPriorityOnly },
+  { from: Stage.contained, to: Stage.eradicated, note: "the cause is removed" },
+  { from: Stage.contained, to: Stage.recovered, note: "skip: containment removed the cause" },
+  { from: Stage.eradicated, to: Stage.recovered, note: "service is restored" },
+  { from: Stage.recovered, to: Stage.reviewed, note: "post-incident review starts; a report draft is created" },
   {
-    from: Stage.Recovered,
-    to: Stage.Closed,
+    from: Stage.recovered,
+    to: Stage.closed,
     note: "skip: minor incidents need no review",
     guard: (s) => notMajorAndMinorPriority(s) ?? noOpenTasks(s),
   },
-  { from: Stage.Reviewed, to: Stage.Closed, note: "lessons learned are shared", guard: (s) => reportShared(s) ?? noOpenTasks(s) },
+  { from: Stage.reviewed, to: Stage.closed, note: "lessons learned are shared", guard: (s) => reportShared(s) ?? noOpenTasks(s) },
 ];
 
 /** Reopening sends the incident back to assessment: the problem came back. */
-export const REOPENABLE_FROM: readonly Stage[] = [Stage.Recovered, Stage.Reviewed, Stage.Closed];
-export const REOPEN_TARGET = Stage.Assessed;
+export const REOPENABLE_FROM: readonly Stage[] = [Stage.recovered, Stage.reviewed, Stage.closed];
+export const REOPEN_TARGET = Stage.assessed;
 /** Terminal stages: nothing moves out of them except by reopen. */
-export const TERMINAL: readonly Stage[] = [Stage.Closed, Stage.Cancelled];
+export const TERMINAL: readonly Stage[] = [Stage.closed, Stage.cancelled];
 
 export function nextStages(from: Stage): Stage[] {
   return TRANSITIONS.filter((t) => t.from === from).map((t) => t.to);

@@ -4,18 +4,18 @@ import { GraphQLJSONObject } from "graphql-scalars";
 import { Incident } from "./incident.entity";
 
 export enum TimelineKind {
-  Created = "created",
-  StageChanged = "stage_changed",
-  Updated = "updated",
-  Assigned = "assigned",
-  Note = "note",
-  TaskAdded = "task_added",
-  TaskCompleted = "task_completed",
-  ReportWritten = "report_written",
-  Reopened = "reopened",
-  MarkedDuplicate = "marked_duplicate",
-  MajorIncident = "major_incident",
-  Suggestion = "suggestion",
+  created = "created",
+  stage_changed = "stage_changed",
+  updated = "updated",
+  assigned = "assigned",
+  note = "note",
+  task_added = "task_added",
+  task_completed = "task_completed",
+  report_written = "report_written",
+  reopened = "reopened",
+  marked_duplicate = "marked_duplicate",
+  major_incident = "major_incident",
+  suggestion = "suggestion",
 }
 registerEnumType(TimelineKind, { name: "TimelineKind" });
 

@@ -1,7 +1,9 @@
 import { CreateDateColumn, PrimaryGeneratedColumn, UpdateDateColumn, VersionColumn } from "typeorm";
-import { Field, ID, Int } from "type-graphql";
+import { Field, ID, Int, ObjectType } from "type-graphql";
 
 /** id, timestamps and an optimistic-concurrency version, shared by every mutable record. */
+// Registered as a type only so subclasses inherit its fields; it is never exposed on its own.
+@ObjectType()
 export abstract class VersionedEntity {
   @Field(() => ID)
   @PrimaryGeneratedColumn("uuid")

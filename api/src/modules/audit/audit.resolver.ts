@@ -1,0 +1,45 @@
+import { Arg, Ctx, Field, Int, ObjectType, Query, Resolver } from "type-graphql";
+import { Allow } from "../../platform/auth/policy";
+import { Role } from "../../platform/auth/roles";
+import { badInput } from "../../platform/errors";
+import type { QuellContext } from "../../platform/graphql/context";
+import { AuditRecord } from "./audit.entity";
+import { verifyAuditChain } from "./audit.service";
+
+@ObjectType()
+class AuditVerification {
+  @Field(() => Boolean) ok!: boolean;
+  @Field(() => Int) checked!: number;
+  @Field(() => String, { nullable: true, description: "The first record whose link is broken." }) brokenAtSeq!: string | null;
+  @Field(() => String, { nullable: true }) reason!: string | null;
+}
+
+@Resolver()
+export class AuditResolver {
+  @Allow(Role.admin)
+  @Query(() => [AuditRecord], { description: "The audit trail, newest first; page with `beforeSeq`." })
+  async auditLog(
+    @Ctx() ctx: QuellContext,
+    @Arg("entityType", () => String, { nullable: true }) entityType?: string,
+    @Arg("entityId", () => String, { nullable: true }) entityId?: string,
+    @Arg("beforeSeq", () => String, { nullable: true }) beforeSeq?: string,
+    @Arg("first", () => Int, { defaultValue: 50 }) first = 50,
+  ): Promise<AuditRecord[]> {
+    if (first < 1 || first > 500) throw badInput("first", "must be between 1 and 500");
+    if (beforeSeq !== undefined && beforeSeq !== null && !/^\d+$/.test(beforeSeq)) throw badInput("beforeSeq", "must be a record number");
+    const qb = ctx.dataSource.getRepository(AuditRecord).createQueryBuilder("a").orderBy("a.seq", "DESC").limit(first);
+    if (entityType) qb.andWhere("a.entity_type = :entityType", { entityType });
+    if (entityId) qb.andWhere("a.entity_id = :entityId", { entityId });
+    if (beforeSeq) qb.andWhere("a.seq < :beforeSeq", { beforeSeq });
+    return qb.getMany();
+  }
+
+  @Allow(Role.admin)
+  @Query(() => AuditVerification, { description: "Recomputes the hash chain and names the first broken link." })
+  async verifyAuditLog(@Ctx() ctx: QuellContext): Promise<AuditVerification> {
+    const verdict = await verifyAuditChain(ctx.dataSource);
+    return verdict.ok
+      ? { ok: true, checked: verdict.checked, brokenAtSeq: null, reason: null }
+      : { ok: false, checked: verdict.checked, brokenAtSeq: verdict.brokenAtSeq, reason: verdict.reason };
+  }
+}

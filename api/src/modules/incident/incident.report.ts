@@ -1,0 +1,54 @@
+import type { Incident, IncidentTransition } from "./incident.entity";
+import type { IncidentReport } from "./report.entity";
+import type { FollowUpTask } from "./task.entity";
+import { formatIncidentNumber } from "./incident.rules";
+
+export interface ReportContext {
+  incident: Incident;
+  report: IncidentReport;
+  transitions: IncidentTransition[];
+  tasks: FollowUpTask[];
+  serviceName: string | null;
+  names: Map<string, string>;
+}
+
+const section = (title: string, body: string) => `## ${title}\n\n${body.trim() || "_Not written yet._"}\n`;
+
+function duration(from: Date, to: Date): string {
+  const minutes = Math.round((to.getTime() - from.getTime()) / 60_000);
+  if (minutes < 60) return `${minutes} min`;
+  const hours = Math.floor(minutes / 60);
+  return hours < 48 ? `${hours} h ${minutes % 60} min` : `${Math.floor(hours / 24)} d ${hours % 24} h`;
+}
+
+/** The lessons-learned report as Markdown; the timeline comes from the recorded stage changes. */
+export function renderReportMarkdown(ctx: ReportContext): string {
+  const { incident, report, transitions, tasks } = ctx;
+  const who = (id: string | null) => (id ? (ctx.names.get(id) ?? "unknown") : "system");
+  const lines: string[] = [];
+  lines.push(`# ${formatIncidentNumber(incident.number)}: ${incident.title}`, "");
+  lines.push(`| | |`, `|---|---|`);
+  lines.push(`| Priority | P${incident.priority} |`);
+  lines.push(`| Severity | ${incident.severity ?? "not set"} |`);
+  lines.push(`| Service | ${ctx.serviceName ?? "not set"} |`);
+  lines.push(`| Major incident | ${incident.isMajor ? "yes" : "no"} |`);
+  if (incident.recoveredAt) lines.push(`| Time to recover | ${duration(incident.identifiedAt, incident.recoveredAt)} |`);
+  lines.push(`| Report status | ${report.publishedAt ? `shared ${report.publishedAt.toISOString()}` : "draft"} |`, "");
+  lines.push(section("What happened", report.whatHappened));
+  lines.push(section("Impact", report.impact));
+  const timeline = transitions
+    .slice()
+    .sort((a, b) => a.at.getTime() - b.at.getTime())
+    .map((t) => `- ${t.at.toISOString()}: ${t.fromStage ? `${t.fromStage} → ` : ""}**${t.toStage}** (${who(t.actorId)})${t.reason ? `: ${t.reason}` : ""}`)
+    .join("\n");
+  lines.push(section("Timeline", timeline));
+  lines.push(section("Root cause", report.rootCause));
+  lines.push(section("What went well", report.wentWell));
+  lines.push(section("What to improve", report.toImprove));
+  const actions = [
+    ...report.actionItems.map((item) => `- [ ] ${item}`),
+    ...tasks.map((t) => `- [${t.completedAt ? "x" : " "}] ${t.title} (owner: ${who(t.ownerId)}, due ${t.dueAt.toISOString().slice(0, 10)})`),
+  ].join("\n");
+  lines.push(section("Action items", actions));
+  return lines.join("\n");
+}

@@ -1,0 +1,57 @@
+import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from "type-graphql";
+import { Allow, ANY_ROLE, PUBLIC } from "../../platform/auth/policy";
+import { Role } from "../../platform/auth/roles";
+import type { QuellContext } from "../../platform/graphql/context";
+import { Team } from "../team/team.entity";
+import { ApiToken, User } from "./user.entity";
+import { AuthPayload, CreateApiTokenInput, CreatedApiToken, CreateUserInput, LoginInput } from "./user.inputs";
+
+@Resolver(() => User)
+export class UserResolver {
+  @Allow(PUBLIC)
+  @Mutation(() => AuthPayload, { description: "Exchange email and password for a session token (JWT)." })
+  login(@Arg("input", () => LoginInput) input: LoginInput, @Ctx() ctx: QuellContext): Promise<AuthPayload> {
+    return ctx.services.users.login(input);
+  }
+
+  @Allow(...ANY_ROLE)
+  @Query(() => User, { description: "The signed-in user (for an API token, the user who created it)." })
+  me(@Ctx() ctx: QuellContext): Promise<User> {
+    return ctx.dataSource.getRepository(User).findOneByOrFail({ id: ctx.principal!.userId });
+  }
+
+  @Allow(...ANY_ROLE)
+  @Query(() => [User])
+  users(@Arg("role", () => Role, { nullable: true }) role: Role | undefined, @Ctx() ctx: QuellContext): Promise<User[]> {
+    return ctx.dataSource.getRepository(User).find({ where: role ? { role } : {}, order: { name: "ASC" } });
+  }
+
+  @Allow(Role.admin)
+  @Mutation(() => User)
+  createUser(@Arg("input", () => CreateUserInput) input: CreateUserInput, @Ctx() ctx: QuellContext): Promise<User> {
+    return ctx.services.users.createUser(ctx.principal!, input);
+  }
+
+  @Allow(Role.admin)
+  @Query(() => [ApiToken])
+  apiTokens(@Ctx() ctx: QuellContext): Promise<ApiToken[]> {
+    return ctx.dataSource.getRepository(ApiToken).find({ order: { createdAt: "DESC" } });
+  }
+
+  @Allow(Role.admin)
+  @Mutation(() => CreatedApiToken, { description: "Creates an integration token; the token text is shown only in this answer." })
+  createApiToken(@Arg("input", () => CreateApiTokenInput) input: CreateApiTokenInput, @Ctx() ctx: QuellContext): Promise<CreatedApiToken> {
+    return ctx.services.users.createApiToken(ctx.principal!, input);
+  }
+
+  @Allow(Role.admin)
+  @Mutation(() => ApiToken)
+  revokeApiToken(@Arg("id", () => ID) id: string, @Ctx() ctx: QuellContext): Promise<ApiToken> {
+    return ctx.services.users.revokeApiToken(ctx.principal!, id);
+  }
+
+  @FieldResolver(() => Team, { nullable: true })
+  team(@Root() user: User, @Ctx() ctx: QuellContext): Promise<Team | null> | null {
+    return user.teamId ? ctx.loaders.team.load(user.teamId) : null;
+  }
+}

@@ -1,0 +1,80 @@
+import type { DataSource } from "typeorm";
+import { hashApiToken, hashPassword, newApiToken, verifyPassword, type TokenIssuer } from "../../platform/auth/auth.service";
+import type { Principal } from "../../platform/auth/roles";
+import { ErrorCode, QuellError, notFound } from "../../platform/errors";
+import { inTransaction } from "../../platform/database/transaction";
+import { appendAudit } from "../audit/audit.service";
+import { Team } from "../team/team.entity";
+import type { CreateApiTokenInput, CreateUserInput, LoginInput } from "./user.inputs";
+import { ApiToken, User } from "./user.entity";
+
+/** Hash of a password nobody has: login does the same work whether or not the email exists. */
+const DUMMY_HASH = "$argon2id$v=19$m=19456,t=2,p=1$ED9/eKSv+rmmIA/2vcdiWg$leN1WZmLpOrOlsFwu4HTeF/l7/hSSclXhcMtbZEFWpU";
+
+export class UserService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly issuer: TokenIssuer,
+  ) {}
+
+  async login(input: LoginInput): Promise<{ token: string; user: User }> {
+    const user = await this.dataSource
+      .getRepository(User)
+      .createQueryBuilder("u")
+      .addSelect("u.passwordHash")
+      .where("lower(u.email) = lower(:email)", { email: input.email })
+      .getOne();
+    const ok = await verifyPassword(user?.passwordHash ?? DUMMY_HASH, input.password);
+    if (!user || !ok || !user.active) throw new QuellError(ErrorCode.Unauthenticated, "Wrong email or password.");
+    return { token: await this.issuer.issue(user), user };
+  }
+
+  async createUser(actor: Principal | null, input: CreateUserInput): Promise<User> {
+    return inTransaction(this.dataSource, async ({ manager }) => {
+      if (await manager.exists(User, { where: { email: input.email.toLowerCase() } })) {
+        throw new QuellError(ErrorCode.Conflict, `A user with email ${input.email} already exists.`, { field: "email" });
+      }
+      if (input.teamId && !(await manager.exists(Team, { where: { id: input.teamId } }))) throw notFound("Team", input.teamId);
+      const user = manager.create(User, {
+        email: input.email.toLowerCase(),
+        name: input.name,
+        role: input.role,
+        teamId: input.teamId ?? null,
+        passwordHash: await hashPassword(input.password),
+      });
+      await manager.save(user);
+      const { passwordHash: _omit, ...safe } = user;
+      await appendAudit(manager, actor, { action: "user.create", entityType: "user", entityId: user.id, after: safe });
+      return user;
+    });
+  }
+
+  async createApiToken(actor: Principal, input: CreateApiTokenInput): Promise<{ token: string; apiToken: ApiToken }> {
+    return inTransaction(this.dataSource, async ({ manager }) => {
+      const token = newApiToken();
+      const apiToken = manager.create(ApiToken, {
+        name: input.name,
+        role: input.role,
+        tokenHash: hashApiToken(token),
+        prefix: token.slice(0, 10),
+        createdById: actor.userId,
+      });
+      await manager.save(apiToken);
+      const { tokenHash: _omit, ...safe } = apiToken;
+      await appendAudit(manager, actor, { action: "api_token.create", entityType: "api_token", entityId: apiToken.id, after: safe });
+      return { token, apiToken };
+    });
+  }
+
+  async revokeApiToken(actor: Principal, id: string): Promise<ApiToken> {
+    return inTransaction(this.dataSource, async ({ manager }) => {
+      const apiToken = await manager.findOne(ApiToken, { where: { id } });
+      if (!apiToken) throw notFound("ApiToken", id);
+      const before = { ...apiToken };
+      apiToken.revokedAt ??= new Date();
+      await manager.save(apiToken);
+      await appendAudit(manager, actor, { action: "api_token.revoke", entityType: "api_token", entityId: id, before, after: apiToken });
+      return apiToken;
+    });
+  }
+}

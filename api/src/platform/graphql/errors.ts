@@ -1,0 +1,56 @@
+import { unwrapResolverError } from "@apollo/server/errors";
+import type { GraphQLFormattedError } from "graphql";
+import { ArgumentValidationError } from "type-graphql";
+import type { ValidationError } from "class-validator";
+import { ErrorCode, QuellError } from "../errors";
+import { logger } from "../logger";
+
+interface FieldProblem {
+  field: string;
+  reasons: string[];
+}
+
+function flatten(errors: ValidationError[], prefix = ""): FieldProblem[] {
+  return errors.flatMap((e) => {
+    const field = prefix ? `${prefix}.${e.property}` : e.property;
+    const own = e.constraints ? [{ field, reasons: Object.values(e.constraints) }] : [];
+    return [...own, ...flatten(e.children ?? [], field)];
+  });
+}
+
+/** Codes that are safe to show as they are: they describe the request, not the server. */
+const CLIENT_CODES = new Set<string>([
+  ...Object.values(ErrorCode).filter((c) => c !== ErrorCode.Internal),
+  "GRAPHQL_PARSE_FAILED",
+  "GRAPHQL_VALIDATION_FAILED",
+  "PERSISTED_QUERY_NOT_FOUND",
+  "PERSISTED_QUERY_NOT_SUPPORTED",
+  "OPERATION_RESOLUTION_FAILURE",
+  "BAD_REQUEST",
+]);
+
+/**
+ * The one place errors are shaped for clients. Our own errors and GraphQL's request errors
+ * pass through; validation errors name each field; anything else (SQL, bugs) is logged in
+ * full and reaches the client as INTERNAL_SERVER_ERROR with an id to quote to support.
+ */
+export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
+  const original = unwrapResolverError(error);
+  if (original instanceof ArgumentValidationError) {
+    const fields = flatten(original.extensions.validationErrors as ValidationError[]);
+    const message = `Invalid input: ${fields.map((f) => `${f.field}: ${f.reasons.join("; ")}`).join(" | ")}`;
+    return { message, path: formatted.path, locations: formatted.locations, extensions: { code: ErrorCode.BadUserInput, fields } };
+  }
+  if (original instanceof QuellError) {
+    return { message: original.message, path: formatted.path, locations: formatted.locations, extensions: original.extensions };
+  }
+  const code = formatted.extensions?.code;
+  if (typeof code === "string" && CLIENT_CODES.has(code)) return formatted;
+  const errorId = Math.random().toString(36).slice(2, 10);
+  logger.error({ err: original, errorId, path: formatted.path }, "unexpected error in GraphQL request");
+  return {
+    message: `Something went wrong on our side (error id ${errorId}); it has been logged.`,
+    path: formatted.path,
+    extensions: { code: ErrorCode.Internal, errorId },
+  };
+}

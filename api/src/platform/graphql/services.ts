@@ -1,0 +1,19 @@
+import type { DataSource } from "typeorm";
+import type { TokenIssuer } from "../auth/auth.service";
+import type { QuellConfig } from "../config";
+import type { QuellPubSub } from "../pubsub";
+import { IncidentService } from "../../modules/incident/incident.service";
+import { UserService } from "../../modules/user/user.service";
+import { CatalogService } from "../../modules/catalog/catalog.service";
+
+/** The composition root of domain services; the API and the workers build the same set. */
+export function createServices(deps: { dataSource: DataSource; pubsub: QuellPubSub; issuer: TokenIssuer; config: QuellConfig }) {
+  return {
+    ...deps,
+    incidents: new IncidentService(deps.dataSource, deps.pubsub),
+    users: new UserService(deps.dataSource, deps.issuer),
+    catalog: new CatalogService(deps.dataSource),
+  };
+}
+
+export type Services = ReturnType<typeof createServices>;

@@ -1,0 +1,122 @@
+import http from "node:http";
+import { randomUUID } from "node:crypto";
+import { ApolloServer } from "@apollo/server";
+import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
+import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
+import { expressMiddleware } from "@as-integrations/express5";
+import express, { type ErrorRequestHandler } from "express";
+import type { GraphQLSchema } from "graphql";
+import { useServer } from "graphql-ws/use/ws";
+import { WebSocketServer } from "ws";
+import { principalFromBearer } from "../auth/auth.service";
+import type { QuellConfig } from "../config";
+import type { QuellContext } from "../graphql/context";
+import { formatError } from "../graphql/errors";
+import { complexityLimitPlugin, depthLimitRule } from "../graphql/limits";
+import { createLoaders } from "../graphql/loaders";
+import type { Services } from "../graphql/services";
+import { logger } from "../logger";
+import { graphiqlPage } from "./graphiql";
+import { RateLimiter } from "./rate-limit";
+
+export interface HttpServer {
+  url: string;
+  server: http.Server;
+  close(): Promise<void>;
+}
+
+/** The API's HTTP face: GraphQL over POST/GET and WebSocket, the IDE, and health probes. */
+export async function startHttpServer(config: QuellConfig, schema: GraphQLSchema, services: Services): Promise<HttpServer> {
+  const app = express();
+  app.disable("x-powered-by");
+  const server = http.createServer(app);
+  const rateLimiter = new RateLimiter(config.rateLimitPerMinute);
+
+  async function contextFor(authorization: string | undefined): Promise<QuellContext> {
+    const requestId = randomUUID();
+    const principal = await principalFromBearer(services.dataSource, services.issuer, authorization);
+    if (principal) rateLimiter.check(principal.tokenId ?? principal.userId);
+    return { principal, dataSource: services.dataSource, loaders: createLoaders(services.dataSource), requestId, log: logger.child({ requestId }), services };
+  }
+
+  const wsServer = new WebSocketServer({ server, path: "/graphql", maxPayload: config.bodyLimitBytes });
+  const wsCleanup = useServer(
+    {
+      schema,
+      context: (ctx) => {
+        const params = ctx.connectionParams ?? {};
+        const auth = (params.authorization ?? params.Authorization) as string | undefined;
+        return contextFor(auth);
+      },
+    },
+    wsServer,
+  );
+
+  const apollo = new ApolloServer<QuellContext>({
+    schema,
+    formatError,
+    validationRules: [depthLimitRule(config.maxQueryDepth)],
+    introspection: true,
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer: server }),
+      ApolloServerPluginLandingPageDisabled(),
+      complexityLimitPlugin(schema, config.maxQueryComplexity),
+      { async serverWillStart() { return { async drainServer() { await wsCleanup.dispose(); } }; } },
+    ],
+  });
+  await apollo.start();
+
+  app.get("/healthz", (_req, res) => {
+    res.json({ status: "ok" });
+  });
+  app.get("/readyz", async (_req, res) => {
+    try {
+      await services.dataSource.query("SELECT 1");
+      res.json({ status: "ready", database: "ok" });
+    } catch (err) {
+      logger.warn({ err }, "readiness check failed");
+      res.status(503).json({ status: "unavailable", database: "unreachable" });
+    }
+  });
+  app.get(["/", "/graphiql"], (req, res, next) => {
+    if (req.path === "/" || req.accepts(["html", "json"]) === "html") {
+      res.type("html").send(graphiqlPage());
+      return;
+    }
+    next();
+  });
+  app.use(
+    "/graphql",
+    express.json({ limit: config.bodyLimitBytes }),
+    expressMiddleware(apollo, {
+      context: ({ req }) => contextFor(req.headers.authorization),
+    }),
+  );
+  const tooLarge: ErrorRequestHandler = (err, _req, res, next) => {
+    if ((err as { type?: string }).type === "entity.too.large") {
+      res.status(413).json({ errors: [{ message: `Request body is larger than ${config.bodyLimitBytes} bytes.`, extensions: { code: "PAYLOAD_TOO_LARGE" } }] });
+      return;
+    }
+    if ((err as { type?: string }).type === "entity.parse.failed") {
+      res.status(400).json({ errors: [{ message: "Request body is not valid JSON.", extensions: { code: "BAD_REQUEST" } }] });
+      return;
+    }
+    next(err);
+  };
+  app.use(tooLarge);
+
+  await new Promise<void>((resolve) => server.listen(config.httpPort, config.httpHost, resolve));
+  const address = server.address();
+  const port = typeof address === "object" && address ? address.port : config.httpPort;
+  const url = `http://${config.httpHost}:${port}`;
+  logger.info({ url }, "API listening");
+  return {
+    url,
+    server,
+    async close() {
+      await apollo.stop();
+      wsServer.close();
+    },
+  };
+}
+

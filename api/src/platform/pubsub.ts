@@ -1,0 +1,43 @@
+import { EventEmitter, on } from "node:events";
+import type { Redis } from "ioredis";
+import { logger } from "./logger";
+
+/**
+ * Subscription fan-out. In one process an EventEmitter is enough; with Redis every API replica
+ * subscribes to the same channel, so an event published by a worker reaches every client.
+ */
+export class QuellPubSub {
+  private readonly local = new EventEmitter();
+  private readonly channelPrefix = "quell:events:";
+
+  constructor(private readonly redis?: { publisher: Redis; subscriber: Redis }) {
+    this.local.setMaxListeners(0);
+    if (redis) {
+      redis.subscriber.psubscribe(`${this.channelPrefix}*`).catch((err: unknown) => logger.error({ err }, "pubsub subscribe failed"));
+      redis.subscriber.on("pmessage", (_pattern: string, channel: string, message: string) => {
+        this.local.emit(channel.slice(this.channelPrefix.length), JSON.parse(message));
+      });
+    }
+  }
+
+  publish(topic: string, payload: unknown): void {
+    if (this.redis) {
+      this.redis.publisher
+        .publish(this.channelPrefix + topic, JSON.stringify(payload))
+        .catch((err: unknown) => logger.error({ err, topic }, "pubsub publish failed"));
+    } else {
+      this.local.emit(topic, payload);
+    }
+  }
+
+  async *subscribe(topic: string, signal?: AbortSignal): AsyncIterable<unknown> {
+    for await (const [payload] of on(this.local, topic, { signal })) yield payload;
+  }
+
+  async close(): Promise<void> {
+    this.local.removeAllListeners();
+    if (this.redis) {
+      await Promise.allSettled([this.redis.publisher.quit(), this.redis.subscriber.quit()]);
+    }
+  }
+}

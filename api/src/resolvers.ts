@@ -1,0 +1,8 @@
+import type { NonEmptyArray } from "type-graphql";
+import { AuditResolver } from "./modules/audit/audit.resolver";
+import { ServiceResolver, TeamResolver } from "./modules/catalog/catalog.resolver";
+import { IncidentResolver } from "./modules/incident/incident.resolver";
+import { UserResolver } from "./modules/user/user.resolver";
+
+/** Every resolver class in the API; the schema is built from exactly these. */
+export const RESOLVERS: NonEmptyArray<Function> = [IncidentResolver, UserResolver, TeamResolver, ServiceResolver, AuditResolver];

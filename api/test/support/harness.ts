@@ -1,0 +1,86 @@
+import { randomBytes } from "node:crypto";
+import { DataSource } from "typeorm";
+import { startApi, type QuellApi } from "../../src/app";
+import { Role } from "../../src/platform/auth/roles";
+import { loadConfig, type QuellConfig } from "../../src/platform/config";
+import { Criticality, ServiceKind, type Service } from "../../src/modules/catalog/catalog.entity";
+import type { Team } from "../../src/modules/team/team.entity";
+import type { User } from "../../src/modules/user/user.entity";
+
+/**
+ * Each test file gets its own API on a random port and its own database: a fresh PostgreSQL
+ * schema when DATABASE_URL is set (CI), else an in-memory PGlite (a fresh machine).
+ */
+export function testConfig(overrides: Partial<QuellConfig> = {}): QuellConfig {
+  const schema = process.env.DATABASE_URL ? `t_${process.pid}_${randomBytes(4).toString("hex")}` : undefined;
+  return loadConfig({ httpPort: 0, dataDir: ":memory:", databaseSchema: schema, redisUrl: undefined, ...overrides });
+}
+
+export async function dropSchema(config: QuellConfig): Promise<void> {
+  if (!config.databaseUrl || !config.databaseSchema) return;
+  const ds = new DataSource({ type: "postgres", url: config.databaseUrl });
+  await ds.initialize();
+  await ds.query(`DROP SCHEMA IF EXISTS "${config.databaseSchema}" CASCADE`);
+  await ds.destroy();
+}
+
+export interface GqlResult<T = Record<string, any>> {
+  data?: T | null;
+  errors?: Array<{ message: string; extensions?: Record<string, any> }>;
+  status: number;
+}
+
+export type Gql = <T = Record<string, any>>(query: string, variables?: Record<string, unknown>, token?: string) => Promise<GqlResult<T>>;
+
+export function gqlClient(url: string): Gql {
+  return async (query, variables, token) => {
+    const res = await fetch(`${url}/graphql`, {
+      method: "POST",
+      headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: JSON.stringify({ query, variables }),
+    });
+    const body = (await res.json()) as GqlResult;
+    return { ...body, status: res.status } as never;
+  };
+}
+
+/** The first error's code, or undefined; most negative tests check exactly this. */
+export const codeOf = (result: GqlResult) => result.errors?.[0]?.extensions?.code as string | undefined;
+
+export interface Fixture {
+  team: Team;
+  service: Service;
+  users: Record<Role, User>;
+  tokens: Record<Role, string>;
+}
+
+export const TEST_PASSWORD = "correct-horse-battery";
+
+/** One team, one service and one user per role, with session tokens. */
+export async function seedFixture(api: QuellApi, tag = randomBytes(3).toString("hex")): Promise<Fixture> {
+  const { catalog, users: userService, issuer } = api.services;
+  const team = await catalog.createTeam(null, { name: `Team ${tag}` });
+  const service = await catalog.createService(null, { name: `Service ${tag}`, kind: ServiceKind.business_service, criticality: Criticality.high, ownerTeamId: team.id });
+  const users = {} as Record<Role, User>;
+  const tokens = {} as Record<Role, string>;
+  for (const role of Object.values(Role)) {
+    users[role] = await userService.createUser(null, { email: `${role}.${tag}@example.test`, name: `${role} ${tag}`, password: TEST_PASSWORD, role, teamId: team.id });
+    tokens[role] = await issuer.issue(users[role]);
+  }
+  return { team, service, users, tokens };
+}
+
+export async function startTestApi(overrides: Partial<QuellConfig> = {}) {
+  const config = testConfig(overrides);
+  const api = await startApi(config);
+  const gql = gqlClient(api.http.url);
+  return {
+    api,
+    config,
+    gql,
+    async stop() {
+      await api.close();
+      await dropSchema(config);
+    },
+  };
+}
