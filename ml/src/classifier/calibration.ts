@@ -1,0 +1,56 @@
+/** Softmax of logits / temperature, numerically stable. */
+export function softmax(logits: ArrayLike<number>, temperature = 1): Float64Array {
+  const out = new Float64Array(logits.length);
+  let max = -Infinity;
+  for (let i = 0; i < logits.length; i++) max = Math.max(max, logits[i] / temperature);
+  let sum = 0;
+  for (let i = 0; i < logits.length; i++) {
+    out[i] = Math.exp(logits[i] / temperature - max);
+    sum += out[i];
+  }
+  for (let i = 0; i < out.length; i++) out[i] /= sum;
+  return out;
+}
+
+/** Mean negative log-likelihood of the true classes under softmax(logits / T). */
+export function meanNll(logits: readonly ArrayLike<number>[], labels: readonly number[], temperature: number): number {
+  if (logits.length === 0) return 0;
+  let total = 0;
+  for (let i = 0; i < logits.length; i++) {
+    total -= Math.log(Math.max(softmax(logits[i], temperature)[labels[i]], 1e-12));
+  }
+  return total / logits.length;
+}
+
+/**
+ * Temperature scaling (Guo et al., 2017): one scalar T > 0 that divides the logits, fitted on a
+ * held-out split by minimising NLL. It changes confidences, never the argmax. NLL is convex in
+ * 1/T, so a golden-section search over log T in [1/20, 20] finds the optimum.
+ */
+export function fitTemperature(logits: readonly ArrayLike<number>[], labels: readonly number[]): number {
+  if (logits.length === 0) return 1;
+  const f = (logT: number) => meanNll(logits, labels, Math.exp(logT));
+  let lo = Math.log(0.05);
+  let hi = Math.log(20);
+  const g = (Math.sqrt(5) - 1) / 2;
+  let a = hi - g * (hi - lo);
+  let b = lo + g * (hi - lo);
+  let fa = f(a);
+  let fb = f(b);
+  for (let it = 0; it < 60 && hi - lo > 1e-4; it++) {
+    if (fa < fb) {
+      hi = b;
+      b = a;
+      fb = fa;
+      a = hi - g * (hi - lo);
+      fa = f(a);
+    } else {
+      lo = a;
+      a = b;
+      fa = fb;
+      b = lo + g * (hi - lo);
+      fb = f(b);
+    }
+  }
+  return Math.exp((lo + hi) / 2);
+}

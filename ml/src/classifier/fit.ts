@@ -1,0 +1,124 @@
+import * as tf from "@tensorflow/tfjs";
+import { initBackend } from "../backend";
+import type { SparseVector } from "../text/sparse";
+import { createRng, shuffleInPlace } from "../util/random";
+import { LinearSoftmax } from "./model";
+
+let fitCounter = 0;
+
+export interface FitOptions {
+  epochs: number;
+  batchSize: number;
+  learningRate: number;
+  /** L2 penalty on the weights, per example. */
+  l2: number;
+  seed: number;
+  /** Features kept per example (largest values first) so a batch is a dense [B, L] block. */
+  maxFeaturesPerExample: number;
+  /** Called after each epoch with the current model; return a score to keep the best epoch. */
+  onEpoch?: (epoch: number, model: LinearSoftmax) => number;
+}
+
+/**
+ * Trains softmax regression with TF.js. The sparse input is an "embedding bag": a batch is a
+ * [B, L] block of (column, value) pairs, logits = sum_l value * W[column] + b. The gradient
+ * of W is written explicitly as a scatter-add (tf.scatterND sums duplicate indices), because
+ * gather's automatic gradient needs UnsortedSegmentSum, which the wasm backend lacks. Cost per
+ * step is O(B * L * C) plus the optimizer's pass over W, never a dense [B, nFeatures] matrix.
+ */
+export async function fitLinearSoftmax(
+  X: readonly SparseVector[],
+  y: readonly number[],
+  sampleWeight: readonly number[],
+  nFeatures: number,
+  nClasses: number,
+  opts: FitOptions,
+  onProgress?: (fraction: number) => void,
+): Promise<LinearSoftmax> {
+  await initBackend();
+  const C = nClasses;
+  const rng = createRng(opts.seed);
+  // Variable names are global to the TF.js engine; a counter keeps concurrent fits apart.
+  const run = ++fitCounter;
+  const W = tf.variable(tf.zeros([Math.max(nFeatures, 1), C]), true, `quell_softmax_W_${run}`);
+  const b = tf.variable(tf.zeros([C]), true, `quell_softmax_b_${run}`);
+  const optimizer = tf.train.adam(opts.learningRate);
+  const order = X.map((_, i) => i);
+  let best: LinearSoftmax | null = null;
+  let bestScore = -Infinity;
+  try {
+    for (let epoch = 0; epoch < opts.epochs; epoch++) {
+      shuffleInPlace(order, rng);
+      for (let start = 0; start < order.length; start += opts.batchSize) {
+        const batch = order.slice(start, start + opts.batchSize);
+        step(batch);
+        if (start % (opts.batchSize * 20) === 0) {
+          onProgress?.((epoch + start / order.length) / opts.epochs);
+          await new Promise((r) => setImmediate(r)); // let progress output and timers run
+        }
+      }
+      const model = new LinearSoftmax(nFeatures, C, (await W.data()).slice(0, nFeatures * C) as Float32Array, (await b.data()).slice() as Float32Array);
+      const score = opts.onEpoch ? opts.onEpoch(epoch, model) : epoch;
+      if (score > bestScore) {
+        bestScore = score;
+        best = model;
+      }
+    }
+    onProgress?.(1);
+    return best ?? LinearSoftmax.zeros(nFeatures, C);
+  } finally {
+    W.dispose();
+    b.dispose();
+    optimizer.dispose();
+  }
+
+  function step(batch: number[]): void {
+    const B = batch.length;
+    let L = 1;
+    for (const i of batch) L = Math.max(L, Math.min(X[i].indices.length, opts.maxFeaturesPerExample));
+    const idx = new Int32Array(B * L);
+    const val = new Float32Array(B * L);
+    const onehot = new Float32Array(B * C);
+    const sw = new Float32Array(B);
+    let swSum = 0;
+    batch.forEach((ex, r) => {
+      const x = X[ex];
+      const keep = topColumns(x, opts.maxFeaturesPerExample);
+      for (let k = 0; k < keep.length; k++) {
+        idx[r * L + k] = x.indices[keep[k]];
+        val[r * L + k] = x.values[keep[k]];
+      }
+      onehot[r * C + y[ex]] = 1;
+      sw[r] = sampleWeight[ex];
+      swSum += sampleWeight[ex];
+    });
+    tf.tidy(() => {
+      const idxT = tf.tensor1d(idx, "int32");
+      const valT = tf.tensor3d(val, [B, L, 1]);
+      // gatherND, not gather: on wasm it is about 8x faster for row lookups (measured 7 vs 57 ms
+      // for 150k rows of 6 floats).
+      const rows = tf.gatherND(W, idxT.reshape([B * L, 1])).reshape([B, L, C]);
+      const logits = rows.mul(valT).sum(1).add(b);
+      const p = tf.softmax(logits);
+      // d(weighted mean cross-entropy)/d logits = w_i * (p - y) / sum(w)
+      const dLogits = p.sub(tf.tensor2d(onehot, [B, C])).mul(tf.tensor2d(sw, [B, 1]).div(swSum));
+      const perEntry = valT.mul(dLogits.reshape([B, 1, C])).reshape([B * L, C]);
+      // The L2 gradient is applied only to the rows this batch touched (lazy regularisation),
+      // scaled by batch share, so rare terms are not shrunk on every step.
+      const l2Part = rows.reshape([B * L, C]).mul(tf.tensor2d(val.map((v) => (v !== 0 ? opts.l2 / B : 0)), [B * L, 1]));
+      const dW = tf.scatterND(idxT.reshape([B * L, 1]), perEntry.add(l2Part), W.shape as [number, number]);
+      const db = dLogits.sum(0);
+      optimizer.applyGradients([
+        { name: W.name, tensor: dW },
+        { name: b.name, tensor: db },
+      ]);
+    });
+  }
+}
+
+/** Positions of the `max` largest-valued entries (all of them when there are fewer). */
+function topColumns(x: SparseVector, max: number): number[] {
+  const pos = Array.from(x.indices, (_, i) => i);
+  if (pos.length <= max) return pos;
+  return pos.sort((a, b) => x.values[b] - x.values[a]).slice(0, max);
+}

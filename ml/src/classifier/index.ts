@@ -1,0 +1,15 @@
+export { trainClassifier, MIN_TOTAL_EXAMPLES, MIN_CLASS_EXAMPLES, MIN_CLASSES } from "./train";
+export type { LabelledIncident, TrainOptions, TrainProgress } from "./train";
+export { TrainedClassifier, loadClassifier } from "./predict";
+export type { Prediction, ClassifierArtifact } from "./predict";
+export { InsufficientDataError } from "./errors";
+export { IncidentFeaturizer } from "./features";
+export type { IncidentText, FeaturizerOptions, FeaturizerState } from "./features";
+export { LinearSoftmax } from "./model";
+export { fitLinearSoftmax } from "./fit";
+export type { FitOptions } from "./fit";
+export { MultinomialNaiveBayes, MajorityClassifier } from "./naive-bayes";
+export { classificationMetrics, expectedCalibrationError } from "./metrics";
+export type { ClassMetrics, ClassificationMetrics } from "./metrics";
+export { fitTemperature, meanNll, softmax } from "./calibration";
+export { chooseAbstainThreshold } from "./abstain";

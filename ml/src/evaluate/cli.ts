@@ -1,0 +1,106 @@
+import { existsSync } from "node:fs";
+import { readIncidentCsvFile, type IncidentRow } from "../data/incidents";
+import { InsufficientDataError } from "../classifier/errors";
+import { evaluateClassification, type ClassificationReport } from "./classification";
+import { evaluateSimilar, type SimilarReport } from "./similar";
+import { createProgressBar, type Writable } from "./progress";
+
+export interface CliIo {
+  stdout: Writable;
+  stderr: Writable;
+}
+
+const USAGE = "usage: ml evaluate --task severity|team|similar --train TRAIN.csv --test TEST.csv [--json]";
+const TASKS = ["severity", "team", "similar"] as const;
+type Task = (typeof TASKS)[number];
+
+/** Exit codes: 0 done, 1 the data could not be evaluated, 2 bad arguments or unreadable files. */
+export async function runEvaluateCli(argv: readonly string[], io: CliIo): Promise<number> {
+  const args = [...argv];
+  if (args[0] === "ml") args.shift();
+  if (args[0] !== "evaluate") return fail(io, `unknown command "${args[0] ?? ""}"\n${USAGE}`, 2);
+  const parsed = parseFlags(args.slice(1));
+  if (typeof parsed === "string") return fail(io, `${parsed}\n${USAGE}`, 2);
+  const { task, train, test, json } = parsed;
+
+  const bar = createProgressBar(io.stderr);
+  const trainRows = await loadRows(train, "train", io);
+  if (!trainRows) return 2;
+  const testRows = await loadRows(test, "test", io);
+  if (!testRows) return 2;
+  let report: ClassificationReport | SimilarReport;
+  try {
+    const progress = (p: { percent: number; stage: string }) => bar.update(p.percent, p.stage);
+    report =
+      task === "similar"
+        ? await evaluateSimilar(trainRows, testRows, progress)
+        : await evaluateClassification(task, trainRows, testRows, progress);
+  } catch (e) {
+    bar.done();
+    if (e instanceof InsufficientDataError) return fail(io, `cannot evaluate: ${e.message}`, 1);
+    throw e;
+  }
+  bar.done();
+  io.stdout.write(json ? JSON.stringify(report) + "\n" : humanReport(report));
+  return 0;
+}
+
+function parseFlags(args: string[]): { task: Task; train: string; test: string; json: boolean } | string {
+  const values: Record<string, string> = {};
+  let json = false;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (a === "--json") json = true;
+    else if (a === "--task" || a === "--train" || a === "--test") {
+      const v = args[++i];
+      if (v === undefined || v.startsWith("--")) return `${a} needs a value`;
+      values[a.slice(2)] = v;
+    } else return `unknown argument "${a}"`;
+  }
+  for (const k of ["task", "train", "test"]) if (!values[k]) return `--${k} is required`;
+  if (!(TASKS as readonly string[]).includes(values.task)) return `--task must be one of ${TASKS.join(", ")}, not "${values.task}"`;
+  return { task: values.task as Task, train: values.train, test: values.test, json };
+}
+
+async function loadRows(path: string, which: string, io: CliIo): Promise<IncidentRow[] | null> {
+  if (!existsSync(path)) {
+    fail(io, `--${which} file not found: ${path}`, 2);
+    return null;
+  }
+  const { rows, errors } = await readIncidentCsvFile(path);
+  for (const e of errors.slice(0, 10)) io.stderr.write(`${path}:${e.line}: ${e.message}\n`);
+  if (errors.length > 10) io.stderr.write(`${path}: ${errors.length - 10} more row errors\n`);
+  if (rows.length === 0) {
+    fail(io, `--${which} file has no valid incident rows: ${path}`, 2);
+    return null;
+  }
+  return rows;
+}
+
+function fail(io: CliIo, message: string, code: number): number {
+  io.stderr.write(`error: ${message}\n`);
+  return code;
+}
+
+function pct(x: number): string {
+  return x.toFixed(3);
+}
+
+function humanReport(r: ClassificationReport | SimilarReport): string {
+  if (r.task === "similar") {
+    return (
+      `similar: ${r.queries} queries  RR@1 ${pct(r.rr_at_1)}  RR@5 ${pct(r.rr_at_5)}  RR@10 ${pct(r.rr_at_10)}  ` +
+      `RR@20 ${pct(r.rr_at_20)}  MRR ${pct(r.mrr)}\nBM25: RR@10 ${pct(r.baselines.bm25.rr_at_10)}  MRR ${pct(r.baselines.bm25.mrr)}\n`
+    );
+  }
+  const lines = [
+    `${r.task}: train ${r.n_train}, test ${r.n_test}  accuracy ${pct(r.accuracy)}  macro-F1 ${pct(r.macro_f1)}  ECE ${pct(r.ece)}`,
+    `majority: accuracy ${pct(r.baselines.majority.accuracy)} macro-F1 ${pct(r.baselines.majority.macro_f1)}; ` +
+      `naive Bayes: accuracy ${pct(r.baselines.naive_bayes.accuracy)} macro-F1 ${pct(r.baselines.naive_bayes.macro_f1)}`,
+    `${"label".padEnd(16)} precision recall  f1     support`,
+    ...Object.entries(r.per_class).map(
+      ([l, m]) => `${l.padEnd(16)} ${pct(m.precision).padEnd(9)} ${pct(m.recall).padEnd(7)} ${pct(m.f1).padEnd(6)} ${m.support}`,
+    ),
+  ];
+  return lines.join("\n") + "\n";
+}

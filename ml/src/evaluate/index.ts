@@ -1,0 +1,7 @@
+export { evaluateClassification } from "./classification";
+export type { ClassificationReport, ClassificationTask, EvalProgress } from "./classification";
+export { evaluateSimilar } from "./similar";
+export type { SimilarReport } from "./similar";
+export { runEvaluateCli } from "./cli";
+export type { CliIo } from "./cli";
+export { createProgressBar } from "./progress";

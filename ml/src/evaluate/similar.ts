@@ -1,0 +1,149 @@
+import type { IncidentRow } from "../data/incidents";
+import { LsaEmbedder, retrievalTerms } from "../similar/lsa-embedder";
+import { SimilarIncidentIndex } from "../similar/similar-index";
+import { Bm25Index } from "../similar/bm25-index";
+import type { FusionOptions } from "../similar/fusion";
+import type { EvalProgress } from "./classification";
+
+export interface SimilarReport {
+  task: "similar";
+  queries: number;
+  rr_at_1: number;
+  rr_at_5: number;
+  rr_at_10: number;
+  rr_at_20: number;
+  mrr: number;
+  baselines: {
+    bm25: { rr_at_10: number; mrr: number };
+    /** The LSA vectors alone, to show what fusion adds. */
+    dense_only: { rr_at_10: number; mrr: number };
+  };
+  /** Queries whose duplicate_of row is not among their candidates; counted as misses above. */
+  queries_target_not_candidate: number;
+  fusion: FusionOptions;
+  /** How the fusion weight was chosen: on TRAIN's own duplicates when it has enough of them. */
+  fusion_tuned_on_train_queries: number;
+}
+
+/** Ranks beyond this are not retrieved; MRR is therefore MRR@100 (a miss adds at most 0.01). */
+const RANK_DEPTH = 100;
+const MIN_TUNING_QUERIES = 10;
+
+interface Query {
+  row: IncidentRow;
+  target: string;
+}
+
+/**
+ * Duplicate retrieval as in Zhang et al. (TOSEM 2023): every TEST row with a duplicate_of is a
+ * query; its candidates are all rows of TRAIN and TEST created strictly before it, itself excluded.
+ * Rows without created_at count as earlier than everything; a query without created_at sees all
+ * other rows. A query whose duplicate_of row is missing or not earlier can never be found: it is
+ * counted as a miss (the honest choice) and reported in queries_target_not_candidate.
+ * The LSA embedder is fitted on TRAIN text only; the fusion weight is tuned on TRAIN duplicates.
+ */
+export async function evaluateSimilar(
+  trainRows: readonly IncidentRow[],
+  testRows: readonly IncidentRow[],
+  onProgress?: (p: EvalProgress) => void,
+  opts: { fusion?: Partial<FusionOptions>; dim?: number } = {},
+): Promise<SimilarReport> {
+  onProgress?.({ percent: 0, stage: "embedding" });
+  const embedder = await LsaEmbedder.fit(trainRows, { seed: 7, dim: opts.dim });
+  const all = dedupe([...trainRows, ...testRows]);
+  const byId = new Map(all.map((r) => [r.id, r]));
+  const vectors = new Map(all.map((r) => [r.id, embedder.embed([r])[0]]));
+  onProgress?.({ percent: 40, stage: "tuning fusion" });
+
+  const trainQueries = queriesOf(trainRows);
+  let fusion: Partial<FusionOptions> = opts.fusion ?? {};
+  const tune = !opts.fusion && trainQueries.length >= MIN_TUNING_QUERIES;
+  if (tune) {
+    const trainIndex = buildIndex(embedder, trainRows, vectors);
+    let best = -1;
+    // Coarse grid; ties go to the weight nearest 0.5 so a flat curve does not pick an extreme.
+    for (const w of [0.5, 0.4, 0.6, 0.3, 0.7, 0.2, 0.8, 0.1, 0.9]) {
+      trainIndex.fusion.denseWeight = w;
+      const m = score(trainQueries, (q) => trainIndex.search(q.row, searchOpts(q.row)).map((h) => h.id), byId).mrr;
+      if (m > best) {
+        best = m;
+        fusion = { denseWeight: w };
+      }
+    }
+  }
+  onProgress?.({ percent: 60, stage: "ranking" });
+  const index = buildIndex(embedder, all, vectors, fusion);
+  const queries = queriesOf(testRows);
+  const fused = score(queries, (q) => index.search(q.row, searchOpts(q.row)).map((h) => h.id), byId);
+
+  const bm25 = new Bm25Index();
+  for (const r of all) bm25.add(r.id, retrievalTerms(r));
+  const lexical = score(queries, (q) => bm25.search(retrievalTerms(q.row), RANK_DEPTH, candidateFilter(q.row, byId)).map((h) => h.id), byId);
+  const dense = score(queries, (q) => index.ann.exactSearch(vectors.get(q.row.id)!, RANK_DEPTH, candidateFilter(q.row, byId)).map((h) => h.id), byId);
+  onProgress?.({ percent: 100, stage: "done" });
+  return {
+    task: "similar",
+    queries: queries.length,
+    rr_at_1: fused.rr[1],
+    rr_at_5: fused.rr[5],
+    rr_at_10: fused.rr[10],
+    rr_at_20: fused.rr[20],
+    mrr: fused.mrr,
+    baselines: {
+      bm25: { rr_at_10: lexical.rr[10], mrr: lexical.mrr },
+      dense_only: { rr_at_10: dense.rr[10], mrr: dense.mrr },
+    },
+    queries_target_not_candidate: queries.filter((q) => !isCandidate(q.row, byId.get(q.target))).length,
+    fusion: index.fusion,
+    fusion_tuned_on_train_queries: tune ? trainQueries.length : 0,
+  };
+}
+
+function dedupe(rows: IncidentRow[]): IncidentRow[] {
+  const seen = new Map<string, IncidentRow>();
+  for (const r of rows) if (!seen.has(r.id)) seen.set(r.id, r);
+  return [...seen.values()];
+}
+
+function queriesOf(rows: readonly IncidentRow[]): Query[] {
+  return rows.filter((r) => r.duplicateOf).map((row) => ({ row, target: row.duplicateOf! }));
+}
+
+function isCandidate(query: IncidentRow, cand: IncidentRow | undefined): boolean {
+  if (!cand || cand.id === query.id) return false;
+  if (!query.createdAt || !cand.createdAt) return true;
+  return cand.createdAt < query.createdAt;
+}
+
+function candidateFilter(query: IncidentRow, byId: Map<string, IncidentRow>): (id: string) => boolean {
+  return (id) => isCandidate(query, byId.get(id));
+}
+
+function searchOpts(row: IncidentRow) {
+  return { k: RANK_DEPTH, before: row.createdAt ?? undefined, excludeId: row.id };
+}
+
+function buildIndex(
+  embedder: LsaEmbedder,
+  rows: readonly IncidentRow[],
+  vectors: Map<string, Float32Array>,
+  fusion: Partial<FusionOptions> = {},
+): SimilarIncidentIndex {
+  const index = new SimilarIncidentIndex(embedder, { fusion, candidates: RANK_DEPTH });
+  for (const r of rows) index.addWithVector(r, vectors.get(r.id)!);
+  return index;
+}
+
+function score(queries: readonly Query[], rank: (q: Query) => string[], byId: Map<string, IncidentRow>) {
+  const rr: Record<number, number> = { 1: 0, 5: 0, 10: 0, 20: 0 };
+  let mrr = 0;
+  for (const q of queries) {
+    if (!isCandidate(q.row, byId.get(q.target))) continue; // a miss at every k
+    const pos = rank(q).indexOf(q.target);
+    if (pos < 0) continue;
+    for (const k of [1, 5, 10, 20]) if (pos < k) rr[k]++;
+    mrr += 1 / (pos + 1);
+  }
+  const n = queries.length || 1;
+  return { rr: { 1: rr[1] / n, 5: rr[5] / n, 10: rr[10] / n, 20: rr[20] / n } as Record<number, number>, mrr: mrr / n };
+}

@@ -1,0 +1,155 @@
+import { Bm25Index } from "./bm25-index";
+import { IvfIndex } from "./ivf-index";
+import { LsaEmbedder, retrievalTerms, type EmbedderText } from "./lsa-embedder";
+import { DEFAULT_FUSION, fuse, type Candidate, type FusionOptions } from "./fusion";
+import { bm25Idf } from "../text/bm25";
+import { EMAIL_TOKEN, HEX_TOKEN, NUM_TOKEN, URL_TOKEN } from "../text/normalize";
+
+export interface IndexedIncident extends EmbedderText {
+  id: string;
+  service?: string | null;
+  createdAt?: Date | null;
+}
+
+export interface SimilarQuery extends EmbedderText {
+  service?: string | null;
+}
+
+export interface SimilarSearchOptions {
+  k?: number;
+  /** Only incidents created strictly before this time (incidents without a date are kept). */
+  before?: Date;
+  excludeId?: string;
+}
+
+export interface SimilarHit {
+  id: string;
+  score: number;
+  denseScore: number;
+  bm25Score: number;
+  reasons: { sharedTerms: string[]; sameService: boolean };
+}
+
+export interface SimilarIndexOptions {
+  fusion?: Partial<FusionOptions>;
+  /** Candidates taken from each retriever before fusion (default 100). */
+  candidates?: number;
+  /** An ANN index to fill (e.g. IvfIndex.fromState of stored centroids); default a new one. */
+  ann?: IvfIndex;
+}
+
+const PLACEHOLDERS = new Set([URL_TOKEN, EMAIL_TOKEN, HEX_TOKEN, NUM_TOKEN]);
+const MAX_SHARED_TERMS = 8;
+
+/**
+ * Similar past incidents: LSA vectors in an ANN index and a BM25 index over the same incidents,
+ * fused. Each hit says why: the terms it shares with the query (rarest first) and whether it is on
+ * the same service.
+ */
+export class SimilarIncidentIndex {
+  readonly ann: IvfIndex;
+  readonly bm25 = new Bm25Index();
+  readonly fusion: FusionOptions;
+  private readonly candidates: number;
+  private readonly meta = new Map<string, { service: string; createdAt: number | null }>();
+
+  constructor(
+    readonly embedder: LsaEmbedder,
+    opts: SimilarIndexOptions = {},
+  ) {
+    this.ann = opts.ann ?? new IvfIndex(embedder.dim);
+    this.fusion = { ...DEFAULT_FUSION, ...opts.fusion };
+    this.candidates = opts.candidates ?? 100;
+  }
+
+  get size(): number {
+    return this.meta.size;
+  }
+
+  add(incident: IndexedIncident): Float32Array {
+    const vector = this.embedder.embed([incident])[0];
+    this.addWithVector(incident, vector);
+    return vector;
+  }
+
+  /** Adds with a stored embedding: how a worker rebuilds at start without re-embedding. */
+  addWithVector(incident: IndexedIncident, vector: Float32Array): void {
+    this.ann.add(incident.id, vector);
+    this.bm25.add(incident.id, retrievalTerms(incident));
+    this.meta.set(incident.id, {
+      service: normService(incident.service),
+      createdAt: incident.createdAt ? incident.createdAt.getTime() : null,
+    });
+  }
+
+  remove(id: string): boolean {
+    this.ann.remove(id);
+    this.bm25.remove(id);
+    return this.meta.delete(id);
+  }
+
+  search(query: SimilarQuery, opts: SimilarSearchOptions = {}): SimilarHit[] {
+    const k = opts.k ?? 10;
+    const before = opts.before?.getTime();
+    const filter = (id: string) => {
+      if (id === opts.excludeId) return false;
+      const created = this.meta.get(id)?.createdAt;
+      return before === undefined || created === null || created === undefined || created < before;
+    };
+    const qTerms = retrievalTerms(query);
+    const qVec = this.embedder.embed([query])[0];
+    const n = Math.max(this.candidates, k);
+    const dense = this.ann.search(qVec, n, { filter });
+    const lexical = this.bm25.search(qTerms, n, filter);
+    const byId = new Map<string, Candidate>();
+    dense.forEach((h, r) => byId.set(h.id, { id: h.id, dense: h.score, bm25: 0, denseRank: r + 1, bm25Rank: Infinity }));
+    lexical.forEach((h, r) => {
+      const c = byId.get(h.id);
+      if (c) {
+        c.bm25 = h.score;
+        c.bm25Rank = r + 1;
+      } else {
+        byId.set(h.id, { id: h.id, dense: dot(qVec, this.ann.getVector(h.id)), bm25: h.score, denseRank: Infinity, bm25Rank: r + 1 });
+      }
+    });
+    const maxBm25 = lexical.length ? lexical[0].score : 0;
+    const qService = normService(query.service);
+    const qSet = new Set(qTerms);
+    return [...byId.values()]
+      .map((c) => ({ c, score: fuse(c, maxBm25, this.fusion) }))
+      .sort((a, b) => b.score - a.score || (a.c.id < b.c.id ? -1 : 1))
+      .slice(0, k)
+      .map(({ c, score }) => ({
+        id: c.id,
+        score,
+        denseScore: c.dense,
+        bm25Score: c.bm25,
+        reasons: {
+          sharedTerms: this.sharedTerms(qSet, c.id),
+          sameService: qService !== "" && this.meta.get(c.id)?.service === qService,
+        },
+      }));
+  }
+
+  private sharedTerms(query: Set<string>, id: string): string[] {
+    const n = this.bm25.size;
+    return this.bm25
+      .termsOfId(id)
+      .filter((t) => query.has(t) && !PLACEHOLDERS.has(t))
+      .map((t) => ({ t, idf: bm25Idf(this.bm25.documentFrequency(t), n) }))
+      .sort((a, b) => b.idf - a.idf || (a.t < b.t ? -1 : 1))
+      .slice(0, MAX_SHARED_TERMS)
+      .map((x) => x.t);
+  }
+}
+
+function normService(s: string | null | undefined): string {
+  return (s ?? "").trim().toLowerCase();
+}
+
+function dot(a: Float32Array, b: Float32Array | undefined): number {
+  if (!b) return 0;
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i] * b[i];
+  return s;
+}

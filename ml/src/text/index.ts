@@ -1,0 +1,14 @@
+export { normalizeText, MAX_NORMALIZED_CHARS, URL_TOKEN, EMAIL_TOKEN, HEX_TOKEN, NUM_TOKEN } from "./normalize";
+export { tokenize, MAX_TOKENS } from "./tokenize";
+export type { TokenizeOptions } from "./tokenize";
+export { isStopWord } from "./stopwords";
+export { wordNgrams, charNgrams } from "./ngrams";
+export { Vocabulary } from "./vocabulary";
+export type { VocabularyOptions } from "./vocabulary";
+export { fnv1a32, hashFeature, hashCounts } from "./hashing";
+export { TfidfWeighter, smoothIdf, sublinearTf } from "./tfidf";
+export type { TfidfOptions } from "./tfidf";
+export { bm25Idf, bm25TermScore, DEFAULT_BM25 } from "./bm25";
+export type { Bm25Params } from "./bm25";
+export { l2Normalize, sparseDot, sparseFromMap, EMPTY_SPARSE } from "./sparse";
+export type { SparseVector } from "./sparse";
