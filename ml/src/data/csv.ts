@@ -26,6 +26,7 @@ export class CsvParser {
   private line = 1;
   private recordLine = 1;
   private skipLf = false;
+  private quotedCr = false;
   private started = false;
   private pending: CsvRecord[] = [];
 
@@ -64,7 +65,9 @@ export class CsvParser {
           if (c === '"') this.state = State.QuoteInQuoted;
           else {
             this.field += c;
-            if (c === "\n" || (c === "\r" && chunk[i + 1] !== "\n")) this.line++;
+            // CRLF inside quotes is one line break; the CR may end one chunk and the LF start the next.
+            if (c === "\r" || (c === "\n" && !this.quotedCr)) this.line++;
+            this.quotedCr = c === "\r";
           }
           break;
         case State.QuoteInQuoted:

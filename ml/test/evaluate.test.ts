@@ -1,0 +1,75 @@
+import { describe, expect, it } from "vitest";
+import * as path from "node:path";
+import { readIncidentCsvFile, evaluateClassification, evaluateSimilar, runEvaluateCli } from "@quell/ml";
+
+const fixture = (f: string) => path.join(__dirname, "fixtures", f);
+
+function capture() {
+  let out = "";
+  let err = "";
+  return {
+    io: { stdout: { write: (s: string) => (out += s) }, stderr: { write: (s: string) => (err += s) } },
+    out: () => out,
+    err: () => err,
+  };
+}
+
+describe("ml evaluate on hand-made fixtures", () => {
+  it("scores a trivially separable severity set with the exact JSON shape and hand-computed baselines", async () => {
+    const c = capture();
+    const code = await runEvaluateCli(
+      ["evaluate", "--task", "severity", "--train", fixture("classify-train.csv"), "--test", fixture("classify-test.csv"), "--json"],
+      c.io,
+    );
+    expect(code).toBe(0);
+    const lines = c.out().trim().split("\n");
+    expect(lines).toHaveLength(1); // exactly one JSON object on stdout
+    const r = JSON.parse(lines[0]);
+    for (const key of ["task", "n_train", "n_test", "accuracy", "macro_f1", "per_class", "baselines"]) expect(r).toHaveProperty(key);
+    expect(r.task).toBe("severity");
+    expect(r.n_train).toBe(45);
+    expect(r.n_test).toBe(6); // Q7 has no label
+    expect(r.accuracy).toBe(1);
+    expect(r.macro_f1).toBe(1);
+    expect(Object.keys(r.per_class).sort()).toEqual(["sev1", "sev3"]);
+    expect(r.per_class.sev1).toEqual({ precision: 1, recall: 1, f1: 1, support: 4 });
+    expect(r.per_class.sev3).toEqual({ precision: 1, recall: 1, f1: 1, support: 2 });
+    // Majority of TRAIN is sev1 (24 vs 21): 4/6 right; F1 sev1 = 2*(4/6*1)/(4/6+1) = 0.8, sev3 = 0.
+    expect(r.baselines.majority.accuracy).toBeCloseTo(4 / 6, 10);
+    expect(r.baselines.majority.macro_f1).toBeCloseTo(0.4, 10);
+    expect(Object.keys(r.baselines.naive_bayes).sort()).toEqual(["accuracy", "macro_f1"]);
+    expect(c.err()).toContain("%");
+  });
+
+  it("counts RR@k by hand on a tiny duplicate set, a non-candidate target being a miss", async () => {
+    const train = (await readIncidentCsvFile(fixture("similar-train.csv"))).rows;
+    const test = (await readIncidentCsvFile(fixture("similar-test.csv"))).rows;
+    const r = await evaluateSimilar(train, test);
+    expect(Object.keys(r).slice(0, 8)).toEqual(["task", "queries", "rr_at_1", "rr_at_5", "rr_at_10", "rr_at_20", "mrr", "baselines"]);
+    expect(r.queries).toBe(2);
+    // S7 finds its original S2 first; S8's original S9 was created after S8, so it cannot be found.
+    expect(r.queries_target_not_candidate).toBe(1);
+    expect([r.rr_at_1, r.rr_at_5, r.rr_at_10, r.rr_at_20, r.mrr]).toEqual([0.5, 0.5, 0.5, 0.5, 0.5]);
+    expect(r.baselines.bm25).toEqual({ rr_at_10: 0.5, mrr: 0.5 });
+  });
+
+  it("team task reads the team column", async () => {
+    const train = (await readIncidentCsvFile(fixture("classify-train.csv"))).rows;
+    const test = (await readIncidentCsvFile(fixture("classify-test.csv"))).rows;
+    const r = await evaluateClassification("team", train, test);
+    expect(Object.keys(r.per_class).sort()).toEqual(["dba", "frontend"]);
+    expect(r.accuracy).toBe(1);
+  });
+
+  it("rejects bad arguments and missing files with a message and a non-zero code", async () => {
+    const a = capture();
+    expect(await runEvaluateCli(["evaluate", "--task", "priority", "--train", "x", "--test", "y"], a.io)).toBe(2);
+    expect(a.err()).toMatch(/--task must be one of/);
+    expect(a.out()).toBe("");
+    const b = capture();
+    expect(await runEvaluateCli(["evaluate", "--task", "team", "--train", "/nonexistent.csv", "--test", "y", "--json"], b.io)).toBe(2);
+    expect(b.err()).toMatch(/not found/);
+    const c = capture();
+    expect(await runEvaluateCli(["train"], c.io)).toBe(2);
+  });
+});
