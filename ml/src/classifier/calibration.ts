@@ -25,12 +25,14 @@ export function meanNll(logits: readonly ArrayLike<number>[], labels: readonly n
 /**
  * Temperature scaling (Guo et al., 2017): one scalar T > 0 that divides the logits, fitted on a
  * held-out split by minimising NLL. It changes confidences, never the argmax. NLL is convex in
- * 1/T, so a golden-section search over log T in [1/20, 20] finds the optimum.
+ * 1/T, so a golden-section search over log T finds the optimum. T is kept in [0.5, 20]: a
+ * validation split that the model gets all right would otherwise drive T towards 0 and every
+ * probability to exactly 0 or 1.
  */
 export function fitTemperature(logits: readonly ArrayLike<number>[], labels: readonly number[]): number {
   if (logits.length === 0) return 1;
   const f = (logT: number) => meanNll(logits, labels, Math.exp(logT));
-  let lo = Math.log(0.05);
+  let lo = Math.log(0.5);
   let hi = Math.log(20);
   const g = (Math.sqrt(5) - 1) / 2;
   let a = hi - g * (hi - lo);

@@ -101,7 +101,7 @@ export async function trainClassifier(
   const valProbs = valLogits.map((l) => softmax(l, temperature));
   const conf = valProbs.map((p) => Math.max(...p));
   const correct = valProbs.map((p, i) => p.indexOf(Math.max(...p)) === valY[i]);
-  const threshold = opts.abstainThreshold ?? chooseAbstainThreshold(conf, correct, opts.targetPrecision ?? 0.7);
+  const threshold = opts.abstainThreshold ?? chooseAbstainThreshold(conf, correct, opts.targetPrecision ?? 0.7, 0.05, 1 / labels.length);
   const kept = conf.filter((c) => c >= threshold).length;
   const validation = {
     n_train: trY.length,

@@ -1,0 +1,48 @@
+import { describe, expect, it } from "vitest";
+import { trainClassifier, loadClassifier, InsufficientDataError, MIN_TOTAL_EXAMPLES } from "./index";
+
+const network = ["vpn tunnel down", "dns resolution failing", "packet loss on switch", "firewall blocking port", "router bgp flap", "latency spike on wan link"];
+const hardware = ["printer out of toner", "laptop screen cracked", "keyboard keys stuck", "monitor flickering", "mouse not working", "docking station dead"];
+const toy = [0, 1, 2, 3].flatMap((rep) => [
+  ...network.map((t) => ({ title: `${t} ${rep}`, service: "netops", label: "network" })),
+  ...hardware.map((t) => ({ title: `${t} ${rep}`, description: "desk equipment", label: "hardware" })),
+]);
+
+describe("trainClassifier", () => {
+  it("learns a separable toy set, explains itself and abstains on gibberish and empty input", async () => {
+    const clf = await trainClassifier(toy, { seed: 3, targetPrecision: 0.9 });
+    const net = clf.predict({ title: "vpn down and dns failing" });
+    expect(net.label).toBe("network");
+    expect(net.abstained).toBe(false);
+    expect(net.reasons.map((r) => r.term)).toEqual(expect.arrayContaining(["vpn"]));
+    expect(net.distribution.reduce((s, d) => s + d.probability, 0)).toBeCloseTo(1, 6);
+    expect(clf.predict({ title: "monitor flickering and keyboard stuck" }).label).toBe("hardware");
+    for (const odd of [{ title: "" }, { title: "qzxv wkpf jjrt" }]) {
+      const p = odd.title ? clf.predict(odd) : clf.predict(odd);
+      expect(p.abstained).toBe(true);
+      expect(p.label).toBeNull();
+    }
+  });
+
+  it("round-trips through a JSON artifact with identical predictions", async () => {
+    const clf = await trainClassifier(toy, { seed: 5 });
+    const copy = loadClassifier(JSON.parse(JSON.stringify(clf.toArtifact())));
+    const inputs = [{ title: "dns down" }, { title: "printer toner", description: "desk" }, { title: "" }, { title: "switch flap", service: "netops" }];
+    expect(copy.predictBatch(inputs)).toEqual(clf.predictBatch(inputs));
+  });
+
+  it("is deterministic for a seed", async () => {
+    const a = await trainClassifier(toy, { seed: 9, epochs: 3 });
+    const b = await trainClassifier(toy, { seed: 9, epochs: 3 });
+    expect(Array.from(a.model.weights)).toEqual(Array.from(b.model.weights));
+  });
+
+  it("refuses too little data with a reason a person can act on", async () => {
+    const small = toy.slice(0, 16); // 6 network + 6 hardware + 4 network
+    await expect(trainClassifier(small)).rejects.toBeInstanceOf(InsufficientDataError);
+    await expect(trainClassifier(small)).rejects.toThrow(/at least 30 labelled incidents/);
+    const oneClass = toy.filter((e) => e.label === "network").concat([{ title: "x", label: "other" }]);
+    await expect(trainClassifier(oneClass)).rejects.toThrow(/at least 2 labels/);
+    expect(MIN_TOTAL_EXAMPLES).toBe(30);
+  });
+});
