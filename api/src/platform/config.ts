@@ -22,6 +22,8 @@ export interface QuellConfig {
   maxQueryComplexity: number;
   /** Requests per minute per token or user before RATE_LIMITED. */
   rateLimitPerMinute: number;
+  /** Adds an `x-sql-statements` header to GraphQL responses (tests and profiling only). */
+  exposeSqlCount: boolean;
 }
 
 function intFromEnv(name: string, fallback: number): number {
@@ -50,6 +52,7 @@ export function loadConfig(overrides: Partial<QuellConfig> = {}): QuellConfig {
     maxQueryDepth: intFromEnv("QUELL_MAX_QUERY_DEPTH", 10),
     maxQueryComplexity: intFromEnv("QUELL_MAX_QUERY_COMPLEXITY", 5_000),
     rateLimitPerMinute: intFromEnv("QUELL_RATE_LIMIT_PER_MINUTE", 6_000),
+    exposeSqlCount: process.env.QUELL_EXPOSE_SQL_COUNT === "1",
     ...overrides,
   };
 }

@@ -13,7 +13,7 @@ import type { User } from "../../src/modules/user/user.entity";
  */
 export function testConfig(overrides: Partial<QuellConfig> = {}): QuellConfig {
   const schema = process.env.DATABASE_URL ? `t_${process.pid}_${randomBytes(4).toString("hex")}` : undefined;
-  return loadConfig({ httpPort: 0, dataDir: ":memory:", databaseSchema: schema, redisUrl: undefined, ...overrides });
+  return loadConfig({ httpPort: 0, dataDir: ":memory:", databaseSchema: schema, redisUrl: undefined, exposeSqlCount: true, ...overrides });
 }
 
 export async function dropSchema(config: QuellConfig): Promise<void> {
@@ -28,6 +28,8 @@ export interface GqlResult<T = Record<string, any>> {
   data?: T | null;
   errors?: Array<{ message: string; extensions?: Record<string, any> }>;
   status: number;
+  /** SQL statements the server ran for this request (x-sql-statements). */
+  sqlStatements: number;
 }
 
 export type Gql = <T = Record<string, any>>(query: string, variables?: Record<string, unknown>, token?: string) => Promise<GqlResult<T>>;
@@ -40,7 +42,7 @@ export function gqlClient(url: string): Gql {
       body: JSON.stringify({ query, variables }),
     });
     const body = (await res.json()) as GqlResult;
-    return { ...body, status: res.status } as never;
+    return { ...body, status: res.status, sqlStatements: Number(res.headers.get("x-sql-statements") ?? NaN) } as never;
   };
 }
 

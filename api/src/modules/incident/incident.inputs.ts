@@ -106,15 +106,15 @@ export enum IncidentSortField {
 registerEnumType(IncidentSortField, { name: "IncidentSortField" });
 
 export enum SortDirection {
-  Asc = "ASC",
-  Desc = "DESC",
+  ASC = "ASC",
+  DESC = "DESC",
 }
 registerEnumType(SortDirection, { name: "SortDirection" });
 
 @InputType()
 export class IncidentSort {
   @Field(() => IncidentSortField, { defaultValue: IncidentSortField.createdAt }) field!: IncidentSortField;
-  @Field(() => SortDirection, { defaultValue: SortDirection.Desc }) direction!: SortDirection;
+  @Field(() => SortDirection, { defaultValue: SortDirection.DESC }) direction!: SortDirection;
 }
 
 @InputType()

@@ -54,7 +54,7 @@ export async function listIncidents(
   const first = args.first ?? 50;
   if (first < 1 || first > MAX_PAGE_SIZE) throw badInput("first", `must be between 1 and ${MAX_PAGE_SIZE}`);
   const field = args.sort?.field ?? IncidentSortField.createdAt;
-  const direction = args.sort?.direction ?? SortDirection.Desc;
+  const direction = args.sort?.direction ?? SortDirection.DESC;
   const column = SORT_COLUMN[field];
   const base = applyIncidentFilter(dataSource.getRepository(Incident).createQueryBuilder("i"), args.filter);
   const totalCount = await base.clone().getCount();
@@ -62,7 +62,7 @@ export async function listIncidents(
   const page = base.clone();
   if (args.after) {
     const [value, id] = decodeCursor(args.after);
-    const op = direction === SortDirection.Desc ? "<" : ">";
+    const op = direction === SortDirection.DESC ? "<" : ">";
     page.andWhere(
       new Brackets((w) => {
         w.where(`${column} ${op} :cursorValue`, { cursorValue: value }).orWhere(`(${column} = :cursorValue AND i.id ${op} :cursorId)`, { cursorId: id });

@@ -16,6 +16,7 @@ import { complexityLimitPlugin, depthLimitRule } from "../graphql/limits";
 import { createLoaders } from "../graphql/loaders";
 import type { Services } from "../graphql/services";
 import { logger } from "../logger";
+import { queryCountScope } from "../database/query-counter";
 import { graphiqlPage } from "./graphiql";
 import { RateLimiter } from "./rate-limit";
 
@@ -62,6 +63,16 @@ export async function startHttpServer(config: QuellConfig, schema: GraphQLSchema
       ApolloServerPluginLandingPageDisabled(),
       complexityLimitPlugin(schema, config.maxQueryComplexity),
       { async serverWillStart() { return { async drainServer() { await wsCleanup.dispose(); } }; } },
+      {
+        async requestDidStart() {
+          return {
+            async willSendResponse({ response }) {
+              const scope = queryCountScope.getStore();
+              if (config.exposeSqlCount && scope) response.http.headers.set("x-sql-statements", String(scope.statements));
+            },
+          };
+        },
+      },
     ],
   });
   await apollo.start();
@@ -87,6 +98,8 @@ export async function startHttpServer(config: QuellConfig, schema: GraphQLSchema
   });
   app.use(
     "/graphql",
+    // Every SQL statement of a request is counted in its own scope (see CountingLogger).
+    (_req, _res, next) => queryCountScope.run({ statements: 0, sql: [] }, next),
     express.json({ limit: config.bodyLimitBytes }),
     expressMiddleware(apollo, {
       context: ({ req }) => contextFor(req.headers.authorization),

@@ -6,5 +6,27 @@ export enum QueueName {
 
 export interface JobPayloads {
   [QueueName.Triage]: { incidentId: string; reason: "created" | "text_changed" | "manual" };
-  [QueueName.Retrain]: { requestedBy: string | null; trigger: "schedule" | "manual" | "cli" };
+  /** runId names the training_run row to report progress on; a scheduled run creates its own. */
+  [QueueName.Retrain]: { requestedBy: string | null; trigger: "schedule" | "manual" | "cli"; runId?: string | null };
+}
+
+export interface QueuePolicy {
+  /** Tries in all, the first included. */
+  attempts: number;
+  /** First retry delay; each further retry doubles it (exponential backoff). */
+  backoffMs: number;
+  /** Jobs one worker process runs at once on this queue. */
+  concurrency: number;
+}
+
+/** Retry and concurrency per queue. Triage is short and parallel; training is long and one at a time. */
+export const QUEUE_POLICY: Record<QueueName, QueuePolicy> = {
+  [QueueName.Triage]: { attempts: 5, backoffMs: 1_000, concurrency: 4 },
+  [QueueName.Retrain]: { attempts: 2, backoffMs: 60_000, concurrency: 1 },
+};
+
+export const ALL_QUEUES: readonly QueueName[] = Object.values(QueueName);
+
+export function isQueueName(value: string): value is QueueName {
+  return (ALL_QUEUES as readonly string[]).includes(value);
 }

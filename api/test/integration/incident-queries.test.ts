@@ -1,0 +1,108 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Incident } from "../../src/modules/incident/incident.entity";
+import { TimelineEntry, TimelineKind } from "../../src/modules/incident/timeline.entity";
+import { Stage } from "../../src/modules/incident/incident.lifecycle";
+import { Severity } from "../../src/modules/incident/incident.entity";
+import { codeOf, seedFixture, startTestApi, type Fixture } from "../support/harness";
+
+const PAGE_QUERY = `query($first: Int, $after: String, $filter: IncidentFilter, $sort: IncidentSort) {
+  incidents(first: $first, after: $after, filter: $filter, sort: $sort) {
+    totalCount
+    pageInfo { hasNextPage endCursor }
+    edges { cursor node { id key title priority stage service { name } team { name } assignee { name } latestTimelineEntry { message } } }
+  }
+}`;
+
+describe("incident list: filters, sorting, cursors and batching", () => {
+  let t: Awaited<ReturnType<typeof startTestApi>>;
+  let f: Fixture;
+  const created: Incident[] = [];
+
+  beforeAll(async () => {
+    t = await startTestApi();
+    f = await seedFixture(t.api);
+    // 120 incidents written straight to the tables (fast), spread over 120 hours.
+    const repo = t.api.dataSource.getRepository(Incident);
+    const start = Date.UTC(2026, 5, 1);
+    for (let i = 0; i < 120; i++) {
+      const at = new Date(start + i * 3_600_000);
+      const incident = await repo.save(
+        repo.create({
+          title: i % 10 === 0 ? `Database replication lag on replica ${i}` : `Printer jam number ${i}`,
+          description: i % 10 === 0 ? "Postgres replica is far behind the primary" : "Paper stuck in tray",
+          impact: (i % 3) + 1,
+          urgency: 2,
+          priority: (i % 3) + 2,
+          severity: i % 2 ? Severity.SEV3 : null,
+          stage: i % 4 === 0 ? Stage.closed : Stage.identified,
+          serviceId: i % 2 ? f.service.id : null,
+          teamId: f.team.id,
+          assigneeId: i % 3 === 0 ? f.users.agent.id : null,
+          createdAt: at,
+          identifiedAt: at,
+        }),
+      );
+      await t.api.dataSource.getRepository(TimelineEntry).save({ incidentId: incident.id, kind: TimelineKind.created, message: `opened ${i}`, actorId: null, data: null });
+      created.push(incident);
+    }
+  });
+  afterAll(async () => t?.stop());
+
+  const page = (vars: Record<string, unknown>) => t.gql(PAGE_QUERY, vars, f.tokens.analyst);
+
+  it("costs the same number of SQL statements for a page of 5 as for a page of 50", async () => {
+    const small = await page({ first: 5 });
+    const large = await page({ first: 50 });
+    expect(small.errors).toBeUndefined();
+    expect(large.data!.incidents.edges).toHaveLength(50);
+    expect(large.data!.incidents.edges.every((e: { node: { latestTimelineEntry: unknown } }) => e.node.latestTimelineEntry)).toBe(true);
+    // auth's user lookup + count + page + services + teams + users + latest timeline entries
+    expect(small.sqlStatements).toBe(7);
+    expect(large.sqlStatements).toBe(small.sqlStatements);
+  });
+
+  it("walks every incident exactly once with cursors, even when new ones arrive mid-walk", async () => {
+    const seen: string[] = [];
+    let after: string | undefined;
+    let first = true;
+    for (;;) {
+      const res = await page({ first: 25, after, sort: { field: "createdAt", direction: "ASC" } });
+      const conn = res.data!.incidents;
+      seen.push(...conn.edges.map((e: { node: { id: string } }) => e.node.id));
+      if (first) {
+        // A newer incident inserted during the walk must not shift the pages already read.
+        await t.gql(`mutation { createIncident(input: { title: "Arrived mid-walk", impact: 3, urgency: 3 }) { id } }`, {}, f.tokens.agent);
+        first = false;
+      }
+      if (!conn.pageInfo.hasNextPage) break;
+      after = conn.pageInfo.endCursor;
+    }
+    expect(new Set(seen).size).toBe(seen.length);
+    expect(seen.slice(0, 120)).toEqual(created.map((c) => c.id));
+  });
+
+  it("filters by stage, priority, severity, service, assignee, text and creation range", async () => {
+    const ids = async (filter: Record<string, unknown>) =>
+      ((await page({ first: 200, filter })).data!.incidents.edges as Array<{ node: { id: string } }>).map((e) => e.node.id).sort();
+    const expectIds = (pred: (i: Incident, n: number) => boolean) => created.filter((c, n) => pred(c, n)).map((c) => c.id).sort();
+    expect(await ids({ stage: ["closed"] })).toEqual(expectIds((c) => c.stage === Stage.closed));
+    expect(await ids({ priority: [2] })).toEqual(expectIds((c) => c.priority === 2));
+    expect(await ids({ severity: ["SEV3"] })).toEqual(expectIds((c) => c.severity === Severity.SEV3));
+    expect(await ids({ serviceId: f.service.id })).toEqual(expectIds((c) => c.serviceId === f.service.id));
+    expect(await ids({ assigneeId: f.users.agent.id })).toEqual(expectIds((c) => c.assigneeId === f.users.agent.id));
+    expect(await ids({ search: "replication lag" })).toEqual(expectIds((_c, n) => n % 10 === 0));
+    expect(await ids({ createdAfter: created[10].createdAt.toISOString(), createdBefore: created[20].createdAt.toISOString() })).toEqual(expectIds((_c, n) => n >= 10 && n < 20));
+    expect(await ids({ stage: ["closed"], search: "replica" })).toEqual(expectIds((c, n) => c.stage === Stage.closed && n % 10 === 0));
+  });
+
+  it("sorts by priority with a stable tie-break", async () => {
+    const res = await page({ first: 200, filter: { createdBefore: "2026-07-01T00:00:00Z" }, sort: { field: "priority", direction: "ASC" } });
+    const priorities = res.data!.incidents.edges.map((e: { node: { priority: number } }) => e.node.priority);
+    expect(priorities).toEqual([...priorities].sort((a, b) => a - b));
+  });
+
+  it("refuses a forged cursor and an oversized page with BAD_USER_INPUT", async () => {
+    expect(codeOf(await page({ first: 10, after: "not-a-cursor" }))).toBe("BAD_USER_INPUT");
+    expect(codeOf(await page({ first: 10_000 }))).toBe("BAD_USER_INPUT");
+  });
+});
