@@ -1,0 +1,10 @@
+import type { NextConfig } from "next";
+
+// The API lives in its own process. The browser reaches it through /api/graphql (same origin, so
+// the API needs no CORS) and over WebSocket directly for subscriptions; see src/lib/config.ts.
+const config: NextConfig = {
+  reactStrictMode: true,
+  poweredByHeader: false,
+};
+
+export default config;

@@ -1,0 +1,23 @@
+import type { Metadata } from "next";
+import { connection } from "next/server";
+import type { ReactNode } from "react";
+import { apiUrlFromEnv, websocketUrl } from "@/lib/config";
+import { AppShell } from "@/components/AppShell";
+import "./globals.css";
+
+export const metadata: Metadata = {
+  title: "Quell",
+  description: "Incident triage and review",
+};
+
+export default async function RootLayout({ children }: { children: ReactNode }) {
+  // Render per request so the API URL comes from the running server's environment, not the build's.
+  await connection();
+  return (
+    <html lang="en">
+      <body>
+        <AppShell wsUrl={websocketUrl(apiUrlFromEnv())}>{children}</AppShell>
+      </body>
+    </html>
+  );
+}

@@ -1,0 +1,92 @@
+"use client";
+
+import Link from "next/link";
+import { usePathname, useRouter } from "next/navigation";
+import { createContext, useCallback, useContext, useEffect, useState, type ReactNode } from "react";
+import { clearSession, configureSubscriptions, readSession, SESSION_EXPIRED_EVENT, writeSession, type SessionUser } from "@/lib/client";
+
+interface SessionValue {
+  user: SessionUser | null;
+  signIn(token: string, user: SessionUser): void;
+  signOut(): void;
+}
+
+const SessionContext = createContext<SessionValue>({ user: null, signIn: () => undefined, signOut: () => undefined });
+
+export const useSession = (): SessionValue => useContext(SessionContext);
+
+/** Session, navigation and the skip link; pages other than /login need a signed-in user. */
+export function AppShell({ wsUrl, children }: { wsUrl: string; children: ReactNode }) {
+  const router = useRouter();
+  const pathname = usePathname();
+  const [user, setUser] = useState<SessionUser | null>(null);
+  const [ready, setReady] = useState(false);
+
+  configureSubscriptions(wsUrl);
+
+  useEffect(() => {
+    setUser(readSession()?.user ?? null);
+    setReady(true);
+  }, []);
+
+  const signOut = useCallback(() => {
+    clearSession();
+    setUser(null);
+    router.push("/login");
+  }, [router]);
+
+  const signIn = useCallback((token: string, next: SessionUser) => {
+    writeSession(token, next);
+    setUser(next);
+  }, []);
+
+  useEffect(() => {
+    const expired = () => {
+      clearSession();
+      setUser(null);
+      router.push(`/login?next=${encodeURIComponent(window.location.pathname + window.location.search)}`);
+    };
+    window.addEventListener(SESSION_EXPIRED_EVENT, expired);
+    return () => window.removeEventListener(SESSION_EXPIRED_EVENT, expired);
+  }, [router]);
+
+  const onLogin = pathname === "/login";
+  useEffect(() => {
+    if (ready && !user && !onLogin) router.replace(`/login?next=${encodeURIComponent(pathname)}`);
+  }, [ready, user, onLogin, pathname, router]);
+
+  return (
+    <SessionContext.Provider value={{ user, signIn, signOut }}>
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <header className="topbar">
+        <Link href="/" className="brand" aria-label="Quell home">
+          Quell
+        </Link>
+        {user && (
+          <nav aria-label="Main">
+            <Link href="/" aria-current={pathname === "/" ? "page" : undefined}>
+              Triage queue
+            </Link>
+          </nav>
+        )}
+        <div className="topbar-user">
+          {user && (
+            <>
+              <span>
+                {user.name} <span className="muted">({user.role.replace("_", " ")})</span>
+              </span>
+              <button type="button" className="link-button" onClick={signOut}>
+                Sign out
+              </button>
+            </>
+          )}
+        </div>
+      </header>
+      <main id="main" tabIndex={-1}>
+        {ready && (user || onLogin) ? children : <p className="muted">Loading…</p>}
+      </main>
+    </SessionContext.Provider>
+  );
+}

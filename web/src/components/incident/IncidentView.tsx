@@ -1,0 +1,93 @@
+"use client";
+
+import Link from "next/link";
+import { useCallback, useEffect, useState } from "react";
+import { useSession } from "@/components/AppShell";
+import { MajorBadge, PriorityBadge, SeverityBadge, StageBadge } from "@/components/Badges";
+import { ConflictBanner, ErrorText } from "@/components/Notices";
+import { IncidentPageDocument, LookupsDocument, type IncidentDetailFragment } from "@/graphql/generated";
+import { describeError } from "@/lib/errors";
+import { useIncidentChanges, useQuery } from "@/lib/hooks";
+import { IncidentContext } from "./context";
+import { AssignPanel } from "./AssignPanel";
+import { FieldsForm } from "./FieldsForm";
+import { ReportEditor } from "./ReportEditor";
+import { RolesPanel } from "./RolesPanel";
+import { StagePanel } from "./StagePanel";
+import { TasksPanel } from "./TasksPanel";
+import { Timeline } from "./Timeline";
+import { StageTimes } from "./StageTimes";
+
+export function IncidentView({ incidentKey }: { incidentKey: string }) {
+  const { user } = useSession();
+  const query = useQuery(IncidentPageDocument, { number: incidentKey });
+  const lookups = useQuery(LookupsDocument, {});
+  const [incident, setIncident] = useState<IncidentDetailFragment | null>(null);
+  const [conflict, setConflict] = useState(false);
+  // Bumped on an explicit reload so forms drop their drafts and start again from the server's copy.
+  const [generation, setGeneration] = useState(0);
+
+  useEffect(() => {
+    if (query.data) setIncident(query.data.incident);
+  }, [query.data]);
+
+  const reload = useCallback(async () => {
+    await query.reload();
+    setConflict(false);
+    setGeneration((g) => g + 1);
+  }, [query]);
+
+  const live = useIncidentChanges(incident?.id ?? null, () => void query.reload());
+
+  if (query.error && !incident) {
+    return (
+      <section>
+        <p>
+          <Link href="/">← Triage queue</Link>
+        </p>
+        <ErrorText message={describeError(query.error)} />
+      </section>
+    );
+  }
+  if (!incident) return <p className="muted">Loading {incidentKey}…</p>;
+
+  return (
+    <IncidentContext.Provider
+      value={{ incident, lookups: lookups.data, meId: user?.id ?? null, setIncident, reload, reportConflict: () => setConflict(true) }}
+    >
+      <article aria-labelledby="incident-title" className="incident">
+        <p className="crumbs">
+          <Link href="/">← Triage queue</Link>
+        </p>
+        <header className="incident-head">
+          <h1 id="incident-title">
+            <span className="key">{incident.key}</span> {incident.title}
+          </h1>
+          <div className="badges">
+            <StageBadge stage={incident.stage} />
+            <PriorityBadge priority={incident.priority} />
+            <SeverityBadge severity={incident.severity} />
+            {incident.isMajor && <MajorBadge />}
+            {incident.reopenCount > 0 && <span className="badge">Reopened {incident.reopenCount}×</span>}
+            <span className={live ? "live on" : "live off"}>{live ? "Live" : "Reconnecting"}</span>
+          </div>
+        </header>
+        {conflict && <ConflictBanner onReload={() => void reload()} />}
+        <div className="incident-grid" key={generation}>
+          <div className="col-main">
+            <StagePanel />
+            <FieldsForm />
+            <Timeline />
+            <TasksPanel />
+            <ReportEditor />
+          </div>
+          <aside className="col-side" aria-label="Assignment and roles">
+            <AssignPanel />
+            <RolesPanel />
+            <StageTimes />
+          </aside>
+        </div>
+      </article>
+    </IncidentContext.Provider>
+  );
+}

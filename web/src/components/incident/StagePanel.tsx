@@ -1,0 +1,88 @@
+"use client";
+
+import { useState } from "react";
+import { ErrorText } from "@/components/Notices";
+import { ReopenIncidentDocument, TransitionIncidentDocument, type Stage } from "@/graphql/generated";
+import { gql } from "@/lib/client";
+import { OPEN_STAGES, STAGE_LABEL } from "@/lib/format";
+import { useAction, useIncident } from "./context";
+
+const REOPENABLE: Stage[] = ["recovered", "reviewed", "closed"];
+
+export function StagePanel() {
+  const { incident, setIncident } = useIncident();
+  const action = useAction();
+  const [note, setNote] = useState("");
+  const [reason, setReason] = useState("");
+  const [done, setDone] = useState<string | null>(null);
+  const path = [...OPEN_STAGES, "closed" as Stage];
+  const current = path.indexOf(incident.stage);
+
+  const move = (to: Stage) =>
+    action.run(async () => {
+      setDone(null);
+      const { transitionIncident } = await gql(TransitionIncidentDocument, {
+        input: { id: incident.id, version: incident.version, to, note: note.trim() || null },
+      });
+      setIncident(transitionIncident);
+      setNote("");
+      setDone(`Moved to ${STAGE_LABEL[to]}.`);
+    });
+
+  const reopen = () =>
+    action.run(async () => {
+      setDone(null);
+      const { reopenIncident } = await gql(ReopenIncidentDocument, { input: { id: incident.id, version: incident.version, reason: reason.trim() } });
+      setIncident(reopenIncident);
+      setReason("");
+      setDone("Reopened.");
+    });
+
+  return (
+    <section className="card" aria-labelledby="stage-title">
+      <h2 id="stage-title">Stage</h2>
+      <ol className="stage-path" aria-label="Lifecycle">
+        {path.map((s, i) => (
+          <li key={s} className={i < current ? "past" : i === current ? "current" : "future"} aria-current={i === current ? "step" : undefined}>
+            <span className="sr-only">{i < current ? "done: " : i === current ? "current: " : "later: "}</span>
+            {STAGE_LABEL[s]}
+          </li>
+        ))}
+      </ol>
+      {incident.stage === "cancelled" && (
+        <p>
+          Cancelled{incident.duplicateOf ? ` as a duplicate of ${incident.duplicateOf.key} (${incident.duplicateOf.title})` : ""}.
+        </p>
+      )}
+      {incident.allowedTransitions.length > 0 ? (
+        <>
+          <label htmlFor="stage-note">Note for the stage change (optional)</label>
+          <input id="stage-note" value={note} onChange={(e) => setNote(e.target.value)} placeholder="What was done" />
+          <div className="actions" role="group" aria-label="Move to stage">
+            {incident.allowedTransitions.map((to) => (
+              <button key={to} type="button" className="primary" disabled={action.busy} onClick={() => void move(to)}>
+                Move to {STAGE_LABEL[to]}
+              </button>
+            ))}
+          </div>
+        </>
+      ) : (
+        <p className="muted">No stage change is possible from {STAGE_LABEL[incident.stage]}.</p>
+      )}
+      {REOPENABLE.includes(incident.stage) && (
+        <details className="reopen">
+          <summary>Reopen this incident</summary>
+          <label htmlFor="reopen-reason">Why it is being reopened</label>
+          <input id="reopen-reason" value={reason} onChange={(e) => setReason(e.target.value)} />
+          <button type="button" disabled={action.busy || reason.trim() === ""} onClick={() => void reopen()}>
+            Reopen
+          </button>
+        </details>
+      )}
+      <ErrorText message={action.error} />
+      <p role="status" className="muted">
+        {done}
+      </p>
+    </section>
+  );
+}

@@ -1,0 +1,120 @@
+"use client";
+
+import { useEffect, useState, type FormEvent } from "react";
+import type { LookupsQuery } from "@/graphql/generated";
+import { SeverityValues, StageValues } from "@/graphql/generated";
+import { SEVERITY_LABEL, STAGE_LABEL } from "@/lib/format";
+import { DEFAULT_QUEUE, type QueueParams } from "@/lib/queue";
+
+export function QueueFilters(props: {
+  params: QueueParams;
+  lookups: LookupsQuery | null;
+  meId: string | null;
+  onChange: (patch: Partial<QueueParams>) => void;
+}) {
+  const { params, lookups, onChange } = props;
+  const search = useSearchDraft(params.q, (q) => onChange({ q }));
+  const people = (lookups?.users ?? []).filter((u) => u.active).sort((a, b) => a.name.localeCompare(b.name));
+
+  return (
+    <form className="filters" role="search" aria-label="Filter the queue" onSubmit={search.submit}>
+      <div className="field grow">
+        <label htmlFor="f-q">Search</label>
+        <div className="inline">
+          <input id="f-q" type="search" placeholder="Words in title or description" value={search.draft} onChange={(e) => search.setDraft(e.target.value)} />
+          <button type="submit">Search</button>
+        </div>
+      </div>
+      <div className="field">
+        <label htmlFor="f-stage">Stage</label>
+        <select id="f-stage" value={params.stage} onChange={(e) => onChange({ stage: e.target.value as QueueParams["stage"] })}>
+          <option value="">All open stages</option>
+          {StageValues.map((s) => (
+            <option key={s} value={s}>
+              {STAGE_LABEL[s]}
+            </option>
+          ))}
+        </select>
+      </div>
+      <div className="field">
+        <label htmlFor="f-priority">Priority</label>
+        <select id="f-priority" value={params.priority} onChange={(e) => onChange({ priority: e.target.value })}>
+          <option value="">Any</option>
+          {[1, 2, 3, 4, 5].map((p) => (
+            <option key={p} value={String(p)}>
+              P{p}
+            </option>
+          ))}
+        </select>
+      </div>
+      <div className="field">
+        <label htmlFor="f-severity">Severity</label>
+        <select id="f-severity" value={params.severity} onChange={(e) => onChange({ severity: e.target.value as QueueParams["severity"] })}>
+          <option value="">Any</option>
+          {SeverityValues.map((s) => (
+            <option key={s} value={s}>
+              {SEVERITY_LABEL[s]}
+            </option>
+          ))}
+        </select>
+      </div>
+      <div className="field">
+        <label htmlFor="f-service">Service</label>
+        <select id="f-service" value={params.service} onChange={(e) => onChange({ service: e.target.value })}>
+          <option value="">Any</option>
+          {(lookups?.services ?? []).map((s) => (
+            <option key={s.id} value={s.id}>
+              {s.name}
+            </option>
+          ))}
+        </select>
+      </div>
+      <div className="field">
+        <label htmlFor="f-team">Team</label>
+        <select id="f-team" value={params.team} onChange={(e) => onChange({ team: e.target.value })}>
+          <option value="">Any</option>
+          {(lookups?.teams ?? []).map((t) => (
+            <option key={t.id} value={t.id}>
+              {t.name}
+            </option>
+          ))}
+        </select>
+      </div>
+      <div className="field">
+        <label htmlFor="f-assignee">Assignee</label>
+        <select id="f-assignee" value={params.assignee} onChange={(e) => onChange({ assignee: e.target.value })}>
+          <option value="">Anyone</option>
+          <option value="me">Me</option>
+          <option value="unassigned">Unassigned</option>
+          {people.map((u) => (
+            <option key={u.id} value={u.id}>
+              {u.name}
+            </option>
+          ))}
+        </select>
+      </div>
+      <div className="field">
+        <span className="label-spacer" aria-hidden="true">
+          &nbsp;
+        </span>
+        <button type="button" onClick={() => onChange({ ...DEFAULT_QUEUE })}>
+          Clear filters
+        </button>
+      </div>
+    </form>
+  );
+}
+
+/** Free-text search applies on submit, so typing does not fire a query per key. */
+function useSearchDraft(q: string, apply: (q: string) => void) {
+  const [draft, setDraft] = useState(q);
+  useEffect(() => setDraft(q), [q]);
+  return {
+    draft,
+    setDraft,
+    submit: (e: FormEvent) => {
+      e.preventDefault();
+      apply(draft);
+    },
+  };
+}

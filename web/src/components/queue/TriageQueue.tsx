@@ -1,0 +1,148 @@
+"use client";
+
+import Link from "next/link";
+import { usePathname, useRouter, useSearchParams } from "next/navigation";
+import { useState } from "react";
+import { useSession } from "@/components/AppShell";
+import { MajorBadge, PriorityBadge, SeverityBadge, StageBadge } from "@/components/Badges";
+import { ErrorText } from "@/components/Notices";
+import { LookupsDocument, QueueDocument, type IncidentSortField, type QueueRowFragment } from "@/graphql/generated";
+import { describeError } from "@/lib/errors";
+import { exactTime, relativeTime } from "@/lib/format";
+import { useIncidentChanges, useQuery } from "@/lib/hooks";
+import { nextSort, parseQueueParams, queueSearch, toIncidentFilter, toIncidentSort, type QueueParams } from "@/lib/queue";
+import { QueueFilters } from "./QueueFilters";
+
+const PAGE = 50;
+const MAX_ROWS = 200;
+
+export function TriageQueue() {
+  const router = useRouter();
+  const pathname = usePathname();
+  const search = useSearchParams();
+  const { user } = useSession();
+  const params = parseQueueParams((n) => search.get(n));
+  const [limit, setLimit] = useState(PAGE);
+  const lookups = useQuery(LookupsDocument, {});
+  const queue = useQuery(QueueDocument, { filter: toIncidentFilter(params, user?.id ?? null), sort: toIncidentSort(params), first: limit });
+  const live = useIncidentChanges(null, () => void queue.reload());
+
+  const setParams = (patch: Partial<QueueParams>) => {
+    setLimit(PAGE);
+    router.replace(`${pathname}${queueSearch({ ...params, ...patch })}`, { scroll: false });
+  };
+
+  const rows: QueueRowFragment[] = queue.data?.incidents.edges.map((e) => e.node) ?? [];
+  const total = queue.data?.incidents.totalCount ?? 0;
+
+  return (
+    <section aria-labelledby="queue-title">
+      <div className="page-head">
+        <h1 id="queue-title">Triage queue</h1>
+        <p className="muted" aria-live="polite">
+          {queue.data ? `${total} incident${total === 1 ? "" : "s"}` : "Loading…"}
+          {" · "}
+          <span className={live ? "live on" : "live off"}>{live ? "Live updates on" : "Live updates reconnecting"}</span>
+        </p>
+      </div>
+      <QueueFilters params={params} lookups={lookups.data} meId={user?.id ?? null} onChange={setParams} />
+      <ErrorText message={queue.error ? describeError(queue.error) : null} />
+      <div className="table-wrap">
+        <table className="queue">
+          <caption className="sr-only">Incidents not yet closed, {sortCaption(params)}</caption>
+          <thead>
+            <tr>
+              <SortHeader label="Incident" field="number" params={params} onSort={setParams} />
+              <th scope="col">Title</th>
+              <th scope="col">Stage</th>
+              <SortHeader label="Priority" field="priority" params={params} onSort={setParams} />
+              <th scope="col">Severity</th>
+              <th scope="col">Service</th>
+              <th scope="col">Team</th>
+              <th scope="col">Assignee</th>
+              <SortHeader label="Updated" field="updatedAt" params={params} onSort={setParams} />
+              <SortHeader label="Opened" field="createdAt" params={params} onSort={setParams} />
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((row) => (
+              <tr key={row.id}>
+                <td className="nowrap">
+                  <Link href={`/incidents/${row.key}`}>{row.key}</Link>
+                </td>
+                <td>
+                  <Link href={`/incidents/${row.key}`} className="title-link">
+                    {row.title}
+                  </Link>
+                  {row.isMajor && (
+                    <>
+                      {" "}
+                      <MajorBadge />
+                    </>
+                  )}
+                </td>
+                <td>
+                  <StageBadge stage={row.stage} />
+                </td>
+                <td>
+                  <PriorityBadge priority={row.priority} />
+                </td>
+                <td>
+                  <SeverityBadge severity={row.severity} />
+                </td>
+                <td>{row.service?.name ?? <span className="muted">—</span>}</td>
+                <td>{row.team?.name ?? <span className="muted">—</span>}</td>
+                <td>{row.assignee?.name ?? <span className="muted">Unassigned</span>}</td>
+                <td className="nowrap">
+                  <time dateTime={row.updatedAt} title={exactTime(row.updatedAt)}>
+                    {relativeTime(row.updatedAt)}
+                  </time>
+                </td>
+                <td className="nowrap">
+                  <time dateTime={row.createdAt} title={exactTime(row.createdAt)}>
+                    {relativeTime(row.createdAt)}
+                  </time>
+                </td>
+              </tr>
+            ))}
+            {queue.data && rows.length === 0 && (
+              <tr>
+                <td colSpan={10} className="empty">
+                  No incidents match these filters.
+                </td>
+              </tr>
+            )}
+          </tbody>
+        </table>
+      </div>
+      {queue.data?.incidents.pageInfo.hasNextPage &&
+        (limit < MAX_ROWS ? (
+          <button type="button" className="more" onClick={() => setLimit(Math.min(MAX_ROWS, limit + PAGE))} disabled={queue.loading}>
+            Show {Math.min(PAGE, total - rows.length)} more
+          </button>
+        ) : (
+          <p className="muted">
+            Showing the first {MAX_ROWS} of {total}. Narrow the filters to see the rest.
+          </p>
+        ))}
+    </section>
+  );
+}
+
+function sortCaption(p: QueueParams): string {
+  return `sorted by ${p.sort} ${p.dir === "Asc" ? "ascending" : "descending"}`;
+}
+
+function SortHeader(props: { label: string; field: IncidentSortField; params: QueueParams; onSort: (patch: Partial<QueueParams>) => void }) {
+  const { label, field, params, onSort } = props;
+  const active = params.sort === field;
+  const ariaSort = active ? (params.dir === "Asc" ? "ascending" : "descending") : "none";
+  return (
+    <th scope="col" aria-sort={ariaSort}>
+      <button type="button" className="sort" onClick={() => onSort(nextSort(params, field))}>
+        {label}
+        <span aria-hidden="true">{active ? (params.dir === "Asc" ? " ▲" : " ▼") : " ↕"}</span>
+      </button>
+    </th>
+  );
+}

@@ -1,0 +1,59 @@
+import type { Severity, Stage } from "@/graphql/generated";
+
+export const STAGE_LABEL: Record<Stage, string> = {
+  identified: "Identified",
+  classified: "Classified",
+  assessed: "Assessed",
+  contained: "Contained",
+  eradicated: "Eradicated",
+  recovered: "Recovered",
+  reviewed: "Reviewed",
+  closed: "Closed",
+  cancelled: "Cancelled",
+};
+
+/** Stages in lifecycle order; the queue shows every one before `closed`. */
+export const OPEN_STAGES: Stage[] = ["identified", "classified", "assessed", "contained", "eradicated", "recovered", "reviewed"];
+
+export const SEVERITY_LABEL: Record<Severity, string> = {
+  SEV1: "SEV1 critical",
+  SEV2: "SEV2 major",
+  SEV3: "SEV3 minor",
+  SEV4: "SEV4 low",
+};
+
+export const priorityLabel = (p: number): string => `P${p}`;
+
+/** "3 min ago", "2 h ago", "4 d ago"; the exact time goes in a title attribute beside it. */
+export function relativeTime(iso: string, now: Date = new Date()): string {
+  const seconds = Math.round((now.getTime() - new Date(iso).getTime()) / 1000);
+  if (seconds < 45) return "just now";
+  const minutes = Math.round(seconds / 60);
+  if (minutes < 60) return `${minutes} min ago`;
+  const hours = Math.round(minutes / 60);
+  if (hours < 48) return `${hours} h ago`;
+  return `${Math.round(hours / 24)} d ago`;
+}
+
+export function exactTime(iso: string): string {
+  return new Date(iso).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
+}
+
+/** "1 h 12 min" between two instants, or null when either is missing. */
+export function duration(fromIso: string | null | undefined, toIso: string | null | undefined): string | null {
+  if (!fromIso || !toIso) return null;
+  const minutes = Math.max(0, Math.round((new Date(toIso).getTime() - new Date(fromIso).getTime()) / 60000));
+  if (minutes < 60) return `${minutes} min`;
+  const hours = Math.floor(minutes / 60);
+  if (hours < 48) return `${hours} h ${minutes % 60} min`;
+  return `${Math.floor(hours / 24)} d ${hours % 24} h`;
+}
+
+export function percent(confidence: number): string {
+  return `${Math.round(confidence * 100)}%`;
+}
+
+/** A filename-safe name for the report download. */
+export function reportFilename(key: string): string {
+  return `${key.replace(/[^A-Za-z0-9-]/g, "")}-lessons-learned.md`;
+}
