@@ -20,6 +20,14 @@ import { queryCountScope } from "../database/query-counter";
 import { graphiqlPage } from "./graphiql";
 import { RateLimiter } from "./rate-limit";
 
+const NUL_MESSAGE = "Text may not contain the NUL character (\\u0000); PostgreSQL cannot store it.";
+
+/** PostgreSQL rejects U+0000 in text; refuse it up front with a clear error instead of a masked 500. */
+function refuseNulCharacters(_key: string, value: unknown): unknown {
+  if (typeof value === "string" && value.includes("\u0000")) throw new Error(NUL_MESSAGE);
+  return value;
+}
+
 export interface HttpServer {
   url: string;
   server: http.Server;
@@ -100,7 +108,7 @@ export async function startHttpServer(config: QuellConfig, schema: GraphQLSchema
     "/graphql",
     // Every SQL statement of a request is counted in its own scope (see CountingLogger).
     (_req, _res, next) => queryCountScope.run({ statements: 0, sql: [] }, next),
-    express.json({ limit: config.bodyLimitBytes }),
+    express.json({ limit: config.bodyLimitBytes, reviver: refuseNulCharacters }),
     expressMiddleware(apollo, {
       context: ({ req }) => contextFor(req.headers.authorization),
     }),
@@ -111,7 +119,8 @@ export async function startHttpServer(config: QuellConfig, schema: GraphQLSchema
       return;
     }
     if ((err as { type?: string }).type === "entity.parse.failed") {
-      res.status(400).json({ errors: [{ message: "Request body is not valid JSON.", extensions: { code: "BAD_REQUEST" } }] });
+      const nul = (err as Error).message === NUL_MESSAGE;
+      res.status(400).json({ errors: [{ message: nul ? NUL_MESSAGE : "Request body is not valid JSON.", extensions: { code: nul ? "BAD_USER_INPUT" : "BAD_REQUEST" } }] });
       return;
     }
     next(err);
