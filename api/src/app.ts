@@ -31,6 +31,7 @@ export async function startRuntime(config: QuellConfig): Promise<QuellRuntime> {
     dataSource,
     services,
     async close() {
+      await services.jobs.close();
       await pubsub.close();
       await closeDatabase(dataSource);
     },

@@ -5,11 +5,13 @@ import type { QuellPubSub } from "../pubsub";
 import { IncidentService } from "../../modules/incident/incident.service";
 import { UserService } from "../../modules/user/user.service";
 import { CatalogService } from "../../modules/catalog/catalog.service";
+import { createJobQueue, type JobQueue } from "../queue";
 
 /** The composition root of domain services; the API and the workers build the same set. */
-export function createServices(deps: { dataSource: DataSource; pubsub: QuellPubSub; issuer: TokenIssuer; config: QuellConfig }) {
+export function createServices(deps: { dataSource: DataSource; pubsub: QuellPubSub; issuer: TokenIssuer; config: QuellConfig; jobs?: JobQueue }) {
   return {
     ...deps,
+    jobs: deps.jobs ?? createJobQueue(deps.config),
     incidents: new IncidentService(deps.dataSource, deps.pubsub),
     users: new UserService(deps.dataSource, deps.issuer),
     catalog: new CatalogService(deps.dataSource),

@@ -50,7 +50,8 @@ export class BullMqJobQueue implements JobQueue {
 
   constructor(private readonly opts: BullMqOptions) {
     this.prefix = opts.prefix ?? "quell";
-    const base = redisConnection(opts.redisUrl);
+    // Reconnect soon after Redis returns (BullMQ's default backs off to 20 s).
+    const base = { ...redisConnection(opts.redisUrl), retryStrategy: (times: number) => Math.min(250 * times, 3_000) };
     this.producerConnection = { ...base, enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 2_000 };
     this.workerConnection = { ...base, maxRetriesPerRequest: null };
   }
@@ -148,9 +149,14 @@ export class BullMqJobQueue implements JobQueue {
     return true;
   }
 
-  async close(): Promise<void> {
+  private closing: Promise<void> | null = null;
+
+  close(): Promise<void> {
     // Worker.close() waits for the jobs in hand to finish: the graceful part of SIGTERM.
-    await Promise.allSettled(this.workers.map((w) => w.close()));
-    await Promise.allSettled([...this.queues.values()].map((q) => q.close()));
+    this.closing ??= (async () => {
+      await Promise.allSettled(this.workers.map((w) => w.close()));
+      await Promise.allSettled([...this.queues.values()].map((q) => q.close()));
+    })();
+    return this.closing;
   }
 }

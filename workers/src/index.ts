@@ -1,0 +1,71 @@
+import type { QuellRuntime } from "@quell/api/app";
+import { logger } from "@quell/api/platform/logger";
+import { ALL_QUEUES, QueueName, type JobQueue, type Processor } from "@quell/api/platform/queue/index";
+import { OutboxRelay, type RelayOptions } from "@quell/api/modules/outbox/outbox.relay";
+import { processorFor } from "./processors";
+import "./processors/all";
+
+const log = logger.child({ component: "workers" });
+
+export const DAILY_MS = 24 * 3600_000;
+
+export interface WorkerOptions {
+  /** Queues to consume (default: all). */
+  queues?: readonly QueueName[];
+  /** Run an outbox relay in this process (default true; several relays may share a database). */
+  relay?: boolean | RelayOptions;
+  /** Register the repeatable jobs, e.g. the daily retrain (default true; registered once per Redis). */
+  schedules?: boolean;
+  /** Replace processors (tests). */
+  processors?: { [Q in QueueName]?: Processor<Q> };
+  /** Per-queue concurrency override. */
+  concurrency?: { [Q in QueueName]?: number };
+}
+
+export interface RunningWorkers {
+  jobs: JobQueue;
+  relay: OutboxRelay | null;
+  /** Stops the relay, lets running jobs finish, closes the queue connections. */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the processors (and by default an outbox relay and the schedules) on the runtime's job
+ * queue: BullMQ when REDIS_URL is set, else in-process. The API's `main` calls this in embedded
+ * mode; `workers/src/main.ts` calls it standalone.
+ */
+export async function startWorkers(runtime: QuellRuntime, options: WorkerOptions = {}): Promise<RunningWorkers> {
+  const jobs = runtime.services.jobs;
+  for (const queue of options.queues ?? ALL_QUEUES) {
+    const processor = options.processors?.[queue] ?? processorFor(queue)?.(runtime);
+    if (!processor) {
+      log.warn({ queue }, "no processor for queue; not consuming it");
+      continue;
+    }
+    jobs.process(queue, processor as Processor<typeof queue>, { concurrency: options.concurrency?.[queue] });
+  }
+  let relay: OutboxRelay | null = null;
+  if (options.relay !== false) {
+    relay = new OutboxRelay(runtime.dataSource, jobs, typeof options.relay === "object" ? options.relay : {});
+    relay.start();
+  }
+  if (options.schedules !== false) {
+    await jobs
+      .repeat(QueueName.Retrain, "retrain-daily", "retrain", { requestedBy: null, trigger: "schedule" }, DAILY_MS)
+      .catch((err: unknown) => log.warn({ err: err instanceof Error ? err.message : err }, "could not register the daily retrain"));
+  }
+  log.info({ mode: jobs.kind, queues: options.queues ?? ALL_QUEUES, relay: !!relay }, "workers started");
+  let closing: Promise<void> | null = null;
+  return {
+    jobs,
+    relay,
+    close() {
+      closing ??= (async () => {
+        await relay?.stop();
+        await jobs.close();
+        log.info("workers stopped");
+      })();
+      return closing;
+    },
+  };
+}

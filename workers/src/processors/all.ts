@@ -1,0 +1,1 @@
+// Importing a processor module registers it.
