@@ -6,6 +6,7 @@ import { chooseAbstainThreshold } from "./abstain";
 import { classificationMetrics, expectedCalibrationError } from "./metrics";
 import { TrainedClassifier } from "./predict";
 import { stratifiedSplit } from "../util/random";
+import { tuneClassOffsets } from "./bias-tuning";
 import type { LinearSoftmax } from "./model";
 
 export interface LabelledIncident extends IncidentText {
@@ -32,7 +33,11 @@ export interface TrainOptions {
   l2?: number;
   batchSize?: number;
   features?: FeaturizerOptions;
+  /** Tune per-class logit offsets for macro-F1 on validation (default true; needs 200+ validation rows). */
+  tuneClassOffsets?: boolean;
 }
+
+const MIN_VALIDATION_FOR_OFFSETS = 200;
 
 /**
  * Cold-start limits. Below them a model would mostly echo its priors, so training refuses with an
@@ -96,6 +101,10 @@ export async function trainClassifier(
   );
 
   report(90, "calibrating");
+  if ((opts.tuneClassOffsets ?? true) && valY.length >= MIN_VALIDATION_FOR_OFFSETS) {
+    const offsets = tuneClassOffsets(valX.map((x) => model.logits(x)), valY, labels.length);
+    offsets.forEach((o, c) => (model.bias[c] += o));
+  }
   const valLogits = valX.map((x) => model.logits(x));
   const temperature = fitTemperature(valLogits, valY);
   const valProbs = valLogits.map((l) => softmax(l, temperature));

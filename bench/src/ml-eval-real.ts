@@ -1,0 +1,62 @@
+import { mkdtempSync, writeFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { incidentRowsToCsv, initBackend, runEvaluateCli, type IncidentRow } from "@quell/ml";
+import { dataDir, mozillaSeverity, seamonkey, statusIncidents } from "./ml-data";
+
+/**
+ * Evaluates the triage models on the public data in shared/data, through the same CLI the api
+ * exposes (`ml evaluate`), after writing each data set in the incident CSV format to a temp dir.
+ * Prints each JSON report and a per-class table. Skips (exit 0) when the data is not there.
+ */
+async function main(): Promise<void> {
+  const dir = dataDir();
+  if (!dir) {
+    console.log("no shared data found (set QUELL_DATA); nothing to evaluate");
+    return;
+  }
+  console.log(`data: ${dir}  backend: ${await initBackend()}`);
+  const tmp = mkdtempSync(path.join(tmpdir(), "quell-ml-eval-"));
+  const only = process.argv[2];
+  try {
+    const runs: [string, "severity" | "similar", () => { train: IncidentRow[]; test: IncidentRow[] }, string][] = [
+      ["mozilla-severity", "severity", () => mozillaSeverity(dir), "seeded stratified 80/20 split (no dates), 6 classes"],
+      ["status-incidents", "severity", () => statusIncidents(dir), "impact 0-4, time split 80/20 by start"],
+      ["seamonkey", "similar", () => seamonkey(dir), "time split 80/20 by Created"],
+    ];
+    for (const [name, task, load, how] of runs) {
+      if (only && only !== name) continue;
+      const { train, test } = load();
+      const trainCsv = path.join(tmp, `${name}-train.csv`);
+      const testCsv = path.join(tmp, `${name}-test.csv`);
+      writeFileSync(trainCsv, incidentRowsToCsv(train));
+      writeFileSync(testCsv, incidentRowsToCsv(test));
+      console.log(`\n== ${name} (${task}; ${how}): train ${train.length}, test ${test.length}`);
+      let out = "";
+      const t0 = Date.now();
+      const code = await runEvaluateCli(["evaluate", "--task", task, "--train", trainCsv, "--test", testCsv, "--json"], {
+        stdout: { write: (s: string) => (out += s) },
+        stderr: process.stderr,
+      });
+      if (code !== 0) throw new Error(`${name}: evaluate exited with ${code}`);
+      console.log(`wall time ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+      const report = JSON.parse(out);
+      console.log(JSON.stringify(report, null, 1));
+      if (report.per_class) printTable(report);
+    }
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+function printTable(r: { per_class: Record<string, { precision: number; recall: number; f1: number; support: number }> }): void {
+  console.log("label            precision  recall  f1     support");
+  for (const [label, m] of Object.entries(r.per_class)) {
+    console.log(`${label.padEnd(16)} ${m.precision.toFixed(3).padEnd(10)} ${m.recall.toFixed(3).padEnd(7)} ${m.f1.toFixed(3).padEnd(6)} ${m.support}`);
+  }
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

@@ -1,0 +1,70 @@
+import { createRng, initBackend, trainClassifier, type LabelledIncident } from "@quell/ml";
+import { dataDir, mozillaSeverity } from "./ml-data";
+
+/**
+ * Training-time benchmark: trainClassifier on N incidents (default 100,000). With shared/data the
+ * Mozilla summaries are resampled with replacement and lightly perturbed (a word dropped, a service
+ * added) so rows are not exact copies; without it, synthetic incidents from per-class vocabularies.
+ */
+function resampled(n: number, seed: number): LabelledIncident[] {
+  const rng = createRng(seed);
+  const dir = dataDir();
+  const services = ["payments", "billing", "auth", "search", "checkout", "mail", "vpn", "storage"];
+  if (dir) {
+    const { train } = mozillaSeverity(dir);
+    return Array.from({ length: n }, () => {
+      const r = train[Math.floor(rng() * train.length)];
+      const words = r.title.split(" ");
+      if (words.length > 3) words.splice(Math.floor(rng() * words.length), 1);
+      return { title: words.join(" "), service: services[Math.floor(rng() * services.length)], label: r.severity };
+    });
+  }
+  const classes: Record<string, string[]> = {
+    sev1: ["outage", "down", "data", "loss", "all", "customers", "crash", "unavailable"],
+    sev2: ["degraded", "slow", "errors", "elevated", "latency", "partial", "timeouts"],
+    sev3: ["cosmetic", "typo", "layout", "minor", "label", "tooltip", "alignment"],
+    sev4: ["question", "request", "docs", "improve", "feature", "wording"],
+  };
+  const common = ["service", "users", "report", "page", "api", "after", "deploy", "since", "morning", "intermittent"];
+  const labels = Object.keys(classes);
+  return Array.from({ length: n }, () => {
+    const label = labels[Math.floor(rng() * labels.length)];
+    const words = Array.from({ length: 6 + Math.floor(rng() * 6) }, () =>
+      rng() < 0.4 ? classes[label][Math.floor(rng() * classes[label].length)] : common[Math.floor(rng() * common.length)],
+    );
+    return { title: words.join(" "), service: services[Math.floor(rng() * services.length)], label };
+  });
+}
+
+async function main(): Promise<void> {
+  const n = Number(process.argv[2] ?? 100_000);
+  console.log(`backend ${await initBackend()}; ${n} incidents (${dataDir() ? "resampled Mozilla summaries" : "synthetic"})`);
+  const examples = resampled(n, 11);
+  const stages = new Map<string, number>();
+  const t0 = Date.now();
+  let last = "";
+  const clf = await trainClassifier(examples, {
+    seed: 1,
+    onProgress: (p) => {
+      if (p.stage !== last) {
+        stages.set(p.stage, Date.now());
+        last = p.stage;
+      }
+    },
+  });
+  const total = (Date.now() - t0) / 1000;
+  const times = [...stages.entries()];
+  times.forEach(([stage, at], i) => {
+    const end = i + 1 < times.length ? times[i + 1][1] : Date.now();
+    console.log(`  ${stage.padEnd(12)} ${((end - at) / 1000).toFixed(1)} s`);
+  });
+  console.log(`trainClassifier wall time: ${total.toFixed(1)} s; features ${clf.featurizer.size}, epochs ${clf.validation.epochs}`);
+  console.log(`validation: macro-F1 ${clf.validation.macro_f1.toFixed(3)}, ECE ${clf.validation.ece.toFixed(3)}, coverage ${clf.validation.coverage.toFixed(3)}`);
+  const mem = process.memoryUsage();
+  console.log(`memory: rss ${(mem.rss / 2 ** 20).toFixed(0)} MB, heap used ${(mem.heapUsed / 2 ** 20).toFixed(0)} MB`);
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
