@@ -66,6 +66,8 @@ export async function startHttpServer(config: QuellConfig, schema: GraphQLSchema
     formatError,
     validationRules: [depthLimitRule(config.maxQueryDepth)],
     introspection: true,
+    // Shutdown is ours (closeOnSignals): Apollo would otherwise stop itself and re-raise SIGTERM.
+    stopOnTerminationSignals: false,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer: server }),
       ApolloServerPluginLandingPageDisabled(),
