@@ -44,7 +44,8 @@ export function AppShell({ wsUrl, children }: { wsUrl: string; children: ReactNo
     const expired = () => {
       clearSession();
       setUser(null);
-      router.push(`/login?next=${encodeURIComponent(window.location.pathname + window.location.search)}`);
+      const here = window.location.pathname + window.location.search;
+      router.push(here.startsWith("/login") ? "/login" : `/login?next=${encodeURIComponent(here)}`);
     };
     window.addEventListener(SESSION_EXPIRED_EVENT, expired);
     return () => window.removeEventListener(SESSION_EXPIRED_EVENT, expired);

@@ -136,8 +136,8 @@ export interface SetPriorityCellInput {
 export type Severity = "SEV1" | "SEV2" | "SEV3" | "SEV4";
 export const SeverityValues: readonly Severity[] = ["SEV1", "SEV2", "SEV3", "SEV4"];
 
-export type SortDirection = "Asc" | "Desc";
-export const SortDirectionValues: readonly SortDirection[] = ["Asc", "Desc"];
+export type SortDirection = "ASC" | "DESC";
+export const SortDirectionValues: readonly SortDirection[] = ["ASC", "DESC"];
 
 /** Where an incident is in its lifecycle. */
 export type Stage = "assessed" | "cancelled" | "classified" | "closed" | "contained" | "eradicated" | "identified" | "recovered" | "reviewed";

@@ -1,7 +1,7 @@
 "use client";
 
 import { createClient, type Client } from "graphql-ws";
-import type { TypedDocument } from "@/graphql/generated";
+import type { TypedDocument } from "../graphql/generated";
 import { ApiError, type ApiErrorShape } from "./errors";
 
 const TOKEN_KEY = "quell.token";
@@ -58,7 +58,8 @@ export async function gql<R, V>(document: TypedDocument<R, V>, variables: V, ini
   }
   if (body.errors && body.errors.length > 0) {
     const err = new ApiError(body.errors);
-    if (err.code === "UNAUTHENTICATED") window.dispatchEvent(new Event(SESSION_EXPIRED_EVENT));
+    // Only a token the API no longer accepts ends the session; a failed login is just an error.
+    if (err.code === "UNAUTHENTICATED" && token) window.dispatchEvent(new Event(SESSION_EXPIRED_EVENT));
     throw err;
   }
   if (!body.data) throw new ApiError([{ message: `The API answered ${res.status} with no data.` }]);

@@ -1,4 +1,4 @@
-import type { Severity, Stage } from "@/graphql/generated";
+import type { Severity, Stage } from "../graphql/generated";
 
 export const STAGE_LABEL: Record<Stage, string> = {
   identified: "Identified",

@@ -1,8 +1,8 @@
 "use client";
 
 import { useCallback, useEffect, useRef, useState } from "react";
-import type { IncidentChangedSubscription, TypedDocument } from "@/graphql/generated";
-import { IncidentChangedDocument } from "@/graphql/generated";
+import type { IncidentChangedSubscription, TypedDocument } from "../graphql/generated";
+import { IncidentChangedDocument } from "../graphql/generated";
 import { gql, subscribe } from "./client";
 
 export interface QueryState<R> {

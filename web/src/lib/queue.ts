@@ -1,5 +1,5 @@
-import type { IncidentFilter, IncidentSort, IncidentSortField, Severity, SortDirection, Stage } from "@/graphql/generated";
-import { IncidentSortFieldValues, SeverityValues, StageValues } from "@/graphql/generated";
+import type { IncidentFilter, IncidentSort, IncidentSortField, Severity, SortDirection, Stage } from "../graphql/generated";
+import { IncidentSortFieldValues, SeverityValues, StageValues } from "../graphql/generated";
 import { OPEN_STAGES } from "./format";
 
 /** The queue's filters as they appear in the URL, so a view can be bookmarked and shared. */
@@ -25,7 +25,7 @@ export const DEFAULT_QUEUE: QueueParams = {
   assignee: "",
   q: "",
   sort: "priority",
-  dir: "Asc",
+  dir: "ASC",
 };
 
 const oneOf = <T extends string>(values: readonly T[], raw: string | null, fallback: T | ""): T | "" =>
@@ -41,7 +41,7 @@ export function parseQueueParams(get: (name: string) => string | null): QueuePar
     assignee: get("assignee") ?? "",
     q: get("q") ?? "",
     sort: (oneOf(IncidentSortFieldValues, get("sort"), DEFAULT_QUEUE.sort) || DEFAULT_QUEUE.sort) as IncidentSortField,
-    dir: get("dir") === "Desc" ? "Desc" : get("dir") === "Asc" ? "Asc" : DEFAULT_QUEUE.dir,
+    dir: get("dir") === "DESC" ? "DESC" : get("dir") === "ASC" ? "ASC" : DEFAULT_QUEUE.dir,
   };
 }
 
@@ -75,6 +75,6 @@ export function toIncidentSort(params: QueueParams): IncidentSort {
 
 /** Clicking a column header: a new column starts in its natural direction, the same one flips. */
 export function nextSort(params: QueueParams, field: IncidentSortField): Pick<QueueParams, "sort" | "dir"> {
-  if (params.sort === field) return { sort: field, dir: params.dir === "Asc" ? "Desc" : "Asc" };
-  return { sort: field, dir: field === "priority" ? "Asc" : "Desc" };
+  if (params.sort === field) return { sort: field, dir: params.dir === "ASC" ? "DESC" : "ASC" };
+  return { sort: field, dir: field === "priority" ? "ASC" : "DESC" };
 }

@@ -5,7 +5,13 @@ import { Suspense, useState, type FormEvent } from "react";
 import { useSession } from "@/components/AppShell";
 import { LoginDocument } from "@/graphql/generated";
 import { gql } from "@/lib/client";
-import { describeError } from "@/lib/errors";
+import { ApiError, describeError } from "@/lib/errors";
+
+/** Only a path on this site, and never back to the login page itself. */
+function safeNext(next: string | null): string {
+  if (!next || !next.startsWith("/") || next.startsWith("//") || next.startsWith("/login")) return "/";
+  return next;
+}
 
 function LoginForm() {
   const router = useRouter();
@@ -23,10 +29,10 @@ function LoginForm() {
     try {
       const { login } = await gql(LoginDocument, { input: { email, password } });
       signIn(login.token, login.user);
-      const next = params.get("next");
-      router.push(next && next.startsWith("/") && !next.startsWith("//") ? next : "/");
+      router.push(safeNext(params.get("next")));
     } catch (err) {
-      setError(describeError(err));
+      // A refused login is UNAUTHENTICATED too; its own message ("wrong email or password") fits here.
+      setError(err instanceof ApiError && err.code === "UNAUTHENTICATED" && err.first ? err.first.message : describeError(err));
       setBusy(false);
     }
   }

@@ -131,7 +131,9 @@ export function FieldsForm() {
             How it was fixed; shown to agents on similar incidents later.
           </p>
         </div>
-        <ErrorText message={action.error} />
+        <div className="span2">
+          <ErrorText message={action.error} />
+        </div>
         <div className="actions span2">
           <button type="submit" className="primary" disabled={!form.dirty || action.busy}>
             {action.busy ? "Saving…" : "Save details"}

@@ -35,8 +35,9 @@ export function useAction() {
       await fn();
       return true;
     } catch (err) {
+      // CONFLICT is shown once, as the page banner with its reload button.
       if (isConflict(err)) reportConflict();
-      setError(describeError(err));
+      else setError(describeError(err));
       return false;
     } finally {
       setBusy(false);

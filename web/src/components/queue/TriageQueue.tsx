@@ -130,18 +130,18 @@ export function TriageQueue() {
 }
 
 function sortCaption(p: QueueParams): string {
-  return `sorted by ${p.sort} ${p.dir === "Asc" ? "ascending" : "descending"}`;
+  return `sorted by ${p.sort} ${p.dir === "ASC" ? "ascending" : "descending"}`;
 }
 
 function SortHeader(props: { label: string; field: IncidentSortField; params: QueueParams; onSort: (patch: Partial<QueueParams>) => void }) {
   const { label, field, params, onSort } = props;
   const active = params.sort === field;
-  const ariaSort = active ? (params.dir === "Asc" ? "ascending" : "descending") : "none";
+  const ariaSort = active ? (params.dir === "ASC" ? "ascending" : "descending") : "none";
   return (
     <th scope="col" aria-sort={ariaSort}>
       <button type="button" className="sort" onClick={() => onSort(nextSort(params, field))}>
         {label}
-        <span aria-hidden="true">{active ? (params.dir === "Asc" ? " ▲" : " ▼") : " ↕"}</span>
+        <span aria-hidden="true">{active ? (params.dir === "ASC" ? " ▲" : " ▼") : " ↕"}</span>
       </button>
     </th>
   );

@@ -1,0 +1,149 @@
+// Browser test: the real API and the built web app, driven through Debian's chromium.
+// Run with `npm run test:browser` (builds the API and the web app first).
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { chromium, type BrowserContext, type Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { graphqlClient, PASSWORD, seed, startApi, startWeb, webDir, type Seeded } from "./support/stack";
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+const SHOTS = path.join(webDir, "test/screenshots");
+const CHROMIUM_FLAGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
+
+if (!existsSync(CHROMIUM)) {
+  throw new Error(
+    `Chromium is not at ${CHROMIUM}. Install Debian's package with \`apt-get install -y chromium\` ` +
+      "(never a downloaded browser), or set CHROMIUM_PATH to another chromium binary.",
+  );
+}
+
+let stopApi: (() => Promise<void>) | null = null;
+let web: Awaited<ReturnType<typeof startWeb>> | null = null;
+let context: BrowserContext | null = null;
+let profileDir = "";
+let apiUrl = "";
+let data: Seeded;
+let page: Page;
+
+const shot = (name: string) => page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
+
+beforeAll(async () => {
+  mkdirSync(SHOTS, { recursive: true });
+  const started = await startApi();
+  stopApi = started.stop;
+  apiUrl = started.api.http.url;
+  data = await seed(started.api);
+  web = await startWeb(apiUrl);
+  profileDir = mkdtempSync(path.join(os.tmpdir(), "quell-chromium-"));
+  context = await chromium.launchPersistentContext(profileDir, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: CHROMIUM_FLAGS,
+    viewport: { width: 1360, height: 900 },
+    acceptDownloads: true,
+  });
+  page = context.pages()[0] ?? (await context.newPage());
+  page.setDefaultTimeout(15_000);
+}, 180_000);
+
+afterAll(async () => {
+  await context?.close();
+  await web?.stop();
+  await stopApi?.();
+  if (profileDir) rmSync(profileDir, { recursive: true, force: true });
+});
+
+describe("web app against the real API", () => {
+  it("sends a signed-out visitor to the login page, and rejects a wrong password with a message", async () => {
+    await page.goto(`${web!.url}/`);
+    await page.waitForURL(/\/login/);
+    await page.getByLabel("Email").fill(data.agentEmail);
+    await page.getByLabel("Password").fill("not-the-password");
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await expect.poll(() => page.locator("#login-error").textContent()).toMatch(/password/i);
+    await shot("01-login-error");
+  });
+
+  it("signs in and shows the triage queue with the open incidents, most urgent first", async () => {
+    await page.getByLabel("Password").fill(PASSWORD);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByRole("heading", { name: "Triage queue" }).waitFor();
+    const rows = page.locator("table.queue tbody tr");
+    await expect.poll(() => rows.count()).toBe(3);
+    await expect(rows.first().textContent()).resolves.toContain("Checkout returns HTTP 500");
+    await expect(rows.first().textContent()).resolves.toContain("P1");
+    await page.getByText("Live updates on").waitFor();
+    await shot("02-queue");
+  });
+
+  it("filters the queue by severity and by search", async () => {
+    await page.getByLabel("Severity").selectOption("SEV3");
+    await expect.poll(() => page.locator("table.queue tbody tr").count()).toBe(1);
+    await page.getByLabel("Severity").selectOption("");
+    await page.getByLabel("Search", { exact: true }).fill("password");
+    await page.getByRole("button", { name: "Search", exact: true }).click();
+    await expect.poll(() => page.locator("table.queue tbody tr").first().textContent()).toContain("Password reset");
+    await page.getByRole("button", { name: "Clear filters" }).click();
+    await expect.poll(() => page.locator("table.queue tbody tr").count()).toBe(3);
+  });
+
+  it("shows a new incident in the queue without a reload (incidentChanged subscription)", async () => {
+    const admin = graphqlClient(apiUrl);
+    await admin.login("admin@e2e.test", PASSWORD);
+    await admin.call(`mutation($i: CreateIncidentInput!) { createIncident(input: $i) { id } }`, {
+      i: { title: "VPN drops every few minutes", description: "Remote staff lose VPN.", impact: 2, urgency: 1 },
+    });
+    await expect.poll(() => page.locator("table.queue tbody tr").count()).toBe(4);
+  });
+
+  it("opens an incident, moves it to the next stage and adds a note", async () => {
+    const first = data.incidents[0]!;
+    await page.getByRole("link", { name: first.title }).click();
+    await page.getByRole("heading", { name: new RegExp(first.title) }).waitFor();
+    await shot("03-incident");
+
+    await page.getByRole("button", { name: "Move to Classified" }).click();
+    await page.getByText("Moved to Classified.").waitFor();
+    await page.getByRole("button", { name: "Move to Assessed" }).waitFor();
+
+    const note = "Rolled back payment-gateway 4.2.1; error rate falling.";
+    await page.getByLabel("Add a note").fill(note);
+    await page.getByRole("button", { name: "Add note" }).click();
+    await page.locator(".timeline").getByText(note).waitFor();
+    await shot("04-incident-after-stage-and-note");
+
+    const check = graphqlClient(apiUrl);
+    await check.login(data.agentEmail, PASSWORD);
+    const { incident } = await check.call(`query($n: String!) { incident(number: $n) { stage timeline { kind message } } }`, { n: first.key });
+    expect(incident.stage).toBe("classified");
+    expect(incident.timeline).toContainEqual({ kind: "note", message: note });
+  });
+
+  it("says someone else changed the incident when a save hits CONFLICT, and reloads on request", async () => {
+    await page.getByLabel("Category").fill("payments");
+    // Meanwhile another agent changes the same incident: the page's draft is now stale.
+    const other = graphqlClient(apiUrl);
+    await other.login("admin@e2e.test", PASSWORD);
+    const key = data.incidents[0]!.key;
+    const { incident } = await other.call(`query($n: String!) { incident(number: $n) { id version } }`, { n: key });
+    await other.call(`mutation($i: UpdateIncidentInput!) { updateIncident(input: $i) { id } }`, {
+      i: { id: incident.id, version: incident.version, title: "Checkout returns HTTP 500 for card payments (EU only)" },
+    });
+    await page.getByRole("button", { name: "Save details" }).click();
+    await page.getByText("Someone else changed this — reload").waitFor();
+    await shot("05-conflict");
+    await page.getByRole("button", { name: "Reload", exact: true }).click();
+    await page.getByRole("heading", { name: /EU only/ }).waitFor();
+    await expect(page.getByText("Someone else changed this — reload").count()).resolves.toBe(0);
+  });
+});

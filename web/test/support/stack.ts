@@ -1,0 +1,146 @@
+// Starts what the browser test needs: the API (embedded PGlite in a temp folder, random port)
+// with a few records made through GraphQL, and the built Next app (`next start`) pointed at it.
+import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { createRequire } from "node:module";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const webDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+export const repoDir = path.resolve(webDir, "..");
+const requireFromRepo = createRequire(path.join(repoDir, "package.json"));
+
+export const PASSWORD = "browser-test-password";
+
+interface ApiHandle {
+  http: { url: string };
+  close(): Promise<void>;
+  services: { users: { createUser(actor: null, input: Record<string, unknown>): Promise<{ id: string }> } };
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const port = (srv.address() as net.AddressInfo).port;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+export async function startApi(): Promise<{ api: ApiHandle; dataDir: string; stop(): Promise<void> }> {
+  const appJs = path.join(repoDir, "api/dist/app.js");
+  if (!existsSync(appJs)) throw new Error("api/dist is missing: run `npx tsc -b api` (the test:browser script does).");
+  process.env.LOG_LEVEL ??= "warn";
+  // Loaded with Node's own require so the compiled API (decorators, one graphql realm) runs as in production.
+  const { startApi: start } = requireFromRepo("./api/dist/app.js") as { startApi(config: unknown): Promise<ApiHandle> };
+  const { loadConfig } = requireFromRepo("./api/dist/platform/config.js") as { loadConfig(o: Record<string, unknown>): unknown };
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), "quell-web-e2e-"));
+  const api = await start(loadConfig({ dataDir, httpPort: 0, httpHost: "127.0.0.1", databaseUrl: undefined, redisUrl: undefined, databaseSchema: undefined }));
+  return {
+    api,
+    dataDir,
+    async stop() {
+      await api.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A tiny GraphQL caller for setting up and checking data from the test. */
+export function graphqlClient(apiUrl: string) {
+  let token: string | null = null;
+  async function call<T = Record<string, any>>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
+    const res = await fetch(`${apiUrl}/graphql`, {
+      method: "POST",
+      headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: JSON.stringify({ query, variables }),
+    });
+    const body = (await res.json()) as { data?: T; errors?: Array<{ message: string }> };
+    if (body.errors?.length) throw new Error(`GraphQL: ${body.errors.map((e) => e.message).join("; ")}`);
+    return body.data as T;
+  }
+  return {
+    call,
+    async login(email: string, password: string) {
+      const data = await call(`mutation($i: LoginInput!) { login(input: $i) { token } }`, { i: { email, password } });
+      token = data.login.token;
+    },
+  };
+}
+
+export interface Seeded {
+  agentEmail: string;
+  incidents: Array<{ id: string; key: string; title: string }>;
+}
+
+/** An admin (made directly: someone has to be first), then a team, a service, an agent and incidents. */
+export async function seed(api: ApiHandle): Promise<Seeded> {
+  await api.services.users.createUser(null, { email: "admin@e2e.test", name: "Ada Admin", password: PASSWORD, role: "admin" });
+  const gql = graphqlClient(api.http.url);
+  await gql.login("admin@e2e.test", PASSWORD);
+  const { createTeam: team } = await gql.call(`mutation($i: CreateTeamInput!) { createTeam(input: $i) { id } }`, {
+    i: { name: "Payments SRE", contactEmail: "payments-sre@e2e.test" },
+  });
+  await gql.call(`mutation($i: CreateTeamInput!) { createTeam(input: $i) { id } }`, { i: { name: "Service Desk" } });
+  const { createService: service } = await gql.call(`mutation($i: CreateServiceInput!) { createService(input: $i) { id } }`, {
+    i: { name: "Checkout", ownerTeamId: team.id, criticality: "critical" },
+  });
+  await gql.call(`mutation($i: CreateServiceInput!) { createService(input: $i) { id } }`, { i: { name: "Email", ownerTeamId: team.id } });
+  const agentEmail = "agent@e2e.test";
+  await gql.call(`mutation($i: CreateUserInput!) { createUser(input: $i) { id } }`, {
+    i: { email: agentEmail, name: "Alex Agent", password: PASSWORD, role: "agent", teamId: team.id },
+  });
+  const specs = [
+    { title: "Checkout returns HTTP 500 for card payments", description: "Since 09:40 about 30% of card payments fail at the payment step with a 500.", impact: 1, urgency: 1, severity: "SEV1", serviceId: service.id, teamId: team.id },
+    { title: "Order confirmation emails delayed by 20 minutes", description: "Customers report confirmation emails arriving late.", impact: 2, urgency: 2, severity: "SEV3", teamId: team.id },
+    { title: "Password reset link expired for one user", description: "A single user cannot reset their password.", impact: 3, urgency: 3 },
+  ];
+  const incidents: Seeded["incidents"] = [];
+  for (const i of specs) {
+    const { createIncident } = await gql.call(`mutation($i: CreateIncidentInput!) { createIncident(input: $i) { id key title } }`, { i });
+    incidents.push(createIncident);
+  }
+  return { agentEmail, incidents };
+}
+
+export async function startWeb(apiUrl: string): Promise<{ url: string; stop(): Promise<void>; output(): string }> {
+  if (!existsSync(path.join(webDir, ".next/BUILD_ID"))) throw new Error("web/.next is missing: run `npm run -w web build` (the test:browser script does).");
+  const port = await freePort();
+  const nextBin = requireFromRepo.resolve("next/dist/bin/next");
+  let log = "";
+  const child: ChildProcess = spawn(process.execPath, [nextBin, "start", "-p", String(port), "-H", "127.0.0.1"], {
+    cwd: webDir,
+    env: { ...process.env, NEXT_PUBLIC_QUELL_API_URL: apiUrl, NEXT_TELEMETRY_DISABLED: "1", NODE_ENV: "production" },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  child.stdout?.on("data", (b: Buffer) => (log += b.toString()));
+  child.stderr?.on("data", (b: Buffer) => (log += b.toString()));
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`next start exited early:\n${log}`);
+    try {
+      const res = await fetch(`${url}/login`);
+      if (res.ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) throw new Error(`next start did not answer within 60 s:\n${log}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return {
+    url,
+    output: () => log,
+    async stop() {
+      if (child.exitCode !== null) return;
+      const exited = new Promise((r) => child.once("exit", r));
+      child.kill("SIGTERM");
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
+      if (child.exitCode === null) child.kill("SIGKILL");
+    },
+  };
+}

@@ -1,0 +1,95 @@
+import { readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { apiUrlFromEnv, websocketUrl } from "../src/lib/config";
+import { ApiError, describeError } from "../src/lib/errors";
+import { duration, relativeTime, reportFilename } from "../src/lib/format";
+import { DEFAULT_QUEUE, nextSort, parseQueueParams, queueSearch, toIncidentFilter } from "../src/lib/queue";
+
+describe("queue URL state", () => {
+  it("reads back what it writes, and leaves defaults out of the URL", () => {
+    const params = { ...DEFAULT_QUEUE, stage: "assessed" as const, severity: "SEV2" as const, q: "payments down" };
+    const search = new URLSearchParams(queueSearch(params));
+    expect(search.has("sort")).toBe(false);
+    expect(parseQueueParams((n) => search.get(n))).toEqual(params);
+    expect(queueSearch(DEFAULT_QUEUE)).toBe("");
+  });
+
+  it("ignores values the schema does not know", () => {
+    const p = parseQueueParams((n) => ({ stage: "nonsense", priority: "9", severity: "SEV9", sort: "title" })[n] ?? null);
+    expect(p).toEqual(DEFAULT_QUEUE);
+  });
+
+  it("shows every stage before closed when no stage is chosen", () => {
+    expect(toIncidentFilter(DEFAULT_QUEUE, null).stage).toEqual(["identified", "classified", "assessed", "contained", "eradicated", "recovered", "reviewed"]);
+  });
+
+  it("turns the assignee choice into the API filter", () => {
+    expect(toIncidentFilter({ ...DEFAULT_QUEUE, assignee: "me" }, "u1").assigneeId).toBe("u1");
+    expect(toIncidentFilter({ ...DEFAULT_QUEUE, assignee: "unassigned" }, "u1").unassigned).toBe(true);
+    expect(toIncidentFilter({ ...DEFAULT_QUEUE, q: "  vpn  ", priority: "2" }, null)).toMatchObject({ search: "vpn", priority: [2] });
+  });
+
+  it("flips the direction on the same column and starts a new column in its natural order", () => {
+    expect(nextSort({ ...DEFAULT_QUEUE, sort: "priority", dir: "ASC" }, "priority")).toEqual({ sort: "priority", dir: "DESC" });
+    expect(nextSort(DEFAULT_QUEUE, "updatedAt")).toEqual({ sort: "updatedAt", dir: "DESC" });
+  });
+});
+
+describe("error messages", () => {
+  it("names the allowed stages on INVALID_TRANSITION", () => {
+    const err = new ApiError([{ message: "INC-000001 cannot move to closed.", extensions: { code: "INVALID_TRANSITION", allowed: ["reviewed"] } }]);
+    expect(describeError(err)).toBe("INC-000001 cannot move to closed. Allowed next: reviewed.");
+  });
+
+  it("lists the fields on BAD_USER_INPUT", () => {
+    const err = new ApiError([{ message: "Invalid input", extensions: { code: "BAD_USER_INPUT", fields: [{ field: "input.title", reasons: ["must not be empty"] }] } }]);
+    expect(describeError(err)).toBe("Please fix: title (must not be empty).");
+  });
+
+  it("tells the user to reload on CONFLICT", () => {
+    expect(describeError(new ApiError([{ message: "stale", extensions: { code: "CONFLICT", expectedVersion: 3, actualVersion: 4 } }]))).toMatch(/reload/i);
+  });
+
+  it("says the API is unreachable when fetch itself fails", () => {
+    expect(describeError(new TypeError("fetch failed"))).toMatch(/cannot be reached/);
+  });
+});
+
+describe("config and formatting", () => {
+  it("defaults the API URL and derives the WebSocket URL", () => {
+    expect(apiUrlFromEnv({})).toBe("http://127.0.0.1:4000");
+    expect(apiUrlFromEnv({ NEXT_PUBLIC_QUELL_API_URL: "https://quell.example.org/" })).toBe("https://quell.example.org");
+    expect(websocketUrl("https://quell.example.org")).toBe("wss://quell.example.org/graphql");
+  });
+
+  it("formats durations and relative times", () => {
+    expect(duration("2026-01-01T10:00:00Z", "2026-01-01T11:12:00Z")).toBe("1 h 12 min");
+    expect(duration(null, "2026-01-01T11:12:00Z")).toBeNull();
+    expect(relativeTime("2026-01-01T10:00:00Z", new Date("2026-01-01T10:05:00Z"))).toBe("5 min ago");
+    expect(reportFilename("INC-000123")).toBe("INC-000123-lessons-learned.md");
+  });
+});
+
+describe("generated GraphQL types", () => {
+  // Additive schema changes must not fail everyone's test run, so staleness of generated.ts is
+  // checked by `npm run web:check`; what is checked here is that no schema change broke the web app.
+  it("has every web operation valid against api/schema.graphql", async () => {
+    // @ts-expect-error plain ESM script without type declarations
+    const { generate, paths } = (await import("../scripts/codegen.mjs")) as {
+      generate(schema: string, ops: Array<{ name: string; source: string }>): string;
+      paths: { schema: string; operations: string; output: string };
+    };
+    const ops = readdirSync(paths.operations)
+      .filter((f) => f.endsWith(".graphql"))
+      .sort()
+      .map((f) => ({ name: f, source: readFileSync(path.join(paths.operations, f), "utf8") }));
+    expect(generate(readFileSync(paths.schema, "utf8"), ops)).toContain("export const QueueDocument");
+  });
+
+  it("rejects an operation that asks for a field the schema does not have", async () => {
+    // @ts-expect-error plain ESM script without type declarations
+    const { generate } = (await import("../scripts/codegen.mjs")) as { generate(schema: string, ops: Array<{ name: string; source: string }>): string };
+    expect(() => generate("type Query { a: Int }", [{ name: "x.graphql", source: "query X { b }" }])).toThrow(/Cannot query field "b"/);
+  });
+});
