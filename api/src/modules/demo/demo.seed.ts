@@ -7,6 +7,7 @@ import { Incident, IncidentTransition } from "../incident/incident.entity";
 import { STAGE_ORDER, Stage } from "../incident/incident.lifecycle";
 import { priorityFor, type PriorityMatrix } from "../incident/priority.rules";
 import { PriorityRule } from "../incident/priority-rule.entity";
+import { STAGE_STAMP, formatIncidentNumber } from "../incident/incident.rules";
 import { IncidentReport } from "../incident/report.entity";
 import { FollowUpTask } from "../incident/task.entity";
 import { TimelineEntry, TimelineKind } from "../incident/timeline.entity";
@@ -56,15 +57,6 @@ function pathTo(target: Stage, priority: number, isMajor: boolean): Stage[] {
   });
 }
 
-const STAMP: Partial<Record<Stage, keyof Incident>> = {
-  [Stage.classified]: "classifiedAt",
-  [Stage.assessed]: "assessedAt",
-  [Stage.contained]: "containedAt",
-  [Stage.eradicated]: "eradicatedAt",
-  [Stage.recovered]: "recoveredAt",
-  [Stage.reviewed]: "reviewedAt",
-  [Stage.closed]: "closedAt",
-};
 
 /** Typical minutes spent before entering each stage, scaled up for lower priorities. */
 const STAGE_DELAY_MINUTES: Partial<Record<Stage, [number, number]>> = {
@@ -174,7 +166,7 @@ async function seedIncidents(manager: EntityManager, ctx: SeedContext): Promise<
       at += rand.int(lo, hi) * (priority >= 4 ? 3 : 1) * MINUTE_MS;
       if (at > now.getTime()) break;
       const when = new Date(at);
-      (incident as unknown as Record<string, unknown>)[STAMP[stage]!] = when;
+      (incident as unknown as Record<string, unknown>)[STAGE_STAMP[stage]] = when;
       incident.stage = stage;
       const actorId = assignee?.id ?? reporter.id;
       transitions.push({ incident, fromStage: previous, toStage: stage, at: when, actorId } as never);
@@ -219,7 +211,7 @@ async function seedIncidents(manager: EntityManager, ctx: SeedContext): Promise<
     if (original) {
       await manager.update(Incident, { id: incident.id }, { duplicateOfId: original.id });
       transitions.push({ incident, fromStage: Stage.identified, toStage: Stage.cancelled, at: incident.cancelledAt!, actorId: users[0].id, reason: "duplicate" } as never);
-      timeline.push({ incident, kind: TimelineKind.marked_duplicate, message: `Cancelled as a duplicate of INC-${String(original.number).padStart(6, "0")}`, actorId: users[0].id, createdAt: incident.cancelledAt! } as never);
+      timeline.push({ incident, kind: TimelineKind.marked_duplicate, message: `Cancelled as a duplicate of ${formatIncidentNumber(original.number)}`, actorId: users[0].id, createdAt: incident.cancelledAt! } as never);
     }
   }
   const withIds = <T extends { incident?: Incident }>(rows: T[]) => rows.map(({ incident, ...rest }) => ({ ...rest, incidentId: incident!.id }));

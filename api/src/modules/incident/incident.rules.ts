@@ -1,3 +1,6 @@
+import type { Incident } from "./incident.entity";
+import { Stage } from "./incident.lifecycle";
+
 /** Incident numbers as people write them. */
 export function formatIncidentNumber(number: number): string {
   return `INC-${String(number).padStart(6, "0")}`;
@@ -8,3 +11,16 @@ export function parseIncidentNumber(value: string): number | null {
   const match = /^(?:inc-?)?0*(\d{1,9})$/i.exec(value.trim());
   return match ? Number(match[1]) : null;
 }
+
+/** The stamp column each stage sets when an incident enters it. */
+export const STAGE_STAMP: Record<Stage, keyof Incident> = {
+  [Stage.identified]: "identifiedAt",
+  [Stage.classified]: "classifiedAt",
+  [Stage.assessed]: "assessedAt",
+  [Stage.contained]: "containedAt",
+  [Stage.eradicated]: "eradicatedAt",
+  [Stage.recovered]: "recoveredAt",
+  [Stage.reviewed]: "reviewedAt",
+  [Stage.closed]: "closedAt",
+  [Stage.cancelled]: "cancelledAt",
+};

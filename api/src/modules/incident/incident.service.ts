@@ -25,25 +25,13 @@ import type {
   WriteReportInput,
 } from "./incident.inputs";
 import { REOPEN_TARGET, Stage, TERMINAL, canReopen, checkTransition, stagesAfter } from "./incident.lifecycle";
-import { formatIncidentNumber } from "./incident.rules";
+import { STAGE_STAMP, formatIncidentNumber } from "./incident.rules";
 import { PriorityRule } from "./priority-rule.entity";
 import { priorityFor, validateMatrix, type PriorityMatrix } from "./priority.rules";
 import { IncidentReport } from "./report.entity";
 import { FollowUpTask } from "./task.entity";
 import { TimelineEntry, TimelineKind } from "./timeline.entity";
 
-/** The stamp column each stage sets when an incident enters it. */
-const STAGE_STAMP: Record<Stage, keyof Incident> = {
-  [Stage.identified]: "identifiedAt",
-  [Stage.classified]: "classifiedAt",
-  [Stage.assessed]: "assessedAt",
-  [Stage.contained]: "containedAt",
-  [Stage.eradicated]: "eradicatedAt",
-  [Stage.recovered]: "recoveredAt",
-  [Stage.reviewed]: "reviewedAt",
-  [Stage.closed]: "closedAt",
-  [Stage.cancelled]: "cancelledAt",
-};
 
 /** Fields whose change means the text the triage models read has changed. */
 const TRIAGE_TEXT_FIELDS = ["title", "description", "serviceId", "category"] as const;
