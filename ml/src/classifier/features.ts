@@ -44,6 +44,10 @@ export interface IncidentTokens {
   meta: string[];
 }
 
+/** Character n-grams counted per incident, at most: a cap on work for very long descriptions. */
+const MAX_CHAR_GRAMS = 20_000;
+const MAX_VOCABULARY_DOCS = 40_000;
+
 const DEFAULTS: FeaturizerState["opts"] = {
   wordNgrams: [1, 2],
   charNgrams: [3, 5],
@@ -66,8 +70,27 @@ export class IncidentFeaturizer {
     readonly chars: TfidfWeighter | null,
   ) {}
 
+  /** Char n-gram columns per word: words repeat across incidents (Zipf), n-grams are costly. */
+  private readonly charColumnCache = new Map<string, Int32Array>();
+
   get size(): number {
     return this.words.vocab.size + (this.chars?.vocab.size ?? 0);
+  }
+
+  private charColumns(word: string): Int32Array {
+    let cols = this.charColumnCache.get(word);
+    if (!cols) {
+      const [a, b] = this.opts.charNgrams!;
+      const found: number[] = [];
+      for (const g of charNgrams([word], a, b)) {
+        const j = this.chars!.vocab.indexOf(g);
+        if (j !== undefined) found.push(j);
+      }
+      cols = Int32Array.from(found);
+      if (this.charColumnCache.size >= 200_000) this.charColumnCache.clear();
+      this.charColumnCache.set(word, cols);
+    }
+    return cols;
   }
 
   get wordBlockSize(): number {
@@ -114,9 +137,14 @@ export class IncidentFeaturizer {
     this.words.accumulate([...wordNgrams(t.description, a, b), ...t.meta], wc);
     const wv = this.words.finish(wc);
     if (!this.chars || !this.opts.charNgrams) return wv;
-    const [ca, cb] = this.opts.charNgrams;
-    const cc = this.chars.accumulate(charNgrams(t.title, ca, cb), new Map(), tw);
-    this.chars.accumulate(charNgrams(t.description, ca, cb), cc);
+    const cc = new Map<number, number>();
+    let budget = MAX_CHAR_GRAMS;
+    const addWord = (w: string, weight: number) => {
+      const cols = this.charColumns(w);
+      for (let i = 0; i < cols.length && budget > 0; i++, budget--) cc.set(cols[i], (cc.get(cols[i]) ?? 0) + weight);
+    };
+    for (const w of t.title) addWord(w, tw);
+    for (const w of t.description) addWord(w, 1);
     const cv = this.chars.finish(cc);
     const off = this.words.vocab.size;
     const indices = new Int32Array(wv.indices.length + cv.indices.length);
@@ -130,19 +158,39 @@ export class IncidentFeaturizer {
     return { indices, values };
   }
 
+  /** Tokenises without a fitted vocabulary, so training can tokenise once and reuse the tokens. */
+  static tokenizer(options: FeaturizerOptions = {}): (x: IncidentText) => IncidentTokens {
+    const proto = new IncidentFeaturizer({ ...DEFAULTS, ...options } as FeaturizerState["opts"], null as unknown as TfidfWeighter, null);
+    return (x) => proto.tokens(x);
+  }
+
   static fit(examples: readonly IncidentText[], options: FeaturizerOptions = {}): IncidentFeaturizer {
+    return IncidentFeaturizer.fitTokens(examples.map(IncidentFeaturizer.tokenizer(options)), options);
+  }
+
+  static fitTokens(allTokens: readonly IncidentTokens[], options: FeaturizerOptions = {}): IncidentFeaturizer {
     const opts = { ...DEFAULTS, ...options } as FeaturizerState["opts"];
+    // Document frequencies from an even sample are as good as from all rows past this size,
+    // and fitting the vocabulary was the slowest part of training on 100k incidents.
+    const stride = Math.max(1, allTokens.length / MAX_VOCABULARY_DOCS);
+    const toks = stride === 1 ? allTokens : Array.from({ length: MAX_VOCABULARY_DOCS }, (_, i) => allTokens[Math.floor(i * stride)]);
     const proto = new IncidentFeaturizer(opts, null as unknown as TfidfWeighter, null);
-    const toks = examples.map((x) => proto.tokens(x));
     const words = Vocabulary.fit(
       toks.map((t) => proto.wordTerms(t)),
       { minDf: opts.minDf, maxFeatures: opts.maxWordFeatures },
     );
+    const gramsOf = new Map<string, string[]>();
+    const docGrams = (t: IncidentTokens) => {
+      const out: string[] = [];
+      for (const w of new Set([...t.title, ...t.description])) {
+        let g = gramsOf.get(w);
+        if (!g) gramsOf.set(w, (g = [...new Set(charNgrams([w], opts.charNgrams![0], opts.charNgrams![1]))]));
+        out.push(...g);
+      }
+      return out;
+    };
     const chars = opts.charNgrams
-      ? Vocabulary.fit(
-          toks.map((t) => proto.charTerms(t)),
-          { minDf: opts.minDf, maxFeatures: opts.maxCharFeatures },
-        )
+      ? Vocabulary.fit(toks.map(docGrams), { minDf: opts.minDf, maxFeatures: opts.maxCharFeatures })
       : null;
     return new IncidentFeaturizer(opts, new TfidfWeighter(words), chars ? new TfidfWeighter(chars) : null);
   }

@@ -66,9 +66,12 @@ export async function trainClassifier(
     opts.validationShare ?? 0.15,
     seed,
   );
-  const trainX = split.train.map((i) => usable[i]);
-  const featurizer = IncidentFeaturizer.fit(trainX, opts.features);
-  const X = usable.map((e) => featurizer.transform(e));
+  const tokens = usable.map(IncidentFeaturizer.tokenizer(opts.features));
+  const featurizer = IncidentFeaturizer.fitTokens(
+    split.train.map((i) => tokens[i]),
+    opts.features,
+  );
+  const X = tokens.map((t) => featurizer.transformTokens(t));
   report(10, "training");
 
   const trY = split.train.map((i) => y[i]);
@@ -78,7 +81,8 @@ export async function trainClassifier(
   const valX = split.holdout.map((i) => X[i]);
   const valY = split.holdout.map((i) => y[i]);
   const valTruth = valY.map((c) => labels[c]);
-  const stepsPerEpoch = Math.ceil(trY.length / (opts.batchSize ?? 512));
+  const batchSize = opts.batchSize ?? 512;
+  const stepsPerEpoch = Math.ceil(trY.length / batchSize);
   const epochs = opts.epochs ?? Math.min(40, Math.max(6, Math.ceil(400 / stepsPerEpoch)));
 
   const model = await fitLinearSoftmax(
@@ -89,7 +93,7 @@ export async function trainClassifier(
     labels.length,
     {
       epochs,
-      batchSize: opts.batchSize ?? 512,
+      batchSize,
       learningRate: opts.learningRate ?? 0.02,
       l2: opts.l2 ?? 1e-4,
       seed,

@@ -19,10 +19,14 @@ export function wordNgrams(tokens: readonly string[], minN: number, maxN: number
 export function charNgrams(tokens: readonly string[], minN: number, maxN: number, maxGrams = 20_000): string[] {
   const out: string[] = [];
   for (const tok of tokens) {
-    const chars = Array.from(`<${tok}>`);
+    const w = `<${tok}>`;
+    // Fast path: when no surrogate pairs are present, UTF-16 units are code points and substring
+    // is exact; this is the hot loop of featurisation (most incident text is BMP-only).
+    const chars = /[\uD800-\uDFFF]/.test(w) ? Array.from(w) : null;
+    const len = chars ? chars.length : w.length;
     for (let n = minN; n <= maxN; n++) {
-      for (let i = 0; i + n <= chars.length; i++) {
-        out.push("#" + chars.slice(i, i + n).join(""));
+      for (let i = 0; i + n <= len; i++) {
+        out.push("#" + (chars ? chars.slice(i, i + n).join("") : w.substring(i, i + n)));
         if (out.length >= maxGrams) return out;
       }
     }
