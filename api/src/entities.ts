@@ -6,6 +6,8 @@ import { IncidentReport } from "./modules/incident/report.entity";
 import { FollowUpTask } from "./modules/incident/task.entity";
 import { TimelineEntry } from "./modules/incident/timeline.entity";
 import { OutboxMessage } from "./modules/outbox/outbox.entity";
+import { IncidentEmbedding, MlModel, TrainingRun } from "./modules/model/model.entity";
+import { Suggestion } from "./modules/suggestion/suggestion.entity";
 import { Team } from "./modules/team/team.entity";
 import { ApiToken, User } from "./modules/user/user.entity";
 
@@ -23,4 +25,8 @@ export const ENTITIES = [
   PriorityRule,
   AuditRecord,
   OutboxMessage,
+  MlModel,
+  TrainingRun,
+  IncidentEmbedding,
+  Suggestion,
 ];

@@ -3,6 +3,9 @@ import { AuditResolver } from "./modules/audit/audit.resolver";
 import { ServiceResolver, TeamResolver } from "./modules/catalog/catalog.resolver";
 import { IncidentResolver } from "./modules/incident/incident.resolver";
 import { UserResolver } from "./modules/user/user.resolver";
+import { IncidentSuggestionsResolver, SuggestionResolver } from "./modules/suggestion/suggestion.resolver";
+import { ModelResolver } from "./modules/model/model.resolver";
+import { JobResolver } from "./modules/job/job.resolver";
 
 /** Every resolver class in the API; the schema is built from exactly these. */
-export const RESOLVERS: NonEmptyArray<Function> = [IncidentResolver, UserResolver, TeamResolver, ServiceResolver, AuditResolver];
+export const RESOLVERS: NonEmptyArray<Function> = [IncidentResolver, UserResolver, TeamResolver, ServiceResolver, AuditResolver, IncidentSuggestionsResolver, SuggestionResolver, ModelResolver, JobResolver];

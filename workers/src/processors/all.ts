@@ -1,1 +1,3 @@
 // Importing a processor module registers it.
+import "./triage.processor";
+import "./retrain.processor";

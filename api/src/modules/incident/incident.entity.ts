@@ -127,6 +127,10 @@ export class Incident extends VersionedEntity {
   @Column({ type: "int", default: 0 })
   reopenCount!: number;
 
+  @Field(() => String, { nullable: true, description: "Its id in the system it was imported from (CSV `id`); imports are idempotent on it." })
+  @Column({ type: "varchar", length: 200, nullable: true, unique: true })
+  externalId!: string | null;
+
   /** First time someone took it (assignment or leaving `identified`): MTTA is measured to here. */
   @Field(() => Date, { nullable: true })
   @Column({ type: "timestamptz", nullable: true })

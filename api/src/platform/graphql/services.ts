@@ -6,13 +6,18 @@ import { IncidentService } from "../../modules/incident/incident.service";
 import { UserService } from "../../modules/user/user.service";
 import { CatalogService } from "../../modules/catalog/catalog.service";
 import { createJobQueue, type JobQueue } from "../queue";
+import { SuggestionService } from "../../modules/suggestion/suggestion.service";
+import { ModelService } from "../../modules/model/model.service";
 
 /** The composition root of domain services; the API and the workers build the same set. */
 export function createServices(deps: { dataSource: DataSource; pubsub: QuellPubSub; issuer: TokenIssuer; config: QuellConfig; jobs?: JobQueue }) {
+  const incidents = new IncidentService(deps.dataSource, deps.pubsub);
   return {
     ...deps,
     jobs: deps.jobs ?? createJobQueue(deps.config),
-    incidents: new IncidentService(deps.dataSource, deps.pubsub),
+    incidents,
+    suggestions: new SuggestionService(deps.dataSource, deps.pubsub, incidents),
+    models: new ModelService(deps.dataSource, deps.pubsub),
     users: new UserService(deps.dataSource, deps.issuer),
     catalog: new CatalogService(deps.dataSource),
   };

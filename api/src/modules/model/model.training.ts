@@ -1,0 +1,329 @@
+import {
+  InsufficientDataError,
+  IvfIndex,
+  LsaEmbedder,
+  MIN_TOTAL_EXAMPLES,
+  SimilarIncidentIndex,
+  classificationMetrics,
+  expectedCalibrationError,
+  initBackend,
+  loadClassifier,
+  trainClassifier,
+  type ClassifierArtifact,
+  type IvfState,
+  type LsaArtifact,
+  type TrainedClassifier,
+} from "@quell/ml";
+import type { DataSource } from "typeorm";
+import { logger } from "../../platform/logger";
+import { vectorToBytes } from "./model.artifact";
+import { ModelKind } from "./model.entity";
+import type { ModelService } from "./model.service";
+
+const log = logger.child({ component: "model-training" });
+
+/** The newest share of history is the holdout every candidate and the active model are scored on. */
+export const HOLDOUT_SHARE = 0.2;
+/** Labelled incidents needed before a classifier is trained (its training split must reach ml's minimum). */
+export const MIN_LABELLED = Math.ceil(MIN_TOTAL_EXAMPLES / (1 - HOLDOUT_SHARE));
+/** Past incidents needed before similar-incident search is offered. */
+export const MIN_SIMILAR_HISTORY = 10;
+/** Duplicate links in the holdout needed to compare two embedders. */
+const MIN_DUPLICATE_QUERIES = 5;
+const CLASSIFIER_KINDS = [ModelKind.severity, ModelKind.team, ModelKind.category] as const;
+type ClassifierKind = (typeof CLASSIFIER_KINDS)[number];
+
+export interface HistoryRow {
+  id: string;
+  title: string;
+  description: string;
+  service: string | null;
+  category: string | null;
+  severity: string | null;
+  teamId: string | null;
+  duplicateOfId: string | null;
+  createdAt: Date;
+}
+
+export interface EmbedderBundle {
+  lsa: LsaArtifact;
+  ivf: IvfState;
+}
+
+export interface KindOutcome {
+  kind: ModelKind;
+  outcome: "activated" | "kept_active" | "insufficient_data" | "failed";
+  reason: string;
+  modelId?: string;
+  version?: number;
+  candidate?: Record<string, number>;
+  active?: Record<string, number> | null;
+  [key: string]: unknown;
+}
+
+type Progress = (percent: number, stage: string) => void;
+
+/** Labels as training sees them: a person's accepted or corrected suggestion wins over the field. */
+function labelOf(row: HistoryRow, kind: ClassifierKind, decided: Map<string, string>): string | null {
+  const override = decided.get(`${row.id}:${kind}`);
+  if (override) return override;
+  if (kind === ModelKind.severity) return row.severity;
+  if (kind === ModelKind.team) return row.teamId;
+  return row.category;
+}
+
+function inputOf(row: HistoryRow, kind: ClassifierKind) {
+  // The category model must not see the category it predicts.
+  return { title: row.title, description: row.description, service: row.service ?? undefined, category: kind === ModelKind.category ? undefined : (row.category ?? undefined) };
+}
+
+function score(clf: TrainedClassifier, rows: HistoryRow[], kind: ClassifierKind, truth: string[]): Record<string, number> {
+  const preds = rows.map((r) => clf.predict(inputOf(r, kind)));
+  const top = preds.map((p) => p.topLabel);
+  const m = classificationMetrics(truth, top);
+  const answered = preds.filter((p) => !p.abstained);
+  const answeredRight = preds.filter((p, i) => !p.abstained && p.label === truth[i]).length;
+  return {
+    accuracy: m.accuracy,
+    macro_f1: m.macroF1,
+    ece: expectedCalibrationError(
+      preds.map((p) => p.confidence),
+      preds.map((p, i) => p.topLabel === truth[i]),
+    ),
+    coverage: rows.length ? answered.length / rows.length : 0,
+    accuracy_when_answering: answered.length ? answeredRight / answered.length : 0,
+    n_holdout: rows.length,
+  };
+}
+
+/**
+ * Retraining: every model kind is trained on the older share of history, scored on the newest
+ * share (a time split, as it will be used), and the active model is scored on the same holdout.
+ * The candidate becomes active only if it is not worse; both results are kept in the registry.
+ */
+export class ModelTrainer {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly models: ModelService,
+  ) {}
+
+  async loadHistory(): Promise<HistoryRow[]> {
+    const rows = (await this.dataSource.query(
+      `SELECT i.id, i.title, left(i.description, 3000) AS description, s.name AS service, i.category, i.severity, i.team_id,
+              i.duplicate_of_id, i.created_at
+         FROM incident i LEFT JOIN service s ON s.id = i.service_id
+        ORDER BY i.created_at, i.id`,
+    )) as Array<Record<string, unknown>>;
+    return rows.map((r) => ({
+      id: r.id as string,
+      title: r.title as string,
+      description: (r.description as string) ?? "",
+      service: (r.service as string | null) ?? null,
+      category: (r.category as string | null) ?? null,
+      severity: (r.severity as string | null) ?? null,
+      teamId: (r.team_id as string | null) ?? null,
+      duplicateOfId: (r.duplicate_of_id as string | null) ?? null,
+      createdAt: new Date(r.created_at as string),
+    }));
+  }
+
+  private async decidedLabels(): Promise<Map<string, string>> {
+    const rows = (await this.dataSource.query(
+      `SELECT DISTINCT ON (incident_id, kind) incident_id, kind,
+              CASE status WHEN 'accepted' THEN value ELSE corrected_value END AS label
+         FROM suggestion
+        WHERE status IN ('accepted', 'corrected') AND kind IN ('severity', 'team', 'category')
+        ORDER BY incident_id, kind, decided_at DESC`,
+    )) as Array<{ incident_id: string; kind: string; label: string | null }>;
+    return new Map(rows.filter((r) => r.label).map((r) => [`${r.incident_id}:${r.kind}`, r.label!]));
+  }
+
+  /** Runs a whole retraining for a run row; never throws for one kind's failure. */
+  async run(runId: string, onProgress?: Progress): Promise<KindOutcome[]> {
+    await initBackend();
+    let lastWrite = 0;
+    const progress: Progress = (percent, stage) => {
+      onProgress?.(percent, stage);
+      const now = Date.now();
+      if (now - lastWrite > 500 || percent >= 100) {
+        lastWrite = now;
+        this.models.progress(runId, Math.round(percent * 10) / 10, stage).catch(() => undefined);
+      }
+    };
+    await this.models.startRun(runId);
+    try {
+      progress(1, "loading history");
+      const history = await this.loadHistory();
+      const decided = await this.decidedLabels();
+      const outcomes: KindOutcome[] = [];
+      const span = 70 / CLASSIFIER_KINDS.length;
+      for (const [i, kind] of CLASSIFIER_KINDS.entries()) {
+        const base = 5 + i * span;
+        outcomes.push(await this.trainClassifierKind(kind, history, decided, runId, (p, s) => progress(base + (p / 100) * span, `${kind}: ${s}`)));
+      }
+      outcomes.push(await this.trainEmbedder(history, runId, (p, s) => progress(75 + (p / 100) * 25, `similar: ${s}`)));
+      progress(100, "done");
+      await this.models.finishRun(runId, outcomes);
+      return outcomes;
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      log.error({ runId, err: message }, "training run failed");
+      await this.models.finishRun(runId, [], message);
+      throw error;
+    }
+  }
+
+  private async trainClassifierKind(
+    kind: ClassifierKind,
+    history: HistoryRow[],
+    decided: Map<string, string>,
+    runId: string,
+    progress: Progress,
+  ): Promise<KindOutcome> {
+    const labelled = history.filter((r) => labelOf(r, kind, decided));
+    if (labelled.length < MIN_LABELLED) {
+      return { kind, outcome: "insufficient_data", reason: `needs at least ${MIN_LABELLED} labelled incidents, has ${labelled.length}` };
+    }
+    const cut = Math.floor(labelled.length * (1 - HOLDOUT_SHARE));
+    const train = labelled.slice(0, cut);
+    const holdout = labelled.slice(cut);
+    let candidate: TrainedClassifier;
+    try {
+      candidate = await trainClassifier(
+        train.map((r) => ({ ...inputOf(r, kind), label: labelOf(r, kind, decided)! })),
+        { seed: 42, onProgress: (p) => progress(p.percent * 0.9, p.stage) },
+      );
+    } catch (error) {
+      if (error instanceof InsufficientDataError) return { kind, outcome: "insufficient_data", reason: error.message };
+      return { kind, outcome: "failed", reason: error instanceof Error ? error.message : String(error) };
+    }
+    progress(92, "evaluating");
+    const truth = holdout.map((r) => labelOf(r, kind, decided)!);
+    const candidateMetrics = score(candidate, holdout, kind, truth);
+    const activeRef = (await this.models.activeModels()).find((m) => m.kind === kind);
+    let activeMetrics: Record<string, number> | null = null;
+    if (activeRef) {
+      const active = loadClassifier(await this.models.loadArtifact<ClassifierArtifact>(activeRef.id));
+      activeMetrics = score(active, holdout, kind, truth);
+    }
+    // "Not worse": macro-F1 on the same holdout at least equal to the active model's.
+    const better = !activeMetrics || candidateMetrics.macro_f1 >= activeMetrics.macro_f1 - 1e-9;
+    const metrics = { holdout: candidateMetrics, active_on_same_holdout: activeMetrics, active_model_id: activeRef?.id ?? null, validation: candidate.validation, labels: candidate.labels };
+    const model = await this.models.register(
+      { kind, trainingFrom: train[0].createdAt, trainingTo: train[train.length - 1].createdAt, nExamples: train.length, metrics, artifact: candidate.toArtifact(), trainingRunId: runId },
+      better,
+    );
+    progress(100, better ? "activated" : "kept the active model");
+    return {
+      kind,
+      outcome: better ? "activated" : "kept_active",
+      reason: better
+        ? activeMetrics
+          ? `macro-F1 ${candidateMetrics.macro_f1.toFixed(3)} ≥ active ${activeMetrics.macro_f1.toFixed(3)} on the same holdout`
+          : `first ${kind} model (macro-F1 ${candidateMetrics.macro_f1.toFixed(3)} on the holdout)`
+        : `macro-F1 ${candidateMetrics.macro_f1.toFixed(3)} < active ${activeMetrics!.macro_f1.toFixed(3)} on the same holdout`,
+      modelId: model.id,
+      version: model.version,
+      candidate: candidateMetrics,
+      active: activeMetrics,
+    };
+  }
+
+  private async trainEmbedder(history: HistoryRow[], runId: string, progress: Progress): Promise<KindOutcome> {
+    const kind = ModelKind.embedder;
+    const usable = history.filter((r) => r.title.trim() || r.description.trim());
+    if (usable.length < MIN_SIMILAR_HISTORY) {
+      return { kind, outcome: "insufficient_data", reason: `needs at least ${MIN_SIMILAR_HISTORY} past incidents, has ${usable.length}` };
+    }
+    const cut = Math.floor(usable.length * (1 - HOLDOUT_SHARE));
+    const train = usable.slice(0, cut);
+    progress(5, "fitting embedder");
+    const candidate = await LsaEmbedder.fit(train, { seed: 7 });
+    progress(40, "evaluating");
+    const holdoutQueries = usable.slice(cut).filter((r) => r.duplicateOfId);
+    const activeRef = (await this.models.activeModels()).find((m) => m.kind === kind);
+    let candidateMetrics: Record<string, number> = { duplicate_queries: holdoutQueries.length };
+    let activeMetrics: Record<string, number> | null = null;
+    let better = true;
+    let reason = activeRef ? "" : "first embedder";
+    if (holdoutQueries.length >= MIN_DUPLICATE_QUERIES) {
+      candidateMetrics = rankingMetrics(candidate, usable, holdoutQueries);
+      if (activeRef) {
+        const active = LsaEmbedder.fromArtifact((await this.models.loadArtifact<EmbedderBundle>(activeRef.id)).lsa);
+        activeMetrics = rankingMetrics(active, usable, holdoutQueries);
+        better = candidateMetrics.rr_at_10 >= activeMetrics.rr_at_10 - 1e-9;
+        reason = `RR@10 ${candidateMetrics.rr_at_10.toFixed(3)} ${better ? "≥" : "<"} active ${activeMetrics.rr_at_10.toFixed(3)} on ${holdoutQueries.length} holdout duplicates`;
+      }
+    } else if (activeRef) {
+      // Nothing to score on: replace only when the vocabulary has clearly more history behind it.
+      const active = await this.models.loadArtifact<EmbedderBundle>(activeRef.id);
+      better = train.length >= active.lsa.trainedOn * 1.1;
+      reason = `only ${holdoutQueries.length} duplicate links in the holdout (need ${MIN_DUPLICATE_QUERIES}) to compare; ${
+        better ? "replaced because history grew by 10% or more" : "kept the active one (history grew by less than 10%)"
+      }`;
+    }
+    if (!better) {
+      const model = await this.models.register(
+        { kind, trainingFrom: train[0].createdAt, trainingTo: train[train.length - 1].createdAt, nExamples: train.length, metrics: { holdout: candidateMetrics, active_on_same_holdout: activeMetrics }, artifact: { lsa: candidate.toArtifact(), ivf: new IvfIndex(candidate.dim).toState() }, trainingRunId: runId },
+        false,
+      );
+      return { kind, outcome: "kept_active", reason, modelId: model.id, version: model.version, candidate: candidateMetrics, active: activeMetrics };
+    }
+    progress(55, "embedding history");
+    const ids = usable.map((r) => r.id);
+    const vectors = new Float32Array(usable.length * candidate.dim);
+    const batch = 2_000;
+    for (let i = 0; i < usable.length; i += batch) {
+      candidate.embed(usable.slice(i, i + batch)).forEach((v, j) => vectors.set(v, (i + j) * candidate.dim));
+      progress(55 + (25 * Math.min(i + batch, usable.length)) / usable.length, "embedding history");
+    }
+    progress(80, "building index");
+    const ivf = await IvfIndex.build(ids, vectors, candidate.dim);
+    // Registered inactive first so the embeddings can reference it, then stored, then activated.
+    const model = await this.models.register(
+      { kind, trainingFrom: train[0].createdAt, trainingTo: train[train.length - 1].createdAt, nExamples: train.length, metrics: { holdout: candidateMetrics, active_on_same_holdout: activeMetrics }, artifact: { lsa: candidate.toArtifact(), ivf: ivf.toState() }, trainingRunId: runId },
+      false,
+    );
+    progress(85, "storing embeddings");
+    await storeEmbeddings(this.dataSource, model.id, ids, vectors, candidate.dim);
+    await this.models.activate(model.id);
+    progress(100, "activated");
+    return { kind, outcome: "activated", reason: reason || "activated", modelId: model.id, version: model.version, candidate: candidateMetrics, active: activeMetrics };
+  }
+}
+
+/** RR@k of the duplicate links: is the original among the top k earlier incidents? */
+function rankingMetrics(embedder: LsaEmbedder, rows: HistoryRow[], queries: HistoryRow[]): Record<string, number> {
+  const index = new SimilarIncidentIndex(embedder);
+  for (const r of rows) index.add({ id: r.id, title: r.title, description: r.description, service: r.service, createdAt: r.createdAt });
+  let at1 = 0;
+  let at10 = 0;
+  let mrr = 0;
+  for (const q of queries) {
+    const hits = index.search({ title: q.title, description: q.description, service: q.service }, { k: 20, before: q.createdAt, excludeId: q.id });
+    const pos = hits.findIndex((h) => h.id === q.duplicateOfId);
+    if (pos < 0) continue;
+    if (pos < 1) at1++;
+    if (pos < 10) at10++;
+    mrr += 1 / (pos + 1);
+  }
+  const n = queries.length || 1;
+  return { duplicate_queries: queries.length, rr_at_1: at1 / n, rr_at_10: at10 / n, mrr: mrr / n };
+}
+
+export async function storeEmbeddings(dataSource: DataSource, modelId: string, ids: string[], vectors: Float32Array, dim: number): Promise<void> {
+  const chunk = 1_000;
+  for (let i = 0; i < ids.length; i += chunk) {
+    const params: unknown[] = [modelId];
+    const values: string[] = [];
+    for (let j = i; j < Math.min(i + chunk, ids.length); j++) {
+      params.push(ids[j], vectorToBytes(vectors.subarray(j * dim, (j + 1) * dim)));
+      values.push(`($${params.length - 1}::uuid, $1::uuid, $${params.length}::bytea, now())`);
+    }
+    await dataSource.query(
+      `INSERT INTO incident_embedding (incident_id, model_id, vector, updated_at) VALUES ${values.join(", ")}
+       ON CONFLICT (incident_id, model_id) DO UPDATE SET vector = EXCLUDED.vector, updated_at = now()`,
+      params,
+    );
+  }
+}

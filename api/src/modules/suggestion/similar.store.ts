@@ -1,0 +1,108 @@
+import { IvfIndex, LsaEmbedder, SimilarIncidentIndex, type SimilarHit } from "@quell/ml";
+import type { DataSource } from "typeorm";
+import { logger } from "../../platform/logger";
+import { bytesToVector } from "../model/model.artifact";
+import type { EmbedderBundle } from "../model/model.training";
+import { storeEmbeddings } from "../model/model.training";
+
+const log = logger.child({ component: "similar-store" });
+const PAGE = 5_000;
+/** Rows committed out of order can carry an updated_at a little before the watermark: look back. */
+const SYNC_LOOKBACK_MS = 120_000;
+
+export interface IndexableIncident {
+  id: string;
+  title: string;
+  description: string;
+  service: string | null;
+  createdAt: Date;
+}
+
+/**
+ * The similar-incident index of one embedder, rebuilt from the vectors stored in PostgreSQL (no
+ * retraining, no re-embedding at start), kept current with incidents other workers embedded.
+ */
+export class SimilarStore {
+  private watermark = new Date(0);
+  private readonly seen = new Map<string, number>();
+
+  private constructor(
+    private readonly dataSource: DataSource,
+    readonly modelId: string,
+    readonly index: SimilarIncidentIndex,
+  ) {}
+
+  static async open(dataSource: DataSource, modelId: string, bundle: EmbedderBundle): Promise<SimilarStore> {
+    const embedder = LsaEmbedder.fromArtifact(bundle.lsa);
+    const index = new SimilarIncidentIndex(embedder, { ann: IvfIndex.fromState(bundle.ivf) });
+    const store = new SimilarStore(dataSource, modelId, index);
+    const started = Date.now();
+    await store.sync(true);
+    await store.embedMissing();
+    log.info({ modelId, incidents: index.size, ms: Date.now() - started }, "similar-incident index loaded");
+    return store;
+  }
+
+  /** Adds the vectors stored since the last sync (all of them on the first call), page by page. */
+  async sync(full = false): Promise<void> {
+    const since = full ? new Date(0) : new Date(this.watermark.getTime() - SYNC_LOOKBACK_MS);
+    let after = "00000000-0000-0000-0000-000000000000";
+    for (;;) {
+      const rows = (await this.dataSource.query(
+        `SELECT e.incident_id, e.vector, e.updated_at, i.title, left(i.description, 3000) AS description, s.name AS service, i.created_at
+           FROM incident_embedding e
+           JOIN incident i ON i.id = e.incident_id
+           LEFT JOIN service s ON s.id = i.service_id
+          WHERE e.model_id = $1 AND e.updated_at >= $2 AND e.incident_id > $3
+          ORDER BY e.incident_id LIMIT ${PAGE}`,
+        [this.modelId, since, after],
+      )) as Array<{ incident_id: string; vector: Buffer; updated_at: Date | string; title: string; description: string; service: string | null; created_at: Date | string }>;
+      for (const r of rows) {
+        const updated = new Date(r.updated_at);
+        if (this.seen.get(r.incident_id) === updated.getTime()) continue;
+        this.seen.set(r.incident_id, updated.getTime());
+        if (updated > this.watermark) this.watermark = updated;
+        this.index.addWithVector(
+          { id: r.incident_id, title: r.title, description: r.description ?? "", service: r.service, createdAt: new Date(r.created_at) },
+          bytesToVector(r.vector),
+        );
+      }
+      if (rows.length < PAGE) break;
+      after = rows[rows.length - 1].incident_id;
+    }
+  }
+
+  /** Incidents that have no vector under this embedder yet (imported, or created before it). */
+  private async embedMissing(): Promise<void> {
+    for (;;) {
+      const rows = (await this.dataSource.query(
+        `SELECT i.id, i.title, left(i.description, 3000) AS description, s.name AS service, i.created_at
+           FROM incident i LEFT JOIN service s ON s.id = i.service_id
+          WHERE NOT EXISTS (SELECT 1 FROM incident_embedding e WHERE e.incident_id = i.id AND e.model_id = $1)
+          LIMIT ${PAGE}`,
+        [this.modelId],
+      )) as Array<{ id: string; title: string; description: string; service: string | null; created_at: Date | string }>;
+      if (rows.length === 0) return;
+      await this.upsert(rows.map((r) => ({ id: r.id, title: r.title, description: r.description ?? "", service: r.service, createdAt: new Date(r.created_at) })));
+      if (rows.length < PAGE) return;
+    }
+  }
+
+  /** Embeds, stores and indexes incidents (new ones, or ones whose text changed). */
+  async upsert(incidents: IndexableIncident[]): Promise<void> {
+    if (incidents.length === 0) return;
+    const dim = this.index.embedder.dim;
+    const vectors = this.index.embedder.embed(incidents);
+    const flat = new Float32Array(incidents.length * dim);
+    vectors.forEach((v, i) => flat.set(v, i * dim));
+    await storeEmbeddings(this.dataSource, this.modelId, incidents.map((i) => i.id), flat, dim);
+    incidents.forEach((incident, i) => this.index.addWithVector(incident, vectors[i]));
+  }
+
+  search(incident: IndexableIncident, k = 10): SimilarHit[] {
+    return this.index.search(
+      { title: incident.title, description: incident.description, service: incident.service },
+      { k, before: incident.createdAt, excludeId: incident.id },
+    );
+  }
+}

@@ -1,0 +1,82 @@
+import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from "type-graphql";
+import { Allow, ANY_ROLE, INCIDENT_WRITERS_LIST } from "../../platform/auth/policy";
+import type { QuellContext } from "../../platform/graphql/context";
+import { QueueName } from "../../platform/queue/queues";
+import { Incident } from "../incident/incident.entity";
+import { User } from "../user/user.entity";
+import { ReasonTerm, Suggestion, SuggestionKind } from "./suggestion.entity";
+import { CorrectSuggestionInput, DecideSuggestionInput, SuggestionKindMetrics } from "./suggestion.inputs";
+
+/** Incident.suggestions (type-graphql merges this with IncidentResolver's fields). */
+@Resolver(() => Incident)
+export class IncidentSuggestionsResolver {
+  @FieldResolver(() => [Suggestion], {
+    description: "What the triage models suggest, newest set; abstained ones say why there is no value (cold start, low confidence).",
+  })
+  suggestions(@Root() incident: Incident, @Ctx() ctx: QuellContext, @Arg("kind", () => SuggestionKind, { nullable: true }) kind?: SuggestionKind): Promise<Suggestion[]> {
+    return ctx.services.suggestions.forIncident(incident.id, kind);
+  }
+}
+
+@Resolver(() => Suggestion)
+export class SuggestionResolver {
+  @Allow(...INCIDENT_WRITERS_LIST)
+  @Mutation(() => Suggestion, { description: "Takes the suggested value (severity, team, category are set on the incident)." })
+  acceptSuggestion(@Arg("input", () => DecideSuggestionInput) input: DecideSuggestionInput, @Ctx() ctx: QuellContext): Promise<Suggestion> {
+    return ctx.services.suggestions.accept(ctx.principal!, input.id);
+  }
+
+  @Allow(...INCIDENT_WRITERS_LIST)
+  @Mutation(() => Suggestion, { description: "Sets the right value instead (on the incident too); the next training learns from it." })
+  correctSuggestion(@Arg("input", () => CorrectSuggestionInput) input: CorrectSuggestionInput, @Ctx() ctx: QuellContext): Promise<Suggestion> {
+    return ctx.services.suggestions.correct(ctx.principal!, input.id, input.value);
+  }
+
+  @Allow(...INCIDENT_WRITERS_LIST)
+  @Mutation(() => Suggestion)
+  dismissSuggestion(@Arg("input", () => DecideSuggestionInput) input: DecideSuggestionInput, @Ctx() ctx: QuellContext): Promise<Suggestion> {
+    return ctx.services.suggestions.dismiss(ctx.principal!, input.id);
+  }
+
+  @Allow(...INCIDENT_WRITERS_LIST)
+  @Mutation(() => Boolean, { description: "Runs triage again for an incident (e.g. after a retraining)." })
+  async retriageIncident(@Arg("id", () => ID) id: string, @Ctx() ctx: QuellContext): Promise<boolean> {
+    const incident = await ctx.services.incidents.getById(id);
+    await ctx.services.jobs.enqueue(QueueName.Triage, "triage", { incidentId: incident.id, reason: "manual" });
+    return true;
+  }
+
+  @Allow(...ANY_ROLE)
+  @Query(() => [SuggestionKindMetrics], { description: "Precision and coverage per suggestion kind, measured from people's decisions." })
+  suggestionMetrics(@Ctx() ctx: QuellContext, @Arg("since", () => Date, { nullable: true }) since?: Date): Promise<SuggestionKindMetrics[]> {
+    return ctx.services.suggestions.metrics(since);
+  }
+
+  @FieldResolver(() => [ReasonTerm], { description: "Terms that pushed a classifier towards the value, strongest first." })
+  reasonTerms(@Root() s: Suggestion): ReasonTerm[] {
+    return Array.isArray(s.reasons.terms) ? (s.reasons.terms as ReasonTerm[]) : [];
+  }
+
+  @FieldResolver(() => [String], { description: "Similar incidents: the words both share, rarest first." })
+  sharedTerms(@Root() s: Suggestion): string[] {
+    return Array.isArray(s.reasons.sharedTerms) ? (s.reasons.sharedTerms as string[]) : [];
+  }
+
+  @FieldResolver(() => Boolean, { nullable: true, description: "Similar incidents: on the same service." })
+  sameService(@Root() s: Suggestion): boolean | null {
+    return typeof s.reasons.sameService === "boolean" ? s.reasons.sameService : null;
+  }
+
+  @FieldResolver(() => Incident, {
+    nullable: true,
+    description: "Similar incidents: the earlier incident (its resolution is on it). Linked problems come with the problem module.",
+  })
+  similarIncident(@Root() s: Suggestion, @Ctx() ctx: QuellContext) {
+    return s.kind === SuggestionKind.similar && s.value ? ctx.loaders.incident.load(s.value) : null;
+  }
+
+  @FieldResolver(() => User, { nullable: true })
+  decidedBy(@Root() s: Suggestion, @Ctx() ctx: QuellContext) {
+    return s.decidedById ? ctx.loaders.user.load(s.decidedById) : null;
+  }
+}

@@ -1,0 +1,190 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startWorkers, type RunningWorkers } from "@quell/workers/index";
+import { SYSTEM_ACTOR } from "../../src/modules/audit/audit.service";
+import { INCIDENT_CHANGED, type IncidentChangedPayload } from "../../src/modules/incident/incident.events";
+import { TriageEngine } from "../../src/modules/suggestion/triage.engine";
+import { Suggestion } from "../../src/modules/suggestion/suggestion.entity";
+import { QueueName } from "../../src/platform/queue/queues";
+import { codeOf, seedFixture, startTestApi, type Fixture } from "../support/harness";
+import { seedHistory } from "../support/triage-history";
+
+const SUGGESTION_FIELDS = `id kind value label confidence abstained abstainReason rank status modelVersion correctedValue
+  reasonTerms { term weight } sharedTerms sameService similarIncident { id key resolution } decidedBy { id }`;
+
+async function waitFor<T>(probe: () => Promise<T | null | undefined | false>, timeoutMs = 30_000): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > until) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+describe("triage flow (embedded: in-process jobs)", () => {
+  let t: Awaited<ReturnType<typeof startTestApi>>;
+  let f: Fixture;
+  let workers: RunningWorkers;
+  const events: IncidentChangedPayload[] = [];
+  const abort = new AbortController();
+
+  beforeAll(async () => {
+    t = await startTestApi();
+    f = await seedFixture(t.api);
+    workers = await startWorkers(t.api, { relay: { intervalMs: 50 }, schedules: false });
+    void (async () => {
+      for await (const e of t.api.services.pubsub.subscribe(INCIDENT_CHANGED, abort.signal)) events.push(e as IncidentChangedPayload);
+    })().catch(() => undefined);
+  });
+  afterAll(async () => {
+    abort.abort();
+    await workers?.close();
+    await t?.stop();
+  });
+
+  const suggestionsOf = async (id: string, token = f.tokens.agent) => {
+    const res = await t.gql(`query($id: ID!) { incident(id: $id) { id version severity team { id } suggestions { ${SUGGESTION_FIELDS} } } }`, { id }, token);
+    expect(res.errors).toBeUndefined();
+    return res.data!.incident as { id: string; version: number; severity: string | null; team: { id: string } | null; suggestions: any[] };
+  };
+  const createIncident = async (input: Record<string, unknown>) => {
+    const res = await t.gql(`mutation($input: CreateIncidentInput!) { createIncident(input: $input) { id } }`, { input: { impact: 2, urgency: 2, ...input } }, f.tokens.agent);
+    expect(res.errors).toBeUndefined();
+    return res.data!.createIncident.id as string;
+  };
+  const triaged = (id: string) => waitFor(async () => {
+    const incident = await suggestionsOf(id);
+    return incident.suggestions.length > 0 && incident;
+  });
+
+  it("suggests nothing on a cold start and says how much history is missing", async () => {
+    const id = await createIncident({ title: "Database primary unreachable", description: "connection refused" });
+    const incident = await triaged(id);
+    expect(incident.suggestions.map((s) => s.kind).sort()).toEqual(["category", "severity", "similar", "team"]);
+    for (const s of incident.suggestions) {
+      expect(s).toMatchObject({ abstained: true, value: null, confidence: null, status: "pending" });
+    }
+    const severity = incident.suggestions.find((s) => s.kind === "severity");
+    expect(severity.abstainReason).toBe("no severity model yet: needs at least 38 labelled incidents, has 0");
+    expect(incident.suggestions.find((s) => s.kind === "similar").abstainReason).toMatch(/needs at least 10 past incidents, has 0/);
+    expect(events.some((e) => e.incidentId === id && e.kind === "suggestions_changed")).toBe(true);
+    // Nothing to accept in an abstention.
+    const accept = await t.gql(`mutation($input: DecideSuggestionInput!) { acceptSuggestion(input: $input) { id } }`, { input: { id: severity.id } }, f.tokens.agent);
+    expect(codeOf(accept)).toBe("PRECONDITION_FAILED");
+  });
+
+  it("retrains on request (admins only), keeps the metrics, and activates the first models", async () => {
+    const teams = [f.team.id, (await t.api.services.catalog.createTeam(null, { name: "Network team" })).id, (await t.api.services.catalog.createTeam(null, { name: "Identity team" })).id];
+    await seedHistory(t.api, teams, 20);
+    expect(codeOf(await t.gql(`mutation { retrainModels { id } }`, {}, f.tokens.agent))).toBe("FORBIDDEN");
+    const started = await t.gql(`mutation { retrainModels { id status } }`, {}, f.tokens.admin);
+    expect(started.errors).toBeUndefined();
+    const runId = started.data!.retrainModels.id;
+    const run = await waitFor(async () => {
+      const res = await t.gql(`query($id: ID!) { trainingRun(id: $id) { status percent stage outcomes error } }`, { id: runId }, f.tokens.analyst);
+      const r = res.data?.trainingRun;
+      return r && (r.status === "succeeded" || r.status === "failed") && r;
+    }, 120_000);
+    expect(run).toMatchObject({ status: "succeeded", percent: 100, error: null });
+    expect(run.outcomes.map((o: any) => [o.kind, o.outcome])).toEqual([["severity", "activated"], ["team", "activated"], ["category", "activated"], ["embedder", "activated"]]);
+    const models = await t.gql(`{ models { kind version active status nExamples trainingFrom trainingTo metrics } }`, {}, f.tokens.admin);
+    expect(models.data!.models).toHaveLength(4);
+    for (const m of models.data!.models) {
+      expect(m).toMatchObject({ version: 1, active: true, status: "active" });
+      expect(new Date(m.trainingFrom) <= new Date(m.trainingTo)).toBe(true);
+    }
+    const severity = models.data!.models.find((m: any) => m.kind === "severity");
+    expect(severity.metrics.holdout.macro_f1).toBeGreaterThan(0.5);
+    expect(severity.metrics.active_on_same_holdout).toBeNull();
+  });
+
+  it("suggests severity, team, category and ten similar incidents with reasons, and stores them once", async () => {
+    const id = await createIncident({ title: "Postgres primary deadlock", description: "database connection pool timeout on every query" });
+    const incident = await waitFor(async () => {
+      const i = await suggestionsOf(id);
+      return i.suggestions.some((s) => s.kind === "similar" && !s.abstained) && i;
+    });
+    const byKind = (k: string) => incident.suggestions.filter((s) => s.kind === k);
+    expect(byKind("severity")).toHaveLength(1);
+    expect(byKind("severity")[0]).toMatchObject({ value: "SEV1", label: "SEV1", abstained: false, modelVersion: "severity v1" });
+    expect(byKind("severity")[0].confidence).toBeGreaterThan(0.5);
+    expect(byKind("severity")[0].reasonTerms.length).toBeGreaterThan(0);
+    expect(byKind("team")[0]).toMatchObject({ value: f.team.id, label: f.team.name });
+    expect(byKind("category")[0]).toMatchObject({ value: "database" });
+    const similar = byKind("similar");
+    expect(similar).toHaveLength(10);
+    expect(similar.map((s) => s.rank)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    expect(similar[0].similarIncident.resolution).toMatch(/^Fixed the/);
+    expect(similar[0].sharedTerms.length).toBeGreaterThan(0);
+
+    // The same job again (a retry, a duplicate delivery): the stored set is untouched.
+    const engine = new TriageEngine(t.api.dataSource, t.api.services.models, t.api.services.suggestions);
+    const before = await t.api.dataSource.getRepository(Suggestion).find({ where: { incidentId: id }, order: { id: "ASC" } });
+    expect(await engine.triage(id)).toEqual({ stored: false, suggestions: 0 });
+    await engine.triage(id);
+    const after = await t.api.dataSource.getRepository(Suggestion).find({ where: { incidentId: id }, order: { id: "ASC" } });
+    expect(after.map((s) => s.id)).toEqual(before.map((s) => s.id));
+  });
+
+  it("records accept, correct and dismiss with who decided, applies them to the incident, and measures precision", async () => {
+    const id = await createIncident({ title: "DNS latency and packet loss", description: "network router drops packets, vpn slow" });
+    const incident = await waitFor(async () => {
+      const i = await suggestionsOf(id);
+      return i.suggestions.some((s) => s.kind === "severity" && !s.abstained) && i;
+    });
+    const sev = incident.suggestions.find((s) => s.kind === "severity");
+    const team = incident.suggestions.find((s) => s.kind === "team");
+    const similar = incident.suggestions.find((s) => s.kind === "similar" && !s.abstained);
+    const accepted = await t.gql(`mutation($input: DecideSuggestionInput!) { acceptSuggestion(input: $input) { status decidedBy { id } } }`, { input: { id: sev.id } }, f.tokens.agent);
+    expect(accepted.data!.acceptSuggestion).toEqual({ status: "accepted", decidedBy: { id: f.users.agent.id } });
+    const corrected = await t.gql(`mutation($input: CorrectSuggestionInput!) { correctSuggestion(input: $input) { status correctedValue } }`, { input: { id: team.id, value: f.team.id } }, f.tokens.agent);
+    expect(corrected.data!.correctSuggestion).toEqual({ status: "corrected", correctedValue: f.team.id });
+    const dismissed = await t.gql(`mutation($input: DecideSuggestionInput!) { dismissSuggestion(input: $input) { status } }`, { input: { id: similar.id } }, f.tokens.agent);
+    expect(dismissed.data!.dismissSuggestion.status).toBe("dismissed");
+    expect(codeOf(await t.gql(`mutation($input: DecideSuggestionInput!) { dismissSuggestion(input: $input) { status } }`, { input: { id: similar.id } }, f.tokens.agent))).toBe("PRECONDITION_FAILED");
+    expect(codeOf(await t.gql(`mutation($input: DecideSuggestionInput!) { dismissSuggestion(input: $input) { status } }`, { input: { id: sev.id } }, f.tokens.analyst))).toBe("FORBIDDEN");
+    expect(codeOf(await t.gql(`mutation($input: CorrectSuggestionInput!) { correctSuggestion(input: $input) { status } }`, { input: { id: similar.id, value: "x" } }, f.tokens.agent))).toBe("PRECONDITION_FAILED");
+
+    const now = await suggestionsOf(id);
+    expect(now.severity).toBe(sev.value);
+    expect(now.team!.id).toBe(f.team.id);
+    const audit = await t.api.dataSource.query(`SELECT action FROM audit_log WHERE entity_type = 'suggestion' ORDER BY seq`);
+    expect(audit.map((a: { action: string }) => a.action)).toEqual(["suggestion.accept", "suggestion.correct", "suggestion.dismiss"]);
+
+    const metrics = await t.gql(`{ suggestionMetrics { kind precision coverage accepted corrected dismissed } }`, {}, f.tokens.analyst);
+    const m = Object.fromEntries(metrics.data!.suggestionMetrics.map((r: any) => [r.kind, r]));
+    expect(m.severity).toMatchObject({ precision: 1, accepted: 1 });
+    expect(m.team).toMatchObject({ precision: 0, corrected: 1 });
+    expect(m.similar).toMatchObject({ precision: 0, dismissed: 1 });
+    expect(m.severity.coverage).toBeGreaterThan(0);
+    expect(m.severity.coverage).toBeLessThan(1); // the cold-start incident got no severity
+  });
+
+  it("copes with empty, huge and non-Latin text", async () => {
+    const { incidents } = t.api.services;
+    const empty = await incidents.create(SYSTEM_ACTOR, { title: "???", description: "", impact: 3, urgency: 3 });
+    const huge = await incidents.create(SYSTEM_ACTOR, { title: "Database deadlock storm", description: "postgres deadlock ".repeat(60_000), impact: 3, urgency: 3 });
+    const cjk = await incidents.create(SYSTEM_ACTOR, { title: "数据库连接失败", description: "Сервер базы данных недоступен — مهلة الاتصال", impact: 3, urgency: 3 });
+    const [e, h, c] = await Promise.all([triaged(empty.id), triaged(huge.id), triaged(cjk.id)]);
+    // No evidence → abstentions that say so, not guesses.
+    for (const s of e.suggestions.filter((x) => x.kind !== "similar")) expect(s).toMatchObject({ abstained: true, value: null });
+    expect(e.suggestions.find((s) => s.kind === "severity").abstainReason).toMatch(/no known word|not confident/);
+    expect(e.suggestions.find((s) => s.kind === "similar")).toMatchObject({ abstained: true, abstainReason: "no earlier incident shares enough with this one" });
+    expect(h.suggestions.find((s) => s.kind === "severity")).toMatchObject({ value: "SEV1", abstained: false });
+    for (const s of c.suggestions) expect(s.status).toBe("pending");
+  });
+
+  it("lists failed jobs to admins and retries them", async () => {
+    await t.api.services.jobs.enqueue(QueueName.Triage, "triage", { incidentId: "00000000-0000-4000-8000-000000000000", reason: "manual" }, { jobId: "missing-incident" });
+    const failed = await waitFor(async () => {
+      const res = await t.gql(`{ failedJobs { queue id name attemptsMade failedReason payload } }`, {}, f.tokens.admin);
+      return res.data?.failedJobs.find((j: any) => j.id === "missing-incident");
+    });
+    expect(failed).toMatchObject({ queue: "triage", attemptsMade: 1, failedReason: "incident 00000000-0000-4000-8000-000000000000 does not exist" });
+    expect(codeOf(await t.gql(`{ failedJobs { id } }`, {}, f.tokens.agent))).toBe("FORBIDDEN");
+    const retried = await t.gql(`mutation { retryJob(queue: "triage", id: "missing-incident") }`, {}, f.tokens.admin);
+    expect(retried.data!.retryJob).toBe(true);
+    expect(codeOf(await t.gql(`mutation { retryJob(queue: "triage", id: "no-such-job") }`, {}, f.tokens.admin))).toBe("NOT_FOUND");
+    expect(codeOf(await t.gql(`mutation { retryJob(queue: "nope", id: "x") }`, {}, f.tokens.admin))).toBe("BAD_USER_INPUT");
+  });
+});
