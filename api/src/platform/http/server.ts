@@ -75,10 +75,22 @@ export async function startHttpServer(config: QuellConfig, schema: GraphQLSchema
       { async serverWillStart() { return { async drainServer() { await wsCleanup.dispose(); } }; } },
       {
         async requestDidStart() {
+          const startedAt = performance.now();
           return {
-            async willSendResponse({ response }) {
+            async willSendResponse({ response, contextValue, operationName, errors }) {
               const scope = queryCountScope.getStore();
               if (config.exposeSqlCount && scope) response.http.headers.set("x-sql-statements", String(scope.statements));
+              // One structured line per operation: who, what, how long, how many statements, which error codes.
+              (contextValue as QuellContext | undefined)?.log.info(
+                {
+                  operation: operationName ?? "anonymous",
+                  actor: (contextValue as QuellContext | undefined)?.principal?.label ?? null,
+                  ms: Math.round(performance.now() - startedAt),
+                  sqlStatements: scope?.statements,
+                  errorCodes: errors?.map((e) => e.extensions?.code ?? "INTERNAL_SERVER_ERROR"),
+                },
+                "graphql request",
+              );
             },
           };
         },
