@@ -70,6 +70,9 @@ export function AppShell({ wsUrl, children }: { wsUrl: string; children: ReactNo
             <Link href="/" aria-current={pathname === "/" ? "page" : undefined}>
               Triage queue
             </Link>
+            <Link href="/metrics" aria-current={pathname === "/metrics" ? "page" : undefined}>
+              Metrics
+            </Link>
           </nav>
         )}
         <div className="topbar-user">

@@ -32,6 +32,12 @@ export interface CompleteTaskInput {
   version: number;
 }
 
+export interface CorrectSuggestionInput {
+  id: string;
+  /** SEV1-SEV4, a team id, or a category. */
+  value: string;
+}
+
 export interface CreateApiTokenInput {
   name: string;
   role: Role;
@@ -75,6 +81,10 @@ export interface CreateUserInput {
 export type Criticality = "critical" | "high" | "low" | "medium";
 export const CriticalityValues: readonly Criticality[] = ["critical", "high", "low", "medium"];
 
+export interface DecideSuggestionInput {
+  id: string;
+}
+
 export type IncidentChangeKind = "assigned" | "created" | "report_changed" | "stage_changed" | "suggestions_changed" | "task_changed" | "timeline_appended" | "updated";
 export const IncidentChangeKindValues: readonly IncidentChangeKind[] = ["assigned", "created", "report_changed", "stage_changed", "suggestions_changed", "task_changed", "timeline_appended", "updated"];
 
@@ -113,6 +123,12 @@ export interface MarkDuplicateInput {
   version: number;
 }
 
+export type ModelKind = "category" | "embedder" | "severity" | "team";
+export const ModelKindValues: readonly ModelKind[] = ["category", "embedder", "severity", "team"];
+
+export type ModelStatus = "active" | "rejected" | "superseded";
+export const ModelStatusValues: readonly ModelStatus[] = ["active", "rejected", "superseded"];
+
 export interface ReopenIncidentInput {
   id: string;
   reason: string;
@@ -143,8 +159,17 @@ export const SortDirectionValues: readonly SortDirection[] = ["ASC", "DESC"];
 export type Stage = "assessed" | "cancelled" | "classified" | "closed" | "contained" | "eradicated" | "identified" | "recovered" | "reviewed";
 export const StageValues: readonly Stage[] = ["assessed", "cancelled", "classified", "closed", "contained", "eradicated", "identified", "recovered", "reviewed"];
 
+export type SuggestionKind = "category" | "severity" | "similar" | "team";
+export const SuggestionKindValues: readonly SuggestionKind[] = ["category", "severity", "similar", "team"];
+
+export type SuggestionStatus = "accepted" | "corrected" | "dismissed" | "pending";
+export const SuggestionStatusValues: readonly SuggestionStatus[] = ["accepted", "corrected", "dismissed", "pending"];
+
 export type TimelineKind = "assigned" | "created" | "major_incident" | "marked_duplicate" | "note" | "reopened" | "report_written" | "stage_changed" | "suggestion" | "task_added" | "task_completed" | "updated";
 export const TimelineKindValues: readonly TimelineKind[] = ["assigned", "created", "major_incident", "marked_duplicate", "note", "reopened", "report_written", "stage_changed", "suggestion", "task_added", "task_completed", "updated"];
+
+export type TrainingStatus = "failed" | "queued" | "running" | "succeeded";
+export const TrainingStatusValues: readonly TrainingStatus[] = ["failed", "queued", "running", "succeeded"];
 
 export interface TransitionIncidentInput {
   id: string;
@@ -289,6 +314,50 @@ export type QueueRowFragment = {
   assignee: {
     id: string;
     name: string;
+  } | null;
+  severitySuggestion: Array<{
+    id: string;
+    value: string | null;
+    label: string | null;
+    confidence: number | null;
+    abstained: boolean;
+    status: SuggestionStatus;
+  }>;
+};
+
+export type SuggestionItemFragment = {
+  id: string;
+  kind: SuggestionKind;
+  value: string | null;
+  label: string | null;
+  confidence: number | null;
+  abstained: boolean;
+  abstainReason: string | null;
+  rank: number;
+  modelVersion: string | null;
+  status: SuggestionStatus;
+  decidedAt: string | null;
+  correctedValue: string | null;
+  decidedBy: {
+    id: string;
+    name: string;
+  } | null;
+  reasonTerms: Array<{
+    term: string;
+    weight: number;
+  }>;
+  sharedTerms: Array<string>;
+  sameService: boolean | null;
+  similarIncident: {
+    id: string;
+    key: string;
+    title: string;
+    stage: Stage;
+    resolution: string | null;
+    service: {
+      id: string;
+      name: string;
+    } | null;
   } | null;
 };
 
@@ -829,6 +898,62 @@ export type LookupsQuery = {
 export type LookupsQueryVariables = Record<string, never>;
 export const LookupsDocument = "query Lookups {\n  teams {\n    id\n    name\n  }\n  services {\n    id\n    name\n  }\n  users {\n    id\n    name\n    role\n    active\n    teamId\n  }\n}" as TypedDocument<LookupsQuery, LookupsQueryVariables>;
 
+export type SuggestionMetricsQuery = {
+  suggestionMetrics: Array<{
+    kind: SuggestionKind;
+    precision: number | null;
+    coverage: number | null;
+    accepted: number;
+    corrected: number;
+    dismissed: number;
+    pending: number;
+    abstained: number;
+    decided: number;
+    triagedIncidents: number;
+    coveredIncidents: number;
+  }>;
+};
+export type SuggestionMetricsQueryVariables = Record<string, never>;
+export const SuggestionMetricsDocument = "query SuggestionMetrics {\n  suggestionMetrics {\n    kind\n    precision\n    coverage\n    accepted\n    corrected\n    dismissed\n    pending\n    abstained\n    decided\n    triagedIncidents\n    coveredIncidents\n  }\n}" as TypedDocument<SuggestionMetricsQuery, SuggestionMetricsQueryVariables>;
+
+export type ModelRegistryQuery = {
+  models: Array<{
+    id: string;
+    kind: ModelKind;
+    version: number;
+    status: ModelStatus;
+    active: boolean;
+    nExamples: number;
+    trainingFrom: string | null;
+    trainingTo: string | null;
+    metrics: Record<string, unknown>;
+    createdAt: string;
+    activatedAt: string | null;
+  }>;
+  trainingRuns: Array<{
+    id: string;
+    trigger: string;
+    status: TrainingStatus;
+    stage: string;
+    percent: number;
+    outcomes: Array<Record<string, unknown>>;
+    error: string | null;
+    createdAt: string;
+    finishedAt: string | null;
+  }>;
+};
+export type ModelRegistryQueryVariables = Record<string, never>;
+export const ModelRegistryDocument = "query ModelRegistry {\n  models(first: 20) {\n    id\n    kind\n    version\n    status\n    active\n    nExamples\n    trainingFrom\n    trainingTo\n    metrics\n    createdAt\n    activatedAt\n  }\n  trainingRuns(first: 10) {\n    id\n    trigger\n    status\n    stage\n    percent\n    outcomes\n    error\n    createdAt\n    finishedAt\n  }\n}" as TypedDocument<ModelRegistryQuery, ModelRegistryQueryVariables>;
+
+export type RetrainModelsMutation = {
+  retrainModels: {
+    id: string;
+    status: TrainingStatus;
+  };
+};
+export type RetrainModelsMutationVariables = Record<string, never>;
+export const RetrainModelsDocument = "mutation RetrainModels {\n  retrainModels {\n    id\n    status\n  }\n}" as TypedDocument<RetrainModelsMutation, RetrainModelsMutationVariables>;
+
 export type QueueQuery = {
   incidents: {
     totalCount: number;
@@ -861,6 +986,14 @@ export type QueueQuery = {
           id: string;
           name: string;
         } | null;
+        severitySuggestion: Array<{
+          id: string;
+          value: string | null;
+          label: string | null;
+          confidence: number | null;
+          abstained: boolean;
+          status: SuggestionStatus;
+        }>;
       };
     }>;
   };
@@ -871,7 +1004,7 @@ export type QueueQueryVariables = {
   first?: number | null; // Int
   after?: string | null; // String
 };
-export const QueueDocument = "query Queue($filter: IncidentFilter, $sort: IncidentSort, $first: Int, $after: String) {\n  incidents(filter: $filter, sort: $sort, first: $first, after: $after) {\n    totalCount\n    pageInfo {\n      hasNextPage\n      endCursor\n    }\n    edges {\n      node {\n        ...QueueRow\n      }\n    }\n  }\n}\n\nfragment QueueRow on Incident {\n  id\n  key\n  number\n  title\n  stage\n  priority\n  severity\n  isMajor\n  createdAt\n  updatedAt\n  version\n  service {\n    id\n    name\n  }\n  team {\n    id\n    name\n  }\n  assignee {\n    id\n    name\n  }\n}" as TypedDocument<QueueQuery, QueueQueryVariables>;
+export const QueueDocument = "query Queue($filter: IncidentFilter, $sort: IncidentSort, $first: Int, $after: String) {\n  incidents(filter: $filter, sort: $sort, first: $first, after: $after) {\n    totalCount\n    pageInfo {\n      hasNextPage\n      endCursor\n    }\n    edges {\n      node {\n        ...QueueRow\n      }\n    }\n  }\n}\n\nfragment QueueRow on Incident {\n  id\n  key\n  number\n  title\n  stage\n  priority\n  severity\n  isMajor\n  createdAt\n  updatedAt\n  version\n  service {\n    id\n    name\n  }\n  team {\n    id\n    name\n  }\n  assignee {\n    id\n    name\n  }\n  severitySuggestion: suggestions(kind: severity) {\n    id\n    value\n    label\n    confidence\n    abstained\n    status\n  }\n}" as TypedDocument<QueueQuery, QueueQueryVariables>;
 
 export type IncidentChangedSubscription = {
   incidentChanged: {
@@ -884,3 +1017,182 @@ export type IncidentChangedSubscriptionVariables = {
   incidentId?: string | null; // ID
 };
 export const IncidentChangedDocument = "subscription IncidentChanged($incidentId: ID) {\n  incidentChanged(incidentId: $incidentId) {\n    incidentId\n    kind\n    actorId\n  }\n}" as TypedDocument<IncidentChangedSubscription, IncidentChangedSubscriptionVariables>;
+
+export type IncidentSuggestionsQuery = {
+  incident: {
+    id: string;
+    suggestions: Array<{
+      id: string;
+      kind: SuggestionKind;
+      value: string | null;
+      label: string | null;
+      confidence: number | null;
+      abstained: boolean;
+      abstainReason: string | null;
+      rank: number;
+      modelVersion: string | null;
+      status: SuggestionStatus;
+      decidedAt: string | null;
+      correctedValue: string | null;
+      decidedBy: {
+        id: string;
+        name: string;
+      } | null;
+      reasonTerms: Array<{
+        term: string;
+        weight: number;
+      }>;
+      sharedTerms: Array<string>;
+      sameService: boolean | null;
+      similarIncident: {
+        id: string;
+        key: string;
+        title: string;
+        stage: Stage;
+        resolution: string | null;
+        service: {
+          id: string;
+          name: string;
+        } | null;
+      } | null;
+    }>;
+  };
+};
+export type IncidentSuggestionsQueryVariables = {
+  id: string; // ID!
+};
+export const IncidentSuggestionsDocument = "query IncidentSuggestions($id: ID!) {\n  incident(id: $id) {\n    id\n    suggestions {\n      ...SuggestionItem\n    }\n  }\n}\n\nfragment SuggestionItem on Suggestion {\n  id\n  kind\n  value\n  label\n  confidence\n  abstained\n  abstainReason\n  rank\n  modelVersion\n  status\n  decidedAt\n  correctedValue\n  decidedBy {\n    id\n    name\n  }\n  reasonTerms {\n    term\n    weight\n  }\n  sharedTerms\n  sameService\n  similarIncident {\n    id\n    key\n    title\n    stage\n    resolution\n    service {\n      id\n      name\n    }\n  }\n}" as TypedDocument<IncidentSuggestionsQuery, IncidentSuggestionsQueryVariables>;
+
+export type AcceptSuggestionMutation = {
+  acceptSuggestion: {
+    id: string;
+    kind: SuggestionKind;
+    value: string | null;
+    label: string | null;
+    confidence: number | null;
+    abstained: boolean;
+    abstainReason: string | null;
+    rank: number;
+    modelVersion: string | null;
+    status: SuggestionStatus;
+    decidedAt: string | null;
+    correctedValue: string | null;
+    decidedBy: {
+      id: string;
+      name: string;
+    } | null;
+    reasonTerms: Array<{
+      term: string;
+      weight: number;
+    }>;
+    sharedTerms: Array<string>;
+    sameService: boolean | null;
+    similarIncident: {
+      id: string;
+      key: string;
+      title: string;
+      stage: Stage;
+      resolution: string | null;
+      service: {
+        id: string;
+        name: string;
+      } | null;
+    } | null;
+  };
+};
+export type AcceptSuggestionMutationVariables = {
+  input: DecideSuggestionInput; // DecideSuggestionInput!
+};
+export const AcceptSuggestionDocument = "mutation AcceptSuggestion($input: DecideSuggestionInput!) {\n  acceptSuggestion(input: $input) {\n    ...SuggestionItem\n  }\n}\n\nfragment SuggestionItem on Suggestion {\n  id\n  kind\n  value\n  label\n  confidence\n  abstained\n  abstainReason\n  rank\n  modelVersion\n  status\n  decidedAt\n  correctedValue\n  decidedBy {\n    id\n    name\n  }\n  reasonTerms {\n    term\n    weight\n  }\n  sharedTerms\n  sameService\n  similarIncident {\n    id\n    key\n    title\n    stage\n    resolution\n    service {\n      id\n      name\n    }\n  }\n}" as TypedDocument<AcceptSuggestionMutation, AcceptSuggestionMutationVariables>;
+
+export type CorrectSuggestionMutation = {
+  correctSuggestion: {
+    id: string;
+    kind: SuggestionKind;
+    value: string | null;
+    label: string | null;
+    confidence: number | null;
+    abstained: boolean;
+    abstainReason: string | null;
+    rank: number;
+    modelVersion: string | null;
+    status: SuggestionStatus;
+    decidedAt: string | null;
+    correctedValue: string | null;
+    decidedBy: {
+      id: string;
+      name: string;
+    } | null;
+    reasonTerms: Array<{
+      term: string;
+      weight: number;
+    }>;
+    sharedTerms: Array<string>;
+    sameService: boolean | null;
+    similarIncident: {
+      id: string;
+      key: string;
+      title: string;
+      stage: Stage;
+      resolution: string | null;
+      service: {
+        id: string;
+        name: string;
+      } | null;
+    } | null;
+  };
+};
+export type CorrectSuggestionMutationVariables = {
+  input: CorrectSuggestionInput; // CorrectSuggestionInput!
+};
+export const CorrectSuggestionDocument = "mutation CorrectSuggestion($input: CorrectSuggestionInput!) {\n  correctSuggestion(input: $input) {\n    ...SuggestionItem\n  }\n}\n\nfragment SuggestionItem on Suggestion {\n  id\n  kind\n  value\n  label\n  confidence\n  abstained\n  abstainReason\n  rank\n  modelVersion\n  status\n  decidedAt\n  correctedValue\n  decidedBy {\n    id\n    name\n  }\n  reasonTerms {\n    term\n    weight\n  }\n  sharedTerms\n  sameService\n  similarIncident {\n    id\n    key\n    title\n    stage\n    resolution\n    service {\n      id\n      name\n    }\n  }\n}" as TypedDocument<CorrectSuggestionMutation, CorrectSuggestionMutationVariables>;
+
+export type DismissSuggestionMutation = {
+  dismissSuggestion: {
+    id: string;
+    kind: SuggestionKind;
+    value: string | null;
+    label: string | null;
+    confidence: number | null;
+    abstained: boolean;
+    abstainReason: string | null;
+    rank: number;
+    modelVersion: string | null;
+    status: SuggestionStatus;
+    decidedAt: string | null;
+    correctedValue: string | null;
+    decidedBy: {
+      id: string;
+      name: string;
+    } | null;
+    reasonTerms: Array<{
+      term: string;
+      weight: number;
+    }>;
+    sharedTerms: Array<string>;
+    sameService: boolean | null;
+    similarIncident: {
+      id: string;
+      key: string;
+      title: string;
+      stage: Stage;
+      resolution: string | null;
+      service: {
+        id: string;
+        name: string;
+      } | null;
+    } | null;
+  };
+};
+export type DismissSuggestionMutationVariables = {
+  input: DecideSuggestionInput; // DecideSuggestionInput!
+};
+export const DismissSuggestionDocument = "mutation DismissSuggestion($input: DecideSuggestionInput!) {\n  dismissSuggestion(input: $input) {\n    ...SuggestionItem\n  }\n}\n\nfragment SuggestionItem on Suggestion {\n  id\n  kind\n  value\n  label\n  confidence\n  abstained\n  abstainReason\n  rank\n  modelVersion\n  status\n  decidedAt\n  correctedValue\n  decidedBy {\n    id\n    name\n  }\n  reasonTerms {\n    term\n    weight\n  }\n  sharedTerms\n  sameService\n  similarIncident {\n    id\n    key\n    title\n    stage\n    resolution\n    service {\n      id\n      name\n    }\n  }\n}" as TypedDocument<DismissSuggestionMutation, DismissSuggestionMutationVariables>;
+
+export type RetriageIncidentMutation = {
+  retriageIncident: boolean;
+};
+export type RetriageIncidentMutationVariables = {
+  id: string; // ID!
+};
+export const RetriageIncidentDocument = "mutation RetriageIncident($id: ID!) {\n  retriageIncident(id: $id)\n}" as TypedDocument<RetriageIncidentMutation, RetriageIncidentMutationVariables>;

@@ -1,26 +1,28 @@
 "use client";
 
-import { useState } from "react";
 import { ErrorText } from "@/components/Notices";
 import { AssignIncidentDocument } from "@/graphql/generated";
 import { gql } from "@/lib/client";
 import { useAction, useIncident } from "./context";
+import { useDraft } from "./useDraft";
 
 export function AssignPanel() {
   const { incident, lookups, meId, setIncident } = useIncident();
   const action = useAction();
-  const [teamId, setTeamId] = useState(incident.team?.id ?? "");
-  const [assigneeId, setAssigneeId] = useState(incident.assignee?.id ?? "");
+  // Follows the incident (live changes, accepted team suggestions) until the user picks something.
+  const form = useDraft({ teamId: incident.team?.id ?? "", assigneeId: incident.assignee?.id ?? "" }, incident.version);
+  const { teamId, assigneeId } = form.draft;
+  const setTeamId = (v: string) => form.set("teamId", v);
+  const setAssigneeId = (v: string) => form.set("assigneeId", v);
   const people = (lookups?.users ?? []).filter((u) => u.active && (!teamId || u.teamId === teamId || u.id === assigneeId));
 
   const assign = (nextAssignee: string, nextTeam: string) =>
     action.run(async () => {
       const { assignIncident } = await gql(AssignIncidentDocument, {
-        input: { id: incident.id, version: incident.version, assigneeId: nextAssignee || null, teamId: nextTeam || null },
+        input: { id: incident.id, version: form.baseVersion, assigneeId: nextAssignee || null, teamId: nextTeam || null },
       });
       setIncident(assignIncident);
-      setAssigneeId(assignIncident.assignee?.id ?? "");
-      setTeamId(assignIncident.team?.id ?? "");
+      form.reset();
     });
 
   const unchanged = teamId === (incident.team?.id ?? "") && assigneeId === (incident.assignee?.id ?? "");

@@ -17,6 +17,7 @@ import { StagePanel } from "./StagePanel";
 import { TasksPanel } from "./TasksPanel";
 import { Timeline } from "./Timeline";
 import { StageTimes } from "./StageTimes";
+import { SuggestionsPanel } from "./SuggestionsPanel";
 
 export function IncidentView({ incidentKey }: { incidentKey: string }) {
   const { user } = useSession();
@@ -37,7 +38,13 @@ export function IncidentView({ incidentKey }: { incidentKey: string }) {
     setGeneration((g) => g + 1);
   }, [query]);
 
-  const live = useIncidentChanges(incident?.id ?? null, () => void query.reload());
+  const [changeTick, setChangeTick] = useState(0);
+  const refresh = useCallback(async () => {
+    await query.reload();
+    setChangeTick((t) => t + 1);
+  }, [query]);
+
+  const live = useIncidentChanges(incident?.id ?? null, () => void refresh());
 
   if (query.error && !incident) {
     return (
@@ -53,7 +60,19 @@ export function IncidentView({ incidentKey }: { incidentKey: string }) {
 
   return (
     <IncidentContext.Provider
-      value={{ incident, lookups: lookups.data, meId: user?.id ?? null, setIncident, reload, reportConflict: () => setConflict(true) }}
+      value={{
+        incident,
+        lookups: lookups.data,
+        meId: user?.id ?? null,
+        setIncident: (next) => {
+          setIncident(next);
+          setChangeTick((t) => t + 1);
+        },
+        refresh,
+        reload,
+        changeTick,
+        reportConflict: () => setConflict(true),
+      }}
     >
       <article aria-labelledby="incident-title" className="incident">
         <p className="crumbs">
@@ -76,6 +95,7 @@ export function IncidentView({ incidentKey }: { incidentKey: string }) {
         <div className="incident-grid" key={generation}>
           <div className="col-main">
             <StagePanel />
+            <SuggestionsPanel />
             <FieldsForm />
             <Timeline />
             <TasksPanel />

@@ -20,7 +20,7 @@ const REVIEW_STAGES = ["recovered", "reviewed", "closed"];
 
 /** The lessons-learned report: written at review, published before closing, exported as Markdown. */
 export function ReportEditor() {
-  const { incident, reload } = useIncident();
+  const { incident, refresh } = useIncident();
   const report = incident.report;
   const source = {
     whatHappened: report?.whatHappened ?? "",
@@ -63,7 +63,7 @@ export function ReportEditor() {
         },
       });
       form.reset();
-      await reload();
+      await refresh();
       setStatus(writeReport.publishedAt ? `Published ${exactTime(writeReport.publishedAt)}.` : "Draft saved.");
     });
 

@@ -13,7 +13,7 @@ function inDays(days: number): string {
 }
 
 export function TasksPanel() {
-  const { incident, lookups, meId, reload } = useIncident();
+  const { incident, lookups, meId, refresh } = useIncident();
   const action = useAction();
   const [title, setTitle] = useState("");
   const [ownerId, setOwnerId] = useState(meId ?? "");
@@ -30,14 +30,14 @@ export function TasksPanel() {
     });
     if (ok) {
       setTitle("");
-      await reload();
+      await refresh();
     }
   }
 
   const complete = (taskId: string, version: number) =>
     action.run(async () => {
       await gql(CompleteTaskDocument, { input: { taskId, version } });
-      await reload();
+      await refresh();
     });
 
   return (

@@ -23,7 +23,7 @@ const KIND_LABEL: Record<TimelineKind, string> = {
 };
 
 export function Timeline() {
-  const { incident, lookups, reload } = useIncident();
+  const { incident, lookups, refresh } = useIncident();
   const action = useAction();
   const [message, setMessage] = useState("");
   const [onlyNotes, setOnlyNotes] = useState(false);
@@ -36,7 +36,7 @@ export function Timeline() {
     });
     if (ok) {
       setMessage("");
-      await reload();
+      await refresh();
     }
   }
 

@@ -10,7 +10,12 @@ export interface IncidentCtx {
   meId: string | null;
   /** Replace the incident with what a mutation returned. */
   setIncident: (next: IncidentDetailFragment) => void;
+  /** Fetch the incident again, keeping unsaved drafts (after adding a note, a task…). */
+  refresh: () => Promise<void>;
+  /** Fetch again and drop every draft: the answer to CONFLICT. */
   reload: () => Promise<void>;
+  /** Goes up on every change seen (live or our own), for panels that load their own data. */
+  changeTick: number;
   /** Marks the page as stale: a CONFLICT means the user must reload before changing anything. */
   reportConflict: () => void;
 }

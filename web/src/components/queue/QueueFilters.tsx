@@ -93,7 +93,7 @@ export function QueueFilters(props: {
           ))}
         </select>
       </div>
-      <div className="field">
+      <div className="field end">
         <span className="label-spacer" aria-hidden="true">
           &nbsp;
         </span>

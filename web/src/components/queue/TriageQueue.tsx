@@ -12,6 +12,7 @@ import { exactTime, relativeTime } from "@/lib/format";
 import { useIncidentChanges, useQuery } from "@/lib/hooks";
 import { nextSort, parseQueueParams, queueSearch, toIncidentFilter, toIncidentSort, type QueueParams } from "@/lib/queue";
 import { QueueFilters } from "./QueueFilters";
+import { SuggestedSeverity } from "./SuggestedSeverity";
 
 const PAGE = 50;
 const MAX_ROWS = 200;
@@ -89,6 +90,7 @@ export function TriageQueue() {
                 </td>
                 <td>
                   <SeverityBadge severity={row.severity} />
+                  <SuggestedSeverity row={row} onDecided={() => void queue.reload()} />
                 </td>
                 <td>{row.service?.name ?? <span className="muted">—</span>}</td>
                 <td>{row.team?.name ?? <span className="muted">—</span>}</td>
