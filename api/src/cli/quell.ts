@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 import "reflect-metadata";
 import { COMMANDS, usage } from "./commands";
+import "./import.command";
+import "./ml.command";
 
 /**
  * `npm run quell -- <command>`: the operator's CLI. Exit codes: 0 success, 1 the check failed
