@@ -24,6 +24,16 @@ describe("trainClassifier", () => {
     }
   });
 
+  it("answers quickly and without error on a 1 MB description and on non-Latin text", async () => {
+    const clf = await trainClassifier(toy, { seed: 4 });
+    const huge = "vpn tunnel down ".repeat(70_000);
+    const t0 = Date.now();
+    const p = clf.predict({ title: "vpn", description: huge });
+    expect(Date.now() - t0).toBeLessThan(1_000);
+    expect(p.topLabel).toBe("network");
+    for (const title of ["数据库连接失败", "Ошибка базы данных", "فشل الاتصال"]) expect(clf.predict({ title }).abstained).toBe(true);
+  });
+
   it("round-trips through a JSON artifact with identical predictions", async () => {
     const clf = await trainClassifier(toy, { seed: 5 });
     const copy = loadClassifier(JSON.parse(JSON.stringify(clf.toArtifact())));

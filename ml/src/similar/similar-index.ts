@@ -82,6 +82,16 @@ export class SimilarIncidentIndex {
     });
   }
 
+  /**
+   * Trains the ANN cells once the flat (exact) list has grown past `minVectors`; until then exact
+   * search is fast enough. Async and explicit so a worker can run it off the request path.
+   */
+  async optimize(minVectors = 20_000): Promise<boolean> {
+    if (this.ann.trained || this.ann.size < minVectors) return false;
+    await this.ann.train();
+    return true;
+  }
+
   remove(id: string): boolean {
     this.ann.remove(id);
     this.bm25.remove(id);
