@@ -72,6 +72,11 @@ async function main(): Promise<void> {
       `nprobe ${String(nprobe).padStart(3)}: p50 ${percentile(times, 50).toFixed(2)} ms, p95 ${percentile(times, 95).toFixed(2)} ms, recall@10 ${(hit / (nq * 10)).toFixed(4)}`,
     );
   }
+  // A worker's start: stored centroids and stored vectors, no k-means, no embedder.
+  t0 = Date.now();
+  const rebuilt = IvfIndex.fromState(index.toState());
+  await rebuilt.addMany(ids, data);
+  console.log(`rebuild from stored centroids + vectors (worker start): ${((Date.now() - t0) / 1000).toFixed(1)} s, ${rebuilt.size} vectors`);
   const e: number[] = [];
   for (let i = 0; i < 20; i++) {
     const s = process.hrtime.bigint();

@@ -77,23 +77,13 @@ export class IvfIndex {
   /** Builds from stored vectors in one go: trains centroids, then files every vector. */
   static async build(ids: readonly string[], vectors: Float32Array, dim: number, opts: IvfOptions = {}): Promise<IvfIndex> {
     const index = new IvfIndex(dim, opts);
-    const n = ids.length;
-    const nlist = opts.nlist ?? Math.max(1, Math.round(2 * Math.sqrt(n)));
-    if (nlist > 1 && n >= nlist * 4) {
-      const sampleN = Math.min(n, opts.trainSample ?? Math.min(200_000, nlist * 64));
-      const sample = sampleRows(vectors, dim, n, sampleN, opts.seed ?? 1);
-      index.setCentroids(await kMeans(sample, dim, nlist, { seed: opts.seed ?? 1, iterations: opts.kmeansIterations ?? 8 }));
-      const assign = await assignNearest(vectors, index.centroids, dim);
-      index.bulkInsert(ids, vectors, assign);
-    } else {
-      index.bulkInsert(ids, vectors, new Int32Array(n));
-    }
+    await index.load(ids, vectors, opts);
     return index;
   }
 
   static fromState(state: IvfState): IvfIndex {
     const index = new IvfIndex(state.dim, { nprobe: state.nprobe });
-    if (state.centroids) index.setCentroids(base64ToFloat32(state.centroids));
+    if (state.centroids) index.reset(base64ToFloat32(state.centroids));
     return index;
   }
 
@@ -104,8 +94,29 @@ export class IvfIndex {
   /** (Re)trains centroids on the vectors held now and refiles them; call when the flat list grows large. */
   async train(opts: IvfOptions = {}): Promise<void> {
     const { ids, vectors } = this.exportAll();
-    const rebuilt = await IvfIndex.build(ids, vectors, this.dim, { nprobe: this.nprobe, ...opts });
-    Object.assign(this, rebuilt);
+    await this.load(ids, vectors, opts);
+  }
+
+  /**
+   * Adds many vectors (n x dim, flat) with the cell assignment done as one TF.js matrix product:
+   * how a worker refills an index from stored embeddings, much faster than add() one by one.
+   */
+  async addMany(ids: readonly string[], vectors: Float32Array): Promise<void> {
+    const assign = this.trained ? await assignNearest(vectors, this.centroids, this.dim) : new Int32Array(ids.length);
+    this.bulkInsert(ids, vectors, assign);
+  }
+
+  private async load(ids: readonly string[], vectors: Float32Array, opts: IvfOptions): Promise<void> {
+    const n = ids.length;
+    const nlist = opts.nlist ?? Math.max(1, Math.round(2 * Math.sqrt(n)));
+    if (nlist > 1 && n >= nlist * 4) {
+      const sampleN = Math.min(n, opts.trainSample ?? Math.min(200_000, nlist * 64));
+      const sample = sampleRows(vectors, this.dim, n, sampleN, opts.seed ?? 1);
+      this.reset(await kMeans(sample, this.dim, nlist, { seed: opts.seed ?? 1, iterations: opts.kmeansIterations ?? 8 }));
+    } else {
+      this.reset(new Float32Array(0));
+    }
+    await this.addMany(ids, vectors);
   }
 
   add(id: string, vector: ArrayLike<number>): void {
@@ -186,21 +197,16 @@ export class IvfIndex {
     return this.nearestLists(q, 1)[0];
   }
 
-  private setCentroids(c: Float32Array): void {
-    const n = c.length / this.dim;
-    this.centroids = c;
+  /** Empties the index and sets its cells (none: one flat list, exact search). */
+  private reset(centroids: Float32Array): void {
+    const n = centroids.length / this.dim;
+    this.centroids = centroids;
     this.halfNorms = new Float32Array(n);
-    for (let i = 0; i < n; i++) {
-      let s = 0;
-      for (let d = 0; d < this.dim; d++) s += c[i * this.dim + d] ** 2;
-      this.halfNorms[i] = s / 2;
-    }
-    const old = this.exportAll();
-    this.lists = Array.from({ length: n }, () => newList(this.dim));
+    for (let i = 0; i < n; i++) this.halfNorms[i] = dotAt(centroids, centroids, i * this.dim, this.dim, i * this.dim) / 2;
+    this.lists = Array.from({ length: Math.max(n, 1) }, () => newList(this.dim));
     this.handleOf.clear();
     this.ids = [];
     this.freeHandles = [];
-    for (let i = 0; i < old.ids.length; i++) this.add(old.ids[i], old.vectors.subarray(i * this.dim, (i + 1) * this.dim));
   }
 
   private bulkInsert(ids: readonly string[], vectors: Float32Array, assign: Int32Array): void {
@@ -253,19 +259,19 @@ function asFloat32(v: ArrayLike<number>): Float32Array {
  * q · v[off .. off + dim), unrolled by 4: the hot loop of every search. Typed arrays only, so V8
  * keeps one monomorphic, bounds-check-light version of it.
  */
-function dotAt(q: Float32Array, v: Float32Array, off: number, dim: number): number {
+function dotAt(q: Float32Array, v: Float32Array, off: number, dim: number, qOff = 0): number {
   let s0 = 0;
   let s1 = 0;
   let s2 = 0;
   let s3 = 0;
   let d = 0;
   for (; d + 3 < dim; d += 4) {
-    s0 += q[d] * v[off + d];
-    s1 += q[d + 1] * v[off + d + 1];
-    s2 += q[d + 2] * v[off + d + 2];
-    s3 += q[d + 3] * v[off + d + 3];
+    s0 += q[qOff + d] * v[off + d];
+    s1 += q[qOff + d + 1] * v[off + d + 1];
+    s2 += q[qOff + d + 2] * v[off + d + 2];
+    s3 += q[qOff + d + 3] * v[off + d + 3];
   }
-  for (; d < dim; d++) s0 += q[d] * v[off + d];
+  for (; d < dim; d++) s0 += q[qOff + d] * v[off + d];
   return s0 + s1 + s2 + s3;
 }
 

@@ -49,9 +49,21 @@ describe("IvfIndex", () => {
 
     // A worker rebuilds from stored centroids and vectors without k-means.
     const rebuilt = IvfIndex.fromState(JSON.parse(JSON.stringify(index.toState())));
-    for (let i = 1; i < 200; i++) rebuilt.add(ids[i], data.subarray(i * dim, (i + 1) * dim));
+    await rebuilt.addMany(ids.slice(1, 200), data.subarray(dim, 200 * dim));
+    rebuilt.add("v200", data.subarray(200 * dim, 201 * dim));
+    expect(rebuilt.size).toBe(200);
     expect(rebuilt.nlist).toBe(index.nlist);
     expect(rebuilt.search(data.subarray(5 * dim, 6 * dim), 1)[0].id).toBe("v5");
+    expect(rebuilt.search(data.subarray(200 * dim, 201 * dim), 1)[0].id).toBe("v200");
+
+    // A flat index that grows is trained in place and keeps every vector.
+    const flat = new IvfIndex(dim);
+    await flat.addMany(ids.slice(0, 1000), data.subarray(0, 1000 * dim));
+    expect(flat.trained).toBe(false);
+    await flat.train({ nlist: 16 });
+    expect(flat.trained).toBe(true);
+    expect(flat.size).toBe(1000);
+    expect(flat.search(data.subarray(7 * dim, 8 * dim), 1, { nprobe: 16 })[0].id).toBe("v7");
   });
 });
 
