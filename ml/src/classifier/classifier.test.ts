@@ -31,6 +31,10 @@ describe("trainClassifier", () => {
     const p = clf.predict({ title: "vpn", description: huge });
     expect(Date.now() - t0).toBeLessThan(1_000);
     expect(p.topLabel).toBe("network");
+    const varied = Array.from({ length: 400 }, (_, i) => `printer${i} toner${i} dns${i}`).join(" ");
+    const t1 = Date.now();
+    clf.predict({ title: "dns failing", description: varied });
+    expect(Date.now() - t1).toBeLessThan(1_000);
     for (const title of ["数据库连接失败", "Ошибка базы данных", "فشل الاتصال"]) expect(clf.predict({ title }).abstained).toBe(true);
   });
 

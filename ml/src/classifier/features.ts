@@ -120,12 +120,6 @@ export class IncidentFeaturizer {
     return [...wordNgrams(t.title, a, b), ...wordNgrams(t.description, a, b), ...t.meta];
   }
 
-  charTerms(t: IncidentTokens): string[] {
-    if (!this.opts.charNgrams) return [];
-    const [a, b] = this.opts.charNgrams;
-    return charNgrams([...t.title, ...t.description], a, b);
-  }
-
   transform(x: IncidentText): SparseVector {
     return this.transformTokens(this.tokens(x));
   }

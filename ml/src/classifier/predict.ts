@@ -95,14 +95,20 @@ export class TrainedClassifier {
     const opts = this.featurizer.opts.charNgrams;
     if (opts && this.featurizer.chars) {
       const off = this.featurizer.wordBlockSize;
+      const colsOf = new Map<string, Set<number>>();
+      const wordsPerCol = new Map<number, number>();
       for (const word of new Set([...tokens.title, ...tokens.description])) {
         const cols = new Set<number>();
         for (const g of charNgrams([word], opts[0], opts[1])) {
           const j = this.featurizer.chars.vocab.indexOf(g);
           if (j !== undefined) cols.add(j + off);
         }
-        // A column shared by several words is split between them.
-        for (const j of cols) add(word, (byColumn.get(j) ?? 0) / this.shareCount(j, tokens, off));
+        colsOf.set(word, cols);
+        for (const j of cols) wordsPerCol.set(j, (wordsPerCol.get(j) ?? 0) + 1);
+      }
+      // A column shared by several words ("#ing") is split evenly between them.
+      for (const [word, cols] of colsOf) {
+        for (const j of cols) add(word, (byColumn.get(j) ?? 0) / wordsPerCol.get(j)!);
       }
     }
     return [...score]
@@ -110,16 +116,6 @@ export class TrainedClassifier {
       .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
       .slice(0, MAX_REASONS)
       .map(([term, weight]) => ({ term, weight: Math.round(weight * 1e4) / 1e4 }));
-  }
-
-  private shareCount(j: number, tokens: { title: string[]; description: string[] }, off: number): number {
-    const g = this.featurizer.chars!.vocab.terms[j - off];
-    const opts = this.featurizer.opts.charNgrams!;
-    let n = 0;
-    for (const word of new Set([...tokens.title, ...tokens.description])) {
-      if (charNgrams([word], opts[0], opts[1]).includes(g)) n++;
-    }
-    return Math.max(n, 1);
   }
 
   toArtifact(): ClassifierArtifact {
