@@ -38,7 +38,7 @@ export interface SimilarIndexOptions {
   ann?: IvfIndex;
 }
 
-const PLACEHOLDERS = new Set([URL_TOKEN, EMAIL_TOKEN, HEX_TOKEN, NUM_TOKEN]);
+const MARKER_TOKENS = new Set([URL_TOKEN, EMAIL_TOKEN, HEX_TOKEN, NUM_TOKEN]);
 const MAX_SHARED_TERMS = 8;
 
 /**
@@ -145,7 +145,7 @@ export class SimilarIncidentIndex {
     const n = this.bm25.size;
     return this.bm25
       .termsOfId(id)
-      .filter((t) => query.has(t) && !PLACEHOLDERS.has(t))
+      .filter((t) => query.has(t) && !MARKER_TOKENS.has(t))
       .map((t) => ({ t, idf: bm25Idf(this.bm25.documentFrequency(t), n) }))
       .sort((a, b) => b.idf - a.idf || (a.t < b.t ? -1 : 1))
       .slice(0, MAX_SHARED_TERMS)

@@ -1,7 +1,7 @@
 /**
  * Text normalisation shared by every model, so training and inference see the same tokens.
  * Identifiers that vary between otherwise identical incidents (URLs, hex ids, numbers) collapse to
- * placeholder tokens: "disk 93% on host a1b2c3d4" and "disk 97% on host ffe0a1b2" should look alike.
+ * marker tokens: "disk 93% on host a1b2c3d4" and "disk 97% on host ffe0a1b2" should look alike.
  */
 
 /** Text past this many characters is ignored: a 1 MB log paste must not stall a request. */

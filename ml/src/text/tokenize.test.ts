@@ -10,7 +10,7 @@ describe("tokenize", () => {
     expect(tokenize(" ,.;!? ")).toEqual([]);
   });
 
-  it("lowercases, applies NFKC and replaces URLs, hex ids and numbers by placeholders", () => {
+  it("lowercases, applies NFKC and replaces URLs, hex ids and numbers by marker tokens", () => {
     expect(normalizeText("ＤＩＳＫ")).toBe("disk");
     expect(tokenize("Disk 93% on host a1b2c3d4e5 see https://x.io/a?b=1 and 0xFF")).toEqual(
       ["disk", "xnumx", "host", "xhexx", "see", "xurlx", "xhexx"],
