@@ -311,8 +311,10 @@ function rankingMetrics(embedder: LsaEmbedder, rows: HistoryRow[], queries: Hist
   return { duplicate_queries: queries.length, rr_at_1: at1 / n, rr_at_10: at10 / n, mrr: mrr / n };
 }
 
-export async function storeEmbeddings(dataSource: DataSource, modelId: string, ids: string[], vectors: Float32Array, dim: number): Promise<void> {
+/** Upserts vectors; returns each row's stored updated_at (what an index syncing from the table will see). */
+export async function storeEmbeddings(dataSource: DataSource, modelId: string, ids: string[], vectors: Float32Array, dim: number): Promise<Array<{ incident_id: string; updated_at: Date }>> {
   const chunk = 1_000;
+  const stamps: Array<{ incident_id: string; updated_at: Date }> = [];
   for (let i = 0; i < ids.length; i += chunk) {
     const params: unknown[] = [modelId];
     const values: string[] = [];
@@ -320,10 +322,13 @@ export async function storeEmbeddings(dataSource: DataSource, modelId: string, i
       params.push(ids[j], vectorToBytes(vectors.subarray(j * dim, (j + 1) * dim)));
       values.push(`($${params.length - 1}::uuid, $1::uuid, $${params.length}::bytea, now())`);
     }
-    await dataSource.query(
+    const rows = (await dataSource.query(
       `INSERT INTO incident_embedding (incident_id, model_id, vector, updated_at) VALUES ${values.join(", ")}
-       ON CONFLICT (incident_id, model_id) DO UPDATE SET vector = EXCLUDED.vector, updated_at = now()`,
+       ON CONFLICT (incident_id, model_id) DO UPDATE SET vector = EXCLUDED.vector, updated_at = now()
+       RETURNING incident_id, updated_at`,
       params,
-    );
+    )) as Array<{ incident_id: string; updated_at: Date }>;
+    stamps.push(...rows);
   }
+  return stamps;
 }

@@ -7,8 +7,8 @@ import { storeEmbeddings } from "../model/model.training";
 
 const log = logger.child({ component: "similar-store" });
 const PAGE = 5_000;
-/** Rows committed out of order can carry an updated_at a little before the watermark: look back. */
-const SYNC_LOOKBACK_MS = 120_000;
+/** Rows committed out of order (each embedding insert is a short statement of its own) can carry an updated_at a little before the watermark: look back a little. */
+const SYNC_LOOKBACK_MS = 10_000;
 
 export interface IndexableIncident {
   id: string;
@@ -45,30 +45,47 @@ export class SimilarStore {
 
   /** Adds the vectors stored since the last sync (all of them on the first call), page by page. */
   async sync(full = false): Promise<void> {
-    const since = full ? new Date(0) : new Date(this.watermark.getTime() - SYNC_LOOKBACK_MS);
+    if (!full) {
+      // Cheap first pass (ids and stamps only): the look-back window mostly holds rows we have.
+      const since = new Date(this.watermark.getTime() - SYNC_LOOKBACK_MS);
+      const stamps = (await this.dataSource.query(
+        `SELECT incident_id, updated_at FROM incident_embedding WHERE model_id = $1 AND updated_at >= $2`,
+        [this.modelId, since],
+      )) as Array<{ incident_id: string; updated_at: Date | string }>;
+      const fresh = stamps.filter((r) => this.seen.get(r.incident_id) !== new Date(r.updated_at).getTime()).map((r) => r.incident_id);
+      for (let i = 0; i < fresh.length; i += PAGE) this.addRows(await this.fetch(`AND e.incident_id = ANY($2::uuid[])`, [fresh.slice(i, i + PAGE)]));
+      return;
+    }
     let after = "00000000-0000-0000-0000-000000000000";
     for (;;) {
-      const rows = (await this.dataSource.query(
-        `SELECT e.incident_id, e.vector, e.updated_at, i.title, left(i.description, 3000) AS description, s.name AS service, i.created_at
-           FROM incident_embedding e
-           JOIN incident i ON i.id = e.incident_id
-           LEFT JOIN service s ON s.id = i.service_id
-          WHERE e.model_id = $1 AND e.updated_at >= $2 AND e.incident_id > $3
-          ORDER BY e.incident_id LIMIT ${PAGE}`,
-        [this.modelId, since, after],
-      )) as Array<{ incident_id: string; vector: Buffer; updated_at: Date | string; title: string; description: string; service: string | null; created_at: Date | string }>;
-      for (const r of rows) {
-        const updated = new Date(r.updated_at);
-        if (this.seen.get(r.incident_id) === updated.getTime()) continue;
-        this.seen.set(r.incident_id, updated.getTime());
-        if (updated > this.watermark) this.watermark = updated;
-        this.index.addWithVector(
-          { id: r.incident_id, title: r.title, description: r.description ?? "", service: r.service, createdAt: new Date(r.created_at) },
-          bytesToVector(r.vector),
-        );
-      }
+      const rows = await this.fetch(`AND e.incident_id > $2 ORDER BY e.incident_id LIMIT ${PAGE}`, [after]);
+      this.addRows(rows);
       if (rows.length < PAGE) break;
       after = rows[rows.length - 1].incident_id;
+    }
+  }
+
+  private fetch(where: string, params: unknown[]) {
+    return this.dataSource.query(
+      `SELECT e.incident_id, e.vector, e.updated_at, i.title, left(i.description, 3000) AS description, s.name AS service, i.created_at
+         FROM incident_embedding e
+         JOIN incident i ON i.id = e.incident_id
+         LEFT JOIN service s ON s.id = i.service_id
+        WHERE e.model_id = $1 ${where}`,
+      [this.modelId, ...params],
+    ) as Promise<Array<{ incident_id: string; vector: Buffer; updated_at: Date | string; title: string; description: string; service: string | null; created_at: Date | string }>>;
+  }
+
+  private addRows(rows: Awaited<ReturnType<SimilarStore["fetch"]>>): void {
+    for (const r of rows) {
+      const updated = new Date(r.updated_at);
+      if (this.seen.get(r.incident_id) === updated.getTime()) continue;
+      this.seen.set(r.incident_id, updated.getTime());
+      if (updated > this.watermark) this.watermark = updated;
+      this.index.addWithVector(
+        { id: r.incident_id, title: r.title, description: r.description ?? "", service: r.service, createdAt: new Date(r.created_at) },
+        bytesToVector(r.vector),
+      );
     }
   }
 
@@ -95,8 +112,10 @@ export class SimilarStore {
     const vectors = this.index.embedder.embed(incidents);
     const flat = new Float32Array(incidents.length * dim);
     vectors.forEach((v, i) => flat.set(v, i * dim));
-    await storeEmbeddings(this.dataSource, this.modelId, incidents.map((i) => i.id), flat, dim);
+    const stamps = await storeEmbeddings(this.dataSource, this.modelId, incidents.map((i) => i.id), flat, dim);
     incidents.forEach((incident, i) => this.index.addWithVector(incident, vectors[i]));
+    // Our own writes need not come back through sync().
+    for (const s of stamps) this.seen.set(s.incident_id, new Date(s.updated_at).getTime());
   }
 
   search(incident: IndexableIncident, k = 10): SimilarHit[] {

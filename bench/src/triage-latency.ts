@@ -1,0 +1,131 @@
+import "reflect-metadata";
+import { execFileSync } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { startRuntime } from "@quell/api/app";
+import { SYSTEM_ACTOR } from "@quell/api/modules/audit/audit.service";
+import { INCIDENT_CHANGED, IncidentChangeKind, type IncidentChangedPayload } from "@quell/api/modules/incident/incident.events";
+import { ModelTrainer } from "@quell/api/modules/model/model.training";
+import { loadConfig } from "@quell/api/platform/config";
+import { startWorkers } from "@quell/workers/index";
+import { DataSource } from "typeorm";
+import { createCatalog, insertHistory, topicGenerator } from "./triage-synth";
+
+/**
+ * Triage latency: from the commit of a new incident to its suggestions being stored (the
+ * suggestions_changed event, published after that commit), with N incidents in history.
+ * Sequential creations, so this is latency, not throughput. Path measured: outbox row → relay
+ * poll → queue (BullMQ when REDIS_URL is set, else in-process) → TriageEngine (3 classifiers +
+ * similar top-10 over the history) → one transaction storing the set.
+ *
+ *   npm run bench:triage -- [--history 100000] [--samples 300] [--memory-at 1000000]
+ * Needs DATABASE_URL (a fresh schema is created and dropped). Writes bench/out/triage-latency.json.
+ */
+function arg(name: string, fallback: number): number {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
+}
+
+const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+const mb = (bytes: number) => Math.round(bytes / 1024 / 1024);
+const log = (m: string) => process.stderr.write(`${m}\n`);
+
+async function main(): Promise<void> {
+  const history = arg("history", 100_000);
+  const samples = arg("samples", 300);
+  const memoryAt = arg("memory-at", 0);
+  if (!process.env.DATABASE_URL) throw new Error("set DATABASE_URL (PostgreSQL); the embedded database is not what we benchmark");
+  const schema = `bench_triage_${process.pid}`;
+  process.env.QUELL_QUEUE_PREFIX = `bench-${process.pid}`;
+  const config = loadConfig({ databaseSchema: schema, dataDir: ":memory:" });
+  const runtime = await startRuntime(config);
+  const report: Record<string, unknown> = { history, samples, queue: config.redisUrl ? "bullmq" : "in-process", node: process.version };
+  try {
+    const catalog = await createCatalog(runtime.dataSource);
+    let t = Date.now();
+    await insertHistory(runtime.dataSource, catalog, history, (d) => d % 20_000 === 0 && log(`history: ${d}/${history}`));
+    report.insert_history_s = (Date.now() - t) / 1000;
+
+    t = Date.now();
+    const run = await runtime.services.models.createRun("cli", null);
+    const outcomes = await new ModelTrainer(runtime.dataSource, runtime.services.models).run(run.id, (p, s) => log(`${new Date().toISOString().slice(11, 23)} training ${p.toFixed(1)}% ${s}`));
+    report.training_s = (Date.now() - t) / 1000;
+    report.training_outcomes = outcomes.map((o) => ({ kind: o.kind, outcome: o.outcome, holdout: o.candidate }));
+
+    const stored = new Map<string, number>();
+    const abort = new AbortController();
+    void (async () => {
+      for await (const e of runtime.services.pubsub.subscribe(INCIDENT_CHANGED, abort.signal)) {
+        const ev = e as IncidentChangedPayload;
+        if (ev.kind === IncidentChangeKind.suggestions_changed && !stored.has(ev.incidentId)) stored.set(ev.incidentId, performance.now());
+      }
+    })().catch(() => undefined);
+    const workers = await startWorkers(runtime, { relay: { intervalMs: 10 }, schedules: false });
+    const gen = topicGenerator(99);
+    const waitStored = async (id: string) => {
+      while (!stored.has(id)) await new Promise((r) => setTimeout(r, 1));
+      return stored.get(id)!;
+    };
+    const create = (i: number) => {
+      const topic = i % gen.topics.length;
+      return runtime.services.incidents.create(SYSTEM_ACTOR, { title: gen.text(topic, 3, 2), description: gen.text(topic, 8, 14), impact: 2, urgency: 2 });
+    };
+
+    t = Date.now();
+    const warm = await create(-1 + gen.topics.length);
+    await waitStored(warm.id);
+    report.first_job_with_index_load_s = (Date.now() - t) / 1000;
+    for (let i = 0; i < 10; i++) await waitStored((await create(i)).id);
+
+    const latencies: number[] = [];
+    for (let i = 0; i < samples; i++) {
+      const incident = await create(i);
+      const committed = performance.now();
+      latencies.push((await waitStored(incident.id)) - committed);
+    }
+    if (process.env.BENCH_TRACE) log(`latencies in order: ${latencies.map((l) => l.toFixed(0)).join(" ")}`);
+    latencies.sort((a, b) => a - b);
+    report.latency_ms = { p50: +pct(latencies, 50).toFixed(1), p95: +pct(latencies, 95).toFixed(1), p99: +pct(latencies, 99).toFixed(1), max: +latencies[latencies.length - 1].toFixed(1) };
+    global.gc?.();
+    const mem = process.memoryUsage();
+    report.process_memory_mb_at_history = { rss: mb(mem.rss), heapUsed: mb(mem.heapUsed), external: mb(mem.external + mem.arrayBuffers), note: "API runtime + workers + index in one process" };
+    abort.abort();
+    await workers.close();
+
+    if (memoryAt > history) {
+      t = Date.now();
+      await insertHistory(runtime.dataSource, catalog, memoryAt - history, (d) => d % 100_000 === 0 && log(`more history: ${d}/${memoryAt - history}`), 12);
+      report.memory_insert_s = (Date.now() - t) / 1000;
+      // A fresh worker process: first start embeds the incidents it has no vector for, the second
+      // start is a plain restart that rebuilds the index from stored vectors.
+      const child = (label: string) => {
+        const out = execFileSync(process.execPath, ["--expose-gc", "--max-old-space-size=8192", path.join(__dirname, "triage-memory.js")], {
+          env: { ...process.env, QUELL_DB_SCHEMA: schema, LOG_LEVEL: "warn" },
+          stdio: ["ignore", "pipe", "inherit"],
+          maxBuffer: 1 << 20,
+        }).toString();
+        log(`${label}: ${out.trim()}`);
+        return JSON.parse(out) as Record<string, unknown>;
+      };
+      report.worker_at_memory_at = { incidents: memoryAt, first_start_embeds_missing: child("first start"), restart_from_stored_vectors: child("restart") };
+    }
+  } finally {
+    await runtime.close();
+    const ds = new DataSource({ type: "postgres", url: config.databaseUrl });
+    await ds.initialize();
+    await ds.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+    await ds.destroy();
+  }
+  const out = path.resolve(__dirname, "../out");
+  fs.mkdirSync(out, { recursive: true });
+  fs.writeFileSync(path.join(out, "triage-latency.json"), JSON.stringify(report, null, 2) + "\n");
+  process.stdout.write(JSON.stringify(report, null, 2) + "\n");
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    process.stderr.write(`bench failed: ${err instanceof Error ? err.stack : String(err)}\n`);
+    process.exit(1);
+  },
+);
