@@ -2,6 +2,7 @@ import type { QuellRuntime } from "@quell/api/app";
 import { logger } from "@quell/api/platform/logger";
 import { ALL_QUEUES, QueueName, type JobQueue, type Processor } from "@quell/api/platform/queue/index";
 import { OutboxRelay, type RelayOptions } from "@quell/api/modules/outbox/outbox.relay";
+import { TrainingStatus } from "@quell/api/modules/model/model.entity";
 import { processorFor } from "./processors";
 import "./processors/all";
 
@@ -14,12 +15,30 @@ export interface WorkerOptions {
   queues?: readonly QueueName[];
   /** Run an outbox relay in this process (default true; several relays may share a database). */
   relay?: boolean | RelayOptions;
-  /** Register the repeatable jobs, e.g. the daily retrain (default true; registered once per Redis). */
+  /**
+   * Register the repeatable jobs, e.g. the daily retrain (default true; registered once per Redis),
+   * and queue a first training when no model is active yet (how `npm start` trains its first models).
+   */
   schedules?: boolean;
   /** Replace processors (tests). */
   processors?: { [Q in QueueName]?: Processor<Q> };
   /** Per-queue concurrency override. */
   concurrency?: { [Q in QueueName]?: number };
+}
+
+/** No active model and no run under way: queue one now instead of waiting a day for the schedule. */
+async function trainFirstModels(runtime: QuellRuntime): Promise<void> {
+  const { models } = runtime.services;
+  if ((await models.activeModels()).length > 0) return;
+  const recent = await models.listRuns(1);
+  if (recent[0] && (recent[0].status === TrainingStatus.queued || recent[0].status === TrainingStatus.running)) return;
+  try {
+    const run = await models.requestRetrain(null, "schedule");
+    log.info({ runId: run.id }, "no active models: queued a first training");
+  } catch (err) {
+    // Another worker process queued it first.
+    log.info({ err: err instanceof Error ? err.message : err }, "first training not queued");
+  }
 }
 
 export interface RunningWorkers {
@@ -53,6 +72,7 @@ export async function startWorkers(runtime: QuellRuntime, options: WorkerOptions
     await jobs
       .repeat(QueueName.Retrain, "retrain-daily", "retrain", { requestedBy: null, trigger: "schedule" }, DAILY_MS)
       .catch((err: unknown) => log.warn({ err: err instanceof Error ? err.message : err }, "could not register the daily retrain"));
+    await trainFirstModels(runtime);
   }
   log.info({ mode: jobs.kind, queues: options.queues ?? ALL_QUEUES, relay: !!relay }, "workers started");
   let closing: Promise<void> | null = null;

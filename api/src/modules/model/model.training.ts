@@ -164,6 +164,7 @@ export class ModelTrainer {
       outcomes.push(await this.trainEmbedder(history, runId, (p, s) => progress(75 + (p / 100) * 25, `similar: ${s}`)));
       progress(100, "done");
       await this.models.finishRun(runId, outcomes);
+      log.info({ runId, outcomes: outcomes.map((o) => `${o.kind}: ${o.outcome} (${o.reason})`) }, "training run finished");
       return outcomes;
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
