@@ -1,3 +1,4 @@
+import DataLoader from "dataloader";
 import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from "type-graphql";
 import { Allow, ANY_ROLE, INCIDENT_WRITERS_LIST } from "../../platform/auth/policy";
 import type { QuellContext } from "../../platform/graphql/context";
@@ -7,14 +8,29 @@ import { User } from "../user/user.entity";
 import { ReasonTerm, Suggestion, SuggestionKind } from "./suggestion.entity";
 import { CorrectSuggestionInput, DecideSuggestionInput, SuggestionKindMetrics } from "./suggestion.inputs";
 
+/** One batched query per request for the suggestions of every incident on a page (the triage queue lists 50). */
+const loaders = new WeakMap<object, DataLoader<string, Suggestion[]>>();
+function suggestionLoader(ctx: QuellContext): DataLoader<string, Suggestion[]> {
+  let loader = loaders.get(ctx);
+  if (!loader) {
+    loader = new DataLoader(async (ids) => {
+      const rows = await ctx.services.suggestions.forIncidents([...ids]);
+      return ids.map((id) => rows.filter((r) => r.incidentId === id));
+    });
+    loaders.set(ctx, loader);
+  }
+  return loader;
+}
+
 /** Incident.suggestions (type-graphql merges this with IncidentResolver's fields). */
 @Resolver(() => Incident)
 export class IncidentSuggestionsResolver {
   @FieldResolver(() => [Suggestion], {
     description: "What the triage models suggest, newest set; abstained ones say why there is no value (cold start, low confidence).",
   })
-  suggestions(@Root() incident: Incident, @Ctx() ctx: QuellContext, @Arg("kind", () => SuggestionKind, { nullable: true }) kind?: SuggestionKind): Promise<Suggestion[]> {
-    return ctx.services.suggestions.forIncident(incident.id, kind);
+  async suggestions(@Root() incident: Incident, @Ctx() ctx: QuellContext, @Arg("kind", () => SuggestionKind, { nullable: true }) kind?: SuggestionKind): Promise<Suggestion[]> {
+    const all = await suggestionLoader(ctx).load(incident.id);
+    return kind ? all.filter((s) => s.kind === kind) : all;
   }
 }
 

@@ -1,4 +1,4 @@
-import type { DataSource } from "typeorm";
+import { In, type DataSource } from "typeorm";
 import type { Principal } from "../../platform/auth/roles";
 import { ErrorCode, QuellError, badInput, notFound } from "../../platform/errors";
 import { inTransaction } from "../../platform/database/transaction";
@@ -42,6 +42,14 @@ export class SuggestionService {
   forIncident(incidentId: string, kind?: SuggestionKind): Promise<Suggestion[]> {
     return this.dataSource.getRepository(Suggestion).find({
       where: { incidentId, ...(kind ? { kind } : {}) },
+      order: { kind: "ASC", rank: "ASC", createdAt: "DESC" },
+    });
+  }
+
+  forIncidents(incidentIds: string[]): Promise<Suggestion[]> {
+    if (incidentIds.length === 0) return Promise.resolve([]);
+    return this.dataSource.getRepository(Suggestion).find({
+      where: { incidentId: In(incidentIds) },
       order: { kind: "ASC", rank: "ASC", createdAt: "DESC" },
     });
   }
