@@ -1,4 +1,5 @@
 import { createRng, initBackend, trainClassifier, type LabelledIncident } from "@quell/ml";
+import { cpus, loadavg } from "node:os";
 import { dataDir, mozillaSeverity } from "./ml-data";
 
 /**
@@ -42,6 +43,7 @@ async function main(): Promise<void> {
   const examples = resampled(n, 11);
   const stages = new Map<string, number>();
   const t0 = Date.now();
+  const cpu0 = process.cpuUsage();
   let last = "";
   const clf = await trainClassifier(examples, {
     seed: 1,
@@ -53,12 +55,18 @@ async function main(): Promise<void> {
     },
   });
   const total = (Date.now() - t0) / 1000;
+  const cpu = process.cpuUsage(cpu0);
+  // CPU time beside wall time: on a shared machine the wall clock also counts other processes.
+  const cpuS = (cpu.user + cpu.system) / 1e6;
   const times = [...stages.entries()];
   times.forEach(([stage, at], i) => {
     const end = i + 1 < times.length ? times[i + 1][1] : Date.now();
     console.log(`  ${stage.padEnd(12)} ${((end - at) / 1000).toFixed(1)} s`);
   });
-  console.log(`trainClassifier wall time: ${total.toFixed(1)} s; features ${clf.featurizer.size}, epochs ${clf.validation.epochs}`);
+  console.log(
+    `trainClassifier wall time: ${total.toFixed(1)} s (process CPU ${cpuS.toFixed(1)} s, load average ${loadavg()[0].toFixed(1)} on ${cpus().length} cores); ` +
+      `features ${clf.featurizer.size}, epochs ${clf.validation.epochs}, best epoch ${clf.validation.best_epoch}`,
+  );
   console.log(`validation: macro-F1 ${clf.validation.macro_f1.toFixed(3)}, ECE ${clf.validation.ece.toFixed(3)}, coverage ${clf.validation.coverage.toFixed(3)}`);
   const mem = process.memoryUsage();
   console.log(`memory: rss ${(mem.rss / 2 ** 20).toFixed(0)} MB, heap used ${(mem.heapUsed / 2 ** 20).toFixed(0)} MB`);

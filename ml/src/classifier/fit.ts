@@ -17,6 +17,7 @@ export interface FitOptions {
   maxFeaturesPerExample: number;
   /** Called after each epoch with the current model; return a score to keep the best epoch. */
   onEpoch?: (epoch: number, model: LinearSoftmax) => number;
+  onBestEpoch?: (epoch: number) => void;
 }
 
 /**
@@ -46,6 +47,7 @@ export async function fitLinearSoftmax(
   const order = X.map((_, i) => i);
   let best: LinearSoftmax | null = null;
   let bestScore = -Infinity;
+  let bestEpoch = 0;
   try {
     for (let epoch = 0; epoch < opts.epochs; epoch++) {
       shuffleInPlace(order, rng);
@@ -62,9 +64,11 @@ export async function fitLinearSoftmax(
       if (score > bestScore) {
         bestScore = score;
         best = model;
+        bestEpoch = epoch + 1;
       }
     }
     onProgress?.(1);
+    opts.onBestEpoch?.(bestEpoch);
     return best ?? LinearSoftmax.zeros(nFeatures, C);
   } finally {
     W.dispose();
@@ -103,10 +107,14 @@ export async function fitLinearSoftmax(
       // d(weighted mean cross-entropy)/d logits = w_i * (p - y) / sum(w)
       const dLogits = p.sub(tf.tensor2d(onehot, [B, C])).mul(tf.tensor2d(sw, [B, 1]).div(swSum));
       const perEntry = valT.mul(dLogits.reshape([B, 1, C])).reshape([B * L, C]);
-      // The L2 gradient is applied only to the rows this batch touched (lazy regularisation),
-      // scaled by batch share, so rare terms are not shrunk on every step.
-      const l2Part = rows.reshape([B * L, C]).mul(tf.tensor2d(val.map((v) => (v !== 0 ? opts.l2 / B : 0)), [B * L, 1]));
-      const dW = tf.scatterND(idxT.reshape([B * L, 1]), perEntry.add(l2Part), W.shape as [number, number]);
+      let perRow = perEntry;
+      if (opts.l2 > 0) {
+        // The L2 gradient goes only to the rows this batch touched (lazy regularisation), so rare
+        // terms are not shrunk on every step. Skipped at l2 = 0: it costs two passes over the batch.
+        const mask = tf.tensor2d(val.map((v) => (v !== 0 ? opts.l2 / B : 0)), [B * L, 1]);
+        perRow = perEntry.add(rows.reshape([B * L, C]).mul(mask));
+      }
+      const dW = tf.scatterND(idxT.reshape([B * L, 1]), perRow, W.shape as [number, number]);
       const db = dLogits.sum(0);
       optimizer.applyGradients([
         { name: W.name, tensor: dW },

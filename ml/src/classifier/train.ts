@@ -85,6 +85,7 @@ export async function trainClassifier(
   const stepsPerEpoch = Math.ceil(trY.length / batchSize);
   const epochs = opts.epochs ?? Math.min(40, Math.max(6, Math.ceil(400 / stepsPerEpoch)));
 
+  let bestEpoch = 0;
   const model = await fitLinearSoftmax(
     split.train.map((i) => X[i]),
     trY,
@@ -95,11 +96,14 @@ export async function trainClassifier(
       epochs,
       batchSize,
       learningRate: opts.learningRate ?? 0.02,
-      l2: opts.l2 ?? 1e-4,
+      // Early stopping on validation does the regularising: on the Mozilla TRAIN split l2 of 1e-5
+      // and 1e-4 scored the same and 1e-3 lower, so the extra passes are not spent by default.
+      l2: opts.l2 ?? 0,
       seed,
       maxFeaturesPerExample: 384,
       // Early stopping on validation macro-F1, with a tiny bonus for later epochs on ties.
       onEpoch: (epoch, m) => macroF1Of(m, valX, valTruth, labels) + epoch * 1e-9,
+      onBestEpoch: (e) => (bestEpoch = e),
     },
     (f) => report(10 + 80 * f, "training"),
   );
@@ -120,6 +124,7 @@ export async function trainClassifier(
     n_train: trY.length,
     n_validation: valY.length,
     epochs,
+    best_epoch: bestEpoch,
     macro_f1: macroF1Of(model, valX, valTruth, labels),
     nll_before_calibration: meanNll(valLogits, valY, 1),
     nll_after_calibration: meanNll(valLogits, valY, temperature),
