@@ -97,4 +97,19 @@ describe.runIf(!!process.env.REDIS_URL && !!process.env.DATABASE_URL)("a worker 
       await new Promise((r) => second.child.once("exit", r));
     });
   }
+
+  it("finishes the job in hand on SIGTERM, then exits 0", async () => {
+    const child = fork(path.join(ROOT, "workers/dist/main.js"), ["--queues", "retrain", "--no-relay", "--no-schedules"], {
+      env: { ...process.env, QUELL_DB_SCHEMA: config.databaseSchema, QUELL_QUEUE_PREFIX: prefix, LOG_LEVEL: "silent" },
+      stdio: ["ignore", "ignore", "inherit", "ipc"],
+    });
+    children.push(child);
+    const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+    await new Promise((resolve) => child.once("message", resolve));
+    const run = await runtime.services.models.requestRetrain(null, "manual");
+    await waitFor(async () => (await runtime.services.models.getRun(run.id)).status === "running", 30_000, 20);
+    child.kill("SIGTERM");
+    expect(await exited).toBe(0);
+    expect((await runtime.services.models.getRun(run.id)).status).toBe("succeeded");
+  });
 });
