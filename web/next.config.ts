@@ -3,6 +3,8 @@ import type { NextConfig } from "next";
 // The API lives in its own process. The browser reaches it through /api/graphql (same origin, so
 // the API needs no CORS) and over WebSocket directly for subscriptions; see src/lib/config.ts.
 const config: NextConfig = {
+  // The browser test builds into its own folder so it never swaps chunks under a running `npm start`.
+  distDir: process.env.QUELL_NEXT_DIST_DIR || ".next",
   reactStrictMode: true,
   poweredByHeader: false,
 };

@@ -1,6 +1,6 @@
 // Browser test: the real API and the built web app, driven through Debian's chromium.
 // Run with `npm run test:browser` (builds the API and the web app first).
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
@@ -54,7 +54,7 @@ beforeAll(async () => {
   });
   page = context.pages()[0] ?? (await context.newPage());
   page.setDefaultTimeout(15_000);
-}, 180_000);
+}, 300_000);
 
 afterAll(async () => {
   await context?.close();
@@ -87,14 +87,28 @@ describe("web app against the real API", () => {
   });
 
   it("filters the queue by severity and by search", async () => {
-    await page.getByLabel("Severity").selectOption("SEV3");
+    await page.getByLabel("Severity", { exact: true }).selectOption("SEV3");
     await expect.poll(() => page.locator("table.queue tbody tr").count()).toBe(1);
-    await page.getByLabel("Severity").selectOption("");
+    await page.getByLabel("Severity", { exact: true }).selectOption("");
     await page.getByLabel("Search", { exact: true }).fill("password");
     await page.getByRole("button", { name: "Search", exact: true }).click();
     await expect.poll(() => page.locator("table.queue tbody tr").first().textContent()).toContain("Password reset");
     await page.getByRole("button", { name: "Clear filters" }).click();
     await expect.poll(() => page.locator("table.queue tbody tr").count()).toBe(3);
+  });
+
+  it("shows the model's severity with its confidence and accepts it in one click", async () => {
+    const key = data.incidents[2]!.key;
+    const row = page.locator("table.queue tbody tr", { hasText: key });
+    const badge = row.locator(".suggested .badge");
+    await badge.waitFor();
+    const text = (await badge.textContent()) ?? "";
+    expect(text).toMatch(/^Suggested SEV[1-4] · \d+% \((high|medium|low)\)$/);
+    const suggested = text.match(/SEV[1-4]/)![0];
+    await shot("03-queue-suggestion");
+    await row.getByRole("button", { name: new RegExp(`Accept suggested severity .* for ${key}`) }).click();
+    await expect.poll(() => row.locator(".badge.severity").textContent()).toContain(suggested);
+    await expect.poll(() => row.locator(".suggested").count()).toBe(0);
   });
 
   it("shows a new incident in the queue without a reload (incidentChanged subscription)", async () => {
@@ -110,7 +124,9 @@ describe("web app against the real API", () => {
     const first = data.incidents[0]!;
     await page.getByRole("link", { name: first.title }).click();
     await page.getByRole("heading", { name: new RegExp(first.title) }).waitFor();
-    await shot("03-incident");
+    await page.getByRole("heading", { name: "Similar past incidents" }).waitFor();
+    await expect(page.locator(".suggestion").count()).resolves.toBe(3);
+    await shot("04-incident");
 
     await page.getByRole("button", { name: "Move to Classified" }).click();
     await page.getByText("Moved to Classified.").waitFor();
@@ -120,7 +136,7 @@ describe("web app against the real API", () => {
     await page.getByLabel("Add a note").fill(note);
     await page.getByRole("button", { name: "Add note" }).click();
     await page.locator(".timeline").getByText(note).waitFor();
-    await shot("04-incident-after-stage-and-note");
+    await shot("05-incident-after-stage-and-note");
 
     const check = graphqlClient(apiUrl);
     await check.login(data.agentEmail, PASSWORD);
@@ -130,7 +146,7 @@ describe("web app against the real API", () => {
   });
 
   it("says someone else changed the incident when a save hits CONFLICT, and reloads on request", async () => {
-    await page.getByLabel("Category").fill("payments");
+    await page.getByLabel("Category", { exact: true }).fill("payments");
     // Meanwhile another agent changes the same incident: the page's draft is now stale.
     const other = graphqlClient(apiUrl);
     await other.login("admin@e2e.test", PASSWORD);
@@ -141,9 +157,43 @@ describe("web app against the real API", () => {
     });
     await page.getByRole("button", { name: "Save details" }).click();
     await page.getByText("Someone else changed this — reload").waitFor();
-    await shot("05-conflict");
+    await shot("06-conflict");
     await page.getByRole("button", { name: "Reload", exact: true }).click();
     await page.getByRole("heading", { name: /EU only/ }).waitFor();
-    await expect(page.getByText("Someone else changed this — reload").count()).resolves.toBe(0);
+    await expect.poll(() => page.getByText("Someone else changed this — reload").count()).toBe(0);
+    // The reload dropped the stale draft: the form shows the server's values again.
+    await expect.poll(() => page.getByLabel("Category", { exact: true }).inputValue()).toBe("");
+  });
+
+  it("walks a minor incident to review, refuses to close it without a shared report, then publishes, exports and closes", async () => {
+    const inc = data.incidents[2]!;
+    await page.goto(`${web!.url}/incidents/${inc.key}`);
+    for (const stage of ["Classified", "Assessed", "Recovered", "Reviewed"]) {
+      await page.getByRole("button", { name: `Move to ${stage}` }).click();
+      await page.getByText(`Moved to ${stage}.`).waitFor();
+    }
+    await page.getByRole("button", { name: "Move to Closed" }).click();
+    await page.getByText(/report must be written and shared before closing/).waitFor();
+    await shot("07-close-refused");
+
+    await page.getByLabel("What happened").fill("A reset link was used after its 30-minute lifetime.");
+    await page.getByLabel("Business impact").fill("One user could not sign in for an hour.");
+    await page.getByLabel("Root cause").fill("The reset e-mail was delayed by the mail relay.");
+    await page.getByLabel("What went well").fill("The service desk spotted the pattern quickly.");
+    await page.getByLabel("What to improve").fill("Monitor mail relay queue depth.");
+    await page.getByLabel("Action items").fill("Alert on mail relay queue depth\nShow link expiry time in the e-mail");
+    await page.getByRole("button", { name: "Publish" }).click();
+    await page.getByText(/^Published /).first().waitFor();
+
+    const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Download Markdown" }).click()]);
+    expect(download.suggestedFilename()).toBe(`${inc.key}-lessons-learned.md`);
+    const markdown = readFileSync((await download.path())!, "utf8");
+    expect(markdown).toContain(`# ${inc.key}`);
+    expect(markdown).toContain("Alert on mail relay queue depth");
+
+    await page.getByRole("button", { name: "Move to Closed" }).click();
+    await page.getByText("Moved to Closed.").waitFor();
+    await page.locator(".incident-head").getByText("Closed", { exact: true }).waitFor();
+    await shot("08-closed-with-report");
   });
 });

@@ -42,6 +42,11 @@ describe("error messages", () => {
     expect(describeError(err)).toBe("INC-000001 cannot move to closed. Allowed next: reviewed.");
   });
 
+  it("gives only the guard's reason when the refused stage is itself one of the allowed moves", () => {
+    const err = new ApiError([{ message: "The report must be shared before closing.", extensions: { code: "INVALID_TRANSITION", allowed: ["closed"] } }]);
+    expect(describeError(err, { attemptedStage: "closed" })).toBe("The report must be shared before closing.");
+  });
+
   it("lists the fields on BAD_USER_INPUT", () => {
     const err = new ApiError([{ message: "Invalid input", extensions: { code: "BAD_USER_INPUT", fields: [{ field: "input.title", reasons: ["must not be empty"] }] } }]);
     expect(describeError(err)).toBe("Please fix: title (must not be empty).");

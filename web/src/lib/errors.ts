@@ -39,7 +39,7 @@ export const isConflict = (err: unknown): err is ApiError => err instanceof ApiE
 export const isUnauthenticated = (err: unknown): err is ApiError => err instanceof ApiError && err.code === "UNAUTHENTICATED";
 
 /** A sentence a person can act on, for any error a request can throw. */
-export function describeError(err: unknown): string {
+export function describeError(err: unknown, context: { attemptedStage?: string } = {}): string {
   if (!(err instanceof ApiError)) {
     if (err instanceof TypeError) return "The Quell API cannot be reached. Check your connection and try again.";
     return err instanceof Error ? err.message : String(err);
@@ -50,6 +50,9 @@ export function describeError(err: unknown): string {
       return "Someone else changed this incident after you opened it. Reload to see their change, then try again.";
     case "INVALID_TRANSITION": {
       const allowed = first?.extensions?.allowed ?? [];
+      // When the move exists but a guard refused it, the reason is the message; listing the
+      // same stage as "allowed" would only confuse.
+      if (context.attemptedStage && allowed.includes(context.attemptedStage)) return first?.message ?? "That stage change is not allowed now.";
       const tail = allowed.length > 0 ? ` Allowed next: ${allowed.join(", ")}.` : " No further stage is allowed now.";
       return `${first?.message ?? "That stage change is not allowed."}${tail}`;
     }

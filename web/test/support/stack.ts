@@ -16,6 +16,7 @@ export const PASSWORD = "browser-test-password";
 
 interface ApiHandle {
   http: { url: string };
+  dataSource: { query(sql: string, params?: unknown[]): Promise<unknown> };
   close(): Promise<void>;
   services: { users: { createUser(actor: null, input: Record<string, unknown>): Promise<{ id: string }> } };
 }
@@ -33,17 +34,25 @@ export async function freePort(): Promise<number> {
 
 export async function startApi(): Promise<{ api: ApiHandle; dataDir: string; stop(): Promise<void> }> {
   const appJs = path.join(repoDir, "api/dist/app.js");
-  if (!existsSync(appJs)) throw new Error("api/dist is missing: run `npx tsc -b api` (the test:browser script does).");
+  if (!existsSync(appJs) || !existsSync(path.join(repoDir, "workers/dist/index.js"))) {
+    throw new Error("api/dist or workers/dist is missing: run `npx tsc -b api workers` (the test:browser script does).");
+  }
   process.env.LOG_LEVEL ??= "warn";
   // Loaded with Node's own require so the compiled API (decorators, one graphql realm) runs as in production.
   const { startApi: start } = requireFromRepo("./api/dist/app.js") as { startApi(config: unknown): Promise<ApiHandle> };
   const { loadConfig } = requireFromRepo("./api/dist/platform/config.js") as { loadConfig(o: Record<string, unknown>): unknown };
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "quell-web-e2e-"));
   const api = await start(loadConfig({ dataDir, httpPort: 0, httpHost: "127.0.0.1", databaseUrl: undefined, redisUrl: undefined, databaseSchema: undefined }));
+  // The triage and retrain processors, in process, as `npm start` runs them.
+  const { startWorkers } = requireFromRepo("./workers/dist/index.js") as {
+    startWorkers(runtime: ApiHandle, options: Record<string, unknown>): Promise<{ close(): Promise<void> }>;
+  };
+  const workers = await startWorkers(api, { relay: { intervalMs: 50 }, schedules: false });
   return {
     api,
     dataDir,
     async stop() {
+      await workers.close();
       await api.close();
       rmSync(dataDir, { recursive: true, force: true });
     },
@@ -99,22 +108,89 @@ export async function seed(api: ApiHandle): Promise<Seeded> {
     { title: "Order confirmation emails delayed by 20 minutes", description: "Customers report confirmation emails arriving late.", impact: 2, urgency: 2, severity: "SEV3", teamId: team.id },
     { title: "Password reset link expired for one user", description: "A single user cannot reset their password.", impact: 3, urgency: 3 },
   ];
+  const { createTeam: identity } = await gql.call(`mutation($i: CreateTeamInput!) { createTeam(input: $i) { id } }`, { i: { name: "Identity & Access" } });
+  await seedHistory(api, gql, [team.id, team.id, identity.id]);
+
   const incidents: Seeded["incidents"] = [];
   for (const i of specs) {
     const { createIncident } = await gql.call(`mutation($i: CreateIncidentInput!) { createIncident(input: $i) { id key title } }`, { i });
     incidents.push(createIncident);
   }
+  // Each new incident is triaged by the worker; wait until all have their suggestions.
+  await waitFor(async () => {
+    for (const i of incidents) {
+      const { incident } = await gql.call(`query($id: ID!) { incident(id: $id) { suggestions { id } } }`, { id: i.id });
+      if (incident.suggestions.length === 0) return false;
+    }
+    return true;
+  }, "suggestions for the new incidents");
   return { agentEmail, incidents };
 }
 
+/** Three clearly different kinds of trouble, so models trained on 60 incidents learn them. */
+const TOPICS = [
+  { severity: "SEV1", category: "database", words: ["database", "postgres", "primary", "replication", "deadlock", "connection", "pool", "query", "timeout", "disk"] },
+  { severity: "SEV2", category: "payments", words: ["checkout", "payment", "card", "gateway", "http", "500", "errors", "orders", "declined", "stripe"] },
+  { severity: "SEV3", category: "access", words: ["login", "password", "sso", "account", "locked", "mfa", "token", "permission", "reset", "user"] },
+] as const;
+
+/**
+ * Closed, labelled history, then one training run, so new incidents get real suggestions.
+ * Closing is done in SQL: the history only has to exist, not to have walked the lifecycle.
+ */
+async function seedHistory(api: ApiHandle, gql: ReturnType<typeof graphqlClient>, teamIds: string[]): Promise<void> {
+  const words = (list: readonly string[], i: number, n: number) => Array.from({ length: n }, (_, k) => list[(i * 7 + k * 3) % list.length]).join(" ");
+  for (let i = 0; i < 20; i++) {
+    for (const [t, topic] of TOPICS.entries()) {
+      await gql.call(`mutation($i: CreateIncidentInput!) { createIncident(input: $i) { id } }`, {
+        i: {
+          title: `${topic.words[i % 10]} ${words(topic.words, i, 3)} problem`,
+          description: `Users report ${words(topic.words, i + t, 8)}.`,
+          category: topic.category,
+          severity: topic.severity,
+          teamId: teamIds[t],
+          impact: 2,
+          urgency: 2,
+        },
+      });
+    }
+  }
+  await api.dataSource.query(
+    `UPDATE incident SET stage = 'closed', closed_at = now(), created_at = now() - (number * interval '1 hour'), resolution = 'Fixed by the on-call engineer'`,
+  );
+  await waitFor(async () => {
+    const rows = (await api.dataSource.query(`SELECT count(*)::int AS n FROM outbox WHERE dispatched_at IS NULL`)) as Array<{ n: number }>;
+    return rows[0]!.n === 0;
+  }, "the outbox to drain");
+  const { retrainModels } = await gql.call(`mutation { retrainModels { id } }`);
+  const run = await waitFor(async () => {
+    const { trainingRun } = await gql.call(`query($id: ID!) { trainingRun(id: $id) { status error } }`, { id: retrainModels.id });
+    return trainingRun.status === "succeeded" || trainingRun.status === "failed" ? trainingRun : false;
+  }, "the first training run", 120_000);
+  if (run.status !== "succeeded") throw new Error(`training failed: ${run.error}`);
+}
+
+export async function waitFor<T>(probe: () => Promise<T | false>, what: string, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
 export async function startWeb(apiUrl: string): Promise<{ url: string; stop(): Promise<void>; output(): string }> {
-  if (!existsSync(path.join(webDir, ".next/BUILD_ID"))) throw new Error("web/.next is missing: run `npm run -w web build` (the test:browser script does).");
+  const distDir = process.env.QUELL_NEXT_DIST_DIR || ".next";
+  if (!existsSync(path.join(webDir, distDir, "BUILD_ID"))) {
+    throw new Error(`web/${distDir} is missing: run \`QUELL_NEXT_DIST_DIR=${distDir} npm run -w web build\` (the test:browser script does).`);
+  }
   const port = await freePort();
   const nextBin = requireFromRepo.resolve("next/dist/bin/next");
   let log = "";
   const child: ChildProcess = spawn(process.execPath, [nextBin, "start", "-p", String(port), "-H", "127.0.0.1"], {
     cwd: webDir,
-    env: { ...process.env, NEXT_PUBLIC_QUELL_API_URL: apiUrl, NEXT_TELEMETRY_DISABLED: "1", NODE_ENV: "production" },
+    env: { ...process.env, QUELL_NEXT_DIST_DIR: distDir, NEXT_PUBLIC_QUELL_API_URL: apiUrl, NEXT_TELEMETRY_DISABLED: "1", NODE_ENV: "production" },
     stdio: ["ignore", "pipe", "pipe"],
   });
   child.stdout?.on("data", (b: Buffer) => (log += b.toString()));

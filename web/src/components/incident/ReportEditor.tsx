@@ -10,7 +10,7 @@ import { useDraft } from "./useDraft";
 
 const SECTIONS = [
   { key: "whatHappened", label: "What happened" },
-  { key: "impact", label: "Impact" },
+  { key: "impact", label: "Business impact" },
   { key: "rootCause", label: "Root cause" },
   { key: "wentWell", label: "What went well" },
   { key: "toImprove", label: "What to improve" },

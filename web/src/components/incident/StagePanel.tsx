@@ -1,17 +1,35 @@
 "use client";
 
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import { ErrorText } from "@/components/Notices";
-import { ReopenIncidentDocument, TransitionIncidentDocument, type Stage } from "@/graphql/generated";
+import { ReopenIncidentDocument, TransitionIncidentDocument, type IncidentDetailFragment, type Stage } from "@/graphql/generated";
 import { gql } from "@/lib/client";
 import { OPEN_STAGES, STAGE_LABEL } from "@/lib/format";
 import { useAction, useIncident } from "./context";
 
 const REOPENABLE: Stage[] = ["recovered", "reviewed", "closed"];
 
+function reachedAt(i: IncidentDetailFragment, stage: Stage): string | null {
+  const stamps: Partial<Record<Stage, string | null>> = {
+    identified: i.identifiedAt,
+    classified: i.classifiedAt,
+    assessed: i.assessedAt,
+    contained: i.containedAt,
+    eradicated: i.eradicatedAt,
+    recovered: i.recoveredAt,
+    reviewed: i.reviewedAt,
+    closed: i.closedAt,
+  };
+  return stamps[stage] ?? null;
+}
+
 export function StagePanel() {
-  const { incident, setIncident } = useIncident();
+  const { incident, setIncident, changeTick } = useIncident();
   const action = useAction();
+  const clearError = action.setError;
+  // A refusal is about the incident as it was; once anything changes (a report published, a task
+  // completed) the old reason may no longer hold.
+  useEffect(() => clearError(null), [changeTick, clearError]);
   const [note, setNote] = useState("");
   const [reason, setReason] = useState("");
   const [done, setDone] = useState<string | null>(null);
@@ -27,7 +45,7 @@ export function StagePanel() {
       setIncident(transitionIncident);
       setNote("");
       setDone(`Moved to ${STAGE_LABEL[to]}.`);
-    });
+    }, { attemptedStage: to });
 
   const reopen = () =>
     action.run(async () => {
@@ -42,12 +60,16 @@ export function StagePanel() {
     <section className="card" aria-labelledby="stage-title">
       <h2 id="stage-title">Stage</h2>
       <ol className="stage-path" aria-label="Lifecycle">
-        {path.map((s, i) => (
-          <li key={s} className={i < current ? "past" : i === current ? "current" : "future"} aria-current={i === current ? "step" : undefined}>
-            <span className="sr-only">{i < current ? "done: " : i === current ? "current: " : "later: "}</span>
-            {STAGE_LABEL[s]}
-          </li>
-        ))}
+        {path.map((s, i) => {
+          // A stage before the current one without its timestamp was skipped (an allowed shortcut).
+          const state = i === current ? "current" : i > current ? "future" : reachedAt(incident, s) ? "past" : "skipped";
+          return (
+            <li key={s} className={state} aria-current={state === "current" ? "step" : undefined}>
+              <span className="sr-only">{state === "past" ? "done: " : state === "current" ? "current: " : state === "skipped" ? "skipped: " : "later: "}</span>
+              {STAGE_LABEL[s]}
+            </li>
+          );
+        })}
       </ol>
       {incident.stage === "cancelled" && (
         <p>

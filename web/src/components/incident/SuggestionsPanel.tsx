@@ -38,6 +38,8 @@ export function SuggestionsPanel() {
   }, [changeTick, reloadSuggestions]);
 
   const all = query.data?.incident.suggestions ?? [];
+  // Decisions are for open incidents; a closed one shows what was suggested and decided, read-only.
+  const readOnly = incident.stage === "closed" || incident.stage === "cancelled";
   const similar = all.filter((s) => s.kind === "similar" && !s.abstained).sort((a, b) => a.rank - b.rank);
 
   const decide = (fn: () => Promise<unknown>, done: string) =>
@@ -58,7 +60,7 @@ export function SuggestionsPanel() {
       <div className="suggestion-grid">
         {CLASSIFIERS.map((kind) => {
           const s = all.filter((x) => x.kind === kind).sort((a, b) => a.rank - b.rank)[0];
-          return s ? <ClassifierSuggestion key={kind} s={s} busy={action.busy} decide={decide} /> : null;
+          return s ? <ClassifierSuggestion key={kind} s={s} busy={action.busy} readOnly={readOnly} decide={decide} /> : null;
         })}
       </div>
       {similar.length > 0 && (
@@ -66,7 +68,7 @@ export function SuggestionsPanel() {
           <h3>Similar past incidents</h3>
           <ol>
             {(showAll ? similar : similar.slice(0, SIMILAR_SHOWN)).map((s) => (
-              <SimilarItem key={s.id} s={s} busy={action.busy} decide={decide} />
+              <SimilarItem key={s.id} s={s} busy={action.busy} readOnly={readOnly} decide={decide} />
             ))}
           </ol>
           {similar.length > SIMILAR_SHOWN && (
@@ -76,11 +78,13 @@ export function SuggestionsPanel() {
           )}
         </div>
       )}
-      <div className="actions">
-        <button type="button" disabled={action.busy} onClick={() => void retriage()}>
-          Suggest again
-        </button>
-      </div>
+      {!readOnly && (
+        <div className="actions">
+          <button type="button" disabled={action.busy} onClick={() => void retriage()}>
+            Suggest again
+          </button>
+        </div>
+      )}
       <ErrorText message={action.error} />
       <p role="status" className="muted">
         {note}
@@ -91,7 +95,7 @@ export function SuggestionsPanel() {
 
 type Decide = (fn: () => Promise<unknown>, done: string) => Promise<boolean>;
 
-function ClassifierSuggestion({ s, busy, decide }: { s: SuggestionItemFragment; busy: boolean; decide: Decide }) {
+function ClassifierSuggestion({ s, busy, readOnly, decide }: { s: SuggestionItemFragment; busy: boolean; readOnly: boolean; decide: Decide }) {
   const { lookups } = useIncident();
   const [correction, setCorrection] = useState("");
   const label = KIND_LABEL[s.kind];
@@ -99,7 +103,7 @@ function ClassifierSuggestion({ s, busy, decide }: { s: SuggestionItemFragment; 
 
   if (s.abstained) {
     return (
-      <div className="suggestion abstained" aria-labelledby={`${id}-h`}>
+      <div role="group" className="suggestion abstained" aria-labelledby={`${id}-h`}>
         <h3 id={`${id}-h`}>{label}</h3>
         <p className="muted">No suggestion: {s.abstainReason ?? "the model is not confident enough."}</p>
       </div>
@@ -122,7 +126,7 @@ function ClassifierSuggestion({ s, busy, decide }: { s: SuggestionItemFragment; 
         : s.correctedValue;
 
   return (
-    <div className="suggestion" aria-labelledby={`${id}-h`}>
+    <div role="group" className="suggestion" aria-labelledby={`${id}-h`}>
       <h3 id={`${id}-h`}>
         {label}: <span className="suggested-value">{value}</span>
       </h3>
@@ -140,7 +144,7 @@ function ClassifierSuggestion({ s, busy, decide }: { s: SuggestionItemFragment; 
           ))}
         </p>
       )}
-      {s.status === "pending" ? (
+      {s.status === "pending" && !readOnly ? (
         <>
           <div className="actions">
             <button
@@ -199,7 +203,7 @@ function ClassifierSuggestion({ s, busy, decide }: { s: SuggestionItemFragment; 
   );
 }
 
-function SimilarItem({ s, busy, decide }: { s: SuggestionItemFragment; busy: boolean; decide: Decide }) {
+function SimilarItem({ s, busy, readOnly, decide }: { s: SuggestionItemFragment; busy: boolean; readOnly: boolean; decide: Decide }) {
   const past = s.similarIncident;
   return (
     <li className="similar-item">
@@ -222,7 +226,7 @@ function SimilarItem({ s, busy, decide }: { s: SuggestionItemFragment; busy: boo
         <span className="muted">Resolution: </span>
         {past?.resolution ?? <span className="muted">none recorded</span>}
       </p>
-      {s.status === "pending" ? (
+      {s.status === "pending" && !readOnly ? (
         <div className="actions small">
           <button type="button" disabled={busy} onClick={() => void decide(() => gql(AcceptSuggestionDocument, { input: { id: s.id } }), "Marked as helpful.")}>
             Helpful

@@ -33,7 +33,7 @@ export function useAction() {
   const { reportConflict } = useIncident();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  async function run(fn: () => Promise<void>): Promise<boolean> {
+  async function run(fn: () => Promise<void>, context: { attemptedStage?: string } = {}): Promise<boolean> {
     setBusy(true);
     setError(null);
     try {
@@ -42,7 +42,7 @@ export function useAction() {
     } catch (err) {
       // CONFLICT is shown once, as the page banner with its reload button.
       if (isConflict(err)) reportConflict();
-      else setError(describeError(err));
+      else setError(describeError(err, context));
       return false;
     } finally {
       setBusy(false);
