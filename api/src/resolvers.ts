@@ -6,6 +6,7 @@ import { UserResolver } from "./modules/user/user.resolver";
 import { IncidentSuggestionsResolver, SuggestionResolver } from "./modules/suggestion/suggestion.resolver";
 import { ModelResolver } from "./modules/model/model.resolver";
 import { JobResolver } from "./modules/job/job.resolver";
+import { MetricsResolver } from "./modules/metrics/metrics.resolver";
 
 /** Every resolver class in the API; the schema is built from exactly these. */
-export const RESOLVERS: NonEmptyArray<Function> = [IncidentResolver, UserResolver, TeamResolver, ServiceResolver, AuditResolver, IncidentSuggestionsResolver, SuggestionResolver, ModelResolver, JobResolver];
+export const RESOLVERS: NonEmptyArray<Function> = [IncidentResolver, UserResolver, TeamResolver, ServiceResolver, AuditResolver, IncidentSuggestionsResolver, SuggestionResolver, ModelResolver, JobResolver, MetricsResolver];
