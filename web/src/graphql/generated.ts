@@ -123,6 +123,16 @@ export interface MarkDuplicateInput {
   version: number;
 }
 
+export type MetricsGroupBy = "month" | "none" | "priority" | "service" | "severity" | "team";
+export const MetricsGroupByValues: readonly MetricsGroupBy[] = ["month", "none", "priority", "service", "severity", "team"];
+
+export interface MetricsWindow {
+  /** Incidents identified at or after this time. */
+  from: string;
+  /** Incidents identified before this time. */
+  to: string;
+}
+
 export type ModelKind = "category" | "embedder" | "severity" | "team";
 export const ModelKindValues: readonly ModelKind[] = ["category", "embedder", "severity", "team"];
 
