@@ -6,6 +6,7 @@ import { dataDir, mozillaSeverity } from "./ml-data";
  * Training-time benchmark: trainClassifier on N incidents (default 100,000). With shared/data the
  * Mozilla summaries are resampled with replacement and lightly perturbed (a word dropped, a service
  * added) so rows are not exact copies; without it, synthetic incidents from per-class vocabularies.
+ * Args: N (default 100,000), batch size (default: trainClassifier's).
  */
 function resampled(n: number, seed: number): LabelledIncident[] {
   const rng = createRng(seed);
@@ -45,8 +46,10 @@ async function main(): Promise<void> {
   const t0 = Date.now();
   const cpu0 = process.cpuUsage();
   let last = "";
+  const batchSize = process.argv[3] ? Number(process.argv[3]) : undefined;
   const clf = await trainClassifier(examples, {
     seed: 1,
+    batchSize,
     onProgress: (p) => {
       if (p.stage !== last) {
         stages.set(p.stage, Date.now());
