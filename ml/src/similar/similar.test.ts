@@ -100,6 +100,9 @@ describe("SimilarIncidentIndex", () => {
     expect(["1", "4"]).toContain(hits[0].id);
     expect(hits[0].reasons.sameService).toBe(true);
     expect(hits[0].reasons.sharedTerms).toEqual(expect.arrayContaining(["certificate"]));
+    const bulk = new SimilarIncidentIndex(embedder);
+    await bulk.addManyWithVectors(history, embedder.embed(history));
+    expect(bulk.search({ title: "TLS certificate expired on payments", service: "payments" }, { k: 3 })).toEqual(hits);
     const earlier = index.search({ title: "certificate expired payments" }, { k: 5, before: new Date("2024-01-15"), excludeId: "1" });
     expect(earlier.map((h) => h.id)).not.toContain("1");
     expect(earlier.map((h) => h.id)).not.toContain("4");
