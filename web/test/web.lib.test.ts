@@ -3,7 +3,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { apiUrlFromEnv, websocketUrl } from "../src/lib/config";
 import { ApiError, describeError } from "../src/lib/errors";
-import { duration, relativeTime, reportFilename } from "../src/lib/format";
+import { duration, minutes, relativeTime, reportFilename } from "../src/lib/format";
 import { DEFAULT_QUEUE, nextSort, parseQueueParams, queueSearch, toIncidentFilter } from "../src/lib/queue";
 
 describe("queue URL state", () => {
@@ -73,6 +73,7 @@ describe("config and formatting", () => {
     expect(duration(null, "2026-01-01T11:12:00Z")).toBeNull();
     expect(relativeTime("2026-01-01T10:00:00Z", new Date("2026-01-01T10:05:00Z"))).toBe("5 min ago");
     expect(reportFilename("INC-000123")).toBe("INC-000123-lessons-learned.md");
+    expect([minutes(42.4), minutes(312), minutes(3 * 1440 + 250), minutes(null)]).toEqual(["42 min", "5 h 12 min", "3 d 4 h", "—"]);
   });
 });
 

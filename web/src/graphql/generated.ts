@@ -220,6 +220,13 @@ export interface WriteReportInput {
   whatHappened?: string | null;
 }
 
+export type DurationFragment = {
+  count: number;
+  meanMinutes: number | null;
+  medianMinutes: number | null;
+  p90Minutes: number | null;
+};
+
 export type IncidentDetailFragment = {
   id: string;
   key: string;
@@ -963,6 +970,58 @@ export type RetrainModelsMutation = {
 };
 export type RetrainModelsMutationVariables = Record<string, never>;
 export const RetrainModelsDocument = "mutation RetrainModels {\n  retrainModels {\n    id\n    status\n  }\n}" as TypedDocument<RetrainModelsMutation, RetrainModelsMutationVariables>;
+
+export type IncidentMetricsQuery = {
+  incidentMetrics: {
+    from: string;
+    to: string;
+    groupBy: MetricsGroupBy;
+    groups: Array<{
+      key: string;
+      incidents: number;
+      open: number;
+      major: number;
+      duplicates: number;
+      reopened: number;
+      reopenRate: number;
+      timeToAcknowledge: {
+        count: number;
+        meanMinutes: number | null;
+        medianMinutes: number | null;
+        p90Minutes: number | null;
+      };
+      timeToAssess: {
+        count: number;
+        meanMinutes: number | null;
+        medianMinutes: number | null;
+        p90Minutes: number | null;
+      };
+      timeToContain: {
+        count: number;
+        meanMinutes: number | null;
+        medianMinutes: number | null;
+        p90Minutes: number | null;
+      };
+      timeToRecover: {
+        count: number;
+        meanMinutes: number | null;
+        medianMinutes: number | null;
+        p90Minutes: number | null;
+      };
+      timeToClose: {
+        count: number;
+        meanMinutes: number | null;
+        medianMinutes: number | null;
+        p90Minutes: number | null;
+      };
+    }>;
+  };
+};
+export type IncidentMetricsQueryVariables = {
+  groupBy: MetricsGroupBy; // MetricsGroupBy!
+  window: MetricsWindow; // MetricsWindow!
+};
+export const IncidentMetricsDocument = "query IncidentMetrics($groupBy: MetricsGroupBy!, $window: MetricsWindow!) {\n  incidentMetrics(groupBy: $groupBy, window: $window) {\n    from\n    to\n    groupBy\n    groups {\n      key\n      incidents\n      open\n      major\n      duplicates\n      reopened\n      reopenRate\n      timeToAcknowledge {\n        ...Duration\n      }\n      timeToAssess {\n        ...Duration\n      }\n      timeToContain {\n        ...Duration\n      }\n      timeToRecover {\n        ...Duration\n      }\n      timeToClose {\n        ...Duration\n      }\n    }\n  }\n}\n\nfragment Duration on DurationStats {\n  count\n  meanMinutes\n  medianMinutes\n  p90Minutes\n}" as TypedDocument<IncidentMetricsQuery, IncidentMetricsQueryVariables>;
 
 export type QueueQuery = {
   incidents: {

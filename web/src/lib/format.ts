@@ -49,6 +49,16 @@ export function duration(fromIso: string | null | undefined, toIso: string | nul
   return `${Math.floor(hours / 24)} d ${hours % 24} h`;
 }
 
+/** Minutes as a person reads them: "42 min", "5 h 12 min", "3 d 4 h"; "—" when unknown. */
+export function minutes(m: number | null | undefined): string {
+  if (m === null || m === undefined || Number.isNaN(m)) return "—";
+  const total = Math.round(m);
+  if (total < 60) return `${total} min`;
+  const hours = Math.floor(total / 60);
+  if (hours < 48) return `${hours} h ${total % 60} min`;
+  return `${Math.floor(hours / 24)} d ${hours % 24} h`;
+}
+
 export function percent(confidence: number): string {
   return `${Math.round(confidence * 100)}%`;
 }

@@ -1,6 +1,8 @@
 "use client";
 
 import { useEffect, useState } from "react";
+import { useSession } from "@/components/AppShell";
+import { IncidentMetricsCard } from "@/components/metrics/IncidentMetricsCard";
 import { ErrorText } from "@/components/Notices";
 import { ModelRegistryDocument, RetrainModelsDocument, SuggestionMetricsDocument } from "@/graphql/generated";
 import { gql } from "@/lib/client";
@@ -11,6 +13,7 @@ import { holdoutFigures, outcomeText } from "@/lib/metrics";
 import { KIND_LABEL } from "@/lib/suggestions";
 
 export default function MetricsPage() {
+  const { user } = useSession();
   const metrics = useQuery(SuggestionMetricsDocument, {});
   const registry = useQuery(ModelRegistryDocument, {});
   const [retrainError, setRetrainError] = useState<string | null>(null);
@@ -37,7 +40,9 @@ export default function MetricsPage() {
 
   return (
     <section aria-labelledby="metrics-title">
-      <h1 id="metrics-title">Suggestion quality and models</h1>
+      <h1 id="metrics-title">Metrics</h1>
+
+      <IncidentMetricsCard />
 
       <div className="card">
         <h2>How often people agree with the suggestions</h2>
@@ -151,11 +156,15 @@ export default function MetricsPage() {
                 </li>
               ))}
             </ul>
-            <div className="actions">
-              <button type="button" onClick={() => void retrain()} disabled={running}>
-                {running ? "Training…" : "Retrain now"}
-              </button>
-            </div>
+            {user?.role === "admin" ? (
+              <div className="actions">
+                <button type="button" onClick={() => void retrain()} disabled={running}>
+                  {running ? "Training…" : "Retrain now"}
+                </button>
+              </div>
+            ) : (
+              <p className="help">Retraining runs on a schedule; an admin can also start one here.</p>
+            )}
             <ErrorText message={retrainError} />
           </>
         )}

@@ -8,7 +8,7 @@ import { SEVERITY_LABEL } from "@/lib/format";
 import { actionable, confidenceLevel, confidenceWords } from "@/lib/suggestions";
 
 /** The model's severity for a queue row, with one click to accept it or pick the right one. */
-export function SuggestedSeverity({ row, onDecided }: { row: QueueRowFragment; onDecided: () => void }) {
+export function SuggestedSeverity({ row, onDecided }: { row: QueueRowFragment; onDecided: (message: string) => void }) {
   const s = actionable(row.severitySuggestion);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -16,12 +16,12 @@ export function SuggestedSeverity({ row, onDecided }: { row: QueueRowFragment; o
   const value = s.value;
   const name = (SEVERITY_LABEL as Record<string, string>)[value] ?? value;
 
-  const run = async (fn: () => Promise<unknown>) => {
+  const run = async (fn: () => Promise<unknown>, message: string) => {
     setBusy(true);
     setError(null);
     try {
       await fn();
-      onDecided();
+      onDecided(message);
     } catch (err) {
       setError(describeError(err));
     } finally {
@@ -40,7 +40,7 @@ export function SuggestedSeverity({ row, onDecided }: { row: QueueRowFragment; o
           className="small"
           disabled={busy}
           aria-label={`Accept suggested severity ${name} for ${row.key}`}
-          onClick={() => void run(() => gql(AcceptSuggestionDocument, { input: { id: s.id } }))}
+          onClick={() => void run(() => gql(AcceptSuggestionDocument, { input: { id: s.id } }), `${row.key}: severity set to ${name}.`)}
         >
           Accept
         </button>
@@ -51,7 +51,7 @@ export function SuggestedSeverity({ row, onDecided }: { row: QueueRowFragment; o
           disabled={busy}
           onChange={(e) => {
             const to = e.target.value;
-            if (to) void run(() => gql(CorrectSuggestionDocument, { input: { id: s.id, value: to } }));
+            if (to) void run(() => gql(CorrectSuggestionDocument, { input: { id: s.id, value: to } }), `${row.key}: severity corrected to ${(SEVERITY_LABEL as Record<string, string>)[to] ?? to}.`);
           }}
         >
           <option value="">Correct…</option>

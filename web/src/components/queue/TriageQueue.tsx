@@ -24,6 +24,7 @@ export function TriageQueue() {
   const { user } = useSession();
   const params = parseQueueParams((n) => search.get(n));
   const [limit, setLimit] = useState(PAGE);
+  const [announcement, setAnnouncement] = useState("");
   const lookups = useQuery(LookupsDocument, {});
   const queue = useQuery(QueueDocument, { filter: toIncidentFilter(params, user?.id ?? null), sort: toIncidentSort(params), first: limit });
   const live = useIncidentChanges(null, () => void queue.reload());
@@ -48,6 +49,9 @@ export function TriageQueue() {
       </div>
       <QueueFilters params={params} lookups={lookups.data} meId={user?.id ?? null} onChange={setParams} />
       <ErrorText message={queue.error ? describeError(queue.error) : null} />
+      <p role="status" className="muted announce">
+        {announcement}
+      </p>
       <div className="table-wrap">
         <table className="queue">
           <caption className="sr-only">Incidents not yet closed, {sortCaption(params)}</caption>
@@ -90,7 +94,13 @@ export function TriageQueue() {
                 </td>
                 <td>
                   <SeverityBadge severity={row.severity} />
-                  <SuggestedSeverity row={row} onDecided={() => void queue.reload()} />
+                  <SuggestedSeverity
+                    row={row}
+                    onDecided={(message) => {
+                      setAnnouncement(message);
+                      void queue.reload();
+                    }}
+                  />
                 </td>
                 <td>{row.service?.name ?? <span className="muted">—</span>}</td>
                 <td>{row.team?.name ?? <span className="muted">—</span>}</td>
