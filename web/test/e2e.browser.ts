@@ -196,4 +196,15 @@ describe("web app against the real API", () => {
     await page.locator(".incident-head").getByText("Closed", { exact: true }).waitFor();
     await shot("08-closed-with-report");
   });
+
+  it("cancels an incident as a duplicate of another, linking the two", async () => {
+    const [original, duplicate] = [data.incidents[0]!, data.incidents[1]!];
+    await page.goto(`${web!.url}/incidents/${duplicate.key}`);
+    await page.getByText("Cancel as a duplicate").click();
+    await page.getByLabel(/Duplicate of/).fill(original.key);
+    await page.getByRole("button", { name: "Mark as duplicate" }).click();
+    await page.getByText(`Cancelled as a duplicate of ${original.key}.`).waitFor();
+    await page.locator(".incident-head").getByText("Cancelled", { exact: true }).waitFor();
+    await expect(page.getByRole("link", { name: new RegExp(`^${original.key} `) }).count()).resolves.toBeGreaterThan(0);
+  });
 });

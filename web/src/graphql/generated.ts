@@ -895,6 +895,105 @@ export type WriteReportMutationVariables = {
 };
 export const WriteReportDocument = "mutation WriteReport($input: WriteReportInput!) {\n  writeReport(input: $input) {\n    id\n    version\n    publishedAt\n  }\n}" as TypedDocument<WriteReportMutation, WriteReportMutationVariables>;
 
+export type FindIncidentQuery = {
+  incident: {
+    id: string;
+    key: string;
+    title: string;
+  };
+};
+export type FindIncidentQueryVariables = {
+  number: string; // String!
+};
+export const FindIncidentDocument = "query FindIncident($number: String!) {\n  incident(number: $number) {\n    id\n    key\n    title\n  }\n}" as TypedDocument<FindIncidentQuery, FindIncidentQueryVariables>;
+
+export type MarkDuplicateMutation = {
+  markDuplicate: {
+    id: string;
+    key: string;
+    number: number;
+    title: string;
+    description: string;
+    category: string | null;
+    stage: Stage;
+    allowedTransitions: Array<Stage>;
+    impact: number;
+    urgency: number;
+    priority: number;
+    severity: Severity | null;
+    isMajor: boolean;
+    resolution: string | null;
+    reopenCount: number;
+    version: number;
+    createdAt: string;
+    updatedAt: string;
+    identifiedAt: string;
+    classifiedAt: string | null;
+    assessedAt: string | null;
+    containedAt: string | null;
+    eradicatedAt: string | null;
+    recoveredAt: string | null;
+    reviewedAt: string | null;
+    closedAt: string | null;
+    cancelledAt: string | null;
+    duplicateOf: {
+      id: string;
+      key: string;
+      title: string;
+    } | null;
+    service: {
+      id: string;
+      name: string;
+    } | null;
+    team: {
+      id: string;
+      name: string;
+    } | null;
+    assignee: {
+      id: string;
+      name: string;
+    } | null;
+    reporter: {
+      id: string;
+      name: string;
+    } | null;
+    commanderId: string | null;
+    communicationsLeadId: string | null;
+    scribeId: string | null;
+    timeline: Array<{
+      id: string;
+      kind: TimelineKind;
+      message: string;
+      actorId: string | null;
+      createdAt: string;
+    }>;
+    tasks: Array<{
+      id: string;
+      title: string;
+      ownerId: string;
+      dueAt: string;
+      completedAt: string | null;
+      version: number;
+    }>;
+    report: {
+      id: string;
+      version: number;
+      whatHappened: string;
+      impact: string;
+      rootCause: string;
+      wentWell: string;
+      toImprove: string;
+      actionItems: Array<string>;
+      publishedAt: string | null;
+      updatedAt: string;
+    } | null;
+  };
+};
+export type MarkDuplicateMutationVariables = {
+  input: MarkDuplicateInput; // MarkDuplicateInput!
+};
+export const MarkDuplicateDocument = "mutation MarkDuplicate($input: MarkDuplicateInput!) {\n  markDuplicate(input: $input) {\n    ...IncidentDetail\n  }\n}\n\nfragment IncidentDetail on Incident {\n  id\n  key\n  number\n  title\n  description\n  category\n  stage\n  allowedTransitions\n  impact\n  urgency\n  priority\n  severity\n  isMajor\n  resolution\n  reopenCount\n  version\n  createdAt\n  updatedAt\n  identifiedAt\n  classifiedAt\n  assessedAt\n  containedAt\n  eradicatedAt\n  recoveredAt\n  reviewedAt\n  closedAt\n  cancelledAt\n  duplicateOf {\n    id\n    key\n    title\n  }\n  service {\n    id\n    name\n  }\n  team {\n    id\n    name\n  }\n  assignee {\n    id\n    name\n  }\n  reporter {\n    id\n    name\n  }\n  commanderId\n  communicationsLeadId\n  scribeId\n  timeline {\n    id\n    kind\n    message\n    actorId\n    createdAt\n  }\n  tasks {\n    id\n    title\n    ownerId\n    dueAt\n    completedAt\n    version\n  }\n  report {\n    id\n    version\n    whatHappened\n    impact\n    rootCause\n    wentWell\n    toImprove\n    actionItems\n    publishedAt\n    updatedAt\n  }\n}" as TypedDocument<MarkDuplicateMutation, MarkDuplicateMutationVariables>;
+
 export type LookupsQuery = {
   teams: Array<{
     id: string;

@@ -1,8 +1,9 @@
 "use client";
 
+import Link from "next/link";
 import { useEffect, useState } from "react";
 import { ErrorText } from "@/components/Notices";
-import { ReopenIncidentDocument, TransitionIncidentDocument, type IncidentDetailFragment, type Stage } from "@/graphql/generated";
+import { FindIncidentDocument, MarkDuplicateDocument, ReopenIncidentDocument, TransitionIncidentDocument, type IncidentDetailFragment, type Stage } from "@/graphql/generated";
 import { gql } from "@/lib/client";
 import { OPEN_STAGES, STAGE_LABEL } from "@/lib/format";
 import { useAction, useIncident } from "./context";
@@ -32,6 +33,7 @@ export function StagePanel() {
   useEffect(() => clearError(null), [changeTick, clearError]);
   const [note, setNote] = useState("");
   const [reason, setReason] = useState("");
+  const [duplicateOf, setDuplicateOf] = useState("");
   const [done, setDone] = useState<string | null>(null);
   const path = [...OPEN_STAGES, "closed" as Stage];
   const current = path.indexOf(incident.stage);
@@ -46,6 +48,16 @@ export function StagePanel() {
       setNote("");
       setDone(`Moved to ${STAGE_LABEL[to]}.`);
     }, { attemptedStage: to });
+
+  const markDuplicate = () =>
+    action.run(async () => {
+      setDone(null);
+      const { incident: original } = await gql(FindIncidentDocument, { number: duplicateOf.trim() });
+      const { markDuplicate: updated } = await gql(MarkDuplicateDocument, { input: { id: incident.id, version: incident.version, duplicateOfId: original.id } });
+      setIncident(updated);
+      setDuplicateOf("");
+      setDone(`Cancelled as a duplicate of ${original.key}.`);
+    });
 
   const reopen = () =>
     action.run(async () => {
@@ -73,7 +85,17 @@ export function StagePanel() {
       </ol>
       {incident.stage === "cancelled" && (
         <p>
-          Cancelled{incident.duplicateOf ? ` as a duplicate of ${incident.duplicateOf.key} (${incident.duplicateOf.title})` : ""}.
+          Cancelled
+          {incident.duplicateOf && (
+            <>
+              {" "}
+              as a duplicate of{" "}
+              <Link href={`/incidents/${incident.duplicateOf.key}`}>
+                {incident.duplicateOf.key} {incident.duplicateOf.title}
+              </Link>
+            </>
+          )}
+          .
         </p>
       )}
       {incident.allowedTransitions.length > 0 ? (
@@ -99,6 +121,18 @@ export function StagePanel() {
           <button type="button" disabled={action.busy || reason.trim() === ""} onClick={() => void reopen()}>
             Reopen
           </button>
+        </details>
+      )}
+      {incident.stage !== "closed" && incident.stage !== "cancelled" && (
+        <details className="reopen">
+          <summary>Cancel as a duplicate</summary>
+          <label htmlFor="duplicate-of">Duplicate of (incident number, e.g. INC-000123)</label>
+          <div className="inline">
+            <input id="duplicate-of" value={duplicateOf} onChange={(e) => setDuplicateOf(e.target.value)} />
+            <button type="button" disabled={action.busy || duplicateOf.trim() === ""} onClick={() => void markDuplicate()}>
+              Mark as duplicate
+            </button>
+          </div>
         </details>
       )}
       <ErrorText message={action.error} />
