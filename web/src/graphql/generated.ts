@@ -994,6 +994,30 @@ export type MarkDuplicateMutationVariables = {
 };
 export const MarkDuplicateDocument = "mutation MarkDuplicate($input: MarkDuplicateInput!) {\n  markDuplicate(input: $input) {\n    ...IncidentDetail\n  }\n}\n\nfragment IncidentDetail on Incident {\n  id\n  key\n  number\n  title\n  description\n  category\n  stage\n  allowedTransitions\n  impact\n  urgency\n  priority\n  severity\n  isMajor\n  resolution\n  reopenCount\n  version\n  createdAt\n  updatedAt\n  identifiedAt\n  classifiedAt\n  assessedAt\n  containedAt\n  eradicatedAt\n  recoveredAt\n  reviewedAt\n  closedAt\n  cancelledAt\n  duplicateOf {\n    id\n    key\n    title\n  }\n  service {\n    id\n    name\n  }\n  team {\n    id\n    name\n  }\n  assignee {\n    id\n    name\n  }\n  reporter {\n    id\n    name\n  }\n  commanderId\n  communicationsLeadId\n  scribeId\n  timeline {\n    id\n    kind\n    message\n    actorId\n    createdAt\n  }\n  tasks {\n    id\n    title\n    ownerId\n    dueAt\n    completedAt\n    version\n  }\n  report {\n    id\n    version\n    whatHappened\n    impact\n    rootCause\n    wentWell\n    toImprove\n    actionItems\n    publishedAt\n    updatedAt\n  }\n}" as TypedDocument<MarkDuplicateMutation, MarkDuplicateMutationVariables>;
 
+export type FailedJobsQuery = {
+  failedJobs: Array<{
+    id: string;
+    queue: string;
+    name: string;
+    attemptsMade: number;
+    failedReason: string;
+    failedAt: string | null;
+    createdAt: string;
+    payload: Record<string, unknown>;
+  }>;
+};
+export type FailedJobsQueryVariables = Record<string, never>;
+export const FailedJobsDocument = "query FailedJobs {\n  failedJobs(first: 20) {\n    id\n    queue\n    name\n    attemptsMade\n    failedReason\n    failedAt\n    createdAt\n    payload\n  }\n}" as TypedDocument<FailedJobsQuery, FailedJobsQueryVariables>;
+
+export type RetryJobMutation = {
+  retryJob: boolean;
+};
+export type RetryJobMutationVariables = {
+  queue: string; // String!
+  id: string; // ID!
+};
+export const RetryJobDocument = "mutation RetryJob($queue: String!, $id: ID!) {\n  retryJob(queue: $queue, id: $id)\n}" as TypedDocument<RetryJobMutation, RetryJobMutationVariables>;
+
 export type LookupsQuery = {
   teams: Array<{
     id: string;

@@ -2,6 +2,7 @@
 
 import { useEffect, useState } from "react";
 import { useSession } from "@/components/AppShell";
+import { FailedJobsCard } from "@/components/metrics/FailedJobsCard";
 import { IncidentMetricsCard } from "@/components/metrics/IncidentMetricsCard";
 import { ErrorText } from "@/components/Notices";
 import { ModelRegistryDocument, RetrainModelsDocument, SuggestionMetricsDocument } from "@/graphql/generated";
@@ -169,6 +170,8 @@ export default function MetricsPage() {
           </>
         )}
       </div>
+
+      {user?.role === "admin" && <FailedJobsCard />}
     </section>
   );
 }
