@@ -6,7 +6,13 @@ import { classificationMetrics } from "./metrics";
  * macro-F1 still differs from the one that is best for likelihood (Lipton et al., 2014, on
  * F1-optimal thresholds); a few offsets close most of that gap. Returns zeros when it cannot help.
  */
-export function tuneClassOffsets(logits: readonly ArrayLike<number>[], labels: readonly number[], nClasses: number, rounds = 3): Float64Array {
+export function tuneClassOffsets(
+  logits: readonly ArrayLike<number>[],
+  labels: readonly number[],
+  nClasses: number,
+  rounds = 3,
+  minGain = 1e-4,
+): Float64Array {
   const offsets = new Float64Array(nClasses);
   const names = Array.from({ length: nClasses }, (_, c) => String(c));
   const truth = labels.map((c) => names[c]);
@@ -21,7 +27,7 @@ export function tuneClassOffsets(logits: readonly ArrayLike<number>[], labels: r
         offsets[c] = base + delta;
         const s = f1();
         // Demand a real gain, so noise in a small validation split does not move the offsets.
-        if (s > best + 1e-4) {
+        if (s > best + minGain) {
           best = s;
           bestDelta = delta;
           improved = true;

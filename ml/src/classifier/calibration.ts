@@ -29,11 +29,11 @@ export function meanNll(logits: readonly ArrayLike<number>[], labels: readonly n
  * validation split that the model gets all right would otherwise drive T towards 0 and every
  * probability to exactly 0 or 1.
  */
-export function fitTemperature(logits: readonly ArrayLike<number>[], labels: readonly number[]): number {
+export function fitTemperature(logits: readonly ArrayLike<number>[], labels: readonly number[], minT = 0.5, maxT = 20): number {
   if (logits.length === 0) return 1;
   const f = (logT: number) => meanNll(logits, labels, Math.exp(logT));
-  let lo = Math.log(0.5);
-  let hi = Math.log(20);
+  let lo = Math.log(minT);
+  let hi = Math.log(maxT);
   const g = (Math.sqrt(5) - 1) / 2;
   let a = hi - g * (hi - lo);
   let b = lo + g * (hi - lo);

@@ -13,3 +13,7 @@ export { classificationMetrics, expectedCalibrationError } from "./metrics";
 export type { ClassMetrics, ClassificationMetrics } from "./metrics";
 export { fitTemperature, meanNll, softmax } from "./calibration";
 export { chooseAbstainThreshold } from "./abstain";
+export { fitNaiveBayesLinear, blendLinear } from "./nb-linear";
+export type { NaiveBayesLinearOptions } from "./nb-linear";
+export { blendWithNaiveBayes, BLEND_GRID, DEFAULT_NB_BLEND } from "./train";
+export { tuneClassOffsets } from "./bias-tuning";

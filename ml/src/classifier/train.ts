@@ -8,6 +8,8 @@ import { TrainedClassifier } from "./predict";
 import { stratifiedSplit } from "../util/random";
 import { tuneClassOffsets } from "./bias-tuning";
 import type { LinearSoftmax } from "./model";
+import { blendLinear, fitNaiveBayesLinear } from "./nb-linear";
+import type { SparseVector } from "../text/sparse";
 
 export interface LabelledIncident extends IncidentText {
   label: string;
@@ -35,9 +37,23 @@ export interface TrainOptions {
   features?: FeaturizerOptions;
   /** Tune per-class logit offsets for macro-F1 on validation (default true; needs 200+ validation rows). */
   tuneClassOffsets?: boolean;
+  /**
+   * Share of naive Bayes in the model, in [0, 1]: the softmax's and a multinomial naive Bayes'
+   * logits (each scaled by its own validation temperature) are mixed (1 - w) : w into one linear
+   * model. Default: chosen on the validation split from BLEND_GRID when it has 200+ rows, else
+   * DEFAULT_NB_BLEND. Naive Bayes is strong on short texts and few examples, the softmax on many.
+   */
+  naiveBayesBlend?: number;
+  /** Smoothing of that naive Bayes (default 0.3, the best of 0.03/0.1/0.3/1 on a dev split of Mozilla TRAIN). */
+  naiveBayesAlpha?: number;
 }
 
 const MIN_VALIDATION_FOR_OFFSETS = 200;
+/** Blend weights of naive Bayes tried on validation. */
+export const BLEND_GRID = [0, 0.2, 0.35, 0.5, 0.65, 0.8, 1];
+const OFFSET_SHRINK = 0.5;
+/** Used when validation is too small to choose. */
+export const DEFAULT_NB_BLEND = 0.5;
 
 /**
  * Cold-start limits. Below them a model would mostly echo its priors, so training refuses with an
@@ -86,7 +102,7 @@ export async function trainClassifier(
   const epochs = opts.epochs ?? Math.min(40, Math.max(6, Math.ceil(400 / stepsPerEpoch)));
 
   let bestEpoch = 0;
-  const model = await fitLinearSoftmax(
+  const linear = await fitLinearSoftmax(
     split.train.map((i) => X[i]),
     trY,
     trY.map((c) => classWeight[c]),
@@ -109,9 +125,28 @@ export async function trainClassifier(
   );
 
   report(90, "calibrating");
+  const nbAlpha = opts.naiveBayesAlpha ?? 0.3;
+  const blended = blendWithNaiveBayes(
+    linear,
+    fitNaiveBayesLinear(
+      split.train.map((i) => X[i]),
+      trY,
+      featurizer.size,
+      labels.length,
+      { alpha: nbAlpha },
+    ),
+    valX,
+    valY,
+    labels.length,
+    opts.naiveBayesBlend ?? (valY.length >= MIN_VALIDATION_FOR_OFFSETS ? undefined : DEFAULT_NB_BLEND),
+  );
+  const model = blended.model;
   if ((opts.tuneClassOffsets ?? true) && valY.length >= MIN_VALIDATION_FOR_OFFSETS) {
-    const offsets = tuneClassOffsets(valX.map((x) => model.logits(x)), valY, labels.length);
-    offsets.forEach((o, c) => (model.bias[c] += o));
+    // One round, a gain of 0.002 demanded and the offsets halved: on a dev split of the Mozilla
+    // TRAIN data, full-strength offsets fitted the validation noise and lowered held-out macro-F1
+    // of the blended model (0.476 vs 0.487 without), the shrunk ones never cost more than 0.001.
+    const offsets = tuneClassOffsets(valX.map((x) => model.logits(x)), valY, labels.length, 1, 0.002);
+    offsets.forEach((o, c) => (model.bias[c] += o * OFFSET_SHRINK));
   }
   const valLogits = valX.map((x) => model.logits(x));
   const temperature = fitTemperature(valLogits, valY);
@@ -126,6 +161,9 @@ export async function trainClassifier(
     epochs,
     best_epoch: bestEpoch,
     macro_f1: macroF1Of(model, valX, valTruth, labels),
+    macro_f1_softmax_only: macroF1Of(linear, valX, valTruth, labels),
+    nb_blend: blended.weight,
+    nb_alpha: nbAlpha,
     nll_before_calibration: meanNll(valLogits, valY, 1),
     nll_after_calibration: meanNll(valLogits, valY, temperature),
     ece: expectedCalibrationError(conf, correct),
@@ -165,7 +203,7 @@ function describe(counts: Record<string, number>): string {
   return parts.length ? parts.join(", ") : "no labelled incidents";
 }
 
-function macroF1Of(model: LinearSoftmax, X: ReturnType<IncidentFeaturizer["transform"]>[], truth: string[], labels: string[]): number {
+function macroF1Of(model: LinearSoftmax, X: readonly SparseVector[], truth: readonly string[], labels: readonly string[]): number {
   if (X.length === 0) return 0;
   const pred = X.map((x) => {
     const l = model.logits(x);
@@ -174,4 +212,36 @@ function macroF1Of(model: LinearSoftmax, X: ReturnType<IncidentFeaturizer["trans
     return labels[top];
   });
   return classificationMetrics(truth, pred, labels).macroF1;
+}
+
+/**
+ * Mixes the softmax and naive Bayes logits, each divided by its own temperature fitted on
+ * validation (so neither dominates by scale), as (1 - w) * softmax + w * NB, folded into one
+ * linear model. Without a fixed `weight`, w is the grid value with the best validation macro-F1
+ * (ties: the smaller w).
+ */
+export function blendWithNaiveBayes(
+  softmaxModel: LinearSoftmax,
+  nb: LinearSoftmax,
+  valX: readonly SparseVector[],
+  valY: readonly number[],
+  nClasses: number,
+  weight?: number,
+  grid: readonly number[] = BLEND_GRID,
+): { model: LinearSoftmax; weight: number; scores: number[] } {
+  const tS = valY.length ? fitTemperature(valX.map((x) => softmaxModel.logits(x)), valY, 0.02, 20) : 1;
+  const tN = valY.length ? fitTemperature(valX.map((x) => nb.logits(x)), valY, 0.02, 20) : 1;
+  const mix = (w: number) => blendLinear(softmaxModel, (1 - w) / tS, nb, w / tN);
+  if (weight !== undefined) return { model: mix(weight), weight, scores: [] };
+  const names = Array.from({ length: nClasses }, (_, c) => String(c));
+  const truth = valY.map((c) => names[c]);
+  let best = { model: softmaxModel, weight: 0, score: -Infinity };
+  const scores: number[] = [];
+  for (const w of grid) {
+    const m = mix(w);
+    const s = macroF1Of(m, valX, truth, names);
+    scores.push(s);
+    if (s > best.score + 1e-9) best = { model: m, weight: w, score: s };
+  }
+  return { model: best.model, weight: best.weight, scores };
 }
