@@ -207,4 +207,17 @@ describe("web app against the real API", () => {
     await page.locator(".incident-head").getByText("Cancelled", { exact: true }).waitFor();
     await expect(page.getByRole("link", { name: new RegExp(`^${original.key} `) }).count()).resolves.toBeGreaterThan(0);
   });
+
+  it("reports an incident by hand and shows its triage suggestions when the worker has run", async () => {
+    await page.getByRole("link", { name: "Report incident" }).click();
+    await page.getByRole("heading", { name: "Report an incident" }).waitFor();
+    await page.getByLabel("Title").fill("Postgres primary deadlock on the orders database");
+    await page.getByLabel("Description").fill("Users report database connection pool timeout and deadlock on the primary.");
+    await page.getByRole("button", { name: "Report incident" }).click();
+    await page.waitForURL(/\/incidents\/INC-\d+$/);
+    await page.getByRole("heading", { name: /Postgres primary deadlock/ }).waitFor();
+    // Arrives through incidentChanged (suggestions_changed) without a reload.
+    await page.getByRole("group", { name: /^Severity: SEV[1-4]/ }).waitFor({ timeout: 30_000 });
+    await shot("09-new-incident-with-suggestions");
+  });
 });

@@ -70,6 +70,9 @@ export function AppShell({ wsUrl, children }: { wsUrl: string; children: ReactNo
             <Link href="/" aria-current={pathname === "/" ? "page" : undefined}>
               Triage queue
             </Link>
+            <Link href="/incidents/new" aria-current={pathname === "/incidents/new" ? "page" : undefined}>
+              Report incident
+            </Link>
             <Link href="/metrics" aria-current={pathname === "/metrics" ? "page" : undefined}>
               Metrics
             </Link>

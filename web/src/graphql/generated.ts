@@ -994,6 +994,17 @@ export type MarkDuplicateMutationVariables = {
 };
 export const MarkDuplicateDocument = "mutation MarkDuplicate($input: MarkDuplicateInput!) {\n  markDuplicate(input: $input) {\n    ...IncidentDetail\n  }\n}\n\nfragment IncidentDetail on Incident {\n  id\n  key\n  number\n  title\n  description\n  category\n  stage\n  allowedTransitions\n  impact\n  urgency\n  priority\n  severity\n  isMajor\n  resolution\n  reopenCount\n  version\n  createdAt\n  updatedAt\n  identifiedAt\n  classifiedAt\n  assessedAt\n  containedAt\n  eradicatedAt\n  recoveredAt\n  reviewedAt\n  closedAt\n  cancelledAt\n  duplicateOf {\n    id\n    key\n    title\n  }\n  service {\n    id\n    name\n  }\n  team {\n    id\n    name\n  }\n  assignee {\n    id\n    name\n  }\n  reporter {\n    id\n    name\n  }\n  commanderId\n  communicationsLeadId\n  scribeId\n  timeline {\n    id\n    kind\n    message\n    actorId\n    createdAt\n  }\n  tasks {\n    id\n    title\n    ownerId\n    dueAt\n    completedAt\n    version\n  }\n  report {\n    id\n    version\n    whatHappened\n    impact\n    rootCause\n    wentWell\n    toImprove\n    actionItems\n    publishedAt\n    updatedAt\n  }\n}" as TypedDocument<MarkDuplicateMutation, MarkDuplicateMutationVariables>;
 
+export type CreateIncidentMutation = {
+  createIncident: {
+    id: string;
+    key: string;
+  };
+};
+export type CreateIncidentMutationVariables = {
+  input: CreateIncidentInput; // CreateIncidentInput!
+};
+export const CreateIncidentDocument = "mutation CreateIncident($input: CreateIncidentInput!) {\n  createIncident(input: $input) {\n    id\n    key\n  }\n}" as TypedDocument<CreateIncidentMutation, CreateIncidentMutationVariables>;
+
 export type FailedJobsQuery = {
   failedJobs: Array<{
     id: string;

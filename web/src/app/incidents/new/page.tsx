@@ -1,0 +1,144 @@
+"use client";
+
+import { useRouter } from "next/navigation";
+import { useState, type FormEvent } from "react";
+import { ErrorText } from "@/components/Notices";
+import { CreateIncidentDocument, LookupsDocument, SeverityValues, type Severity } from "@/graphql/generated";
+import { gql } from "@/lib/client";
+import { ApiError, describeError } from "@/lib/errors";
+import { SEVERITY_LABEL } from "@/lib/format";
+import { useQuery } from "@/lib/hooks";
+
+/** Report an incident by hand; triage suggestions appear on its page once the models have run. */
+export default function NewIncidentPage() {
+  const router = useRouter();
+  const lookups = useQuery(LookupsDocument, {});
+  const [title, setTitle] = useState("");
+  const [description, setDescription] = useState("");
+  const [impact, setImpact] = useState(3);
+  const [urgency, setUrgency] = useState(3);
+  const [severity, setSeverity] = useState<Severity | "">("");
+  const [serviceId, setServiceId] = useState("");
+  const [teamId, setTeamId] = useState("");
+  const [error, setError] = useState<string | null>(null);
+  const [fieldErrors, setFieldErrors] = useState<Record<string, string[]>>({});
+  const [busy, setBusy] = useState(false);
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    setFieldErrors({});
+    try {
+      const { createIncident } = await gql(CreateIncidentDocument, {
+        input: {
+          title: title.trim(),
+          description: description.trim() || null,
+          impact,
+          urgency,
+          severity: severity || null,
+          serviceId: serviceId || null,
+          teamId: teamId || null,
+        },
+      });
+      router.push(`/incidents/${createIncident.key}`);
+    } catch (err) {
+      setError(describeError(err));
+      if (err instanceof ApiError) setFieldErrors(err.fieldProblems);
+      setBusy(false);
+    }
+  }
+
+  const problem = (field: string) =>
+    fieldErrors[field] ? (
+      <p className="error small" id={`new-${field}-error`}>
+        {fieldErrors[field]!.join("; ")}
+      </p>
+    ) : null;
+
+  return (
+    <section className="card narrow" aria-labelledby="new-title">
+      <h1 id="new-title">Report an incident</h1>
+      <form onSubmit={submit} className="grid-form">
+        <div className="field span2">
+          <label htmlFor="new-title-input">Title</label>
+          <input
+            id="new-title-input"
+            required
+            value={title}
+            onChange={(e) => setTitle(e.target.value)}
+            aria-invalid={fieldErrors.title ? true : undefined}
+            aria-describedby={fieldErrors.title ? "new-title-error" : undefined}
+            placeholder="What is broken, for whom"
+          />
+          {problem("title")}
+        </div>
+        <div className="field span2">
+          <label htmlFor="new-description">Description</label>
+          <textarea id="new-description" rows={5} value={description} onChange={(e) => setDescription(e.target.value)} placeholder="Symptoms, since when, what was tried" />
+          {problem("description")}
+        </div>
+        <div className="field">
+          <label htmlFor="new-impact">Impact</label>
+          <select id="new-impact" value={impact} onChange={(e) => setImpact(Number(e.target.value))}>
+            <option value={1}>1 — extensive / widespread</option>
+            <option value={2}>2 — significant / large</option>
+            <option value={3}>3 — minor / localised</option>
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor="new-urgency">Urgency</label>
+          <select id="new-urgency" value={urgency} onChange={(e) => setUrgency(Number(e.target.value))}>
+            <option value={1}>1 — critical</option>
+            <option value={2}>2 — high</option>
+            <option value={3}>3 — low</option>
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor="new-severity">Severity</label>
+          <select id="new-severity" value={severity} onChange={(e) => setSeverity(e.target.value as Severity | "")} aria-describedby="new-severity-help">
+            <option value="">Let triage suggest</option>
+            {SeverityValues.map((s) => (
+              <option key={s} value={s}>
+                {SEVERITY_LABEL[s]}
+              </option>
+            ))}
+          </select>
+          <p id="new-severity-help" className="help">
+            Left empty, the triage model suggests one on the incident page.
+          </p>
+        </div>
+        <div className="field">
+          <label htmlFor="new-service">Service</label>
+          <select id="new-service" value={serviceId} onChange={(e) => setServiceId(e.target.value)}>
+            <option value="">Not known yet</option>
+            {(lookups.data?.services ?? []).map((s) => (
+              <option key={s.id} value={s.id}>
+                {s.name}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor="new-team">Team</label>
+          <select id="new-team" value={teamId} onChange={(e) => setTeamId(e.target.value)}>
+            <option value="">Let triage suggest</option>
+            {(lookups.data?.teams ?? []).map((t) => (
+              <option key={t.id} value={t.id}>
+                {t.name}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="span2">
+          <ErrorText message={error} />
+        </div>
+        <div className="actions span2">
+          <button type="submit" className="primary" disabled={busy || title.trim() === ""}>
+            {busy ? "Reporting…" : "Report incident"}
+          </button>
+        </div>
+      </form>
+    </section>
+  );
+}
