@@ -89,6 +89,7 @@ async function main(): Promise<void> {
     global.gc?.();
     const mem = process.memoryUsage();
     report.process_memory_mb_at_history = { rss: mb(mem.rss), heapUsed: mb(mem.heapUsed), external: mb(mem.external + mem.arrayBuffers), note: "API runtime + workers + index in one process" };
+    log(`latency: ${JSON.stringify(report.latency_ms)} memory: ${JSON.stringify(report.process_memory_mb_at_history)}`);
     abort.abort();
     await workers.close();
 
@@ -100,12 +101,14 @@ async function main(): Promise<void> {
       // start is a plain restart that rebuilds the index from stored vectors.
       const child = (label: string) => {
         const out = execFileSync(process.execPath, ["--expose-gc", "--max-old-space-size=8192", path.join(__dirname, "triage-memory.js")], {
-          env: { ...process.env, QUELL_DB_SCHEMA: schema, LOG_LEVEL: "warn" },
+          env: { ...process.env, QUELL_DB_SCHEMA: schema, LOG_LEVEL: "error" },
           stdio: ["ignore", "pipe", "inherit"],
           maxBuffer: 1 << 20,
         }).toString();
-        log(`${label}: ${out.trim()}`);
-        return JSON.parse(out) as Record<string, unknown>;
+        // The report is the last line; anything before it is log output.
+        const last = out.trim().split("\n").pop()!;
+        log(`${label}: ${last}`);
+        return JSON.parse(last) as Record<string, unknown>;
       };
       report.worker_at_memory_at = { incidents: memoryAt, first_start_embeds_missing: child("first start"), restart_from_stored_vectors: child("restart") };
     }

@@ -89,19 +89,21 @@ export class SimilarStore {
     }
   }
 
-  /** Incidents that have no vector under this embedder yet (imported, or created before it). */
+  /** Incidents that have no vector under this embedder yet (imported, or created before it), walked by id. */
   private async embedMissing(): Promise<void> {
+    let after = "00000000-0000-0000-0000-000000000000";
     for (;;) {
       const rows = (await this.dataSource.query(
         `SELECT i.id, i.title, left(i.description, 3000) AS description, s.name AS service, i.created_at
            FROM incident i LEFT JOIN service s ON s.id = i.service_id
-          WHERE NOT EXISTS (SELECT 1 FROM incident_embedding e WHERE e.incident_id = i.id AND e.model_id = $1)
-          LIMIT ${PAGE}`,
-        [this.modelId],
+          WHERE i.id > $2 AND NOT EXISTS (SELECT 1 FROM incident_embedding e WHERE e.incident_id = i.id AND e.model_id = $1)
+          ORDER BY i.id LIMIT ${PAGE}`,
+        [this.modelId, after],
       )) as Array<{ id: string; title: string; description: string; service: string | null; created_at: Date | string }>;
       if (rows.length === 0) return;
       await this.upsert(rows.map((r) => ({ id: r.id, title: r.title, description: r.description ?? "", service: r.service, createdAt: new Date(r.created_at) })));
       if (rows.length < PAGE) return;
+      after = rows[rows.length - 1].id;
     }
   }
 
