@@ -42,7 +42,13 @@ async function main(): Promise<void> {
       console.log(`wall time ${((Date.now() - t0) / 1000).toFixed(1)} s`);
       const report = JSON.parse(out);
       console.log(JSON.stringify(report, null, 1));
-      if (report.per_class) printTable(report);
+      if (report.per_class) {
+        printTable(report);
+        if (report.baselines.naive_bayes.per_class) {
+          console.log("naive Bayes baseline:");
+          printTable({ per_class: report.baselines.naive_bayes.per_class });
+        }
+      }
       if (name === "seamonkey") await seamonkeyAllHistory(train, test);
     }
   } finally {

@@ -49,6 +49,7 @@ async function main(): Promise<void> {
     l2: env("L2"),
     epochs: env("EPOCHS"),
     batchSize: env("BATCH"),
+    features: process.env.FEAT ? JSON.parse(process.env.FEAT) : undefined,
   });
   console.log(`softmax trained in ${((Date.now() - t0) / 1000).toFixed(1)} s; validation`, clf.validation);
   const labels = [...clf.labels];

@@ -37,7 +37,8 @@ describe("ml evaluate on hand-made fixtures", () => {
     // Majority of TRAIN is sev1 (24 vs 21): 4/6 right; F1 sev1 = 2*(4/6*1)/(4/6+1) = 0.8, sev3 = 0.
     expect(r.baselines.majority.accuracy).toBeCloseTo(4 / 6, 10);
     expect(r.baselines.majority.macro_f1).toBeCloseTo(0.4, 10);
-    expect(Object.keys(r.baselines.naive_bayes).sort()).toEqual(["accuracy", "macro_f1"]);
+    expect(Object.keys(r.baselines.naive_bayes).sort()).toEqual(["accuracy", "macro_f1", "per_class"]);
+    expect(Object.keys(r.baselines.naive_bayes.per_class!).sort()).toEqual(["sev1", "sev3"]);
     expect(c.err()).toContain("%");
   });
 

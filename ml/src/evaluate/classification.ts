@@ -14,7 +14,7 @@ export interface ClassificationReport {
   per_class: Record<string, ClassMetrics>;
   baselines: {
     majority: { accuracy: number; macro_f1: number };
-    naive_bayes: { accuracy: number; macro_f1: number };
+    naive_bayes: { accuracy: number; macro_f1: number; per_class?: Record<string, ClassMetrics> };
   };
   /** Expected calibration error (10 bins) of the calibrated top-label confidence on TEST. */
   ece: number;
@@ -84,7 +84,7 @@ export async function evaluateClassification(
     per_class: m.perClass,
     baselines: {
       majority: { accuracy: majM.accuracy, macro_f1: majM.macroF1 },
-      naive_bayes: { accuracy: nbM.accuracy, macro_f1: nbM.macroF1 },
+      naive_bayes: { accuracy: nbM.accuracy, macro_f1: nbM.macroF1, per_class: nbM.perClass },
     },
     ece: expectedCalibrationError(
       preds.map((p) => p.confidence),
