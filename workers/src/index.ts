@@ -41,6 +41,23 @@ async function trainFirstModels(runtime: QuellRuntime): Promise<void> {
   }
 }
 
+/**
+ * In-process jobs live in memory: a triage job handed over just before the process stopped is
+ * gone although its outbox row says dispatched. At start, open incidents of the last week that
+ * have no suggestions at all are triaged again (the job is idempotent, so a double is harmless).
+ */
+async function requeueLostTriage(runtime: QuellRuntime): Promise<void> {
+  const rows = (await runtime.dataSource.query(
+    `SELECT i.id FROM incident i
+      WHERE i.created_at > now() - interval '7 days' AND i.stage NOT IN ('closed', 'cancelled')
+        AND NOT EXISTS (SELECT 1 FROM suggestion s WHERE s.incident_id = i.id)
+        AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.dispatched_at IS NULL AND o.payload->>'incidentId' = i.id::text)
+      LIMIT 1000`,
+  )) as Array<{ id: string }>;
+  for (const { id } of rows) await runtime.services.jobs.enqueue(QueueName.Triage, "triage", { incidentId: id, reason: "manual" });
+  if (rows.length) log.info({ incidents: rows.length }, "re-queued triage for open incidents without suggestions");
+}
+
 export interface RunningWorkers {
   jobs: JobQueue;
   relay: OutboxRelay | null;
@@ -74,6 +91,7 @@ export async function startWorkers(runtime: QuellRuntime, options: WorkerOptions
       .catch((err: unknown) => log.warn({ err: err instanceof Error ? err.message : err }, "could not register the daily retrain"));
     await trainFirstModels(runtime);
   }
+  if (jobs.kind === "in-process" && (options.queues ?? ALL_QUEUES).includes(QueueName.Triage)) await requeueLostTriage(runtime);
   log.info({ mode: jobs.kind, queues: options.queues ?? ALL_QUEUES, relay: !!relay }, "workers started");
   let closing: Promise<void> | null = null;
   return {
