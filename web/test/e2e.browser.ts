@@ -111,6 +111,18 @@ describe("web app against the real API", () => {
     await expect.poll(() => row.locator(".suggested").count()).toBe(0);
   });
 
+  it("corrects a suggested severity from the queue with the keyboard-friendly picker", async () => {
+    const key = data.incidents[1]!.key;
+    const row = page.locator("table.queue tbody tr", { hasText: key });
+    await row.locator(".suggested .badge").waitFor();
+    const suggested = ((await row.locator(".suggested .badge").textContent()) ?? "").match(/SEV[1-4]/)![0];
+    const other = suggested === "SEV4" ? "SEV1" : "SEV4";
+    await row.getByRole("button", { name: `Correct severity for ${key}` }).click();
+    await row.getByRole("group", { name: `Correct severity for ${key} to` }).getByRole("button", { name: other }).click();
+    await expect.poll(() => row.locator(".badge.severity").textContent()).toContain(other);
+    await page.getByRole("status").filter({ hasText: `${key}: severity corrected` }).waitFor();
+  });
+
   it("shows a new incident in the queue without a reload (incidentChanged subscription)", async () => {
     const admin = graphqlClient(apiUrl);
     await admin.login("admin@e2e.test", PASSWORD);

@@ -12,6 +12,7 @@ export function SuggestedSeverity({ row, onDecided }: { row: QueueRowFragment; o
   const s = actionable(row.severitySuggestion);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const [correcting, setCorrecting] = useState(false);
   if (!s || !s.value) return null;
   const value = s.value;
   const name = (SEVERITY_LABEL as Record<string, string>)[value] ?? value;
@@ -44,24 +45,35 @@ export function SuggestedSeverity({ row, onDecided }: { row: QueueRowFragment; o
         >
           Accept
         </button>
-        <select
+        <button
+          type="button"
           className="small"
-          aria-label={`Correct severity for ${row.key}`}
-          value=""
           disabled={busy}
-          onChange={(e) => {
-            const to = e.target.value;
-            if (to) void run(() => gql(CorrectSuggestionDocument, { input: { id: s.id, value: to } }), `${row.key}: severity corrected to ${(SEVERITY_LABEL as Record<string, string>)[to] ?? to}.`);
-          }}
+          aria-expanded={correcting}
+          aria-controls={`correct-${row.id}`}
+          aria-label={`Correct severity for ${row.key}`}
+          onClick={() => setCorrecting(!correcting)}
         >
-          <option value="">Correct…</option>
-          {SeverityValues.filter((v) => v !== value).map((v) => (
-            <option key={v} value={v}>
-              {SEVERITY_LABEL[v]}
-            </option>
-          ))}
-        </select>
+          Correct…
+        </button>
       </span>
+      {correcting && (
+        // Buttons rather than a <select>: arrowing through a select would commit on the first key press.
+        <span className="suggested-actions" id={`correct-${row.id}`} role="group" aria-label={`Correct severity for ${row.key} to`}>
+          {SeverityValues.filter((v) => v !== value).map((v) => (
+            <button
+              key={v}
+              type="button"
+              className="small"
+              disabled={busy}
+              title={SEVERITY_LABEL[v]}
+              onClick={() => void run(() => gql(CorrectSuggestionDocument, { input: { id: s.id, value: v } }), `${row.key}: severity corrected to ${SEVERITY_LABEL[v]}.`)}
+            >
+              {v}
+            </button>
+          ))}
+        </span>
+      )}
       {error && (
         <span role="alert" className="error small">
           {error}
