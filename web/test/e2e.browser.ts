@@ -177,6 +177,18 @@ describe("web app against the real API", () => {
     await expect.poll(() => page.getByLabel("Category", { exact: true }).inputValue()).toBe("");
   });
 
+  it("declares a major incident and names its commander", async () => {
+    await page.getByLabel("Declared a major incident").check();
+    await page.locator(".incident-head").getByText("Major incident").waitFor();
+    await page.getByLabel("Incident commander").selectOption({ label: "Alex Agent" });
+    await page.getByRole("button", { name: "Save roles" }).click();
+    await expect.poll(() => page.getByRole("button", { name: "Save roles" }).isDisabled()).toBe(true);
+    const check = graphqlClient(apiUrl);
+    await check.login(data.agentEmail, PASSWORD);
+    const { incident } = await check.call(`query($n: String!) { incident(number: $n) { isMajor commander { name } } }`, { n: data.incidents[0]!.key });
+    expect(incident).toEqual({ isMajor: true, commander: { name: "Alex Agent" } });
+  });
+
   it("walks a minor incident to review, refuses to close it without a shared report, then publishes, exports and closes", async () => {
     const inc = data.incidents[2]!;
     await page.goto(`${web!.url}/incidents/${inc.key}`);

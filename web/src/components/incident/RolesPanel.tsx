@@ -4,6 +4,7 @@ import { ErrorText } from "@/components/Notices";
 import { UpdateIncidentDocument, type UpdateIncidentInput } from "@/graphql/generated";
 import { gql } from "@/lib/client";
 import { useAction, useIncident } from "./context";
+import { useDraft } from "./useDraft";
 
 const ROLES = [
   { key: "commanderId", label: "Incident commander" },
@@ -11,44 +12,71 @@ const ROLES = [
   { key: "scribeId", label: "Scribe" },
 ] as const;
 
-/** Major-incident flag and the three roles a major incident needs. */
+/**
+ * Major-incident flag and the three roles a major incident needs. Roles are saved with a button:
+ * a select that saved on change would save once per arrow key for keyboard users.
+ */
 export function RolesPanel() {
   const { incident, lookups, setIncident } = useIncident();
   const action = useAction();
   const people = (lookups?.users ?? []).filter((u) => u.active);
+  const form = useDraft(
+    { commanderId: incident.commanderId ?? "", communicationsLeadId: incident.communicationsLeadId ?? "", scribeId: incident.scribeId ?? "" },
+    incident.version,
+  );
 
-  const update = (patch: Partial<UpdateIncidentInput>) =>
+  const update = (patch: Partial<UpdateIncidentInput>, version: number) =>
     action.run(async () => {
-      const { updateIncident } = await gql(UpdateIncidentDocument, { input: { id: incident.id, version: incident.version, ...patch } });
+      const { updateIncident } = await gql(UpdateIncidentDocument, { input: { id: incident.id, version, ...patch } });
       setIncident(updateIncident);
     });
+
+  const saveRoles = async () => {
+    const changes = form.changes();
+    const patch: Partial<UpdateIncidentInput> = {};
+    for (const role of ROLES) if (role.key in changes) patch[role.key] = form.draft[role.key] || null;
+    if (await update(patch, form.baseVersion)) form.reset();
+  };
 
   return (
     <section className="card" aria-labelledby="roles-title">
       <h2 id="roles-title">Major incident</h2>
       <label className="check">
-        <input type="checkbox" checked={incident.isMajor} disabled={action.busy} onChange={(e) => void update({ isMajor: e.target.checked })} />
+        <input
+          type="checkbox"
+          checked={incident.isMajor}
+          disabled={action.busy}
+          onChange={(e) => void update({ isMajor: e.target.checked }, incident.version)}
+        />
         Declared a major incident
       </label>
-      {incident.isMajor &&
-        ROLES.map((role) => (
-          <div key={role.key} className="field">
-            <label htmlFor={`role-${role.key}`}>{role.label}</label>
-            <select
-              id={`role-${role.key}`}
-              value={incident[role.key] ?? ""}
-              disabled={action.busy}
-              onChange={(e) => void update({ [role.key]: e.target.value || null })}
-            >
-              <option value="">Not assigned</option>
-              {people.map((u) => (
-                <option key={u.id} value={u.id}>
-                  {u.name}
-                </option>
-              ))}
-            </select>
+      {incident.isMajor && (
+        <>
+          {ROLES.map((role) => (
+            <div key={role.key} className="field">
+              <label htmlFor={`role-${role.key}`}>{role.label}</label>
+              <select id={`role-${role.key}`} value={form.draft[role.key]} disabled={action.busy} onChange={(e) => form.set(role.key, e.target.value)}>
+                <option value="">Not assigned</option>
+                {people.map((u) => (
+                  <option key={u.id} value={u.id}>
+                    {u.name}
+                  </option>
+                ))}
+              </select>
+            </div>
+          ))}
+          <div className="actions">
+            <button type="button" className="primary" disabled={action.busy || !form.dirty} onClick={() => void saveRoles()}>
+              Save roles
+            </button>
+            {form.dirty && (
+              <button type="button" onClick={form.reset}>
+                Discard
+              </button>
+            )}
           </div>
-        ))}
+        </>
+      )}
       <ErrorText message={action.error} />
     </section>
   );
