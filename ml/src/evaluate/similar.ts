@@ -1,8 +1,8 @@
 import type { IncidentRow } from "../data/incidents";
-import { LsaEmbedder, retrievalTerms } from "../similar/lsa-embedder";
+import { LEGACY_TITLE_WEIGHT, LsaEmbedder, retrievalTerms } from "../similar/lsa-embedder";
 import { SimilarIncidentIndex } from "../similar/similar-index";
 import { Bm25Index } from "../similar/bm25-index";
-import type { FusionOptions } from "../similar/fusion";
+import { DEFAULT_FUSION, type FusionOptions } from "../similar/fusion";
 import type { EvalProgress } from "./classification";
 
 export interface SimilarReport {
@@ -47,10 +47,10 @@ export async function evaluateSimilar(
   trainRows: readonly IncidentRow[],
   testRows: readonly IncidentRow[],
   onProgress?: (p: EvalProgress) => void,
-  opts: { fusion?: Partial<FusionOptions>; dim?: number } = {},
+  opts: { fusion?: Partial<FusionOptions>; dim?: number; titleWeight?: number; bm25TitleWeight?: number } = {},
 ): Promise<SimilarReport> {
   onProgress?.({ percent: 0, stage: "embedding" });
-  const embedder = await LsaEmbedder.fit(trainRows, { seed: 7, dim: opts.dim });
+  const embedder = await LsaEmbedder.fit(trainRows, { seed: 7, dim: opts.dim, titleWeight: opts.titleWeight });
   const all = dedupe([...trainRows, ...testRows]);
   const byId = new Map(all.map((r) => [r.id, r]));
   const vectors = new Map(all.map((r) => [r.id, embedder.embed([r])[0]]));
@@ -64,18 +64,19 @@ export async function evaluateSimilar(
   let fusion: Partial<FusionOptions> = opts.fusion ?? {};
   const tune = !opts.fusion && innerQueries.length >= MIN_TUNING_QUERIES;
   if (tune) {
-    const innerEmbedder = await LsaEmbedder.fit(inner.older, { seed: 7, dim: opts.dim });
+    const innerEmbedder = await LsaEmbedder.fit(inner.older, { seed: 7, dim: opts.dim, titleWeight: opts.titleWeight });
     const innerVectors = new Map(trainRows.map((r) => [r.id, innerEmbedder.embed([r])[0]]));
-    const trainIndex = buildIndex(innerEmbedder, trainRows, innerVectors);
+    const trainIndex = buildIndex(innerEmbedder, trainRows, innerVectors, {}, opts.bm25TitleWeight);
     const objective = (w: number) => {
       trainIndex.fusion.denseWeight = w;
       const m = score(innerQueries, (q) => trainIndex.search(q.row, searchOpts(q.row)).map((h) => h.id), byId);
       return (m.mrr + m.rr[10]) / 2;
     };
-    // Few queries make a noisy curve: leave the even 0.5 only for a clear gain.
-    let best = objective(0.5) + MIN_TUNING_GAIN;
-    fusion = { denseWeight: 0.5 };
-    for (const w of [0.2, 0.3, 0.4, 0.6, 0.7, 0.8]) {
+    // Few queries make a noisy curve: leave the default (the prior) only for a clear gain.
+    const prior = DEFAULT_FUSION.denseWeight;
+    let best = objective(prior) + MIN_TUNING_GAIN;
+    fusion = { denseWeight: prior };
+    for (const w of [0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8].filter((x) => x !== prior)) {
       const o = objective(w);
       if (o > best) {
         best = o;
@@ -84,13 +85,14 @@ export async function evaluateSimilar(
     }
   }
   onProgress?.({ percent: 60, stage: "ranking" });
-  const index = buildIndex(embedder, all, vectors, fusion);
+  const index = buildIndex(embedder, all, vectors, fusion, opts.bm25TitleWeight);
   const queries = queriesOf(testRows);
   const fused = score(queries, (q) => index.search(q.row, searchOpts(q.row)).map((h) => h.id), byId);
 
+  // The baseline stays plain BM25 on title (twice) and description, whatever the fused system uses.
   const bm25 = new Bm25Index();
-  for (const r of all) bm25.add(r.id, retrievalTerms(r));
-  const lexical = score(queries, (q) => bm25.search(retrievalTerms(q.row), RANK_DEPTH, candidateFilter(q.row, byId)).map((h) => h.id), byId);
+  for (const r of all) bm25.add(r.id, retrievalTerms(r, LEGACY_TITLE_WEIGHT));
+  const lexical = score(queries, (q) => bm25.search(retrievalTerms(q.row, LEGACY_TITLE_WEIGHT), RANK_DEPTH, candidateFilter(q.row, byId)).map((h) => h.id), byId);
   const dense = score(queries, (q) => index.ann.exactSearch(vectors.get(q.row.id)!, RANK_DEPTH, candidateFilter(q.row, byId)).map((h) => h.id), byId);
   onProgress?.({ percent: 100, stage: "done" });
   return {
@@ -147,8 +149,9 @@ function buildIndex(
   rows: readonly IncidentRow[],
   vectors: Map<string, Float32Array>,
   fusion: Partial<FusionOptions> = {},
+  bm25TitleWeight?: number,
 ): SimilarIncidentIndex {
-  const index = new SimilarIncidentIndex(embedder, { fusion, candidates: RANK_DEPTH });
+  const index = new SimilarIncidentIndex(embedder, { fusion, candidates: RANK_DEPTH, bm25TitleWeight });
   for (const r of rows) index.addWithVector(r, vectors.get(r.id)!);
   return index;
 }

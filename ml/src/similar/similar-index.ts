@@ -36,7 +36,15 @@ export interface SimilarIndexOptions {
   candidates?: number;
   /** An ANN index to fill (e.g. IvfIndex.fromState of stored centroids); default a new one. */
   ann?: IvfIndex;
+  /** Times title words count in the BM25 index (default DEFAULT_BM25_TITLE_WEIGHT). */
+  bm25TitleWeight?: number;
 }
+
+/**
+ * Title repetitions in BM25 (a poor man's BM25F). On the 41 SeaMonkey TRAIN duplicates (TEST
+ * unseen), BM25 alone MRR 0.563 / 0.589 / 0.613 / 0.616 / 0.593 / 0.577 at 1 / 2 / 3 / 4 / 6 / 8.
+ */
+export const DEFAULT_BM25_TITLE_WEIGHT = 4;
 
 const MARKER_TOKENS = new Set([URL_TOKEN, EMAIL_TOKEN, HEX_TOKEN, NUM_TOKEN]);
 const MAX_SHARED_TERMS = 8;
@@ -51,6 +59,7 @@ export class SimilarIncidentIndex {
   readonly bm25 = new Bm25Index();
   readonly fusion: FusionOptions;
   private readonly candidates: number;
+  readonly bm25TitleWeight: number;
   private readonly meta = new Map<string, { service: string; createdAt: number | null }>();
 
   constructor(
@@ -60,6 +69,7 @@ export class SimilarIncidentIndex {
     this.ann = opts.ann ?? new IvfIndex(embedder.dim);
     this.fusion = { ...DEFAULT_FUSION, ...opts.fusion };
     this.candidates = opts.candidates ?? 100;
+    this.bm25TitleWeight = opts.bm25TitleWeight ?? DEFAULT_BM25_TITLE_WEIGHT;
   }
 
   get size(): number {
@@ -75,7 +85,7 @@ export class SimilarIncidentIndex {
   /** Adds with a stored embedding: how a worker rebuilds at start without re-embedding. */
   addWithVector(incident: IndexedIncident, vector: Float32Array): void {
     this.ann.add(incident.id, vector);
-    this.bm25.add(incident.id, retrievalTerms(incident));
+    this.bm25.add(incident.id, retrievalTerms(incident, this.bm25TitleWeight));
     this.meta.set(incident.id, {
       service: normService(incident.service),
       createdAt: incident.createdAt ? incident.createdAt.getTime() : null,
@@ -95,7 +105,7 @@ export class SimilarIncidentIndex {
       flat,
     );
     for (const incident of incidents) {
-      this.bm25.add(incident.id, retrievalTerms(incident));
+      this.bm25.add(incident.id, retrievalTerms(incident, this.bm25TitleWeight));
       this.meta.set(incident.id, {
         service: normService(incident.service),
         createdAt: incident.createdAt ? incident.createdAt.getTime() : null,
@@ -127,7 +137,7 @@ export class SimilarIncidentIndex {
       const created = this.meta.get(id)?.createdAt;
       return before === undefined || created === null || created === undefined || created < before;
     };
-    const qTerms = retrievalTerms(query);
+    const qTerms = retrievalTerms(query, this.bm25TitleWeight);
     const qVec = this.embedder.embed([query])[0];
     const n = Math.max(this.candidates, k);
     const dense = this.ann.search(qVec, n, { filter });

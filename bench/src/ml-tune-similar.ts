@@ -1,0 +1,58 @@
+import { evaluateSimilar, initBackend, LsaEmbedder, SimilarIncidentIndex, type FusionOptions, type IncidentRow } from "@quell/ml";
+import { dataDir, seamonkey } from "./ml-data";
+
+/**
+ * Development-only tuning of similar-incident retrieval on SeaMonkey TRAIN alone (the older 80 % by
+ * Created): every duplicate in TRAIN is ranked against the TRAIN bugs created before it, with the
+ * embedder fitted on TRAIN text (unsupervised). The TEST split is never read.
+ * Args: JSON list of configs, each { titleWeight?, bm25TitleWeight?, fusion? }; or "loo" [titleWeight]:
+ * the same queries, but the LSA is refitted without each query's own text (as for a new incident),
+ * and the fusion weight is swept.
+ */
+async function main(): Promise<void> {
+  const dir = dataDir();
+  if (!dir) return console.log("no shared data");
+  await initBackend();
+  const { train } = seamonkey(dir);
+  if (process.argv[2] === "loo") return leaveQueryOut(train, Number(process.argv[3] ?? 4));
+  const configs: { titleWeight?: number; bm25TitleWeight?: number; fusion?: Partial<FusionOptions> }[] = JSON.parse(process.argv[2] ?? "[{}]");
+  for (const c of configs) {
+    const r = await evaluateSimilar(train, train, undefined, { fusion: c.fusion ?? { denseWeight: 0.5 }, titleWeight: c.titleWeight, bm25TitleWeight: c.bm25TitleWeight });
+    const f = (x: number) => x.toFixed(3);
+    console.log(
+      `${JSON.stringify(c).padEnd(70)} q ${r.queries} RR@1/5/10/20 ${f(r.rr_at_1)}/${f(r.rr_at_5)}/${f(r.rr_at_10)}/${f(r.rr_at_20)} MRR ${f(r.mrr)}` +
+        ` | bm25 ${f(r.baselines.bm25.rr_at_10)}/${f(r.baselines.bm25.mrr)} dense ${f(r.baselines.dense_only.rr_at_10)}/${f(r.baselines.dense_only.mrr)}`,
+    );
+  }
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
+
+async function leaveQueryOut(train: IncidentRow[], titleWeight: number): Promise<void> {
+  const weights = [0, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 1];
+  const ranks = weights.map(() => [] as number[]);
+  const byId = new Map(train.map((r) => [r.id, r]));
+  const queries = train.filter((r) => r.duplicateOf && byId.get(r.duplicateOf)?.createdAt && r.createdAt && byId.get(r.duplicateOf)!.createdAt! < r.createdAt);
+  for (const q of queries) {
+    const embedder = await LsaEmbedder.fit(
+      train.filter((r) => r !== q),
+      { seed: 7, titleWeight },
+    );
+    const index = new SimilarIncidentIndex(embedder, { candidates: 100 });
+    for (const r of train) if (r !== q) index.add(r);
+    weights.forEach((w, i) => {
+      index.fusion.denseWeight = w;
+      const hits = index.search(q, { k: 100, before: q.createdAt ?? undefined, excludeId: q.id });
+      ranks[i].push(hits.findIndex((h) => h.id === q.duplicateOf) + 1);
+    });
+  }
+  weights.forEach((w, i) => {
+    const r = ranks[i];
+    const rr = (k: number) => (r.filter((x) => x > 0 && x <= k).length / r.length).toFixed(3);
+    const mrr = (r.reduce((s, x) => s + (x > 0 ? 1 / x : 0), 0) / r.length).toFixed(3);
+    console.log(`title ${titleWeight} dense weight ${w}: q ${r.length} RR@1/5/10/20 ${rr(1)}/${rr(5)}/${rr(10)}/${rr(20)} MRR ${mrr}`);
+  });
+}
