@@ -1,6 +1,7 @@
 import {
   blendWithNaiveBayes,
   classificationMetrics,
+  expectedCalibrationError,
   fitNaiveBayesLinear,
   initBackend,
   MultinomialNaiveBayes,
@@ -8,6 +9,7 @@ import {
   trainClassifier,
   tuneClassOffsets,
   type LinearSoftmax,
+  type TrainOptions,
 } from "@quell/ml";
 import { dataDir, mozillaSeverity, statusIncidents } from "./ml-data";
 
@@ -39,7 +41,32 @@ async function main(): Promise<void> {
     devTrain = s.train.map((i) => train[i]);
     devTest = s.holdout.map((i) => train[i]);
   }
-  const lab = (r: (typeof train)[number]) => ({ title: r.title, description: r.description, service: r.service, category: r.category, label: r.severity });
+  const lab = (r: (typeof train)[number]) => ({
+    title: r.title,
+    description: r.description,
+    service: r.service,
+    category: r.category,
+    createdAt: r.createdAt,
+    label: r.severity,
+  });
+  if (process.env.CALIB) {
+    // Whole-pipeline variants scored on dev-test: macro-F1, accuracy and ECE of the top label.
+    for (const o of JSON.parse(process.env.CALIB) as TrainOptions[]) {
+      const c = await trainClassifier(devTrain.map(lab), { seed: 42, ...o });
+      const preds = c.predictBatch(devTest);
+      const truth = devTest.map((r) => r.severity.trim());
+      const m = classificationMetrics(truth, preds.map((p) => p.topLabel), [...new Set([...truth, ...c.labels])].sort());
+      const ece = expectedCalibrationError(
+        preds.map((p) => p.confidence),
+        preds.map((p, i) => p.topLabel === truth[i]),
+      );
+      const v = c.validation;
+      console.log(
+        `${JSON.stringify(o).padEnd(60)} dev-test macro-F1 ${m.macroF1.toFixed(3)} acc ${m.accuracy.toFixed(3)} ECE ${ece.toFixed(3)} T ${c.temperature.toFixed(2)} | val n ${v.n_validation} ECE ${v.ece.toFixed(3)} blend ${v.nb_blend}`,
+      );
+    }
+    return;
+  }
   const t0 = Date.now();
   const clf = await trainClassifier(devTrain.map(lab), {
     seed: 42,
