@@ -1,5 +1,6 @@
 "use client";
 
+import { useState } from "react";
 import { ErrorText } from "@/components/Notices";
 import { UpdateIncidentDocument, type UpdateIncidentInput } from "@/graphql/generated";
 import { gql } from "@/lib/client";
@@ -19,6 +20,7 @@ const ROLES = [
 export function RolesPanel() {
   const { incident, lookups, setIncident } = useIncident();
   const action = useAction();
+  const [pendingMajor, setPendingMajor] = useState<boolean | null>(null);
   const people = (lookups?.users ?? []).filter((u) => u.active);
   const form = useDraft(
     { commanderId: incident.commanderId ?? "", communicationsLeadId: incident.communicationsLeadId ?? "", scribeId: incident.scribeId ?? "" },
@@ -44,9 +46,14 @@ export function RolesPanel() {
       <label className="check">
         <input
           type="checkbox"
-          checked={incident.isMajor}
+          checked={pendingMajor ?? incident.isMajor}
           disabled={action.busy}
-          onChange={(e) => void update({ isMajor: e.target.checked }, incident.version)}
+          onChange={(e) => {
+            // Show the click at once; the server's answer (or its refusal) settles it.
+            const next = e.target.checked;
+            setPendingMajor(next);
+            void update({ isMajor: next }, incident.version).finally(() => setPendingMajor(null));
+          }}
         />
         Declared a major incident
       </label>

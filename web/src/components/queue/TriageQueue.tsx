@@ -2,7 +2,7 @@
 
 import Link from "next/link";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
-import { useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { useSession } from "@/components/AppShell";
 import { MajorBadge, PriorityBadge, SeverityBadge, StageBadge } from "@/components/Badges";
 import { ErrorText } from "@/components/Notices";
@@ -22,7 +22,20 @@ export function TriageQueue() {
   const pathname = usePathname();
   const search = useSearchParams();
   const { user } = useSession();
-  const params = parseQueueParams((n) => search.get(n));
+  // The filters live in React state and are mirrored to the URL (bookmarkable, back button).
+  // Building each change from the URL instead would lose a change made before the previous
+  // router.replace had landed (two quick filter changes in a row).
+  const urlSearch = search.toString();
+  const [params, setParamsState] = useState<QueueParams>(() => parseQueueParams((n) => search.get(n)));
+  const current = useRef(params);
+  const written = useRef(queueSearch(params));
+  useEffect(() => {
+    const fromUrl = parseQueueParams((n) => new URLSearchParams(urlSearch).get(n));
+    if (queueSearch(fromUrl) === written.current) return;
+    written.current = queueSearch(fromUrl);
+    current.current = fromUrl;
+    setParamsState(fromUrl);
+  }, [urlSearch]);
   const [limit, setLimit] = useState(PAGE);
   const [announcement, setAnnouncement] = useState("");
   const lookups = useQuery(LookupsDocument, {});
@@ -30,8 +43,12 @@ export function TriageQueue() {
   const live = useIncidentChanges(null, () => void queue.reload());
 
   const setParams = (patch: Partial<QueueParams>) => {
+    const next = { ...current.current, ...patch };
+    current.current = next;
+    written.current = queueSearch(next);
+    setParamsState(next);
     setLimit(PAGE);
-    router.replace(`${pathname}${queueSearch({ ...params, ...patch })}`, { scroll: false });
+    router.replace(`${pathname}${written.current}`, { scroll: false });
   };
 
   const rows: QueueRowFragment[] = queue.data?.incidents.edges.map((e) => e.node) ?? [];
