@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import * as path from "node:path";
-import { readIncidentCsvFile, evaluateClassification, evaluateSimilar, runEvaluateCli } from "@quell/ml";
+import { readIncidentCsvFile, evaluateClassification, evaluateSimilar, runEvaluateCli, pairedBootstrapGain } from "@quell/ml";
 
 const fixture = (f: string) => path.join(__dirname, "fixtures", f);
 
@@ -37,7 +37,7 @@ describe("ml evaluate on hand-made fixtures", () => {
     // Majority of TRAIN is sev1 (24 vs 21): 4/6 right; F1 sev1 = 2*(4/6*1)/(4/6+1) = 0.8, sev3 = 0.
     expect(r.baselines.majority.accuracy).toBeCloseTo(4 / 6, 10);
     expect(r.baselines.majority.macro_f1).toBeCloseTo(0.4, 10);
-    expect(Object.keys(r.baselines.naive_bayes).sort()).toEqual(["accuracy", "macro_f1", "per_class"]);
+    expect(Object.keys(r.baselines.naive_bayes).sort()).toEqual(["accuracy", "macro_f1", "macro_f1_gain_ci95", "per_class"]);
     expect(Object.keys(r.baselines.naive_bayes.per_class!).sort()).toEqual(["sev1", "sev3"]);
     expect(c.err()).toContain("%");
   });
@@ -72,5 +72,22 @@ describe("ml evaluate on hand-made fixtures", () => {
     expect(b.err()).toMatch(/not found/);
     const c = capture();
     expect(await runEvaluateCli(["train"], c.io)).toBe(2);
+  });
+});
+
+describe("pairedBootstrapGain", () => {
+  it("brackets the observed gain, and is narrow and positive for a clearly better system", () => {
+    const truth = Array.from({ length: 400 }, (_, i) => ["a", "b", "c"][i % 3]);
+    const good = truth.map((t, i) => (i % 10 === 0 ? "a" : t)); // 90 %+ right
+    const poor = truth.map((t, i) => (i % 2 === 0 ? "a" : t)); // about 2/3 right
+    const [lo, hi] = pairedBootstrapGain(truth, good, poor);
+    expect(lo).toBeGreaterThan(0.1);
+    expect(hi).toBeLessThan(0.5);
+    expect(lo).toBeLessThan(hi);
+    const [lo2, hi2] = pairedBootstrapGain(truth, poor, poor);
+    expect([lo2, hi2]).toEqual([0, 0]);
+    const [lo3, hi3] = pairedBootstrapGain(truth, poor, good);
+    expect(hi3).toBeLessThan(0);
+    expect(lo3).toBeCloseTo(-hi, 1);
   });
 });

@@ -96,7 +96,10 @@ function humanReport(r: ClassificationReport | SimilarReport): string {
   const lines = [
     `${r.task}: train ${r.n_train}, test ${r.n_test}  accuracy ${pct(r.accuracy)}  macro-F1 ${pct(r.macro_f1)}  ECE ${pct(r.ece)}`,
     `majority: accuracy ${pct(r.baselines.majority.accuracy)} macro-F1 ${pct(r.baselines.majority.macro_f1)}; ` +
-      `naive Bayes: accuracy ${pct(r.baselines.naive_bayes.accuracy)} macro-F1 ${pct(r.baselines.naive_bayes.macro_f1)}`,
+      `naive Bayes: accuracy ${pct(r.baselines.naive_bayes.accuracy)} macro-F1 ${pct(r.baselines.naive_bayes.macro_f1)}` +
+      (r.baselines.naive_bayes.macro_f1_gain_ci95
+        ? ` (model minus NB, 95 % bootstrap: ${pct(r.baselines.naive_bayes.macro_f1_gain_ci95[0])} to ${pct(r.baselines.naive_bayes.macro_f1_gain_ci95[1])})`
+        : ""),
     `${"label".padEnd(16)} precision recall  f1     support`,
     ...Object.entries(r.per_class).map(
       ([l, m]) => `${l.padEnd(16)} ${pct(m.precision).padEnd(9)} ${pct(m.recall).padEnd(7)} ${pct(m.f1).padEnd(6)} ${m.support}`,
