@@ -85,9 +85,10 @@ export class SuggestionService {
       await manager.delete(Suggestion, { incidentId, status: SuggestionStatus.pending });
       const now = new Date();
       if (drafts.length) {
-        await manager.save(
+        // One multi-row INSERT for the whole set.
+        await manager.insert(
           Suggestion,
-          drafts.map((d) => manager.create(Suggestion, { ...d, incidentId, inputHash, status: SuggestionStatus.pending, createdAt: now })),
+          drafts.map((d) => manager.create(Suggestion, { ...d, incidentId, inputHash, status: SuggestionStatus.pending, createdAt: now })) as never,
         );
       }
       await appendAudit(manager, SYSTEM_ACTOR, {

@@ -82,16 +82,22 @@ export class TriageEngine {
 
   /** The triage job: idempotent (same text and models → the stored set is left as it is). */
   async triage(incidentId: string): Promise<TriageResult> {
+    const t0 = performance.now();
     await this.refresh();
     const incident = await this.loadIncident(incidentId);
     const modelIds = [...[...this.classifiers.values()].map((c) => c.id), ...(this.similar ? [this.similar.modelId] : [])];
     const hash = triageInputHash({ title: incident.title, description: incident.description, service: incident.service, category: incident.category, modelIds });
     if (await this.suggestions.isCurrent(incident.id, hash)) return { stored: false, suggestions: 0 };
 
+    const t1 = performance.now();
     const drafts: SuggestionDraft[] = [];
     for (const kind of CLASSIFIER_KINDS) drafts.push(await this.classify(kind, incident));
+    const t2 = performance.now();
     drafts.push(...(await this.findSimilar(incident)));
+    const t3 = performance.now();
     const stored = await this.suggestions.replacePending(incident.id, hash, drafts);
+    const ms = (a: number, b: number) => Math.round((b - a) * 10) / 10;
+    log.debug({ incidentId, ms: { load: ms(t0, t1), classify: ms(t1, t2), similar: ms(t2, t3), store: ms(t3, performance.now()) } }, "triaged");
     return { stored, suggestions: drafts.length };
   }
 
