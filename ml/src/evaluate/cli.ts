@@ -90,7 +90,8 @@ function humanReport(r: ClassificationReport | SimilarReport): string {
   if (r.task === "similar") {
     return (
       `similar: ${r.queries} queries  RR@1 ${pct(r.rr_at_1)}  RR@5 ${pct(r.rr_at_5)}  RR@10 ${pct(r.rr_at_10)}  ` +
-      `RR@20 ${pct(r.rr_at_20)}  MRR ${pct(r.mrr)}\nBM25: RR@10 ${pct(r.baselines.bm25.rr_at_10)}  MRR ${pct(r.baselines.bm25.mrr)}\n`
+      `RR@20 ${pct(r.rr_at_20)}  MRR ${pct(r.mrr)}\nBM25: RR@1 ${pct(r.baselines.bm25.rr_at_1 ?? 0)}  RR@5 ${pct(r.baselines.bm25.rr_at_5 ?? 0)}  ` +
+      `RR@10 ${pct(r.baselines.bm25.rr_at_10)}  RR@20 ${pct(r.baselines.bm25.rr_at_20 ?? 0)}  MRR ${pct(r.baselines.bm25.mrr)}\n`
     );
   }
   const lines = [

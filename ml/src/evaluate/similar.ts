@@ -14,9 +14,10 @@ export interface SimilarReport {
   rr_at_20: number;
   mrr: number;
   baselines: {
-    bm25: { rr_at_10: number; mrr: number };
+    /** rr_at_1/5/20 were added later; rr_at_10 and mrr are the original shape. */
+    bm25: { rr_at_10: number; mrr: number; rr_at_1?: number; rr_at_5?: number; rr_at_20?: number };
     /** The LSA vectors alone, to show what fusion adds. */
-    dense_only: { rr_at_10: number; mrr: number };
+    dense_only: { rr_at_10: number; mrr: number; rr_at_1?: number; rr_at_5?: number; rr_at_20?: number };
   };
   /** Queries whose duplicate_of row is not among their candidates; counted as misses above. */
   queries_target_not_candidate: number;
@@ -104,8 +105,8 @@ export async function evaluateSimilar(
     rr_at_20: fused.rr[20],
     mrr: fused.mrr,
     baselines: {
-      bm25: { rr_at_10: lexical.rr[10], mrr: lexical.mrr },
-      dense_only: { rr_at_10: dense.rr[10], mrr: dense.mrr },
+      bm25: { rr_at_10: lexical.rr[10], mrr: lexical.mrr, rr_at_1: lexical.rr[1], rr_at_5: lexical.rr[5], rr_at_20: lexical.rr[20] },
+      dense_only: { rr_at_10: dense.rr[10], mrr: dense.mrr, rr_at_1: dense.rr[1], rr_at_5: dense.rr[5], rr_at_20: dense.rr[20] },
     },
     queries_target_not_candidate: queries.filter((q) => !isCandidate(q.row, byId.get(q.target))).length,
     fusion: index.fusion,
