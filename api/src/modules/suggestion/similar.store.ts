@@ -53,13 +53,13 @@ export class SimilarStore {
         [this.modelId, since],
       )) as Array<{ incident_id: string; updated_at: Date | string }>;
       const fresh = stamps.filter((r) => this.seen.get(r.incident_id) !== new Date(r.updated_at).getTime()).map((r) => r.incident_id);
-      for (let i = 0; i < fresh.length; i += PAGE) this.addRows(await this.fetch(`AND e.incident_id = ANY($2::uuid[])`, [fresh.slice(i, i + PAGE)]));
+      for (let i = 0; i < fresh.length; i += PAGE) await this.addRows(await this.fetch(`AND e.incident_id = ANY($2::uuid[])`, [fresh.slice(i, i + PAGE)]));
       return;
     }
     let after = "00000000-0000-0000-0000-000000000000";
     for (;;) {
       const rows = await this.fetch(`AND e.incident_id > $2 ORDER BY e.incident_id LIMIT ${PAGE}`, [after]);
-      this.addRows(rows);
+      await this.addRows(rows);
       if (rows.length < PAGE) break;
       after = rows[rows.length - 1].incident_id;
     }
@@ -76,17 +76,19 @@ export class SimilarStore {
     ) as Promise<Array<{ incident_id: string; vector: Buffer; updated_at: Date | string; title: string; description: string; service: string | null; created_at: Date | string }>>;
   }
 
-  private addRows(rows: Awaited<ReturnType<SimilarStore["fetch"]>>): void {
+  /** Files a page of stored vectors in one go (one centroid assignment product for the page). */
+  private async addRows(rows: Awaited<ReturnType<SimilarStore["fetch"]>>): Promise<void> {
+    const incidents: IndexableIncident[] = [];
+    const vectors: Float32Array[] = [];
     for (const r of rows) {
       const updated = new Date(r.updated_at);
       if (this.seen.get(r.incident_id) === updated.getTime()) continue;
       this.seen.set(r.incident_id, updated.getTime());
       if (updated > this.watermark) this.watermark = updated;
-      this.index.addWithVector(
-        { id: r.incident_id, title: r.title, description: r.description ?? "", service: r.service, createdAt: new Date(r.created_at) },
-        bytesToVector(r.vector),
-      );
+      incidents.push({ id: r.incident_id, title: r.title, description: r.description ?? "", service: r.service, createdAt: new Date(r.created_at) });
+      vectors.push(bytesToVector(r.vector));
     }
+    if (incidents.length) await this.index.addManyWithVectors(incidents, vectors);
   }
 
   /** Incidents that have no vector under this embedder yet (imported, or created before it), walked by id. */
@@ -115,7 +117,8 @@ export class SimilarStore {
     const flat = new Float32Array(incidents.length * dim);
     vectors.forEach((v, i) => flat.set(v, i * dim));
     const stamps = await storeEmbeddings(this.dataSource, this.modelId, incidents.map((i) => i.id), flat, dim);
-    incidents.forEach((incident, i) => this.index.addWithVector(incident, vectors[i]));
+    if (incidents.length === 1) this.index.addWithVector(incidents[0], vectors[0]);
+    else await this.index.addManyWithVectors(incidents, vectors);
     // Our own writes need not come back through sync().
     for (const s of stamps) this.seen.set(s.incident_id, new Date(s.updated_at).getTime());
   }
