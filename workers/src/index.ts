@@ -2,7 +2,6 @@ import type { QuellRuntime } from "@quell/api/app";
 import { logger } from "@quell/api/platform/logger";
 import { ALL_QUEUES, QueueName, type JobQueue, type Processor } from "@quell/api/platform/queue/index";
 import { OutboxRelay, type RelayOptions } from "@quell/api/modules/outbox/outbox.relay";
-import { TrainingStatus } from "@quell/api/modules/model/model.entity";
 import { processorFor } from "./processors";
 import "./processors/all";
 
@@ -30,13 +29,11 @@ export interface WorkerOptions {
 async function trainFirstModels(runtime: QuellRuntime): Promise<void> {
   const { models } = runtime.services;
   if ((await models.activeModels()).length > 0) return;
-  const recent = await models.listRuns(1);
-  if (recent[0] && (recent[0].status === TrainingStatus.queued || recent[0].status === TrainingStatus.running)) return;
   try {
     const run = await models.requestRetrain(null, "schedule");
     log.info({ runId: run.id }, "no active models: queued a first training");
   } catch (err) {
-    // Another worker process queued it first.
+    // A run is already queued or running (perhaps from another worker process).
     log.info({ err: err instanceof Error ? err.message : err }, "first training not queued");
   }
 }

@@ -187,4 +187,19 @@ describe("triage flow (embedded: in-process jobs)", () => {
     expect(codeOf(await t.gql(`mutation { retryJob(queue: "triage", id: "no-such-job") }`, {}, f.tokens.admin))).toBe("NOT_FOUND");
     expect(codeOf(await t.gql(`mutation { retryJob(queue: "nope", id: "x") }`, {}, f.tokens.admin))).toBe("BAD_USER_INPUT");
   });
+
+  it("refuses a second retraining while one is under way, but not behind a run that died hours ago", async () => {
+    const { models } = t.api.services;
+    const stuck = await models.createRun("manual", null);
+    await t.api.dataSource.query(`UPDATE training_run SET status = 'running' WHERE id = $1`, [stuck.id]);
+    expect(codeOf(await t.gql(`mutation { retrainModels { id } }`, {}, f.tokens.admin))).toBe("CONFLICT");
+    await t.api.dataSource.query(`UPDATE training_run SET updated_at = now() - interval '7 hours' WHERE id = $1`, [stuck.id]);
+    const res = await t.gql(`mutation { retrainModels { id } }`, {}, f.tokens.admin);
+    expect(res.errors).toBeUndefined();
+    const run = await waitFor(async () => {
+      const r = await models.getRun(res.data!.retrainModels.id);
+      return (r.status === "succeeded" || r.status === "failed") && r;
+    }, 120_000);
+    expect(run.status).toBe("succeeded");
+  });
 });

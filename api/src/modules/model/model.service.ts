@@ -1,4 +1,4 @@
-import type { DataSource, EntityManager } from "typeorm";
+import { MoreThan, type DataSource, type EntityManager } from "typeorm";
 import type { Principal } from "../../platform/auth/roles";
 import { ErrorCode, QuellError, notFound } from "../../platform/errors";
 import { inTransaction } from "../../platform/database/transaction";
@@ -9,6 +9,8 @@ import { enqueueInTransaction } from "../outbox/outbox.service";
 import { MlModel, ModelKind, ModelStatus, TrainingRun, TrainingStatus } from "./model.entity";
 import { packArtifact, unpackArtifact } from "./model.artifact";
 import { TRAINING_PROGRESS, type TrainingProgress } from "./model.events";
+
+const STALE_RUN_MS = 6 * 3600_000;
 
 export interface ActiveModelRef {
   id: string;
@@ -36,7 +38,14 @@ export class ModelService {
   /** Queues a retraining through the outbox: the run row and its job commit together. */
   async requestRetrain(actor: Principal | null, trigger: "manual" | "cli" | "schedule"): Promise<TrainingRun> {
     return inTransaction(this.dataSource, async ({ manager }) => {
-      const running = await manager.findOne(TrainingRun, { where: [{ status: TrainingStatus.queued }, { status: TrainingStatus.running }] });
+      // A run silent for hours died with its process (an in-process job, a killed worker): it no longer blocks.
+      const since = new Date(Date.now() - STALE_RUN_MS);
+      const running = await manager.findOne(TrainingRun, {
+        where: [
+          { status: TrainingStatus.queued, updatedAt: MoreThan(since) },
+          { status: TrainingStatus.running, updatedAt: MoreThan(since) },
+        ],
+      });
       if (running) {
         throw new QuellError(ErrorCode.Conflict, `A training run is already ${running.status} (${running.id}); wait for it to finish.`, { runId: running.id });
       }
