@@ -76,6 +76,10 @@ async function main(): Promise<void> {
     await waitStored(warm.id);
     report.first_job_with_index_load_s = (Date.now() - t) / 1000;
     for (let i = 0; i < 10; i++) await waitStored((await create(i)).id);
+    // For 10 s after a bulk load of vectors (the retraining just stored 100k) each sync re-reads
+    // their stamps (SimilarStore's look-back window for late commits); measure the steady state.
+    await new Promise((r) => setTimeout(r, 11_000));
+    for (let i = 0; i < 5; i++) await waitStored((await create(i)).id);
 
     const latencies: number[] = [];
     for (let i = 0; i < samples; i++) {

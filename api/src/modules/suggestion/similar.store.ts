@@ -120,7 +120,13 @@ export class SimilarStore {
     if (incidents.length === 1) this.index.addWithVector(incidents[0], vectors[0]);
     else await this.index.addManyWithVectors(incidents, vectors);
     // Our own writes need not come back through sync().
-    for (const s of stamps) this.seen.set(s.incident_id, new Date(s.updated_at).getTime());
+    for (const s of stamps) {
+      const at = new Date(s.updated_at);
+      this.seen.set(s.incident_id, at.getTime());
+      // The watermark must move with our own writes too, or the look-back window stays anchored
+      // at the last bulk load and every sync re-reads all of it (it did: 270 ms a job at 100k).
+      if (at > this.watermark) this.watermark = at;
+    }
   }
 
   search(incident: IndexableIncident, k = 10): SimilarHit[] {
