@@ -17,6 +17,9 @@ describe("trainClassifier", () => {
     expect(net.reasons.map((r) => r.term)).toEqual(expect.arrayContaining(["vpn"]));
     expect(net.distribution.reduce((s, d) => s + d.probability, 0)).toBeCloseTo(1, 6);
     expect(clf.predict({ title: "monitor flickering and keyboard stuck" }).label).toBe("hardware");
+    // Without explanations the same label and confidence come back, just no reasons.
+    const quiet = clf.predict({ title: "vpn down and dns failing" }, { explain: false });
+    expect(quiet).toMatchObject({ label: net.label, confidence: net.confidence, reasons: [] });
     for (const odd of [{ title: "" }, { title: "qzxv wkpf jjrt" }]) {
       const p = odd.title ? clf.predict(odd) : clf.predict(odd);
       expect(p.abstained).toBe(true);

@@ -49,7 +49,8 @@ export class TrainedClassifier {
     readonly trainedAt = new Date().toISOString(),
   ) {}
 
-  predict(input: IncidentText): Prediction {
+  /** `explain: false` skips the per-term reasons (the costly part) when only the label is needed, as in scoring a holdout. */
+  predict(input: IncidentText, options: { explain?: boolean } = {}): Prediction {
     const tokens = this.featurizer.tokens(input);
     const x = this.featurizer.transformTokens(tokens);
     const probs = softmax(this.model.logits(x), this.temperature);
@@ -68,12 +69,12 @@ export class TrainedClassifier {
       distribution: this.labels
         .map((label, c) => ({ label, probability: probs[c] }))
         .sort((a, b) => b.probability - a.probability),
-      reasons: this.explain(tokens, x, top),
+      reasons: options.explain === false ? [] : this.explain(tokens, x, top),
     };
   }
 
-  predictBatch(inputs: readonly IncidentText[]): Prediction[] {
-    return inputs.map((x) => this.predict(x));
+  predictBatch(inputs: readonly IncidentText[], options: { explain?: boolean } = {}): Prediction[] {
+    return inputs.map((x) => this.predict(x, options));
   }
 
   /**

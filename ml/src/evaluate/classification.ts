@@ -65,7 +65,7 @@ export async function evaluateClassification(
     { seed: 42, onProgress: (p) => onProgress?.({ percent: p.percent * 0.9, stage: p.stage }) },
   );
   onProgress?.({ percent: 90, stage: "scoring" });
-  const preds = clf.predictBatch(test.map((r) => ({ title: r.title, description: r.description, service: r.service, category: r.category })));
+  const preds = clf.predictBatch(test.map((r) => ({ title: r.title, description: r.description, service: r.service, category: r.category })), { explain: false });
   const top = preds.map((p) => p.topLabel);
   const m = classificationMetrics(truth, top, unionLabels(truth, top));
 

@@ -78,7 +78,7 @@ function inputOf(row: HistoryRow, kind: ClassifierKind) {
 }
 
 function score(clf: TrainedClassifier, rows: HistoryRow[], kind: ClassifierKind, truth: string[]): Record<string, number> {
-  const preds = rows.map((r) => clf.predict(inputOf(r, kind)));
+  const preds = rows.map((r) => clf.predict(inputOf(r, kind), { explain: false }));
   const top = preds.map((p) => p.topLabel);
   const m = classificationMetrics(truth, top);
   const answered = preds.filter((p) => !p.abstained);
