@@ -9,7 +9,12 @@ describe("operations: probes, limits and error masking", () => {
   let t: Awaited<ReturnType<typeof startTestApi>>;
   let f: Fixture;
   beforeAll(async () => {
-    t = await startTestApi({ maxQueryDepth: 6, maxQueryComplexity: 1_000, bodyLimitBytes: 20_000 });
+    // Apollo's own default hides stack traces only under NODE_ENV test/production; start as a developer would.
+    const nodeEnv = process.env.NODE_ENV;
+    process.env.NODE_ENV = "development";
+    t = await startTestApi({ maxQueryDepth: 6, maxQueryComplexity: 1_000, bodyLimitBytes: 20_000 }).finally(() => {
+      process.env.NODE_ENV = nodeEnv;
+    });
     f = await seedFixture(t.api);
   });
   afterAll(async () => t?.stop());
@@ -69,6 +74,10 @@ describe("operations: probes, limits and error masking", () => {
       const text = JSON.stringify(res.errors);
       expect(text).not.toMatch(/SELECT|relation|team_moved|"team"/i);
       expect(res.errors![0].extensions!.errorId).toMatch(/^[a-z0-9]+$/);
+      // Nor stack traces, even for errors that pass through (validation).
+      const invalid = await t.gql(`query { teams { nosuchfield } }`, {}, f.tokens.agent);
+      expect(codeOf(invalid)).toBe("GRAPHQL_VALIDATION_FAILED");
+      expect(JSON.stringify(invalid.errors)).not.toMatch(/stacktrace|node_modules/);
     } finally {
       await t.api.dataSource.query(`ALTER TABLE team_moved RENAME TO team`);
     }

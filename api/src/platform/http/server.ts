@@ -68,6 +68,8 @@ export async function startHttpServer(config: QuellConfig, schema: GraphQLSchema
     introspection: true,
     // Shutdown is ours (closeOnSignals): Apollo would otherwise stop itself and re-raise SIGTERM.
     stopOnTerminationSignals: false,
+    // Stack traces name server files; the log has them, clients never do.
+    includeStacktraceInErrorResponses: false,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer: server }),
       ApolloServerPluginLandingPageDisabled(),
