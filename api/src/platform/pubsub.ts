@@ -13,6 +13,15 @@ export class QuellPubSub {
   constructor(private readonly redis?: { publisher: Redis; subscriber: Redis }) {
     this.local.setMaxListeners(0);
     if (redis) {
+      // ioredis reconnects by itself; without a listener every failed attempt is an "Unhandled error event".
+      let lastWarnMs = 0;
+      const onError = (err: Error) => {
+        if (Date.now() - lastWarnMs < 30_000) return;
+        lastWarnMs = Date.now();
+        logger.warn({ err: err.message }, "Redis pub/sub unavailable; subscriptions pause until it is back");
+      };
+      redis.publisher.on("error", onError);
+      redis.subscriber.on("error", onError);
       redis.subscriber.psubscribe(`${this.channelPrefix}*`).catch((err: unknown) => logger.error({ err }, "pubsub subscribe failed"));
       redis.subscriber.on("pmessage", (_pattern: string, channel: string, message: string) => {
         this.local.emit(channel.slice(this.channelPrefix.length), JSON.parse(message));
