@@ -3,7 +3,7 @@ import { hashPassword } from "../../platform/auth/auth.service";
 import { logger } from "../../platform/logger";
 import { appendAudit } from "../audit/audit.service";
 import { Service } from "../catalog/catalog.entity";
-import { Incident, IncidentTransition } from "../incident/incident.entity";
+import { Incident, IncidentTransition, Severity } from "../incident/incident.entity";
 import { STAGE_ORDER, Stage } from "../incident/incident.lifecycle";
 import { priorityFor, type PriorityMatrix } from "../incident/priority.rules";
 import { PriorityRule } from "../incident/priority-rule.entity";
@@ -69,6 +69,15 @@ const STAGE_DELAY_MINUTES: Partial<Record<Stage, [number, number]>> = {
   [Stage.closed]: [60, 4320],
 };
 
+const SEVERITY_ORDER = [Severity.SEV1, Severity.SEV2, Severity.SEV3, Severity.SEV4];
+
+/** People disagree on severity: about one in five incidents is rated a step off its template. */
+function jitterSeverity(rand: ReturnType<typeof prng>, severity: Severity): Severity {
+  if (rand.next() >= 0.2) return severity;
+  const index = SEVERITY_ORDER.indexOf(severity) + (rand.next() < 0.5 ? -1 : 1);
+  return SEVERITY_ORDER[Math.min(SEVERITY_ORDER.length - 1, Math.max(0, index))];
+}
+
 function fill(text: string, rand: ReturnType<typeof prng>): string {
   return text.replace("{n}", String(rand.int(1, 6))).replace("{x}", String(rand.int(3, 97)));
 }
@@ -133,7 +142,9 @@ async function seedIncidents(manager: EntityManager, ctx: SeedContext): Promise<
     const urgency = template.urgency;
     const priority = priorityFor(ctx.matrix, impact, urgency);
     const isMajor = priority === 1 && rand.next() < 0.7;
-    const teamMembers = users.filter((u) => u.teamId === service.ownerTeamId);
+    // Like real queues, some work lands with the service desk instead of the owning team.
+    const teamId = rand.next() < 0.12 ? ctx.teams.get("Service Desk")!.id : service.ownerTeamId;
+    const teamMembers = users.filter((u) => u.teamId === teamId);
     const assignee = rand.next() < 0.85 ? rand.pick(teamMembers.length ? teamMembers : users) : null;
     const reporter = rand.pick(users);
     const target = targetStage(rand, ageDays, priority);
@@ -145,8 +156,8 @@ async function seedIncidents(manager: EntityManager, ctx: SeedContext): Promise<
       impact,
       urgency,
       priority,
-      severity: target === Stage.identified && rand.next() < 0.5 ? null : template.severity,
-      teamId: service.ownerTeamId,
+      severity: target === Stage.identified && rand.next() < 0.5 ? null : jitterSeverity(rand, template.severity),
+      teamId,
       assigneeId: assignee?.id ?? null,
       reporterId: reporter.id,
       isMajor,
