@@ -33,7 +33,13 @@ export async function seedHistory(runtime: QuellRuntime, teamIds: string[], perT
         urgency: 2,
       });
       const day = perTopic * 3 - (i * 3 + t);
-      await runtime.dataSource.query(`UPDATE incident SET created_at = now() - ($2::int * interval '1 hour'), resolution = $3 WHERE id = $1`, [created.id, day, `Fixed the ${topic.words[i % 10]}`]);
+      // History is resolved work: closed, so activating a model doesn't re-triage it as an open backlog.
+      await runtime.dataSource.query(
+        `UPDATE incident SET created_at = now() - ($2::int * interval '1 hour'), resolution = $3, stage = 'closed',
+           recovered_at = now() - ($2::int * interval '1 hour') + interval '30 minutes', closed_at = now() - ($2::int * interval '1 hour') + interval '40 minutes'
+         WHERE id = $1`,
+        [created.id, day, `Fixed the ${topic.words[i % 10]}`],
+      );
     }
   }
   await runtime.dataSource.query(`UPDATE outbox SET dispatched_at = now() WHERE dispatched_at IS NULL`);

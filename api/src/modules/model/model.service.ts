@@ -11,6 +11,20 @@ import { packArtifact, unpackArtifact } from "./model.artifact";
 import { TRAINING_PROGRESS, type TrainingProgress } from "./model.events";
 
 const STALE_RUN_MS = 6 * 3600_000;
+/** Newest open incidents re-triaged when a model is activated; older ones keep their suggestions. */
+const RETRIAGE_ON_ACTIVATION_LIMIT = 2_000;
+
+async function requeueOpenIncidents(manager: EntityManager): Promise<void> {
+  await manager.query(
+    `INSERT INTO outbox (queue, job_name, payload)
+     SELECT $1, 'triage', jsonb_build_object('incidentId', i.id::text, 'reason', 'model_changed')
+       FROM incident i
+      WHERE i.stage NOT IN ('closed', 'cancelled')
+      ORDER BY i.created_at DESC
+      LIMIT $2`,
+    [QueueName.Triage, RETRIAGE_ON_ACTIVATION_LIMIT],
+  );
+}
 
 export interface ActiveModelRef {
   id: string;
@@ -165,10 +179,16 @@ export class ModelService {
 
   async finishRun(runId: string, outcomes: Record<string, unknown>[], error?: string): Promise<TrainingRun> {
     const status = error ? TrainingStatus.failed : TrainingStatus.succeeded;
-    await this.dataSource.getRepository(TrainingRun).update(
-      { id: runId },
-      { status, outcomes: outcomes as never, error: error ?? null, finishedAt: new Date(), percent: error ? undefined : 100, stage: error ? "failed" : "done" },
-    );
+    await inTransaction(this.dataSource, async ({ manager }) => {
+      await manager.update(
+        TrainingRun,
+        { id: runId },
+        { status, outcomes: outcomes as never, error: error ?? null, finishedAt: new Date(), percent: error ? undefined : 100, stage: error ? "failed" : "done" },
+      );
+      // A newly active model makes the open incidents' pending suggestions stale (or, at a cold
+      // start, turns "no model yet" into real suggestions): re-triage them through the outbox.
+      if (outcomes.some((o) => o.outcome === "activated")) await requeueOpenIncidents(manager);
+    });
     const run = await this.getRun(runId);
     this.publish({ runId, status, percent: run.percent, stage: run.stage });
     return run;

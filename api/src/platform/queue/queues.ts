@@ -5,7 +5,7 @@ export enum QueueName {
 }
 
 export interface JobPayloads {
-  [QueueName.Triage]: { incidentId: string; reason: "created" | "text_changed" | "manual" };
+  [QueueName.Triage]: { incidentId: string; reason: "created" | "text_changed" | "manual" | "model_changed" };
   /** runId names the training_run row to report progress on; a scheduled run creates its own. */
   [QueueName.Retrain]: { requestedBy: string | null; trigger: "schedule" | "manual" | "cli"; runId?: string | null };
 }
