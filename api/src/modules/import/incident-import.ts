@@ -9,23 +9,12 @@ import { Stage } from "../incident/incident.lifecycle";
 import { PriorityRule } from "../incident/priority-rule.entity";
 import { priorityFor, type PriorityMatrix } from "../incident/priority.rules";
 import { enqueueInTransaction } from "../outbox/outbox.service";
+import type { IncidentRow } from "@quell/ml";
 import { Team } from "../team/team.entity";
 import { catalogName, impactUrgencyFor, mapSeverity } from "./import.rules";
 
 /** One CSV row as @quell/ml's parser hands it over. */
-export interface ImportRow {
-  id: string;
-  title: string;
-  description: string;
-  severity: string;
-  team: string;
-  category: string;
-  service: string;
-  createdAt: Date | null;
-  resolvedAt: Date | null;
-  duplicateOf: string | null;
-  line: number;
-}
+export type ImportRow = IncidentRow;
 
 export interface LineMessage {
   line: number;
