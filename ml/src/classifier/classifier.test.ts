@@ -63,3 +63,13 @@ describe("trainClassifier", () => {
     expect(MIN_TOTAL_EXAMPLES).toBe(30);
   });
 });
+
+describe("readableTerm", () => {
+  it("shows the normaliser's stand-ins as what they stand for", async () => {
+    const { readableTerm } = await import("./predict");
+    expect(readableTerm("xnumx")).toBe("<number>");
+    expect(readableTerm("above xnumx ms")).toBe("above <number> ms");
+    expect(readableTerm("xurlx")).toBe("<link>");
+    expect(readableTerm("timeout")).toBe("timeout");
+  });
+});

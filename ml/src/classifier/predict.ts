@@ -4,6 +4,7 @@ import { LinearSoftmax } from "./model";
 import { softmax } from "./calibration";
 import { charNgrams } from "../text/ngrams";
 import { base64ToFloat32, float32ToBase64 } from "../util/base64";
+import { EMAIL_TOKEN, HEX_TOKEN, NUM_TOKEN, URL_TOKEN } from "../text/normalize";
 
 export interface Prediction {
   /** The predicted label, or null when the model abstains. */
@@ -37,6 +38,18 @@ export interface ClassifierArtifact {
 }
 
 const MAX_REASONS = 5;
+
+/** Reasons are read by people: the normaliser's stand-ins ("xnumx") are shown as what they stand for. */
+const MARKER_WORDS: ReadonlyArray<[RegExp, string]> = [
+  [new RegExp(`\\b${NUM_TOKEN}\\b`, "g"), "<number>"],
+  [new RegExp(`\\b${URL_TOKEN}\\b`, "g"), "<link>"],
+  [new RegExp(`\\b${EMAIL_TOKEN}\\b`, "g"), "<email>"],
+  [new RegExp(`\\b${HEX_TOKEN}\\b`, "g"), "<id>"],
+];
+
+export function readableTerm(term: string): string {
+  return MARKER_WORDS.reduce((t, [re, word]) => t.replace(re, word), term);
+}
 
 export class TrainedClassifier {
   constructor(
@@ -116,7 +129,7 @@ export class TrainedClassifier {
       .filter(([, w]) => w > 0)
       .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
       .slice(0, MAX_REASONS)
-      .map(([term, weight]) => ({ term, weight: Math.round(weight * 1e4) / 1e4 }));
+      .map(([term, weight]) => ({ term: readableTerm(term), weight: Math.round(weight * 1e4) / 1e4 }));
   }
 
   toArtifact(): ClassifierArtifact {
