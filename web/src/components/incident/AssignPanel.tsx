@@ -5,6 +5,7 @@ import { AssignIncidentDocument } from "@/graphql/generated";
 import { gql } from "@/lib/client";
 import { useAction, useIncident } from "./context";
 import { useDraft } from "./useDraft";
+import { NamedOptions } from "@/components/NamedOptions";
 
 export function AssignPanel() {
   const { incident, lookups, meId, setIncident } = useIncident();
@@ -36,21 +37,11 @@ export function AssignPanel() {
       </p>
       <label htmlFor="assign-team">Team</label>
       <select id="assign-team" value={teamId} onChange={(e) => setTeamId(e.target.value)}>
-        <option value="">No team</option>
-        {(lookups?.teams ?? []).map((t) => (
-          <option key={t.id} value={t.id}>
-            {t.name}
-          </option>
-        ))}
+        <NamedOptions empty="No team" items={lookups?.teams ?? []} />
       </select>
       <label htmlFor="assign-user">Assignee</label>
       <select id="assign-user" value={assigneeId} onChange={(e) => setAssigneeId(e.target.value)}>
-        <option value="">Unassigned</option>
-        {people.map((u) => (
-          <option key={u.id} value={u.id}>
-            {u.name}
-          </option>
-        ))}
+        <NamedOptions empty="Unassigned" items={people} />
       </select>
       <div className="actions">
         <button type="button" className="primary" disabled={action.busy || unchanged} onClick={() => void assign(assigneeId, teamId)}>

@@ -7,6 +7,7 @@ import { gql } from "@/lib/client";
 import { SEVERITY_LABEL } from "@/lib/format";
 import { useAction, useIncident } from "./context";
 import { useDraft } from "./useDraft";
+import { NamedOptions } from "@/components/NamedOptions";
 
 const IMPACT = ["1 — extensive / widespread", "2 — significant / large", "3 — minor / localised"];
 const URGENCY = ["1 — critical", "2 — high", "3 — low"];
@@ -106,12 +107,7 @@ export function FieldsForm() {
         <div className="field">
           <label htmlFor="inc-service">Service</label>
           <select id="inc-service" value={d.serviceId} onChange={(e) => form.set("serviceId", e.target.value)}>
-            <option value="">None</option>
-            {(lookups?.services ?? []).map((s) => (
-              <option key={s.id} value={s.id}>
-                {s.name}
-              </option>
-            ))}
+            <NamedOptions empty="None" items={lookups?.services ?? []} />
           </select>
         </div>
         <div className="field">

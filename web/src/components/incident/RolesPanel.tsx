@@ -6,6 +6,7 @@ import { UpdateIncidentDocument, type UpdateIncidentInput } from "@/graphql/gene
 import { gql } from "@/lib/client";
 import { useAction, useIncident } from "./context";
 import { useDraft } from "./useDraft";
+import { NamedOptions } from "@/components/NamedOptions";
 
 const ROLES = [
   { key: "commanderId", label: "Incident commander" },
@@ -63,12 +64,7 @@ export function RolesPanel() {
             <div key={role.key} className="field">
               <label htmlFor={`role-${role.key}`}>{role.label}</label>
               <select id={`role-${role.key}`} value={form.draft[role.key]} disabled={action.busy} onChange={(e) => form.set(role.key, e.target.value)}>
-                <option value="">Not assigned</option>
-                {people.map((u) => (
-                  <option key={u.id} value={u.id}>
-                    {u.name}
-                  </option>
-                ))}
+                <NamedOptions empty="Not assigned" items={people} />
               </select>
             </div>
           ))}

@@ -6,6 +6,7 @@ import { AddTaskDocument, CompleteTaskDocument } from "@/graphql/generated";
 import { gql } from "@/lib/client";
 import { exactTime } from "@/lib/format";
 import { useAction, useIncident, userName } from "./context";
+import { NamedOptions } from "@/components/NamedOptions";
 
 function inDays(days: number): string {
   const d = new Date(Date.now() + days * 86_400_000);
@@ -76,14 +77,7 @@ export function TasksPanel() {
           <div className="field">
             <label htmlFor="task-owner">Owner</label>
             <select id="task-owner" value={ownerId} onChange={(e) => setOwnerId(e.target.value)} required>
-              <option value="">Choose…</option>
-              {(lookups?.users ?? [])
-                .filter((u) => u.active)
-                .map((u) => (
-                  <option key={u.id} value={u.id}>
-                    {u.name}
-                  </option>
-                ))}
+              <NamedOptions empty="Choose…" items={(lookups?.users ?? []).filter((u) => u.active)} />
             </select>
           </div>
           <div className="field">

@@ -5,6 +5,7 @@ import type { LookupsQuery } from "@/graphql/generated";
 import { SeverityValues, StageValues } from "@/graphql/generated";
 import { SEVERITY_LABEL, STAGE_LABEL } from "@/lib/format";
 import { DEFAULT_QUEUE, type QueueParams } from "@/lib/queue";
+import { NamedOptions } from "@/components/NamedOptions";
 
 export function QueueFilters(props: {
   params: QueueParams;
@@ -61,23 +62,13 @@ export function QueueFilters(props: {
       <div className="field">
         <label htmlFor="f-service">Service</label>
         <select id="f-service" value={params.service} onChange={(e) => onChange({ service: e.target.value })}>
-          <option value="">Any</option>
-          {(lookups?.services ?? []).map((s) => (
-            <option key={s.id} value={s.id}>
-              {s.name}
-            </option>
-          ))}
+          <NamedOptions empty="Any" items={lookups?.services ?? []} />
         </select>
       </div>
       <div className="field">
         <label htmlFor="f-team">Team</label>
         <select id="f-team" value={params.team} onChange={(e) => onChange({ team: e.target.value })}>
-          <option value="">Any</option>
-          {(lookups?.teams ?? []).map((t) => (
-            <option key={t.id} value={t.id}>
-              {t.name}
-            </option>
-          ))}
+          <NamedOptions empty="Any" items={lookups?.teams ?? []} />
         </select>
       </div>
       <div className="field">

@@ -8,6 +8,7 @@ import { gql } from "@/lib/client";
 import { ApiError, describeError } from "@/lib/errors";
 import { SEVERITY_LABEL } from "@/lib/format";
 import { useQuery } from "@/lib/hooks";
+import { NamedOptions } from "@/components/NamedOptions";
 
 /** Report an incident by hand; triage suggestions appear on its page once the models have run. */
 export default function NewIncidentPage() {
@@ -111,23 +112,13 @@ export default function NewIncidentPage() {
         <div className="field">
           <label htmlFor="new-service">Service</label>
           <select id="new-service" value={serviceId} onChange={(e) => setServiceId(e.target.value)}>
-            <option value="">Not known yet</option>
-            {(lookups.data?.services ?? []).map((s) => (
-              <option key={s.id} value={s.id}>
-                {s.name}
-              </option>
-            ))}
+            <NamedOptions empty="Not known yet" items={lookups.data?.services ?? []} />
           </select>
         </div>
         <div className="field">
           <label htmlFor="new-team">Team</label>
           <select id="new-team" value={teamId} onChange={(e) => setTeamId(e.target.value)}>
-            <option value="">Let triage suggest</option>
-            {(lookups.data?.teams ?? []).map((t) => (
-              <option key={t.id} value={t.id}>
-                {t.name}
-              </option>
-            ))}
+            <NamedOptions empty="Let triage suggest" items={lookups.data?.teams ?? []} />
           </select>
         </div>
         <div className="span2">
