@@ -5,7 +5,8 @@ import type { QuellContext } from "../../platform/graphql/context";
 import { QueueName } from "../../platform/queue/queues";
 import { Incident } from "../incident/incident.entity";
 import { User } from "../user/user.entity";
-import { ReasonTerm, Suggestion, SuggestionKind } from "./suggestion.entity";
+import { ReasonTerm, Suggestion, SuggestionKind, SuggestionStatus } from "./suggestion.entity";
+import { suggestsCurrentValue } from "./suggestion.rules";
 import { CorrectSuggestionInput, DecideSuggestionInput, SuggestionKindMetrics } from "./suggestion.inputs";
 
 /** One batched query per request for the suggestions of every incident on a page (the triage queue lists 50). */
@@ -26,11 +27,14 @@ function suggestionLoader(ctx: QuellContext): DataLoader<string, Suggestion[]> {
 @Resolver(() => Incident)
 export class IncidentSuggestionsResolver {
   @FieldResolver(() => [Suggestion], {
-    description: "What the triage models suggest, newest set; abstained ones say why there is no value (cold start, low confidence).",
+    description:
+      "What the triage models suggest, newest set, with the decisions people made; abstained ones say why there is no value (cold start, low confidence). A pending suggestion of the value the incident already has is not listed.",
   })
   async suggestions(@Root() incident: Incident, @Ctx() ctx: QuellContext, @Arg("kind", () => SuggestionKind, { nullable: true }) kind?: SuggestionKind): Promise<Suggestion[]> {
     const all = await suggestionLoader(ctx).load(incident.id);
-    return kind ? all.filter((s) => s.kind === kind) : all;
+    // Someone may have set the suggested value by hand since: there is nothing left to decide.
+    const offered = all.filter((s) => s.status !== SuggestionStatus.pending || !suggestsCurrentValue(s, incident));
+    return kind ? offered.filter((s) => s.kind === kind) : offered;
   }
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { SuggestionKind } from "./suggestion.entity";
-import { lowConfidenceReason, suggestionMetrics, triageInputHash } from "./suggestion.rules";
+import { draftsToStore, lowConfidenceReason, suggestionMetrics, suggestsCurrentValue, triageInputHash } from "./suggestion.rules";
 
 describe("suggestion rules", () => {
   const input = { title: "DB down", description: "primary unreachable", service: "Payments", category: null, modelIds: ["b", "a"] };
@@ -19,5 +19,35 @@ describe("suggestion rules", () => {
 
   it("says why it abstained in percent", () => {
     expect(lowConfidenceReason(0.414, 0.62)).toBe("not confident enough: 41% where 62% is needed");
+  });
+
+  const incident = { severity: "SEV1", teamId: "team-a", category: null };
+
+  it("recognises a suggestion of the value the incident already has", () => {
+    expect(suggestsCurrentValue({ kind: SuggestionKind.severity, value: "SEV1" }, incident)).toBe(true);
+    expect(suggestsCurrentValue({ kind: SuggestionKind.severity, value: "SEV2" }, incident)).toBe(false);
+    expect(suggestsCurrentValue({ kind: SuggestionKind.team, value: "team-a" }, incident)).toBe(true);
+    expect(suggestsCurrentValue({ kind: SuggestionKind.category, value: "network" }, incident)).toBe(false);
+    expect(suggestsCurrentValue({ kind: SuggestionKind.severity, value: null }, { ...incident, severity: null })).toBe(false);
+    expect(suggestsCurrentValue({ kind: SuggestionKind.similar, value: "team-a" }, incident)).toBe(false);
+  });
+
+  it("stores no draft for a decided kind, a decided similar incident, or a value already set", () => {
+    const drafts = [
+      { kind: SuggestionKind.severity, value: "SEV1" },
+      { kind: SuggestionKind.team, value: "team-b" },
+      { kind: SuggestionKind.category, value: "network" },
+      { kind: SuggestionKind.similar, value: "inc-1" },
+      { kind: SuggestionKind.similar, value: "inc-2" },
+    ];
+    const decided = [
+      { kind: SuggestionKind.category, value: "storage" },
+      { kind: SuggestionKind.similar, value: "inc-1" },
+    ];
+    expect(draftsToStore(drafts, decided, incident)).toEqual([
+      { kind: SuggestionKind.team, value: "team-b" },
+      { kind: SuggestionKind.similar, value: "inc-2" },
+    ]);
+    expect(draftsToStore(drafts, [], { severity: null, teamId: null, category: null })).toEqual(drafts);
   });
 });

@@ -45,3 +45,43 @@ export function suggestionMetrics(c: DecisionCounts): { precision: number | null
 export function lowConfidenceReason(confidence: number, threshold: number): string {
   return `not confident enough: ${Math.round(confidence * 100)}% where ${Math.round(threshold * 100)}% is needed`;
 }
+
+/** The incident fields a suggestion can set, as they are now. */
+export interface SuggestibleValues {
+  severity: string | null;
+  teamId: string | null;
+  category: string | null;
+}
+
+/** What the incident holds now for a suggestion's kind; similar incidents set nothing. */
+export function currentValueOf(kind: SuggestionKind, incident: SuggestibleValues): string | null {
+  if (kind === SuggestionKind.severity) return incident.severity;
+  if (kind === SuggestionKind.team) return incident.teamId;
+  if (kind === SuggestionKind.category) return incident.category;
+  return null;
+}
+
+/** A suggestion to set what is already set ("Suggested SEV1" on a SEV1 incident) asks nothing of anyone. */
+export function suggestsCurrentValue(suggestion: { kind: SuggestionKind; value: string | null }, incident: SuggestibleValues): boolean {
+  const current = currentValueOf(suggestion.kind, incident);
+  return suggestion.value !== null && current !== null && suggestion.value === current;
+}
+
+/** What a decision is about: the kind, and for similar incidents also which incident. */
+export function decisionKey(suggestion: { kind: SuggestionKind; value: string | null }): string {
+  return suggestion.kind === SuggestionKind.similar ? `${suggestion.kind}:${suggestion.value ?? ""}` : suggestion.kind;
+}
+
+/**
+ * Of a fresh triage, the drafts worth storing as pending: none for what a person already decided
+ * (their decision stands: a re-triage must not ask again), and none that would set a value the
+ * incident already has.
+ */
+export function draftsToStore<D extends { kind: SuggestionKind; value: string | null }>(
+  drafts: readonly D[],
+  decided: ReadonlyArray<{ kind: SuggestionKind; value: string | null }>,
+  incident: SuggestibleValues,
+): D[] {
+  const decidedKeys = new Set(decided.map(decisionKey));
+  return drafts.filter((d) => !decidedKeys.has(decisionKey(d)) && !suggestsCurrentValue(d, incident));
+}

@@ -1,15 +1,16 @@
-import { In, type DataSource } from "typeorm";
+import { In, Not, type DataSource, type EntityManager } from "typeorm";
 import type { Principal } from "../../platform/auth/roles";
 import { ErrorCode, QuellError, badInput, notFound } from "../../platform/errors";
-import { inTransaction } from "../../platform/database/transaction";
+import { inTransaction, type UnitOfWork } from "../../platform/database/transaction";
 import type { QuellPubSub } from "../../platform/pubsub";
 import { appendAudit, SYSTEM_ACTOR } from "../audit/audit.service";
 import { Incident, Severity } from "../incident/incident.entity";
 import { INCIDENT_CHANGED, IncidentChangeKind, type IncidentChangedPayload } from "../incident/incident.events";
 import type { IncidentService } from "../incident/incident.service";
+import { ChangeOrigin } from "../incident/incident.timeline";
 import { Team } from "../team/team.entity";
 import { Suggestion, SuggestionKind, SuggestionStatus } from "./suggestion.entity";
-import { suggestionMetrics, type DecisionCounts } from "./suggestion.rules";
+import { draftsToStore, suggestionMetrics, type DecisionCounts } from "./suggestion.rules";
 
 /** A suggestion as the triage engine computes it, before it is stored. */
 export interface SuggestionDraft {
@@ -72,60 +73,82 @@ export class SuggestionService {
   /**
    * Replaces the incident's pending suggestions with a new set in one transaction. Idempotent:
    * if the newest set already came from the same input (a retried or duplicated job), nothing
-   * changes. Decided suggestions stay: they are the record of what people said.
+   * changes. Decided suggestions stay, and so do their decisions: nothing is suggested again for
+   * a kind a person decided, nor a value the incident already has (see draftsToStore).
    */
   async replacePending(incidentId: string, inputHash: string, drafts: SuggestionDraft[]): Promise<boolean> {
     return inTransaction(this.dataSource, async (work) => {
       const { manager } = work;
-      // Two jobs for one incident (two workers, a retry racing a duplicate) take turns here.
-      await manager.query("SELECT pg_advisory_xact_lock(hashtext($1))", [`triage:${incidentId}`]);
-      if (!(await manager.exists(Incident, { where: { id: incidentId } }))) return false;
+      // Two jobs for one incident (two workers, a retry racing a duplicate), or a job and a decision, take turns here.
+      await this.lockIncidentSuggestions(manager, incidentId);
+      const incident = await manager.findOne(Incident, { where: { id: incidentId }, select: { id: true, severity: true, teamId: true, category: true } });
+      if (!incident) return false;
       const [latest] = (await manager.query(`SELECT input_hash FROM suggestion WHERE incident_id = $1 ORDER BY created_at DESC LIMIT 1`, [incidentId])) as Array<{ input_hash: string }>;
       if (latest?.input_hash === inputHash) return false;
+      const decided = await manager.find(Suggestion, { where: { incidentId, status: Not(SuggestionStatus.pending) }, select: { id: true, kind: true, value: true } });
+      const toStore = draftsToStore(drafts, decided, incident);
       await manager.delete(Suggestion, { incidentId, status: SuggestionStatus.pending });
       const now = new Date();
-      if (drafts.length) {
+      if (toStore.length) {
         // One multi-row INSERT for the whole set.
         await manager.insert(
           Suggestion,
-          drafts.map((d) => manager.create(Suggestion, { ...d, incidentId, inputHash, status: SuggestionStatus.pending, createdAt: now })) as never,
+          toStore.map((d) => manager.create(Suggestion, { ...d, incidentId, inputHash, status: SuggestionStatus.pending, createdAt: now })) as never,
         );
       }
       await appendAudit(manager, SYSTEM_ACTOR, {
         action: "suggestion.triage",
         entityType: "incident",
         entityId: incidentId,
-        after: { inputHash, suggestions: drafts.map((d) => ({ kind: d.kind, value: d.value, confidence: d.confidence, abstained: d.abstained, modelVersion: d.modelVersion })) },
+        after: { inputHash, suggestions: toStore.map((d) => ({ kind: d.kind, value: d.value, confidence: d.confidence, abstained: d.abstained, modelVersion: d.modelVersion })) },
       });
       work.afterCommit(() => this.publish(incidentId, null));
       return true;
     });
   }
 
+  /** Accepting changes the incident and records the decision in one transaction. */
   async accept(actor: Principal, id: string): Promise<Suggestion> {
-    const suggestion = await this.pendingSuggestion(id);
-    if (suggestion.abstained || suggestion.value === null) {
-      throw new QuellError(ErrorCode.PreconditionFailed, "This suggestion holds no value to accept (the model abstained); correct it with the right value instead.");
-    }
-    await this.applyToIncident(actor, suggestion, suggestion.value);
-    return this.decide(actor, suggestion, SuggestionStatus.accepted, null);
+    return inTransaction(this.dataSource, async (work) => {
+      const suggestion = await this.lockPending(work.manager, id);
+      if (suggestion.abstained || suggestion.value === null) {
+        throw new QuellError(ErrorCode.PreconditionFailed, "This suggestion holds no value to accept (the model abstained); correct it with the right value instead.");
+      }
+      await this.applyToIncident(actor, suggestion, suggestion.value, SuggestionStatus.accepted, work);
+      return this.decide(actor, suggestion, SuggestionStatus.accepted, null, work);
+    });
   }
 
+  /** Correcting sets the person's value on the incident and records it, in one transaction. */
   async correct(actor: Principal, id: string, value: string): Promise<Suggestion> {
-    const suggestion = await this.pendingSuggestion(id);
-    if (suggestion.kind === SuggestionKind.similar) throw badInput("value", "a similar-incident suggestion is accepted or dismissed, not corrected");
-    const normalized = await this.validateValue(suggestion.kind, value);
-    await this.applyToIncident(actor, suggestion, normalized);
-    return this.decide(actor, suggestion, SuggestionStatus.corrected, normalized);
+    return inTransaction(this.dataSource, async (work) => {
+      const suggestion = await this.lockPending(work.manager, id);
+      if (suggestion.kind === SuggestionKind.similar) throw badInput("value", "a similar-incident suggestion is accepted or dismissed, not corrected");
+      const normalized = await this.validateValue(work.manager, suggestion.kind, value);
+      await this.applyToIncident(actor, suggestion, normalized, SuggestionStatus.corrected, work);
+      return this.decide(actor, suggestion, SuggestionStatus.corrected, normalized, work);
+    });
   }
 
   async dismiss(actor: Principal, id: string): Promise<Suggestion> {
-    return this.decide(actor, await this.pendingSuggestion(id), SuggestionStatus.dismissed, null);
+    return inTransaction(this.dataSource, async (work) => this.decide(actor, await this.lockPending(work.manager, id), SuggestionStatus.dismissed, null, work));
   }
 
   async metrics(since?: Date): Promise<KindMetrics[]> {
     const rows = (await this.dataSource.query(
-      `SELECT kind,
+      `WITH scoped AS (
+         SELECT incident_id, kind, status, abstained, decided_at, created_at,
+                CASE WHEN kind = 'similar' THEN coalesce(value, '') ELSE '' END AS item
+           FROM suggestion
+          WHERE ($1::timestamptz IS NULL OR created_at >= $1)
+       ), counted AS (
+         -- One row per incident and kind (per similar incident): its latest decision, else its
+         -- latest pending suggestion, so a decision counts once however often it was re-triaged.
+         SELECT DISTINCT ON (incident_id, kind, item) incident_id, kind, status, abstained
+           FROM scoped
+          ORDER BY incident_id, kind, item, (status = 'pending'), decided_at DESC NULLS LAST, created_at DESC
+       )
+       SELECT kind,
               count(*) FILTER (WHERE status = 'accepted' AND NOT abstained)::int AS accepted,
               count(*) FILTER (WHERE status = 'corrected' AND NOT abstained)::int AS corrected,
               count(*) FILTER (WHERE status = 'dismissed' AND NOT abstained)::int AS dismissed,
@@ -133,8 +156,7 @@ export class SuggestionService {
               count(*) FILTER (WHERE abstained)::int AS abstained,
               count(DISTINCT incident_id)::int AS triaged_incidents,
               count(DISTINCT incident_id) FILTER (WHERE NOT abstained)::int AS covered_incidents
-         FROM suggestion
-        WHERE ($1::timestamptz IS NULL OR created_at >= $1)
+         FROM counted
         GROUP BY kind`,
       [since ?? null],
     )) as Array<Record<string, number | string>>;
@@ -154,33 +176,36 @@ export class SuggestionService {
     });
   }
 
-  private async pendingSuggestion(id: string): Promise<Suggestion> {
-    const suggestion = await this.getById(id);
-    if (suggestion.status !== SuggestionStatus.pending) {
-      throw new QuellError(ErrorCode.PreconditionFailed, `This suggestion was already ${suggestion.status}.`, { status: suggestion.status });
-    }
-    return suggestion;
+  /** Serialises a triage's replacement of the pending set with decisions on it, per incident. */
+  private async lockIncidentSuggestions(manager: EntityManager, incidentId: string): Promise<void> {
+    await manager.query("SELECT pg_advisory_xact_lock(hashtext($1))", [`triage:${incidentId}`]);
   }
 
-  private async decide(actor: Principal, suggestion: Suggestion, status: SuggestionStatus, correctedValue: string | null): Promise<Suggestion> {
-    return inTransaction(this.dataSource, async (work) => {
-      const { manager } = work;
-      const row = await manager.findOne(Suggestion, { where: { id: suggestion.id }, lock: { mode: "pessimistic_write" } });
-      if (!row) throw notFound("Suggestion", suggestion.id);
-      if (row.status !== SuggestionStatus.pending) throw new QuellError(ErrorCode.PreconditionFailed, `This suggestion was already ${row.status}.`, { status: row.status });
-      const before = { ...row };
-      row.status = status;
-      row.decidedById = actor.userId || null;
-      row.decidedAt = new Date();
-      row.correctedValue = correctedValue;
-      await manager.save(row);
-      await appendAudit(manager, actor, { action: `suggestion.${status === SuggestionStatus.accepted ? "accept" : status === SuggestionStatus.corrected ? "correct" : "dismiss"}`, entityType: "suggestion", entityId: row.id, before, after: row });
-      work.afterCommit(() => this.publish(row.incidentId, actor));
-      return row;
-    });
+  /** The suggestion, locked, if it still awaits a decision; PRECONDITION_FAILED if someone decided first. */
+  private async lockPending(manager: EntityManager, id: string): Promise<Suggestion> {
+    const found = await manager.findOne(Suggestion, { where: { id }, select: { id: true, incidentId: true } });
+    if (!found) throw notFound("Suggestion", id);
+    await this.lockIncidentSuggestions(manager, found.incidentId);
+    const row = await manager.findOne(Suggestion, { where: { id }, lock: { mode: "pessimistic_write" } });
+    if (!row) throw notFound("Suggestion", id);
+    if (row.status !== SuggestionStatus.pending) throw new QuellError(ErrorCode.PreconditionFailed, `This suggestion was already ${row.status}.`, { status: row.status });
+    return row;
   }
 
-  private async validateValue(kind: SuggestionKind, value: string): Promise<string> {
+  private async decide(actor: Principal, row: Suggestion, status: SuggestionStatus, correctedValue: string | null, work: UnitOfWork): Promise<Suggestion> {
+    const { manager } = work;
+    const before = { ...row };
+    row.status = status;
+    row.decidedById = actor.userId || null;
+    row.decidedAt = new Date();
+    row.correctedValue = correctedValue;
+    await manager.save(row);
+    await appendAudit(manager, actor, { action: `suggestion.${status === SuggestionStatus.accepted ? "accept" : status === SuggestionStatus.corrected ? "correct" : "dismiss"}`, entityType: "suggestion", entityId: row.id, before, after: row });
+    work.afterCommit(() => this.publish(row.incidentId, actor));
+    return row;
+  }
+
+  private async validateValue(manager: EntityManager, kind: SuggestionKind, value: string): Promise<string> {
     const v = value.trim();
     if (!v) throw badInput("value", "must not be empty");
     if (kind === SuggestionKind.severity) {
@@ -189,7 +214,7 @@ export class SuggestionService {
       return sev;
     }
     if (kind === SuggestionKind.team) {
-      const team = /^[0-9a-f-]{36}$/i.test(v) ? await this.dataSource.getRepository(Team).findOne({ where: { id: v } }) : null;
+      const team = /^[0-9a-f-]{36}$/i.test(v) ? await manager.findOne(Team, { where: { id: v } }) : null;
       if (!team) throw notFound("Team", v);
       return team.id;
     }
@@ -197,18 +222,20 @@ export class SuggestionService {
     return v;
   }
 
-  /** The decided value goes onto the incident through the incident's own use cases. */
-  private async applyToIncident(actor: Principal, suggestion: Suggestion, value: string): Promise<void> {
+  /** The decided value goes onto the incident through the incident's own use cases, inside the decision's transaction. */
+  private async applyToIncident(actor: Principal, suggestion: Suggestion, value: string, decision: SuggestionStatus, work: UnitOfWork): Promise<void> {
     if (suggestion.kind === SuggestionKind.similar) return;
-    const incident = await this.incidents.getById(suggestion.incidentId);
+    const incident = await work.manager.findOne(Incident, { where: { id: suggestion.incidentId } });
+    if (!incident) throw notFound("Incident", suggestion.incidentId);
+    const opts = { work, via: decision === SuggestionStatus.accepted ? ChangeOrigin.acceptedSuggestion : ChangeOrigin.correctedSuggestion };
     if (suggestion.kind === SuggestionKind.team) {
-      if (incident.teamId !== value) await this.incidents.assign(actor, { id: incident.id, version: incident.version, teamId: value });
+      if (incident.teamId !== value) await this.incidents.assign(actor, { id: incident.id, version: incident.version, teamId: value }, opts);
       return;
     }
     if (suggestion.kind === SuggestionKind.severity && incident.severity !== value) {
-      await this.incidents.update(actor, { id: incident.id, version: incident.version, severity: value as Severity });
+      await this.incidents.update(actor, { id: incident.id, version: incident.version, severity: value as Severity }, opts);
     } else if (suggestion.kind === SuggestionKind.category && incident.category !== value) {
-      await this.incidents.update(actor, { id: incident.id, version: incident.version, category: value });
+      await this.incidents.update(actor, { id: incident.id, version: incident.version, category: value }, opts);
     }
   }
 
