@@ -31,12 +31,19 @@ import { priorityFor, validateMatrix, type PriorityMatrix } from "./priority.rul
 import { IncidentReport } from "./report.entity";
 import { FollowUpTask } from "./task.entity";
 import { TimelineEntry, TimelineKind } from "./timeline.entity";
+import { describeChanges, referencedIds, type ChangeOrigin, type FieldChange, type TimelineField, type TimelineNames } from "./incident.timeline";
 
 
 /** Fields whose change means the text the triage models read has changed. */
 const TRIAGE_TEXT_FIELDS = ["title", "description", "serviceId", "category"] as const;
 
 type TimelineInput = { kind: TimelineKind; message: string; data?: Record<string, unknown> };
+
+/** How a change is made: inside a caller's transaction (a suggestion decision), and where it came from. */
+export interface ChangeOptions {
+  work?: UnitOfWork;
+  via?: ChangeOrigin;
+}
 
 export class IncidentService {
   constructor(
@@ -97,17 +104,17 @@ export class IncidentService {
     });
   }
 
-  async update(actor: Principal, input: UpdateIncidentInput): Promise<Incident> {
+  async update(actor: Principal, input: UpdateIncidentInput, opts: ChangeOptions = {}): Promise<Incident> {
     return this.mutate(actor, input.id, input.version, "incident.update", IncidentChangeKind.updated, async (incident, { manager }) => {
       await this.assertReferences(manager, {
         serviceId: input.serviceId,
         userIds: [input.commanderId, input.communicationsLeadId, input.scribeId].filter((v): v is string => !!v),
       });
-      const changes: string[] = [];
-      const assign = <K extends keyof Incident>(key: K, value: Incident[K] | undefined) => {
+      const changes: FieldChange[] = [];
+      const assign = <K extends keyof Incident & TimelineField>(key: K, value: Incident[K] | undefined) => {
         if (value === undefined || incident[key] === value) return;
         incident[key] = value;
-        changes.push(String(key));
+        changes.push({ field: key, to: value as FieldChange["to"] });
       };
       assign("title", input.title?.trim());
       assign("description", input.description);
@@ -121,23 +128,26 @@ export class IncidentService {
       assign("commanderId", input.commanderId);
       assign("communicationsLeadId", input.communicationsLeadId);
       assign("scribeId", input.scribeId);
-      if (changes.includes("impact") || changes.includes("urgency")) {
+      const changed = (field: TimelineField) => changes.some((c) => c.field === field);
+      if (changed("impact") || changed("urgency")) {
         const priority = priorityFor(await this.priorityMatrix(manager), incident.impact, incident.urgency);
         if (priority !== incident.priority) {
           incident.priority = priority;
-          changes.push("priority");
+          changes.push({ field: "priority", to: priority });
         }
       }
       if (changes.length === 0) return [];
-      if (TRIAGE_TEXT_FIELDS.some((f) => changes.includes(f))) {
+      if (TRIAGE_TEXT_FIELDS.some(changed)) {
         await enqueueInTransaction(manager, QueueName.Triage, "triage", { incidentId: incident.id, reason: "text_changed" });
       }
-      const entries: TimelineInput[] = [{ kind: TimelineKind.updated, message: `Changed ${changes.join(", ")}`, data: { fields: changes } }];
-      if (changes.includes("isMajor")) {
-        entries.push({ kind: TimelineKind.major_incident, message: incident.isMajor ? "Declared a major incident" : "No longer a major incident" });
-      }
+      const names = await this.timelineNames(manager, changes);
+      const major = changes.filter((c) => c.field === "isMajor");
+      const others = changes.filter((c) => c.field !== "isMajor");
+      const entries: TimelineInput[] = [];
+      if (major.length) entries.push({ kind: TimelineKind.major_incident, message: describeChanges(major, names, opts.via) });
+      if (others.length) entries.push({ kind: TimelineKind.updated, message: describeChanges(others, names, opts.via), data: { fields: others.map((c) => c.field) } });
       return entries;
-    });
+    }, opts.work);
   }
 
   async transition(actor: Principal, input: TransitionIncidentInput): Promise<Incident> {
@@ -176,22 +186,23 @@ export class IncidentService {
     });
   }
 
-  async assign(actor: Principal, input: AssignIncidentInput): Promise<Incident> {
+  async assign(actor: Principal, input: AssignIncidentInput, opts: ChangeOptions = {}): Promise<Incident> {
     return this.mutate(actor, input.id, input.version, "incident.assign", IncidentChangeKind.assigned, async (incident, { manager }) => {
       await this.assertReferences(manager, { teamId: input.teamId ?? undefined, assigneeId: input.assigneeId ?? undefined });
-      const parts: string[] = [];
+      const changes: FieldChange[] = [];
       if (input.assigneeId !== undefined && input.assigneeId !== incident.assigneeId) {
         incident.assigneeId = input.assigneeId;
-        parts.push(input.assigneeId ? `assignee set` : "unassigned");
+        changes.push({ field: "assigneeId", to: input.assigneeId });
         if (input.assigneeId) incident.acknowledgedAt ??= new Date();
       }
       if (input.teamId !== undefined && input.teamId !== incident.teamId) {
         incident.teamId = input.teamId;
-        parts.push(input.teamId ? "team set" : "team cleared");
+        changes.push({ field: "teamId", to: input.teamId });
       }
-      if (parts.length === 0) return [];
-      return [{ kind: TimelineKind.assigned, message: parts.join(", "), data: { assigneeId: incident.assigneeId, teamId: incident.teamId } }];
-    });
+      if (changes.length === 0) return [];
+      const message = describeChanges(changes, await this.timelineNames(manager, changes), opts.via);
+      return [{ kind: TimelineKind.assigned, message, data: { assigneeId: incident.assigneeId, teamId: incident.teamId } }];
+    }, opts.work);
   }
 
   async addNote(actor: Principal, input: AddTimelineNoteInput): Promise<TimelineEntry> {
@@ -331,6 +342,7 @@ export class IncidentService {
     action: string,
     kind: IncidentChangeKind,
     apply: (incident: Incident, work: UnitOfWork) => Promise<TimelineInput[]>,
+    outer?: UnitOfWork,
   ): Promise<Incident> {
     return inTransaction(this.dataSource, async (work) => {
       const incident = await this.lockIncident(work.manager, id);
@@ -343,7 +355,19 @@ export class IncidentService {
       await appendAudit(work.manager, actor, { action, entityType: "incident", entityId: incident.id, before, after: incident });
       this.publishAfterCommit(work, incident.id, kind, actor);
       return incident;
-    });
+    }, outer);
+  }
+
+  /** The names of the people, teams and services a set of changes points at, for the timeline. */
+  private async timelineNames(manager: EntityManager, changes: readonly FieldChange[]): Promise<TimelineNames> {
+    const ids = referencedIds(changes);
+    const [users, teams, services] = await Promise.all([
+      ids.users.length ? manager.find(User, { where: { id: In(ids.users) }, select: { id: true, name: true } }) : [],
+      ids.teams.length ? manager.find(Team, { where: { id: In(ids.teams) }, select: { id: true, name: true } }) : [],
+      ids.services.length ? manager.find(Service, { where: { id: In(ids.services) }, select: { id: true, name: true } }) : [],
+    ]);
+    const byId = (rows: Array<{ id: string; name: string }>) => new Map(rows.map((r) => [r.id, r.name]));
+    return { users: byId(users), teams: byId(teams), services: byId(services) };
   }
 
   private stamp(incident: Incident, stage: Stage, at: Date): void {
