@@ -27,6 +27,10 @@ export interface AssignIncidentInput {
   version: number;
 }
 
+/** How an incident ended (close code); required to close. */
+export type ClosureCode = "cancelled_by_requester" | "duplicate" | "not_reproducible" | "not_solved_too_costly" | "resolved_by_caller" | "resolved_by_change" | "resolved_by_problem" | "solved_permanently" | "solved_remotely" | "solved_workaround";
+export const ClosureCodeValues: readonly ClosureCode[] = ["cancelled_by_requester", "duplicate", "not_reproducible", "not_solved_too_costly", "resolved_by_caller", "resolved_by_change", "resolved_by_problem", "solved_permanently", "solved_remotely", "solved_workaround"];
+
 export interface CompleteTaskInput {
   taskId: string;
   version: number;
@@ -182,8 +186,12 @@ export type TrainingStatus = "failed" | "queued" | "running" | "succeeded";
 export const TrainingStatusValues: readonly TrainingStatus[] = ["failed", "queued", "running", "succeeded"];
 
 export interface TransitionIncidentInput {
+  /** Closing: how it ended (required). */
+  closureCode?: ClosureCode | null;
   id: string;
   note?: string | null;
+  /** Closing: what fixed it, or why nothing will (required unless the incident already has one). */
+  resolution?: string | null;
   to: Stage;
   version: number;
 }
@@ -214,8 +222,8 @@ export interface WriteReportInput {
   publish?: boolean;
   rootCause?: string | null;
   toImprove?: string | null;
-  /** The report's version when editing an existing one. */
-  version?: number | null;
+  /** The report's version you read (0 when there is no report yet); a stale one gets CONFLICT. */
+  version: number;
   wentWell?: string | null;
   whatHappened?: string | null;
 }

@@ -14,6 +14,21 @@ export enum Severity {
 }
 registerEnumType(Severity, { name: "Severity", description: "Technical severity, set by agents (SEV1 is worst)." });
 
+/** How an incident ended, as ServiceNow's resolution codes put it; closing requires one. */
+export enum ClosureCode {
+  solved_permanently = "solved_permanently",
+  solved_workaround = "solved_workaround",
+  solved_remotely = "solved_remotely",
+  not_reproducible = "not_reproducible",
+  not_solved_too_costly = "not_solved_too_costly",
+  resolved_by_caller = "resolved_by_caller",
+  resolved_by_change = "resolved_by_change",
+  resolved_by_problem = "resolved_by_problem",
+  duplicate = "duplicate",
+  cancelled_by_requester = "cancelled_by_requester",
+}
+registerEnumType(ClosureCode, { name: "ClosureCode", description: "How an incident ended (close code); required to close." });
+
 @ObjectType()
 @Entity("incident")
 @Index("IDX_incident_stage_created", ["stage", "createdAt"])
@@ -114,6 +129,10 @@ export class Incident extends VersionedEntity {
   @Field(() => String, { nullable: true, description: "How it was resolved (fed to similar-incident suggestions)." })
   @Column({ type: "text", nullable: true })
   resolution!: string | null;
+
+  @Field(() => ClosureCode, { nullable: true, description: "How it ended; set when it is closed (or cancelled as a duplicate), cleared on reopen." })
+  @Column({ type: "enum", enum: ClosureCode, enumName: "closure_code", nullable: true })
+  closureCode!: ClosureCode | null;
 
   @Field(() => ID, { nullable: true, description: "Set when cancelled as a duplicate of another incident." })
   @Column({ type: "uuid", nullable: true })

@@ -1,6 +1,6 @@
 import { ArrayMaxSize, IsDate, IsInt, IsOptional, IsString, IsUUID, Length, Max, MaxLength, Min } from "class-validator";
 import { Field, ID, InputType, Int, registerEnumType } from "type-graphql";
-import { Severity } from "./incident.entity";
+import { ClosureCode, Severity } from "./incident.entity";
 import { Stage } from "./incident.lifecycle";
 
 @InputType()
@@ -40,6 +40,11 @@ export class TransitionIncidentInput {
   @Field(() => Int) @IsInt() version!: number;
   @Field(() => Stage) to!: Stage;
   @Field(() => String, { nullable: true }) @IsOptional() @MaxLength(10_000) note?: string;
+  @Field(() => String, { nullable: true, description: "Closing: what fixed it, or why nothing will (required unless the incident already has one)." })
+  @IsOptional()
+  @MaxLength(100_000)
+  resolution?: string;
+  @Field(() => ClosureCode, { nullable: true, description: "Closing: how it ended (required)." }) @IsOptional() closureCode?: ClosureCode;
 }
 
 @InputType()
@@ -73,7 +78,7 @@ export class CompleteTaskInput {
 @InputType()
 export class WriteReportInput {
   @Field(() => ID) @IsUUID() incidentId!: string;
-  @Field(() => Int, { nullable: true, description: "The report's version when editing an existing one." }) @IsOptional() @IsInt() version?: number;
+  @Field(() => Int, { description: "The report's version you read (0 when there is no report yet); a stale one gets CONFLICT." }) @IsInt() @Min(0) version!: number;
   @Field(() => String, { nullable: true }) @IsOptional() @MaxLength(50_000) whatHappened?: string;
   @Field(() => String, { nullable: true }) @IsOptional() @MaxLength(50_000) impact?: string;
   @Field(() => String, { nullable: true }) @IsOptional() @MaxLength(50_000) rootCause?: string;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { STAGE_ORDER, Stage, TRANSITIONS, canReopen, checkTransition, nextStages, stagesAfter, type TransitionSubject } from "./incident.lifecycle";
+import { STAGE_ORDER, Stage, TRANSITIONS, allowedTransitions, canReopen, checkTransition, nextStages, stagesAfter, type TransitionSubject } from "./incident.lifecycle";
 
 const subject = (over: Partial<TransitionSubject> = {}): TransitionSubject => ({ priority: 3, isMajor: false, openTaskCount: 0, reportPublished: false, ...over });
 
@@ -70,5 +70,32 @@ describe("incident transition table", () => {
 
   it("lists the stages after a stage, for clearing stamps on reopen", () => {
     expect(stagesAfter(Stage.assessed)).toEqual([Stage.contained, Stage.eradicated, Stage.recovered, Stage.reviewed, Stage.closed]);
+  });
+
+  it("lists only the moves its guards would let through for this incident now", () => {
+    expect(allowedTransitions(Stage.assessed, subject({ priority: 2 }))).toEqual([Stage.contained]);
+    expect(allowedTransitions(Stage.assessed, subject({ priority: 4 }))).toEqual([Stage.contained, Stage.recovered]);
+    expect(allowedTransitions(Stage.recovered, subject({ priority: 2 }))).toEqual([Stage.reviewed]);
+    expect(allowedTransitions(Stage.reviewed, subject({ reportPublished: false }))).toEqual([]);
+    expect(allowedTransitions(Stage.reviewed, subject({ reportPublished: true, openTaskCount: 1 }))).toEqual([]);
+    expect(allowedTransitions(Stage.closed, subject({ reportPublished: true }))).toEqual([]);
+  });
+
+  it("agrees with checkTransition on every move for every kind of incident", () => {
+    const subjects = [1, 2, 3, 4, 5].flatMap((priority) =>
+      [false, true].flatMap((isMajor) => [0, 1].flatMap((openTaskCount) => [false, true].map((reportPublished) => subject({ priority, isMajor, openTaskCount, reportPublished })))),
+    );
+    const stages = Object.values(Stage);
+    for (const s of subjects) {
+      for (const from of stages) {
+        const listed = allowedTransitions(from, s);
+        for (const to of stages) expect(checkTransition(from, to, s).ok, `${from} → ${to} ${JSON.stringify(s)}`).toBe(listed.includes(to));
+      }
+    }
+  });
+
+  it("names only the moves that would succeed when it refuses one", () => {
+    const verdict = checkTransition(Stage.assessed, Stage.recovered, subject({ priority: 2 }));
+    expect(verdict).toMatchObject({ ok: false, allowed: [Stage.contained] });
   });
 });

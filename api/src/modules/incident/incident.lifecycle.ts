@@ -92,15 +92,29 @@ export type TransitionCheck =
   | { ok: true; rule: TransitionRule }
   | { ok: false; reason: string; allowed: Stage[] };
 
+/** Why this move is refused for this incident now, or null when it would succeed. */
+function refusal(rule: TransitionRule, subject: TransitionSubject): string | null {
+  return rule.guard?.(subject) ?? null;
+}
+
+/**
+ * The moves that would succeed for this incident now, guards evaluated: what the API lists as
+ * `allowedTransitions` and what the web app offers. checkTransition refuses with the same guards.
+ */
+export function allowedTransitions(from: Stage, subject: TransitionSubject): Stage[] {
+  if (TERMINAL.includes(from)) return [];
+  return TRANSITIONS.filter((t) => t.from === from && refusal(t, subject) === null).map((t) => t.to);
+}
+
 export function checkTransition(from: Stage, to: Stage, subject: TransitionSubject): TransitionCheck {
-  const allowed = nextStages(from);
-  const rule = TRANSITIONS.find((t) => t.from === from && t.to === to);
+  const allowed = allowedTransitions(from, subject);
+  const rule = TERMINAL.includes(from) ? undefined : TRANSITIONS.find((t) => t.from === from && t.to === to);
   if (!rule) {
     const options = allowed.length ? allowed.join(", ") : "none (reopen it first)";
     return { ok: false, reason: `An incident cannot move from ${from} to ${to}. Allowed next stages: ${options}.`, allowed };
   }
-  const refusal = rule.guard?.(subject);
-  if (refusal) return { ok: false, reason: `Cannot move from ${from} to ${to}: ${refusal}.`, allowed };
+  const refused = refusal(rule, subject);
+  if (refused) return { ok: false, reason: `Cannot move from ${from} to ${to}: ${refused}.`, allowed };
   return { ok: true, rule };
 }
 

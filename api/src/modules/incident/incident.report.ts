@@ -1,7 +1,8 @@
 import type { Incident, IncidentTransition } from "./incident.entity";
 import type { IncidentReport } from "./report.entity";
 import type { FollowUpTask } from "./task.entity";
-import { formatIncidentNumber } from "./incident.rules";
+import { CLOSURE_LABEL, actionItemTaskTitle, formatIncidentNumber } from "./incident.rules";
+import { markdownBlock, markdownInline } from "./markdown.escape";
 
 export interface ReportContext {
   incident: Incident;
@@ -12,6 +13,7 @@ export interface ReportContext {
   names: Map<string, string>;
 }
 
+/** `body` is Markdown this file built from escaped parts. */
 const section = (title: string, body: string) => `## ${title}\n\n${body.trim() || "_Not written yet._"}\n`;
 
 function duration(from: Date, to: Date): string {
@@ -21,33 +23,41 @@ function duration(from: Date, to: Date): string {
   return hours < 48 ? `${hours} h ${minutes % 60} min` : `${Math.floor(hours / 24)} d ${hours % 24} h`;
 }
 
-/** The lessons-learned report as Markdown; the timeline comes from the recorded stage changes. */
+/**
+ * The lessons-learned report as Markdown; the timeline comes from the recorded stage changes.
+ * Every piece of text people wrote (titles, notes, names, report fields) is escaped, so the
+ * export holds no HTML, no links and no sections but its own.
+ */
 export function renderReportMarkdown(ctx: ReportContext): string {
   const { incident, report, transitions, tasks } = ctx;
-  const who = (id: string | null) => (id ? (ctx.names.get(id) ?? "unknown") : "system");
+  const who = (id: string | null) => (id ? markdownInline(ctx.names.get(id) ?? "unknown") : "system");
   const lines: string[] = [];
-  lines.push(`# ${formatIncidentNumber(incident.number)}: ${incident.title}`, "");
+  lines.push(`# ${formatIncidentNumber(incident.number)}: ${markdownInline(incident.title)}`, "");
   lines.push(`| | |`, `|---|---|`);
   lines.push(`| Priority | P${incident.priority} |`);
   lines.push(`| Severity | ${incident.severity ?? "not set"} |`);
-  lines.push(`| Service | ${ctx.serviceName ?? "not set"} |`);
+  lines.push(`| Service | ${ctx.serviceName ? markdownInline(ctx.serviceName) : "not set"} |`);
   lines.push(`| Major incident | ${incident.isMajor ? "yes" : "no"} |`);
   if (incident.recoveredAt) lines.push(`| Time to recover | ${duration(incident.identifiedAt, incident.recoveredAt)} |`);
+  if (incident.closureCode) lines.push(`| Closure | ${CLOSURE_LABEL[incident.closureCode]} |`);
   lines.push(`| Report status | ${report.publishedAt ? `shared ${report.publishedAt.toISOString()}` : "draft"} |`, "");
-  lines.push(section("What happened", report.whatHappened));
-  lines.push(section("Impact", report.impact));
+  lines.push(section("What happened", markdownBlock(report.whatHappened)));
+  lines.push(section("Impact", markdownBlock(report.impact)));
   const timeline = transitions
     .slice()
     .sort((a, b) => a.at.getTime() - b.at.getTime())
-    .map((t) => `- ${t.at.toISOString()}: ${t.fromStage ? `${t.fromStage} → ` : ""}**${t.toStage}** (${who(t.actorId)})${t.reason ? `: ${t.reason}` : ""}`)
+    .map((t) => `- ${t.at.toISOString()}: ${t.fromStage ? `${t.fromStage} → ` : ""}**${t.toStage}** (${who(t.actorId)})${t.reason ? `: ${markdownInline(t.reason)}` : ""}`)
     .join("\n");
   lines.push(section("Timeline", timeline));
-  lines.push(section("Root cause", report.rootCause));
-  lines.push(section("What went well", report.wentWell));
-  lines.push(section("What to improve", report.toImprove));
+  lines.push(section("Root cause", markdownBlock(report.rootCause)));
+  if (incident.resolution) lines.push(section("Resolution", markdownBlock(incident.resolution)));
+  lines.push(section("What went well", markdownBlock(report.wentWell)));
+  lines.push(section("What to improve", markdownBlock(report.toImprove)));
+  // Action items are followed up as tasks; an item shows once, with its task's state.
+  const taskTitles = new Set(tasks.map((t) => t.title));
   const actions = [
-    ...report.actionItems.map((item) => `- [ ] ${item}`),
-    ...tasks.map((t) => `- [${t.completedAt ? "x" : " "}] ${t.title} (owner: ${who(t.ownerId)}, due ${t.dueAt.toISOString().slice(0, 10)})`),
+    ...report.actionItems.filter((item) => !taskTitles.has(actionItemTaskTitle(item))).map((item) => `- [ ] ${markdownInline(item)}`),
+    ...tasks.map((t) => `- [${t.completedAt ? "x" : " "}] ${markdownInline(t.title)} (owner: ${who(t.ownerId)}, due ${t.dueAt.toISOString().slice(0, 10)})`),
   ].join("\n");
   lines.push(section("Action items", actions));
   return lines.join("\n");

@@ -1,3 +1,4 @@
+import DataLoader from "dataloader";
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, ObjectType, Query, Resolver, Root, Subscription } from "type-graphql";
 import { Allow, ANY_ROLE, INCIDENT_WRITERS_LIST, assertAllowed } from "../../platform/auth/policy";
 import { Role } from "../../platform/auth/roles";
@@ -24,7 +25,7 @@ import {
   UpdateIncidentInput,
   WriteReportInput,
 } from "./incident.inputs";
-import { Stage, TERMINAL, nextStages } from "./incident.lifecycle";
+import { Stage, TERMINAL, allowedTransitions, type TransitionSubject } from "./incident.lifecycle";
 import { listIncidents, type IncidentPage } from "./incident.query";
 import { renderReportMarkdown } from "./incident.report";
 import { formatIncidentNumber, parseIncidentNumber } from "./incident.rules";
@@ -37,6 +38,23 @@ async function* onlyIncident(events: AsyncIterable<unknown>, incidentId: string 
   for await (const event of events) {
     if (!incidentId || (event as IncidentChangedPayload).incidentId === incidentId) yield event;
   }
+}
+
+/** One batched lookup per request of what the lifecycle guards need, for every incident on a page. */
+const subjectLoaders = new WeakMap<object, DataLoader<Incident, TransitionSubject, string>>();
+function transitionSubjectLoader(ctx: QuellContext): DataLoader<Incident, TransitionSubject, string> {
+  let loader = subjectLoaders.get(ctx);
+  if (!loader) {
+    loader = new DataLoader(
+      async (incidents) => {
+        const subjects = await ctx.services.incidents.transitionSubjects(incidents);
+        return incidents.map((i) => subjects.get(i.id)!);
+      },
+      { cacheKeyFn: (i) => `${i.id}:${i.version}` },
+    );
+    subjectLoaders.set(ctx, loader);
+  }
+  return loader;
 }
 
 @ObjectType()
@@ -201,9 +219,10 @@ export class IncidentResolver {
     return incident.duplicateOfId ? ctx.loaders.incident.load(incident.duplicateOfId) : null;
   }
 
-  @FieldResolver(() => [Stage], { description: "Stages this incident may move to now (guards may still refuse)." })
-  allowedTransitions(@Root() incident: Incident): Stage[] {
-    return TERMINAL.includes(incident.stage) ? [] : nextStages(incident.stage);
+  @FieldResolver(() => [Stage], { description: "Stages this incident can move to now: only moves whose guards pass (open tasks, shared report, priority) are listed." })
+  async allowedTransitions(@Root() incident: Incident, @Ctx() ctx: QuellContext): Promise<Stage[]> {
+    if (TERMINAL.includes(incident.stage)) return [];
+    return allowedTransitions(incident.stage, await transitionSubjectLoader(ctx).load(incident));
   }
 
   @FieldResolver(() => TimelineEntry, { nullable: true })

@@ -1,4 +1,4 @@
-import type { Incident } from "./incident.entity";
+import { ClosureCode, type Incident } from "./incident.entity";
 import { Stage } from "./incident.lifecycle";
 
 /** Incident numbers as people write them. */
@@ -24,3 +24,35 @@ export const STAGE_STAMP: Record<Stage, keyof Incident> = {
   [Stage.closed]: "closedAt",
   [Stage.cancelled]: "cancelledAt",
 };
+
+/** Close codes as people read them (timeline, report). */
+export const CLOSURE_LABEL: Record<ClosureCode, string> = {
+  [ClosureCode.solved_permanently]: "Solved (permanently)",
+  [ClosureCode.solved_workaround]: "Solved (workaround)",
+  [ClosureCode.solved_remotely]: "Solved remotely",
+  [ClosureCode.not_reproducible]: "Not solved (not reproducible)",
+  [ClosureCode.not_solved_too_costly]: "Not solved (too costly)",
+  [ClosureCode.resolved_by_caller]: "Resolved by caller",
+  [ClosureCode.resolved_by_change]: "Resolved by change",
+  [ClosureCode.resolved_by_problem]: "Resolved by problem",
+  [ClosureCode.duplicate]: "Duplicate",
+  [ClosureCode.cancelled_by_requester]: "Cancelled by requester",
+};
+
+/** Closing needs a resolution (given now, or already recorded) and a close code; says which is missing. */
+export function closureProblem(
+  incident: Pick<Incident, "resolution">,
+  input: { resolution?: string | null; closureCode?: ClosureCode | null },
+): { field: "resolution" | "closureCode"; message: string } | null {
+  if (!(input.resolution?.trim() || incident.resolution?.trim())) return { field: "resolution", message: "closing needs a resolution: what fixed it, or why nothing will" };
+  if (!input.closureCode) return { field: "closureCode", message: `closing needs a closure code (one of ${Object.values(ClosureCode).join(", ")})` };
+  return null;
+}
+
+/** Days a task made from a report's action item has before it is due. */
+export const ACTION_ITEM_DUE_DAYS = 14;
+
+/** The follow-up task title for a report action item (tasks hold at most 300 characters). */
+export function actionItemTaskTitle(item: string): string {
+  return item.replace(/\s+/g, " ").trim().slice(0, 300);
+}

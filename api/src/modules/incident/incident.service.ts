@@ -10,7 +10,7 @@ import { Service } from "../catalog/catalog.entity";
 import { enqueueInTransaction } from "../outbox/outbox.service";
 import { Team } from "../team/team.entity";
 import { User } from "../user/user.entity";
-import { Incident, IncidentTransition } from "./incident.entity";
+import { ClosureCode, Incident, IncidentTransition } from "./incident.entity";
 import { INCIDENT_CHANGED, IncidentChangeKind, type IncidentChangedPayload } from "./incident.events";
 import type {
   AddTaskInput,
@@ -24,8 +24,8 @@ import type {
   UpdateIncidentInput,
   WriteReportInput,
 } from "./incident.inputs";
-import { REOPEN_TARGET, Stage, TERMINAL, canReopen, checkTransition, stagesAfter } from "./incident.lifecycle";
-import { STAGE_STAMP, formatIncidentNumber } from "./incident.rules";
+import { REOPEN_TARGET, Stage, TERMINAL, canReopen, checkTransition, stagesAfter, type TransitionSubject } from "./incident.lifecycle";
+import { ACTION_ITEM_DUE_DAYS, CLOSURE_LABEL, STAGE_STAMP, actionItemTaskTitle, closureProblem, formatIncidentNumber } from "./incident.rules";
 import { PriorityRule } from "./priority-rule.entity";
 import { priorityFor, validateMatrix, type PriorityMatrix } from "./priority.rules";
 import { IncidentReport } from "./report.entity";
@@ -160,18 +160,19 @@ export class IncidentService {
           allowed: [],
         });
       }
-      const [openTaskCount, report] = await Promise.all([
-        manager.count(FollowUpTask, { where: { incidentId: incident.id, completedAt: IsNull() } }),
+      const [subjects, report] = await Promise.all([
+        this.transitionSubjects([incident], manager),
         manager.findOne(IncidentReport, { where: { incidentId: incident.id } }),
       ]);
-      const verdict = checkTransition(from, input.to, {
-        priority: incident.priority,
-        isMajor: incident.isMajor,
-        openTaskCount,
-        reportPublished: !!report?.publishedAt,
-      });
+      const verdict = checkTransition(from, input.to, subjects.get(incident.id)!);
       if (!verdict.ok) {
         throw new QuellError(ErrorCode.InvalidTransition, verdict.reason, { from, to: input.to, allowed: verdict.allowed });
+      }
+      if (input.to === Stage.closed) {
+        const closure = closureProblem(incident, input);
+        if (closure) throw badInput(closure.field, closure.message);
+        incident.resolution = (input.resolution?.trim() || incident.resolution?.trim()) ?? null;
+        incident.closureCode = input.closureCode!;
       }
       const now = new Date();
       this.stamp(incident, input.to, now);
@@ -181,8 +182,9 @@ export class IncidentService {
         // The review starts with a draft whose timeline is drawn from the stamps.
         await manager.save(manager.create(IncidentReport, { incidentId: incident.id, authorId: actor.userId || null, actionItems: [] }));
       }
-      const message = `Moved from ${from} to ${input.to}${input.note ? `: ${input.note}` : ""}`;
-      return [{ kind: TimelineKind.stage_changed, message, data: { from, to: input.to } }];
+      const closed = input.to === Stage.closed ? ` (${CLOSURE_LABEL[incident.closureCode!]})` : "";
+      const message = `Moved from ${from} to ${input.to}${closed}${input.note ? `: ${input.note}` : ""}`;
+      return [{ kind: TimelineKind.stage_changed, message, data: { from, to: input.to, ...(closed ? { closureCode: incident.closureCode } : {}) } }];
     });
   }
 
@@ -256,7 +258,9 @@ export class IncidentService {
         throw new QuellError(ErrorCode.PreconditionFailed, `The lessons-learned report is written from recovery on; ${formatIncidentNumber(incident.number)} is ${incident.stage}.`);
       }
       let report = await manager.findOne(IncidentReport, { where: { incidentId: incident.id } });
-      if (report && input.version !== undefined && report.version !== input.version) throw conflict("IncidentReport", report.id, input.version, report.version);
+      // Like every write: the version read (0 for no report yet), so two editors never overwrite each other.
+      const currentVersion = report?.version ?? 0;
+      if (input.version !== currentVersion) throw conflict("IncidentReport", report?.id ?? incident.id, input.version, currentVersion);
       const before = report ? { ...report } : null;
       report ??= manager.create(IncidentReport, { incidentId: incident.id, actionItems: [] });
       for (const key of ["whatHappened", "impact", "rootCause", "wentWell", "toImprove", "actionItems"] as const) {
@@ -269,6 +273,7 @@ export class IncidentService {
         report.publishedAt ??= new Date();
       }
       await manager.save(report);
+      await this.trackActionItems(manager, incident, actor, report.actionItems);
       await this.appendTimeline(manager, incident, actor, {
         kind: TimelineKind.report_written,
         message: input.publish ? "Lessons-learned report shared" : "Lessons-learned report updated",
@@ -293,6 +298,7 @@ export class IncidentService {
       // The earlier stamps stay in incident_transition; the incident's own show the current run.
       for (const stage of stagesAfter(REOPEN_TARGET)) (incident as unknown as Record<string, unknown>)[STAGE_STAMP[stage]] = null;
       incident.stage = REOPEN_TARGET;
+      incident.closureCode = null;
       incident.reopenCount += 1;
       await manager.insert(IncidentTransition, { incidentId: incident.id, fromStage: from, toStage: REOPEN_TARGET, at: now, actorId: actor.userId || null, reason: input.reason });
       return [{ kind: TimelineKind.reopened, message: `Reopened from ${from}: ${input.reason}`, data: { from } }];
@@ -311,6 +317,7 @@ export class IncidentService {
       const from = incident.stage;
       const now = new Date();
       incident.duplicateOfId = original.id;
+      incident.closureCode = ClosureCode.duplicate;
       this.stamp(incident, Stage.cancelled, now);
       await manager.insert(IncidentTransition, { incidentId: incident.id, fromStage: from, toStage: Stage.cancelled, at: now, actorId: actor.userId || null, reason: `duplicate of ${formatIncidentNumber(original.number)}` });
       await this.appendTimeline(manager, original, actor, {
@@ -368,6 +375,37 @@ export class IncidentService {
     ]);
     const byId = (rows: Array<{ id: string; name: string }>) => new Map(rows.map((r) => [r.id, r.name]));
     return { users: byId(users), teams: byId(teams), services: byId(services) };
+  }
+
+  /**
+   * What the lifecycle's guards need to know about each incident (open tasks, report shared), in
+   * two queries however many incidents: used by transition() and by the allowedTransitions field,
+   * so what is listed is what would succeed.
+   */
+  async transitionSubjects(incidents: readonly Incident[], manager: EntityManager = this.dataSource.manager): Promise<Map<string, TransitionSubject>> {
+    const ids = incidents.map((i) => i.id);
+    const [open, reports] = (await Promise.all([
+      manager.query(`SELECT incident_id, count(*)::int AS n FROM follow_up_task WHERE incident_id = ANY($1::uuid[]) AND completed_at IS NULL GROUP BY incident_id`, [ids]),
+      manager.query(`SELECT incident_id FROM incident_report WHERE incident_id = ANY($1::uuid[]) AND published_at IS NOT NULL`, [ids]),
+    ])) as [Array<{ incident_id: string; n: number }>, Array<{ incident_id: string }>];
+    const openCount = new Map(open.map((r) => [r.incident_id, Number(r.n)]));
+    const published = new Set(reports.map((r) => r.incident_id));
+    return new Map(
+      incidents.map((i) => [i.id, { priority: i.priority, isMajor: i.isMajor, openTaskCount: openCount.get(i.id) ?? 0, reportPublished: published.has(i.id) }]),
+    );
+  }
+
+  /** Each action item of the report is followed up as a task (owned by the writer), so open ones block closing like tasks do. */
+  private async trackActionItems(manager: EntityManager, incident: Incident, actor: Principal, items: readonly string[]): Promise<void> {
+    const existing = new Set((await manager.find(FollowUpTask, { where: { incidentId: incident.id }, select: { id: true, title: true } })).map((t) => t.title));
+    const fresh = [...new Set(items.map(actionItemTaskTitle).filter((title) => title && !existing.has(title)))];
+    if (fresh.length === 0 || !actor.userId) return;
+    const dueAt = new Date(Date.now() + ACTION_ITEM_DUE_DAYS * 86_400_000);
+    for (const title of fresh) {
+      const task = await manager.save(manager.create(FollowUpTask, { incidentId: incident.id, title, ownerId: actor.userId, dueAt }));
+      await this.appendTimeline(manager, incident, actor, { kind: TimelineKind.task_added, message: `Task added from the report's action items: ${task.title}`, data: { taskId: task.id } });
+      await appendAudit(manager, actor, { action: "task.create", entityType: "follow_up_task", entityId: task.id, after: task });
+    }
   }
 
   private stamp(incident: Incident, stage: Stage, at: Date): void {

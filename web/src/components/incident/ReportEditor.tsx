@@ -49,7 +49,7 @@ export function ReportEditor() {
       const { writeReport } = await gql(WriteReportDocument, {
         input: {
           incidentId: incident.id,
-          version: report ? form.baseVersion : null,
+          version: report ? form.baseVersion : 0,
           publish,
           whatHappened: d.whatHappened,
           impact: d.impact,
