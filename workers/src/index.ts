@@ -2,6 +2,7 @@ import type { QuellRuntime } from "@quell/api/app";
 import { logger } from "@quell/api/platform/logger";
 import { ALL_QUEUES, QueueName, type JobQueue, type Processor } from "@quell/api/platform/queue/index";
 import { OutboxRelay, type RelayOptions } from "@quell/api/modules/outbox/outbox.relay";
+import { completingOutbox } from "@quell/api/modules/outbox/outbox.service";
 import { processorFor } from "./processors";
 import "./processors/all";
 
@@ -38,23 +39,6 @@ async function trainFirstModels(runtime: QuellRuntime): Promise<void> {
   }
 }
 
-/**
- * In-process jobs live in memory: a triage job handed over just before the process stopped is
- * gone although its outbox row says dispatched. At start, open incidents of the last week that
- * have no suggestions at all are triaged again (the job is idempotent, so a double is harmless).
- */
-async function requeueLostTriage(runtime: QuellRuntime): Promise<void> {
-  const rows = (await runtime.dataSource.query(
-    `SELECT i.id FROM incident i
-      WHERE i.created_at > now() - interval '7 days' AND i.stage NOT IN ('closed', 'cancelled')
-        AND NOT EXISTS (SELECT 1 FROM suggestion s WHERE s.incident_id = i.id)
-        AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.dispatched_at IS NULL AND o.payload->>'incidentId' = i.id::text)
-      LIMIT 1000`,
-  )) as Array<{ id: string }>;
-  for (const { id } of rows) await runtime.services.jobs.enqueue(QueueName.Triage, "triage", { incidentId: id, reason: "manual" });
-  if (rows.length) log.info({ incidents: rows.length }, "re-queued triage for open incidents without suggestions");
-}
-
 export interface RunningWorkers {
   jobs: JobQueue;
   relay: OutboxRelay | null;
@@ -75,11 +59,18 @@ export async function startWorkers(runtime: QuellRuntime, options: WorkerOptions
       log.warn({ queue }, "no processor for queue; not consuming it");
       continue;
     }
-    jobs.process(queue, processor as Processor<typeof queue>, { concurrency: options.concurrency?.[queue] });
+    // A job's success marks its outbox row done; rows not done in time are handed over again.
+    jobs.process(queue, completingOutbox(runtime.dataSource, processor as Processor<typeof queue>), { concurrency: options.concurrency?.[queue] });
   }
   let relay: OutboxRelay | null = null;
   if (options.relay !== false) {
     relay = new OutboxRelay(runtime.dataSource, jobs, typeof options.relay === "object" ? options.relay : {});
+    if (jobs.kind === "in-process") {
+      // In-process jobs live in memory: whatever the last process handed over but never finished
+      // died with it. Hand it over again now rather than after the usual wait.
+      const again = await relay.redeliverOverdue(0);
+      if (again) log.info({ rows: again }, "handed over again the jobs the previous process did not finish");
+    }
     relay.start();
   }
   if (options.schedules !== false) {
@@ -88,7 +79,6 @@ export async function startWorkers(runtime: QuellRuntime, options: WorkerOptions
       .catch((err: unknown) => log.warn({ err: err instanceof Error ? err.message : err }, "could not register the daily retrain"));
     await trainFirstModels(runtime);
   }
-  if (jobs.kind === "in-process" && (options.queues ?? ALL_QUEUES).includes(QueueName.Triage)) await requeueLostTriage(runtime);
   log.info({ mode: jobs.kind, queues: options.queues ?? ALL_QUEUES, relay: !!relay }, "workers started");
   let closing: Promise<void> | null = null;
   return {

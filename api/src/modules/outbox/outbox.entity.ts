@@ -4,11 +4,14 @@ import { GraphQLJSONObject } from "graphql-scalars";
 
 /**
  * A job to start, written in the same transaction as the change that asks for it; the relay
- * moves it to the queue. If Redis is down the row waits here, so nothing is lost.
+ * moves it to the queue. If Redis is down the row waits here, so nothing is lost. The row is
+ * done when the job has completed (not merely been queued): a row handed over but never
+ * completed (Redis lost its queued jobs, a process died) is handed over again by the relay's sweep.
  */
 @ObjectType()
 @Entity("outbox")
 @Index("IDX_outbox_pending", ["createdAt"], { where: "dispatched_at IS NULL" })
+@Index("IDX_outbox_unfinished", ["dispatchedAt"], { where: "dispatched_at IS NOT NULL AND completed_at IS NULL" })
 export class OutboxMessage {
   @Field(() => ID)
   @PrimaryGeneratedColumn("uuid")
@@ -34,6 +37,10 @@ export class OutboxMessage {
   @Field(() => Date, { nullable: true })
   @Column({ type: "timestamptz", nullable: true })
   dispatchedAt!: Date | null;
+
+  @Field(() => Date, { nullable: true, description: "When its job completed; until then the relay may hand it over again." })
+  @Column({ type: "timestamptz", nullable: true })
+  completedAt!: Date | null;
 
   @Field(() => Int)
   @Column({ type: "int", default: 0 })

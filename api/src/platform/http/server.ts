@@ -104,14 +104,22 @@ export async function startHttpServer(config: QuellConfig, schema: GraphQLSchema
   app.get("/healthz", (_req, res) => {
     res.json({ status: "ok" });
   });
+  // Ready when what it depends on answers: the database, and Redis (the job queue) when it is configured.
   app.get("/readyz", async (_req, res) => {
-    try {
-      await services.dataSource.query("SELECT 1");
-      res.json({ status: "ready", database: "ok" });
-    } catch (err) {
-      logger.warn({ err }, "readiness check failed");
-      res.status(503).json({ status: "unavailable", database: "unreachable" });
-    }
+    const check = (probe: () => Promise<unknown>, what: string) =>
+      probe().then(
+        () => "ok" as const,
+        (err: unknown) => {
+          logger.warn({ err: err instanceof Error ? err.message : err, dependency: what }, "readiness check failed");
+          return "unreachable" as const;
+        },
+      );
+    const [database, redis] = await Promise.all([
+      check(() => services.dataSource.query("SELECT 1"), "database"),
+      config.redisUrl ? check(() => services.jobs.ping(), "redis") : Promise.resolve(undefined),
+    ]);
+    const ready = database === "ok" && redis !== "unreachable";
+    res.status(ready ? 200 : 503).json({ status: ready ? "ready" : "unavailable", database, ...(redis ? { redis } : {}) });
   });
   app.get(["/", "/graphiql"], (req, res, next) => {
     if (req.path === "/" || req.accepts(["html", "json"]) === "html") {

@@ -149,6 +149,11 @@ export class BullMqJobQueue implements JobQueue {
     return true;
   }
 
+  /** One round trip to Redis (a queue's job count) through the producer connection, which fails fast. */
+  async ping(): Promise<void> {
+    await withTimeout(this.queue(ALL_QUEUES[0]).count(), 2_000, "ping");
+  }
+
   private closing: Promise<void> | null = null;
 
   close(): Promise<void> {

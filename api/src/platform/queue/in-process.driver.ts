@@ -99,6 +99,9 @@ export class InProcessJobQueue implements JobQueue {
     return true;
   }
 
+  /** Memory is always there. */
+  async ping(): Promise<void> {}
+
   async close(): Promise<void> {
     this.closed = true;
     for (const t of this.timers) clearTimeout(t);

@@ -48,6 +48,8 @@ export interface JobQueue {
   failedJobs(queue?: QueueName, limit?: number): Promise<FailedJob[]>;
   /** Puts a failed job back to run again; false when there is no such failed job. */
   retry(queue: QueueName, id: string): Promise<boolean>;
+  /** Resolves when the queue's backing store answers (Redis PING); rejects when it does not. */
+  ping(): Promise<void>;
   /** Stops taking jobs, lets running ones finish, closes connections. */
   close(): Promise<void>;
 }
