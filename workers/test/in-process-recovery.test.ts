@@ -18,7 +18,7 @@ describe("embedded mode after a restart", () => {
     await dropSchema(config);
   });
 
-  it("triages open incidents whose in-memory job was lost with the previous process", async () => {
+  it("hands over again at start the jobs the previous process took but never finished, and marks them done", async () => {
     const incident = await runtime.services.incidents.create(SYSTEM_ACTOR, { title: "Lost with the last process", impact: 3, urgency: 3 });
     // The relay had handed the job over (row dispatched), then the process died before running it.
     await runtime.dataSource.query(`UPDATE outbox SET dispatched_at = now()`);
@@ -28,5 +28,11 @@ describe("embedded mode after a restart", () => {
       return r.length > 0 && r;
     });
     expect(rows.map((r) => r.kind).sort()).toEqual(["category", "severity", "similar", "team"]);
+    // Handed over again at start, and done only once the job completed.
+    const row = await waitFor(async () => {
+      const [r] = (await runtime.dataSource.query(`SELECT completed_at, attempts FROM outbox WHERE payload->>'incidentId' = $1`, [incident.id])) as Array<{ completed_at: Date | null; attempts: number }>;
+      return r.completed_at && r;
+    });
+    expect(row.attempts).toBeGreaterThanOrEqual(1);
   });
 });

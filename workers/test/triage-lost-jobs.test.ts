@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startApi, startRuntime, type QuellApi, type QuellRuntime } from "@quell/api/app";
 import { SYSTEM_ACTOR } from "@quell/api/modules/audit/audit.service";
 import { OutboxRelay } from "@quell/api/modules/outbox/outbox.relay";
-import { InProcessJobQueue, QueueName, redisConnection } from "@quell/api/platform/queue/index";
+import { QueueName, redisConnection } from "@quell/api/platform/queue/index";
 import { dropSchema, testConfig } from "../../api/test/support/harness";
 import { startWorkers, type RunningWorkers } from "../src/index";
 import { OwnRedis, freePort, uniquePrefix, waitFor } from "./support/redis";
@@ -60,33 +60,6 @@ describe.runIf(!!process.env.REDIS_URL)("triage jobs lost by Redis", () => {
     });
     expect(done.attempts).toBeGreaterThanOrEqual(2);
     expect(done.last_error).toBeNull();
-  });
-});
-
-describe("triage jobs lost by an embedded (in-process) queue", () => {
-  const config = testConfig();
-  let runtime: QuellRuntime;
-  let workers: RunningWorkers | undefined;
-  beforeAll(async () => {
-    runtime = await startRuntime(config);
-  });
-  afterAll(async () => {
-    await workers?.close();
-    await runtime?.close();
-    await dropSchema(config);
-  });
-
-  it("hands over again at start what the previous process took but never finished, and marks it done", async () => {
-    const incident = await runtime.services.incidents.create(SYSTEM_ACTOR, { title: "Lost with the process", impact: 3, urgency: 3 });
-    // The previous process's queue took the job, then died with it.
-    const previous = new InProcessJobQueue();
-    expect((await new OutboxRelay(runtime.dataSource, previous).relayOnce()).delivered).toBeGreaterThanOrEqual(1);
-    await previous.close();
-    expect((await outboxOf(runtime, incident.id)).completed_at).toBeNull();
-
-    workers = await startWorkers(runtime, { relay: { intervalMs: 50 }, schedules: false });
-    await waitFor(async () => (await suggestionCount(runtime, incident.id)) > 0);
-    await waitFor(async () => (await outboxOf(runtime, incident.id)).completed_at);
   });
 });
 
