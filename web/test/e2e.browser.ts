@@ -1,6 +1,7 @@
 // Browser test: the real API and the built web app, driven through Debian's chromium.
 // Run with `npm run test:browser` (builds the API and the web app first).
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { createRequire } from "node:module";
 import os from "node:os";
 import path from "node:path";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
@@ -36,6 +37,23 @@ let data: Seeded;
 let page: Page;
 
 const shot = (name: string) => page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
+
+/** axe-core, from its npm package (no CDN), injected into the page under test. */
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+type AxeViolation = { id: string; impact: string | null; help: string; nodes: Array<{ target: unknown[]; failureSummary?: string }> };
+
+/** The page's serious and critical accessibility violations (WCAG 2.x A/AA rules), as readable lines. */
+async function seriousViolations(): Promise<string[]> {
+  if (!(await page.evaluate(() => "axe" in window))) await page.addScriptTag({ content: AXE_SOURCE });
+  const violations = (await page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run: (ctx: Document, opts: object) => Promise<{ violations: unknown[] }> } }).axe;
+    const result = await axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"] }, resultTypes: ["violations"] });
+    return result.violations;
+  })) as AxeViolation[];
+  return violations
+    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .map((v) => `${v.impact} ${v.id}: ${v.help} — ${v.nodes.map((n) => `${JSON.stringify(n.target)} ${n.failureSummary ?? ""}`).join(" | ")}`);
+}
 
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
@@ -84,6 +102,7 @@ describe("web app against the real API", () => {
     await expect(rows.first().textContent()).resolves.toContain("P1");
     await page.getByText("Live updates on").waitFor();
     await shot("02-queue");
+    expect(await seriousViolations()).toEqual([]);
   });
 
   it("filters the queue by severity and by search", async () => {
@@ -137,8 +156,11 @@ describe("web app against the real API", () => {
     await page.getByRole("link", { name: first.title }).click();
     await page.getByRole("heading", { name: new RegExp(first.title) }).waitFor();
     await page.getByRole("heading", { name: "Similar past incidents" }).waitFor();
-    await expect(page.locator(".suggestion").count()).resolves.toBe(3);
+    // Severity and category are suggested; the team is not, as the incident already has the team the model would pick.
+    await expect.poll(() => page.locator(".suggestion").count()).toBe(2);
+    await expect(page.getByRole("group", { name: /^Team/ }).count()).resolves.toBe(0);
     await shot("04-incident");
+    expect(await seriousViolations()).toEqual([]);
 
     await page.getByRole("button", { name: "Move to Classified" }).click();
     await page.getByText("Moved to Classified.").waitFor();
@@ -196,9 +218,11 @@ describe("web app against the real API", () => {
       await page.getByRole("button", { name: `Move to ${stage}` }).click();
       await page.getByText(`Moved to ${stage}.`).waitFor();
     }
-    await page.getByRole("button", { name: "Move to Closed" }).click();
-    await page.getByText(/report must be written and shared before closing/).waitFor();
-    await shot("07-close-refused");
+    // Closing needs a shared report: until then it is not offered at all.
+    await page.getByText("Moved to Reviewed.").waitFor();
+    await expect(page.getByRole("button", { name: /^Close/ }).count()).resolves.toBe(0);
+    await page.getByText(/No stage change is possible from Reviewed now/).waitFor();
+    await shot("07-close-not-offered");
 
     await page.getByLabel("What happened").fill("A reset link was used after its 30-minute lifetime.");
     await page.getByLabel("Business impact").fill("One user could not sign in for an hour.");
@@ -215,8 +239,20 @@ describe("web app against the real API", () => {
     expect(markdown).toContain(`# ${inc.key}`);
     expect(markdown).toContain("Alert on mail relay queue depth");
 
-    await page.getByRole("button", { name: "Move to Closed" }).click();
+    // The action items are follow-up tasks now; closing waits for them.
+    for (const item of ["Alert on mail relay queue depth", "Show link expiry time in the e-mail"]) {
+      await page.getByRole("button", { name: `Complete task: ${item}` }).click();
+      await page.getByText(`✓ Done: ${item}`).waitFor();
+    }
+    // Closing asks how it ended.
+    await page.getByRole("button", { name: "Close…" }).click();
+    const closeForm = page.getByRole("form", { name: "Close the incident" });
+    await closeForm.getByLabel("Resolution").fill("Sent a fresh reset link; the user signed in.");
+    await closeForm.getByLabel("Closure code").selectOption({ label: "Solved (permanently)" });
+    await shot("08a-close-form");
+    await page.getByRole("button", { name: "Close incident" }).click();
     await page.getByText("Moved to Closed.").waitFor();
+    await page.getByText("How it ended: Solved (permanently)").waitFor();
     await page.locator(".incident-head").getByText("Closed", { exact: true }).waitFor();
     await shot("08-closed-with-report");
   });
@@ -243,5 +279,35 @@ describe("web app against the real API", () => {
     // Arrives through incidentChanged (suggestions_changed) without a reload.
     await page.getByRole("group", { name: /^Severity: SEV[1-4]/ }).waitFor({ timeout: 30_000 });
     await shot("09-new-incident-with-suggestions");
+  });
+
+  it("shows a read-only analyst no control that changes anything, on the queue and on an incident", async () => {
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await page.waitForURL(/\/login/);
+    await page.getByLabel("Email").fill(data.analystEmail);
+    await page.getByLabel("Password").fill(PASSWORD);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.waitForURL((url) => !url.pathname.startsWith("/login"));
+    await page.goto(`${web!.url}/`);
+    await page.getByRole("heading", { name: "Triage queue" }).waitFor();
+    await expect.poll(() => page.locator("table.queue tbody tr").count()).toBeGreaterThan(0);
+    await page.locator(".suggested .badge").first().waitFor();
+    await expect(page.getByRole("button", { name: /Accept|Correct/ }).count()).resolves.toBe(0);
+    await expect(page.getByRole("link", { name: "Report incident" }).count()).resolves.toBe(0);
+    await shot("10-analyst-queue");
+    expect(await seriousViolations()).toEqual([]);
+
+    // An open incident with suggestions, tasks, notes and a stage to move to: all of it read-only.
+    const inc = data.incidents[0]!;
+    await page.goto(`${web!.url}/incidents/${inc.key}`);
+    await page.getByRole("heading", { name: "Similar past incidents" }).waitFor();
+    const buttons = (await page.getByRole("button").allTextContents()).map((b) => b.trim());
+    // Only reading controls: signing out, showing more similar incidents, downloading a report.
+    expect(buttons.filter((b) => !/^(Sign out|Show all \d+ similar incidents|Show fewer|Download Markdown)$/.test(b))).toEqual([]);
+    await expect(page.getByRole("textbox").count()).resolves.toBe(0);
+    await expect(page.getByRole("combobox").count()).resolves.toBe(0);
+    await page.getByText("Incident commander").waitFor();
+    await shot("11-analyst-incident");
+    expect(await seriousViolations()).toEqual([]);
   });
 });

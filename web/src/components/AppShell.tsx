@@ -1,6 +1,7 @@
 "use client";
 
 import Link from "next/link";
+import { canWriteIncidents } from "@/lib/roles";
 import { usePathname, useRouter } from "next/navigation";
 import { createContext, useCallback, useContext, useEffect, useState, type ReactNode } from "react";
 import { clearSession, configureSubscriptions, readSession, SESSION_EXPIRED_EVENT, writeSession, type SessionUser } from "@/lib/client";
@@ -70,9 +71,11 @@ export function AppShell({ wsUrl, children }: { wsUrl: string; children: ReactNo
             <Link href="/" aria-current={pathname === "/" ? "page" : undefined}>
               Triage queue
             </Link>
-            <Link href="/incidents/new" aria-current={pathname === "/incidents/new" ? "page" : undefined}>
-              Report incident
-            </Link>
+            {canWriteIncidents(user.role) && (
+              <Link href="/incidents/new" aria-current={pathname === "/incidents/new" ? "page" : undefined}>
+                Report incident
+              </Link>
+            )}
             <Link href="/metrics" aria-current={pathname === "/metrics" ? "page" : undefined}>
               Metrics
             </Link>

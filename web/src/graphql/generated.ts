@@ -250,6 +250,7 @@ export type IncidentDetailFragment = {
   severity: Severity | null;
   isMajor: boolean;
   resolution: string | null;
+  closureCode: ClosureCode | null;
   reopenCount: number;
   version: number;
   createdAt: string;
@@ -430,6 +431,7 @@ export type IncidentPageQuery = {
     severity: Severity | null;
     isMajor: boolean;
     resolution: string | null;
+    closureCode: ClosureCode | null;
     reopenCount: number;
     version: number;
     createdAt: string;
@@ -499,7 +501,7 @@ export type IncidentPageQuery = {
 export type IncidentPageQueryVariables = {
   number: string; // String!
 };
-export const IncidentPageDocument = "query IncidentPage($number: String!) {\n  incident(number: $number) {\n    ...IncidentDetail\n  }\n}\n\nfragment IncidentDetail on Incident {\n  id\n  key\n  number\n  title\n  description\n  category\n  stage\n  allowedTransitions\n  impact\n  urgency\n  priority\n  severity\n  isMajor\n  resolution\n  reopenCount\n  version\n  createdAt\n  updatedAt\n  identifiedAt\n  classifiedAt\n  assessedAt\n  containedAt\n  eradicatedAt\n  recoveredAt\n  reviewedAt\n  closedAt\n  cancelledAt\n  duplicateOf {\n    id\n    key\n    title\n  }\n  service {\n    id\n    name\n  }\n  team {\n    id\n    name\n  }\n  assignee {\n    id\n    name\n  }\n  reporter {\n    id\n    name\n  }\n  commanderId\n  communicationsLeadId\n  scribeId\n  timeline {\n    id\n    kind\n    message\n    actorId\n    createdAt\n  }\n  tasks {\n    id\n    title\n    ownerId\n    dueAt\n    completedAt\n    version\n  }\n  report {\n    id\n    version\n    whatHappened\n    impact\n    rootCause\n    wentWell\n    toImprove\n    actionItems\n    publishedAt\n    updatedAt\n  }\n}" as TypedDocument<IncidentPageQuery, IncidentPageQueryVariables>;
+export const IncidentPageDocument = "query IncidentPage($number: String!) {\n  incident(number: $number) {\n    ...IncidentDetail\n  }\n}\n\nfragment IncidentDetail on Incident {\n  id\n  key\n  number\n  title\n  description\n  category\n  stage\n  allowedTransitions\n  impact\n  urgency\n  priority\n  severity\n  isMajor\n  resolution\n  closureCode\n  reopenCount\n  version\n  createdAt\n  updatedAt\n  identifiedAt\n  classifiedAt\n  assessedAt\n  containedAt\n  eradicatedAt\n  recoveredAt\n  reviewedAt\n  closedAt\n  cancelledAt\n  duplicateOf {\n    id\n    key\n    title\n  }\n  service {\n    id\n    name\n  }\n  team {\n    id\n    name\n  }\n  assignee {\n    id\n    name\n  }\n  reporter {\n    id\n    name\n  }\n  commanderId\n  communicationsLeadId\n  scribeId\n  timeline {\n    id\n    kind\n    message\n    actorId\n    createdAt\n  }\n  tasks {\n    id\n    title\n    ownerId\n    dueAt\n    completedAt\n    version\n  }\n  report {\n    id\n    version\n    whatHappened\n    impact\n    rootCause\n    wentWell\n    toImprove\n    actionItems\n    publishedAt\n    updatedAt\n  }\n}" as TypedDocument<IncidentPageQuery, IncidentPageQueryVariables>;
 
 export type ReportMarkdownQuery = {
   incident: {
@@ -529,6 +531,7 @@ export type TransitionIncidentMutation = {
     severity: Severity | null;
     isMajor: boolean;
     resolution: string | null;
+    closureCode: ClosureCode | null;
     reopenCount: number;
     version: number;
     createdAt: string;
@@ -598,7 +601,7 @@ export type TransitionIncidentMutation = {
 export type TransitionIncidentMutationVariables = {
   input: TransitionIncidentInput; // TransitionIncidentInput!
 };
-export const TransitionIncidentDocument = "mutation TransitionIncident($input: TransitionIncidentInput!) {\n  transitionIncident(input: $input) {\n    ...IncidentDetail\n  }\n}\n\nfragment IncidentDetail on Incident {\n  id\n  key\n  number\n  title\n  description\n  category\n  stage\n  allowedTransitions\n  impact\n  urgency\n  priority\n  severity\n  isMajor\n  resolution\n  reopenCount\n  version\n  createdAt\n  updatedAt\n  identifiedAt\n  classifiedAt\n  assessedAt\n  containedAt\n  eradicatedAt\n  recoveredAt\n  reviewedAt\n  closedAt\n  cancelledAt\n  duplicateOf {\n    id\n    key\n    title\n  }\n  service {\n    id\n    name\n  }\n  team {\n    id\n    name\n  }\n  assignee {\n    id\n    name\n  }\n  reporter {\n    id\n    name\n  }\n  commanderId\n  communicationsLeadId\n  scribeId\n  timeline {\n    id\n    kind\n    message\n    actorId\n    createdAt\n  }\n  tasks {\n    id\n    title\n    ownerId\n    dueAt\n    completedAt\n    version\n  }\n  report {\n    id\n    version\n    whatHappened\n    impact\n    rootCause\n    wentWell\n    toImprove\n    actionItems\n    publishedAt\n    updatedAt\n  }\n}" as TypedDocument<TransitionIncidentMutation, TransitionIncidentMutationVariables>;
+export const TransitionIncidentDocument = "mutation TransitionIncident($input: TransitionIncidentInput!) {\n  transitionIncident(input: $input) {\n    ...IncidentDetail\n  }\n}\n\nfragment IncidentDetail on Incident {\n  id\n  key\n  number\n  title\n  description\n  category\n  stage\n  allowedTransitions\n  impact\n  urgency\n  priority\n  severity\n  isMajor\n  resolution\n  closureCode\n  reopenCount\n  version\n  createdAt\n  updatedAt\n  identifiedAt\n  classifiedAt\n  assessedAt\n  containedAt\n  eradicatedAt\n  recoveredAt\n  reviewedAt\n  closedAt\n  cancelledAt\n  duplicateOf {\n    id\n    key\n    title\n  }\n  service {\n    id\n    name\n  }\n  team {\n    id\n    name\n  }\n  assignee {\n    id\n    name\n  }\n  reporter {\n    id\n    name\n  }\n  commanderId\n  communicationsLeadId\n  scribeId\n  timeline {\n    id\n    kind\n    message\n    actorId\n    createdAt\n  }\n  tasks {\n    id\n    title\n    ownerId\n    dueAt\n    completedAt\n    version\n  }\n  report {\n    id\n    version\n    whatHappened\n    impact\n    rootCause\n    wentWell\n    toImprove\n    actionItems\n    publishedAt\n    updatedAt\n  }\n}" as TypedDocument<TransitionIncidentMutation, TransitionIncidentMutationVariables>;
 
 export type UpdateIncidentMutation = {
   updateIncident: {
@@ -616,6 +619,7 @@ export type UpdateIncidentMutation = {
     severity: Severity | null;
     isMajor: boolean;
     resolution: string | null;
+    closureCode: ClosureCode | null;
     reopenCount: number;
     version: number;
     createdAt: string;
@@ -685,7 +689,7 @@ export type UpdateIncidentMutation = {
 export type UpdateIncidentMutationVariables = {
   input: UpdateIncidentInput; // UpdateIncidentInput!
 };
-export const UpdateIncidentDocument = "mutation UpdateIncident($input: UpdateIncidentInput!) {\n  updateIncident(input: $input) {\n    ...IncidentDetail\n  }\n}\n\nfragment IncidentDetail on Incident {\n  id\n  key\n  number\n  title\n  description\n  category\n  stage\n  allowedTransitions\n  impact\n  urgency\n  priority\n  severity\n  isMajor\n  resolution\n  reopenCount\n  version\n  createdAt\n  updatedAt\n  identifiedAt\n  classifiedAt\n  assessedAt\n  containedAt\n  eradicatedAt\n  recoveredAt\n  reviewedAt\n  closedAt\n  cancelledAt\n  duplicateOf {\n    id\n    key\n    title\n  }\n  service {\n    id\n    name\n  }\n  team {\n    id\n    name\n  }\n  assignee {\n    id\n    name\n  }\n  reporter {\n    id\n    name\n  }\n  commanderId\n  communicationsLeadId\n  scribeId\n  timeline {\n    id\n    kind\n    message\n    actorId\n    createdAt\n  }\n  tasks {\n    id\n    title\n    ownerId\n    dueAt\n    completedAt\n    version\n  }\n  report {\n    id\n    version\n    whatHappened\n    impact\n    rootCause\n    wentWell\n    toImprove\n    actionItems\n    publishedAt\n    updatedAt\n  }\n}" as TypedDocument<UpdateIncidentMutation, UpdateIncidentMutationVariables>;
+export const UpdateIncidentDocument = "mutation UpdateIncident($input: UpdateIncidentInput!) {\n  updateIncident(input: $input) {\n    ...IncidentDetail\n  }\n}\n\nfragment IncidentDetail on Incident {\n  id\n  key\n  number\n  title\n  description\n  category\n  stage\n  allowedTransitions\n  impact\n  urgency\n  priority\n  severity\n  isMajor\n  resolution\n  closureCode\n  reopenCount\n  version\n  createdAt\n  updatedAt\n  identifiedAt\n  classifiedAt\n  assessedAt\n  containedAt\n  eradicatedAt\n  recoveredAt\n  reviewedAt\n  closedAt\n  cancelledAt\n  duplicateOf {\n    id\n    key\n    title\n  }\n  service {\n    id\n    name\n  }\n  team {\n    id\n    name\n  }\n  assignee {\n    id\n    name\n  }\n  reporter {\n    id\n    name\n  }\n  commanderId\n  communicationsLeadId\n  scribeId\n  timeline {\n    id\n    kind\n    message\n    actorId\n    createdAt\n  }\n  tasks {\n    id\n    title\n    ownerId\n    dueAt\n    completedAt\n    version\n  }\n  report {\n    id\n    version\n    whatHappened\n    impact\n    rootCause\n    wentWell\n    toImprove\n    actionItems\n    publishedAt\n    updatedAt\n  }\n}" as TypedDocument<UpdateIncidentMutation, UpdateIncidentMutationVariables>;
 
 export type AssignIncidentMutation = {
   assignIncident: {
@@ -703,6 +707,7 @@ export type AssignIncidentMutation = {
     severity: Severity | null;
     isMajor: boolean;
     resolution: string | null;
+    closureCode: ClosureCode | null;
     reopenCount: number;
     version: number;
     createdAt: string;
@@ -772,7 +777,7 @@ export type AssignIncidentMutation = {
 export type AssignIncidentMutationVariables = {
   input: AssignIncidentInput; // AssignIncidentInput!
 };
-export const AssignIncidentDocument = "mutation AssignIncident($input: AssignIncidentInput!) {\n  assignIncident(input: $input) {\n    ...IncidentDetail\n  }\n}\n\nfragment IncidentDetail on Incident {\n  id\n  key\n  number\n  title\n  description\n  category\n  stage\n  allowedTransitions\n  impact\n  urgency\n  priority\n  severity\n  isMajor\n  resolution\n  reopenCount\n  version\n  createdAt\n  updatedAt\n  identifiedAt\n  classifiedAt\n  assessedAt\n  containedAt\n  eradicatedAt\n  recoveredAt\n  reviewedAt\n  closedAt\n  cancelledAt\n  duplicateOf {\n    id\n    key\n    title\n  }\n  service {\n    id\n    name\n  }\n  team {\n    id\n    name\n  }\n  assignee {\n    id\n    name\n  }\n  reporter {\n    id\n    name\n  }\n  commanderId\n  communicationsLeadId\n  scribeId\n  timeline {\n    id\n    kind\n    message\n    actorId\n    createdAt\n  }\n  tasks {\n    id\n    title\n    ownerId\n    dueAt\n    completedAt\n    version\n  }\n  report {\n    id\n    version\n    whatHappened\n    impact\n    rootCause\n    wentWell\n    toImprove\n    actionItems\n    publishedAt\n    updatedAt\n  }\n}" as TypedDocument<AssignIncidentMutation, AssignIncidentMutationVariables>;
+export const AssignIncidentDocument = "mutation AssignIncident($input: AssignIncidentInput!) {\n  assignIncident(input: $input) {\n    ...IncidentDetail\n  }\n}\n\nfragment IncidentDetail on Incident {\n  id\n  key\n  number\n  title\n  description\n  category\n  stage\n  allowedTransitions\n  impact\n  urgency\n  priority\n  severity\n  isMajor\n  resolution\n  closureCode\n  reopenCount\n  version\n  createdAt\n  updatedAt\n  identifiedAt\n  classifiedAt\n  assessedAt\n  containedAt\n  eradicatedAt\n  recoveredAt\n  reviewedAt\n  closedAt\n  cancelledAt\n  duplicateOf {\n    id\n    key\n    title\n  }\n  service {\n    id\n    name\n  }\n  team {\n    id\n    name\n  }\n  assignee {\n    id\n    name\n  }\n  reporter {\n    id\n    name\n  }\n  commanderId\n  communicationsLeadId\n  scribeId\n  timeline {\n    id\n    kind\n    message\n    actorId\n    createdAt\n  }\n  tasks {\n    id\n    title\n    ownerId\n    dueAt\n    completedAt\n    version\n  }\n  report {\n    id\n    version\n    whatHappened\n    impact\n    rootCause\n    wentWell\n    toImprove\n    actionItems\n    publishedAt\n    updatedAt\n  }\n}" as TypedDocument<AssignIncidentMutation, AssignIncidentMutationVariables>;
 
 export type ReopenIncidentMutation = {
   reopenIncident: {
@@ -790,6 +795,7 @@ export type ReopenIncidentMutation = {
     severity: Severity | null;
     isMajor: boolean;
     resolution: string | null;
+    closureCode: ClosureCode | null;
     reopenCount: number;
     version: number;
     createdAt: string;
@@ -859,7 +865,7 @@ export type ReopenIncidentMutation = {
 export type ReopenIncidentMutationVariables = {
   input: ReopenIncidentInput; // ReopenIncidentInput!
 };
-export const ReopenIncidentDocument = "mutation ReopenIncident($input: ReopenIncidentInput!) {\n  reopenIncident(input: $input) {\n    ...IncidentDetail\n  }\n}\n\nfragment IncidentDetail on Incident {\n  id\n  key\n  number\n  title\n  description\n  category\n  stage\n  allowedTransitions\n  impact\n  urgency\n  priority\n  severity\n  isMajor\n  resolution\n  reopenCount\n  version\n  createdAt\n  updatedAt\n  identifiedAt\n  classifiedAt\n  assessedAt\n  containedAt\n  eradicatedAt\n  recoveredAt\n  reviewedAt\n  closedAt\n  cancelledAt\n  duplicateOf {\n    id\n    key\n    title\n  }\n  service {\n    id\n    name\n  }\n  team {\n    id\n    name\n  }\n  assignee {\n    id\n    name\n  }\n  reporter {\n    id\n    name\n  }\n  commanderId\n  communicationsLeadId\n  scribeId\n  timeline {\n    id\n    kind\n    message\n    actorId\n    createdAt\n  }\n  tasks {\n    id\n    title\n    ownerId\n    dueAt\n    completedAt\n    version\n  }\n  report {\n    id\n    version\n    whatHappened\n    impact\n    rootCause\n    wentWell\n    toImprove\n    actionItems\n    publishedAt\n    updatedAt\n  }\n}" as TypedDocument<ReopenIncidentMutation, ReopenIncidentMutationVariables>;
+export const ReopenIncidentDocument = "mutation ReopenIncident($input: ReopenIncidentInput!) {\n  reopenIncident(input: $input) {\n    ...IncidentDetail\n  }\n}\n\nfragment IncidentDetail on Incident {\n  id\n  key\n  number\n  title\n  description\n  category\n  stage\n  allowedTransitions\n  impact\n  urgency\n  priority\n  severity\n  isMajor\n  resolution\n  closureCode\n  reopenCount\n  version\n  createdAt\n  updatedAt\n  identifiedAt\n  classifiedAt\n  assessedAt\n  containedAt\n  eradicatedAt\n  recoveredAt\n  reviewedAt\n  closedAt\n  cancelledAt\n  duplicateOf {\n    id\n    key\n    title\n  }\n  service {\n    id\n    name\n  }\n  team {\n    id\n    name\n  }\n  assignee {\n    id\n    name\n  }\n  reporter {\n    id\n    name\n  }\n  commanderId\n  communicationsLeadId\n  scribeId\n  timeline {\n    id\n    kind\n    message\n    actorId\n    createdAt\n  }\n  tasks {\n    id\n    title\n    ownerId\n    dueAt\n    completedAt\n    version\n  }\n  report {\n    id\n    version\n    whatHappened\n    impact\n    rootCause\n    wentWell\n    toImprove\n    actionItems\n    publishedAt\n    updatedAt\n  }\n}" as TypedDocument<ReopenIncidentMutation, ReopenIncidentMutationVariables>;
 
 export type AddNoteMutation = {
   addTimelineNote: {
@@ -931,6 +937,7 @@ export type MarkDuplicateMutation = {
     severity: Severity | null;
     isMajor: boolean;
     resolution: string | null;
+    closureCode: ClosureCode | null;
     reopenCount: number;
     version: number;
     createdAt: string;
@@ -1000,7 +1007,7 @@ export type MarkDuplicateMutation = {
 export type MarkDuplicateMutationVariables = {
   input: MarkDuplicateInput; // MarkDuplicateInput!
 };
-export const MarkDuplicateDocument = "mutation MarkDuplicate($input: MarkDuplicateInput!) {\n  markDuplicate(input: $input) {\n    ...IncidentDetail\n  }\n}\n\nfragment IncidentDetail on Incident {\n  id\n  key\n  number\n  title\n  description\n  category\n  stage\n  allowedTransitions\n  impact\n  urgency\n  priority\n  severity\n  isMajor\n  resolution\n  reopenCount\n  version\n  createdAt\n  updatedAt\n  identifiedAt\n  classifiedAt\n  assessedAt\n  containedAt\n  eradicatedAt\n  recoveredAt\n  reviewedAt\n  closedAt\n  cancelledAt\n  duplicateOf {\n    id\n    key\n    title\n  }\n  service {\n    id\n    name\n  }\n  team {\n    id\n    name\n  }\n  assignee {\n    id\n    name\n  }\n  reporter {\n    id\n    name\n  }\n  commanderId\n  communicationsLeadId\n  scribeId\n  timeline {\n    id\n    kind\n    message\n    actorId\n    createdAt\n  }\n  tasks {\n    id\n    title\n    ownerId\n    dueAt\n    completedAt\n    version\n  }\n  report {\n    id\n    version\n    whatHappened\n    impact\n    rootCause\n    wentWell\n    toImprove\n    actionItems\n    publishedAt\n    updatedAt\n  }\n}" as TypedDocument<MarkDuplicateMutation, MarkDuplicateMutationVariables>;
+export const MarkDuplicateDocument = "mutation MarkDuplicate($input: MarkDuplicateInput!) {\n  markDuplicate(input: $input) {\n    ...IncidentDetail\n  }\n}\n\nfragment IncidentDetail on Incident {\n  id\n  key\n  number\n  title\n  description\n  category\n  stage\n  allowedTransitions\n  impact\n  urgency\n  priority\n  severity\n  isMajor\n  resolution\n  closureCode\n  reopenCount\n  version\n  createdAt\n  updatedAt\n  identifiedAt\n  classifiedAt\n  assessedAt\n  containedAt\n  eradicatedAt\n  recoveredAt\n  reviewedAt\n  closedAt\n  cancelledAt\n  duplicateOf {\n    id\n    key\n    title\n  }\n  service {\n    id\n    name\n  }\n  team {\n    id\n    name\n  }\n  assignee {\n    id\n    name\n  }\n  reporter {\n    id\n    name\n  }\n  commanderId\n  communicationsLeadId\n  scribeId\n  timeline {\n    id\n    kind\n    message\n    actorId\n    createdAt\n  }\n  tasks {\n    id\n    title\n    ownerId\n    dueAt\n    completedAt\n    version\n  }\n  report {\n    id\n    version\n    whatHappened\n    impact\n    rootCause\n    wentWell\n    toImprove\n    actionItems\n    publishedAt\n    updatedAt\n  }\n}" as TypedDocument<MarkDuplicateMutation, MarkDuplicateMutationVariables>;
 
 export type CreateIncidentMutation = {
   createIncident: {

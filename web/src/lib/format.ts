@@ -1,4 +1,4 @@
-import type { Severity, Stage } from "../graphql/generated";
+import type { ClosureCode, Severity, Stage } from "../graphql/generated";
 
 export const STAGE_LABEL: Record<Stage, string> = {
   identified: "Identified",
@@ -10,6 +10,20 @@ export const STAGE_LABEL: Record<Stage, string> = {
   reviewed: "Reviewed",
   closed: "Closed",
   cancelled: "Cancelled",
+};
+
+/** Close codes as people read them (the API's CLOSURE_LABEL), in the order the close form offers them. */
+export const CLOSURE_LABEL: Record<ClosureCode, string> = {
+  solved_permanently: "Solved (permanently)",
+  solved_workaround: "Solved (workaround)",
+  solved_remotely: "Solved remotely",
+  not_reproducible: "Not solved (not reproducible)",
+  not_solved_too_costly: "Not solved (too costly)",
+  resolved_by_caller: "Resolved by caller",
+  resolved_by_change: "Resolved by change",
+  resolved_by_problem: "Resolved by problem",
+  duplicate: "Duplicate",
+  cancelled_by_requester: "Cancelled by requester",
 };
 
 /** Stages in lifecycle order; the queue shows every one before `closed`. */

@@ -83,6 +83,8 @@ export function graphqlClient(apiUrl: string) {
 
 export interface Seeded {
   agentEmail: string;
+  /** A read-only analyst, to check that pages show no control the role may not use. */
+  analystEmail: string;
   incidents: Array<{ id: string; key: string; title: string }>;
 }
 
@@ -102,6 +104,10 @@ export async function seed(api: ApiHandle): Promise<Seeded> {
   const agentEmail = "agent@e2e.test";
   await gql.call(`mutation($i: CreateUserInput!) { createUser(input: $i) { id } }`, {
     i: { email: agentEmail, name: "Alex Agent", password: PASSWORD, role: "agent", teamId: team.id },
+  });
+  const analystEmail = "analyst@e2e.test";
+  await gql.call(`mutation($i: CreateUserInput!) { createUser(input: $i) { id } }`, {
+    i: { email: analystEmail, name: "Ana Analyst", password: PASSWORD, role: "analyst", teamId: team.id },
   });
   const specs = [
     { title: "Checkout returns HTTP 500 for card payments", description: "Since 09:40 about 30% of card payments fail at the payment step with a 500.", impact: 1, urgency: 1, severity: "SEV1", serviceId: service.id, teamId: team.id },
@@ -124,7 +130,7 @@ export async function seed(api: ApiHandle): Promise<Seeded> {
     }
     return true;
   }, "suggestions for the new incidents");
-  return { agentEmail, incidents };
+  return { agentEmail, analystEmail, incidents };
 }
 
 /** Three clearly different kinds of trouble, so models trained on 60 incidents learn them. */

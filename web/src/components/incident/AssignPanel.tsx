@@ -8,7 +8,7 @@ import { useDraft } from "./useDraft";
 import { NamedOptions } from "@/components/NamedOptions";
 
 export function AssignPanel() {
-  const { incident, lookups, meId, setIncident } = useIncident();
+  const { incident, lookups, meId, setIncident, canWrite } = useIncident();
   const action = useAction();
   // Follows the incident (live changes, accepted team suggestions) until the user picks something.
   const form = useDraft({ teamId: incident.team?.id ?? "", assigneeId: incident.assignee?.id ?? "" }, incident.version);
@@ -35,24 +35,28 @@ export function AssignPanel() {
         <span className="muted">Now:</span> {incident.assignee?.name ?? "Unassigned"}
         {incident.team ? ` · ${incident.team.name}` : " · no team"}
       </p>
-      <label htmlFor="assign-team">Team</label>
-      <select id="assign-team" value={teamId} onChange={(e) => setTeamId(e.target.value)}>
-        <NamedOptions empty="No team" items={lookups?.teams ?? []} />
-      </select>
-      <label htmlFor="assign-user">Assignee</label>
-      <select id="assign-user" value={assigneeId} onChange={(e) => setAssigneeId(e.target.value)}>
-        <NamedOptions empty="Unassigned" items={people} />
-      </select>
-      <div className="actions">
-        <button type="button" className="primary" disabled={action.busy || unchanged} onClick={() => void assign(assigneeId, teamId)}>
-          Assign
-        </button>
-        {meId && incident.assignee?.id !== meId && (
-          <button type="button" disabled={action.busy} onClick={() => void assign(meId, teamId)}>
-            Assign to me
-          </button>
-        )}
-      </div>
+      {canWrite && (
+        <>
+          <label htmlFor="assign-team">Team</label>
+          <select id="assign-team" value={teamId} onChange={(e) => setTeamId(e.target.value)}>
+            <NamedOptions empty="No team" items={lookups?.teams ?? []} />
+          </select>
+          <label htmlFor="assign-user">Assignee</label>
+          <select id="assign-user" value={assigneeId} onChange={(e) => setAssigneeId(e.target.value)}>
+            <NamedOptions empty="Unassigned" items={people} />
+          </select>
+          <div className="actions">
+            <button type="button" className="primary" disabled={action.busy || unchanged} onClick={() => void assign(assigneeId, teamId)}>
+              Assign
+            </button>
+            {meId && incident.assignee?.id !== meId && (
+              <button type="button" disabled={action.busy} onClick={() => void assign(meId, teamId)}>
+                Assign to me
+              </button>
+            )}
+          </div>
+        </>
+      )}
       <ErrorText message={action.error} />
     </section>
   );

@@ -4,7 +4,7 @@ import { useState, type FormEvent } from "react";
 import { ErrorText } from "@/components/Notices";
 import { SeverityValues, UpdateIncidentDocument, type Severity } from "@/graphql/generated";
 import { gql } from "@/lib/client";
-import { SEVERITY_LABEL } from "@/lib/format";
+import { CLOSURE_LABEL, SEVERITY_LABEL } from "@/lib/format";
 import { useAction, useIncident } from "./context";
 import { useDraft } from "./useDraft";
 import { NamedOptions } from "@/components/NamedOptions";
@@ -13,7 +13,7 @@ const IMPACT = ["1 — extensive / widespread", "2 — significant / large", "3 
 const URGENCY = ["1 — critical", "2 — high", "3 — low"];
 
 export function FieldsForm() {
-  const { incident, lookups, setIncident } = useIncident();
+  const { incident, lookups, setIncident, canWrite } = useIncident();
   const source = {
     title: incident.title,
     description: incident.description,
@@ -55,6 +55,33 @@ export function FieldsForm() {
       form.reset();
       setSaved(true);
     }
+  }
+
+  if (!canWrite) {
+    const facts: Array<[string, string]> = [
+      ["Description", incident.description || "—"],
+      ["Severity", incident.severity ? SEVERITY_LABEL[incident.severity] : "Not set"],
+      ["Category", incident.category ?? "—"],
+      ["Impact", IMPACT[incident.impact - 1] ?? String(incident.impact)],
+      ["Urgency", URGENCY[incident.urgency - 1] ?? String(incident.urgency)],
+      ["Service", incident.service?.name ?? "None"],
+      ["Priority", `P${incident.priority} (from impact × urgency)`],
+      ["Resolution", incident.resolution || "—"],
+      ...(incident.closureCode ? [["How it ended", CLOSURE_LABEL[incident.closureCode]] as [string, string]] : []),
+    ];
+    return (
+      <section className="card" aria-labelledby="fields-title">
+        <h2 id="fields-title">Details</h2>
+        <dl className="facts">
+          {facts.map(([term, value]) => (
+            <div key={term}>
+              <dt>{term}</dt>
+              <dd>{value}</dd>
+            </div>
+          ))}
+        </dl>
+      </section>
+    );
   }
 
   return (

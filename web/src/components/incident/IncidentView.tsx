@@ -7,6 +7,7 @@ import { MajorBadge, PriorityBadge, SeverityBadge, StageBadge } from "@/componen
 import { ConflictBanner, ErrorText } from "@/components/Notices";
 import { IncidentPageDocument, LookupsDocument, type IncidentDetailFragment } from "@/graphql/generated";
 import { describeError } from "@/lib/errors";
+import { canWriteIncidents } from "@/lib/roles";
 import { useIncidentChanges, useQuery } from "@/lib/hooks";
 import { IncidentContext } from "./context";
 import { AssignPanel } from "./AssignPanel";
@@ -64,6 +65,7 @@ export function IncidentView({ incidentKey }: { incidentKey: string }) {
         incident,
         lookups: lookups.data,
         meId: user?.id ?? null,
+        canWrite: canWriteIncidents(user?.role),
         setIncident: (next) => {
           setIncident(next);
           setChangeTick((t) => t + 1);

@@ -20,7 +20,7 @@ const REVIEW_STAGES = ["recovered", "reviewed", "closed"];
 
 /** The lessons-learned report: written at review, published before closing, exported as Markdown. */
 export function ReportEditor() {
-  const { incident, refresh } = useIncident();
+  const { incident, refresh, canWrite } = useIncident();
   const report = incident.report;
   const source = {
     whatHappened: report?.whatHappened ?? "",
@@ -34,11 +34,13 @@ export function ReportEditor() {
   const action = useAction();
   const [status, setStatus] = useState<string | null>(null);
 
-  if (!report && !REVIEW_STAGES.includes(incident.stage)) {
+  if (!report && (!canWrite || !REVIEW_STAGES.includes(incident.stage))) {
     return (
       <section className="card" aria-labelledby="report-title">
         <h2 id="report-title">Lessons-learned report</h2>
-        <p className="muted">The report is written once the incident is recovered; moving it to Reviewed starts a draft.</p>
+        <p className="muted">
+          {canWrite ? "The report is written once the incident is recovered; moving it to Reviewed starts a draft." : "No report has been written yet."}
+        </p>
       </section>
     );
   }
@@ -92,42 +94,65 @@ export function ReportEditor() {
       <p className="muted">
         {report?.publishedAt ? `Published ${exactTime(report.publishedAt)}.` : report ? "Draft, not yet shared. Closing needs a published report." : "Not started."}
       </p>
-      <form onSubmit={submit}>
-        {SECTIONS.map((s) => (
-          <div className="field" key={s.key}>
-            <label htmlFor={`report-${s.key}`}>{s.label}</label>
-            <textarea id={`report-${s.key}`} rows={3} value={form.draft[s.key]} onChange={(e) => form.set(s.key, e.target.value)} />
+      {!canWrite ? (
+        <>
+          <dl className="report-read">
+            {SECTIONS.map((s) => (
+              <div key={s.key}>
+                <dt>{s.label}</dt>
+                <dd>{report?.[s.key] || <span className="muted">Not written yet.</span>}</dd>
+              </div>
+            ))}
+            <div>
+              <dt>Action items</dt>
+              <dd>{report?.actionItems.length ? report.actionItems.join("; ") : <span className="muted">None.</span>}</dd>
+            </div>
+          </dl>
+          <div className="actions">
+            <button type="button" disabled={action.busy || !report} onClick={() => void download()}>
+              Download Markdown
+            </button>
           </div>
-        ))}
-        <div className="field">
-          <label htmlFor="report-actions">Action items</label>
-          <textarea
-            id="report-actions"
-            rows={3}
-            value={form.draft.actionItems}
-            onChange={(e) => form.set("actionItems", e.target.value)}
-            aria-describedby="report-actions-help"
-          />
-          <p id="report-actions-help" className="help">
-            One per line.
-          </p>
-        </div>
-        <div className="actions">
-          <button type="submit" disabled={action.busy}>
-            Save draft
-          </button>
-          <button type="button" className="primary" disabled={action.busy} onClick={() => void save(true)}>
-            {report?.publishedAt ? "Save and republish" : "Publish"}
-          </button>
-          <button type="button" disabled={action.busy || !report} onClick={() => void download()}>
-            Download Markdown
-          </button>
-          <span role="status" className="muted">
-            {status}
-          </span>
-        </div>
-        <ErrorText message={action.error} />
-      </form>
+          <ErrorText message={action.error} />
+        </>
+      ) : (
+        <form onSubmit={submit}>
+          {SECTIONS.map((s) => (
+            <div className="field" key={s.key}>
+              <label htmlFor={`report-${s.key}`}>{s.label}</label>
+              <textarea id={`report-${s.key}`} rows={3} value={form.draft[s.key]} onChange={(e) => form.set(s.key, e.target.value)} />
+            </div>
+          ))}
+          <div className="field">
+            <label htmlFor="report-actions">Action items</label>
+            <textarea
+              id="report-actions"
+              rows={3}
+              value={form.draft.actionItems}
+              onChange={(e) => form.set("actionItems", e.target.value)}
+              aria-describedby="report-actions-help"
+            />
+            <p id="report-actions-help" className="help">
+              One per line. Each becomes a follow-up task; open ones block closing.
+            </p>
+          </div>
+          <div className="actions">
+            <button type="submit" disabled={action.busy}>
+              Save draft
+            </button>
+            <button type="button" className="primary" disabled={action.busy} onClick={() => void save(true)}>
+              {report?.publishedAt ? "Save and republish" : "Publish"}
+            </button>
+            <button type="button" disabled={action.busy || !report} onClick={() => void download()}>
+              Download Markdown
+            </button>
+            <span role="status" className="muted">
+              {status}
+            </span>
+          </div>
+          <ErrorText message={action.error} />
+        </form>
+      )}
     </section>
   );
 }

@@ -4,7 +4,7 @@ import { useState } from "react";
 import { ErrorText } from "@/components/Notices";
 import { UpdateIncidentDocument, type UpdateIncidentInput } from "@/graphql/generated";
 import { gql } from "@/lib/client";
-import { useAction, useIncident } from "./context";
+import { useAction, useIncident, userName } from "./context";
 import { useDraft } from "./useDraft";
 import { NamedOptions } from "@/components/NamedOptions";
 
@@ -19,7 +19,7 @@ const ROLES = [
  * a select that saved on change would save once per arrow key for keyboard users.
  */
 export function RolesPanel() {
-  const { incident, lookups, setIncident } = useIncident();
+  const { incident, lookups, setIncident, canWrite } = useIncident();
   const action = useAction();
   const [pendingMajor, setPendingMajor] = useState<boolean | null>(null);
   const people = (lookups?.users ?? []).filter((u) => u.active);
@@ -40,6 +40,26 @@ export function RolesPanel() {
     for (const role of ROLES) if (role.key in changes) patch[role.key] = form.draft[role.key] || null;
     if (await update(patch, form.baseVersion)) form.reset();
   };
+
+  if (!canWrite) {
+    return (
+      <section className="card" aria-labelledby="roles-title">
+        <h2 id="roles-title">Major incident</h2>
+        {incident.isMajor ? (
+          <dl className="facts">
+            {ROLES.map((role) => (
+              <div key={role.key}>
+                <dt>{role.label}</dt>
+                <dd>{incident[role.key] ? userName(lookups, incident[role.key]) : "Not assigned"}</dd>
+              </div>
+            ))}
+          </dl>
+        ) : (
+          <p className="muted">Not a major incident.</p>
+        )}
+      </section>
+    );
+  }
 
   return (
     <section className="card" aria-labelledby="roles-title">

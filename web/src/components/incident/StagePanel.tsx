@@ -3,9 +3,17 @@
 import Link from "next/link";
 import { useEffect, useState } from "react";
 import { ErrorText } from "@/components/Notices";
-import { FindIncidentDocument, MarkDuplicateDocument, ReopenIncidentDocument, TransitionIncidentDocument, type IncidentDetailFragment, type Stage } from "@/graphql/generated";
+import {
+  FindIncidentDocument,
+  MarkDuplicateDocument,
+  ReopenIncidentDocument,
+  TransitionIncidentDocument,
+  type ClosureCode,
+  type IncidentDetailFragment,
+  type Stage,
+} from "@/graphql/generated";
 import { gql } from "@/lib/client";
-import { OPEN_STAGES, STAGE_LABEL } from "@/lib/format";
+import { CLOSURE_LABEL, OPEN_STAGES, STAGE_LABEL } from "@/lib/format";
 import { useAction, useIncident } from "./context";
 
 const REOPENABLE: Stage[] = ["recovered", "reviewed", "closed"];
@@ -25,7 +33,7 @@ function reachedAt(i: IncidentDetailFragment, stage: Stage): string | null {
 }
 
 export function StagePanel() {
-  const { incident, setIncident, changeTick } = useIncident();
+  const { incident, setIncident, changeTick, canWrite } = useIncident();
   const action = useAction();
   const clearError = action.setError;
   // A refusal is about the incident as it was; once anything changes (a report published, a task
@@ -35,17 +43,23 @@ export function StagePanel() {
   const [reason, setReason] = useState("");
   const [duplicateOf, setDuplicateOf] = useState("");
   const [done, setDone] = useState<string | null>(null);
+  // Closing asks how it ended: the resolution (what fixed it) and a closure code.
+  const [closing, setClosing] = useState(false);
+  const [resolution, setResolution] = useState(incident.resolution ?? "");
+  const [closureCode, setClosureCode] = useState<ClosureCode | "">("");
   const path = [...OPEN_STAGES, "closed" as Stage];
   const current = path.indexOf(incident.stage);
 
   const move = (to: Stage) =>
     action.run(async () => {
       setDone(null);
+      const closure = to === "closed" ? { resolution: resolution.trim() || null, closureCode: closureCode || null } : {};
       const { transitionIncident } = await gql(TransitionIncidentDocument, {
-        input: { id: incident.id, version: incident.version, to, note: note.trim() || null },
+        input: { id: incident.id, version: incident.version, to, note: note.trim() || null, ...closure },
       });
       setIncident(transitionIncident);
       setNote("");
+      setClosing(false);
       setDone(`Moved to ${STAGE_LABEL[to]}.`);
     }, { attemptedStage: to });
 
@@ -98,22 +112,64 @@ export function StagePanel() {
           .
         </p>
       )}
-      {incident.allowedTransitions.length > 0 ? (
+      {incident.closureCode && (
+        <p>
+          <span className="muted">How it ended:</span> {CLOSURE_LABEL[incident.closureCode]}
+        </p>
+      )}
+      {!canWrite ? null : incident.allowedTransitions.length > 0 ? (
         <>
           <label htmlFor="stage-note">Note for the stage change (optional)</label>
           <input id="stage-note" value={note} onChange={(e) => setNote(e.target.value)} placeholder="What was done" />
           <div className="actions" role="group" aria-label="Move to stage">
-            {incident.allowedTransitions.map((to) => (
-              <button key={to} type="button" className="primary" disabled={action.busy} onClick={() => void move(to)}>
-                Move to {STAGE_LABEL[to]}
-              </button>
-            ))}
+            {incident.allowedTransitions.map((to) =>
+              to === "closed" ? (
+                <button key={to} type="button" className="primary" disabled={action.busy} aria-expanded={closing} aria-controls="close-form" onClick={() => setClosing(!closing)}>
+                  Close…
+                </button>
+              ) : (
+                <button key={to} type="button" className="primary" disabled={action.busy} onClick={() => void move(to)}>
+                  Move to {STAGE_LABEL[to]}
+                </button>
+              ),
+            )}
           </div>
+          {closing && (
+            <form
+              id="close-form"
+              className="close-form"
+              aria-label="Close the incident"
+              onSubmit={(e) => {
+                e.preventDefault();
+                void move("closed");
+              }}
+            >
+              <label htmlFor="close-resolution">Resolution</label>
+              <textarea id="close-resolution" rows={3} required value={resolution} onChange={(e) => setResolution(e.target.value)} aria-describedby="close-resolution-help" />
+              <p id="close-resolution-help" className="help">
+                What fixed it, or why nothing will; shown to agents on similar incidents later.
+              </p>
+              <label htmlFor="close-code">Closure code</label>
+              <select id="close-code" required value={closureCode} onChange={(e) => setClosureCode(e.target.value as ClosureCode | "")}>
+                <option value="">Choose how it ended…</option>
+                {(Object.keys(CLOSURE_LABEL) as ClosureCode[]).map((code) => (
+                  <option key={code} value={code}>
+                    {CLOSURE_LABEL[code]}
+                  </option>
+                ))}
+              </select>
+              <div className="actions">
+                <button type="submit" className="primary" disabled={action.busy || !resolution.trim() || !closureCode}>
+                  Close incident
+                </button>
+              </div>
+            </form>
+          )}
         </>
       ) : (
-        <p className="muted">No stage change is possible from {STAGE_LABEL[incident.stage]}.</p>
+        <p className="muted">No stage change is possible from {STAGE_LABEL[incident.stage]} now.</p>
       )}
-      {REOPENABLE.includes(incident.stage) && (
+      {canWrite && REOPENABLE.includes(incident.stage) && (
         <details className="reopen">
           <summary>Reopen this incident</summary>
           <label htmlFor="reopen-reason">Why it is being reopened</label>
@@ -123,7 +179,7 @@ export function StagePanel() {
           </button>
         </details>
       )}
-      {incident.stage !== "closed" && incident.stage !== "cancelled" && (
+      {canWrite && incident.stage !== "closed" && incident.stage !== "cancelled" && (
         <details className="reopen">
           <summary>Cancel as a duplicate</summary>
           <label htmlFor="duplicate-of">Duplicate of (incident number, e.g. INC-000123)</label>

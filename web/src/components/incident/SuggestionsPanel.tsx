@@ -26,7 +26,7 @@ const SIMILAR_SHOWN = 3;
 
 /** What the triage models propose for this incident, with why, and the agent's decision on each. */
 export function SuggestionsPanel() {
-  const { incident, changeTick, refresh } = useIncident();
+  const { incident, changeTick, refresh, canWrite } = useIncident();
   const query = useQuery(IncidentSuggestionsDocument, { id: incident.id });
   const action = useAction();
   const [note, setNote] = useState<string | null>(null);
@@ -38,8 +38,9 @@ export function SuggestionsPanel() {
   }, [changeTick, reloadSuggestions]);
 
   const all = query.data?.incident.suggestions ?? [];
-  // Decisions are for open incidents; a closed one shows what was suggested and decided, read-only.
-  const readOnly = incident.stage === "closed" || incident.stage === "cancelled";
+  // Decisions are for open incidents and for roles that may make them; otherwise what was suggested and decided shows read-only.
+  const ended = incident.stage === "closed" || incident.stage === "cancelled";
+  const readOnly = ended || !canWrite;
   const similar = all.filter((s) => s.kind === "similar" && !s.abstained).sort((a, b) => a.rank - b.rank);
 
   const decide = (fn: () => Promise<unknown>, done: string) =>
@@ -60,7 +61,7 @@ export function SuggestionsPanel() {
       <div className="suggestion-grid">
         {CLASSIFIERS.map((kind) => {
           const s = all.filter((x) => x.kind === kind).sort((a, b) => a.rank - b.rank)[0];
-          return s ? <ClassifierSuggestion key={kind} s={s} busy={action.busy} readOnly={readOnly} decide={decide} /> : null;
+          return s ? <ClassifierSuggestion key={kind} s={s} busy={action.busy} readOnly={readOnly} ended={ended} decide={decide} /> : null;
         })}
       </div>
       {similar.length > 0 && (
@@ -95,7 +96,7 @@ export function SuggestionsPanel() {
 
 type Decide = (fn: () => Promise<unknown>, done: string) => Promise<boolean>;
 
-function ClassifierSuggestion({ s, busy, readOnly, decide }: { s: SuggestionItemFragment; busy: boolean; readOnly: boolean; decide: Decide }) {
+function ClassifierSuggestion({ s, busy, readOnly, ended, decide }: { s: SuggestionItemFragment; busy: boolean; readOnly: boolean; ended: boolean; decide: Decide }) {
   const { lookups } = useIncident();
   const [correction, setCorrection] = useState("");
   const label = KIND_LABEL[s.kind];
@@ -194,7 +195,7 @@ function ClassifierSuggestion({ s, busy, readOnly, decide }: { s: SuggestionItem
         </>
       ) : (
         <p className="decision">
-          <strong>{STATUS_LABEL[s.status]}</strong>
+          <strong>{s.status === "pending" && ended ? "Not decided" : STATUS_LABEL[s.status]}</strong>
           {s.status === "corrected" && correctedText ? ` to ${correctedText}` : ""}
           {s.decidedBy ? ` by ${s.decidedBy.name}` : ""}
         </p>
@@ -236,7 +237,7 @@ function SimilarItem({ s, busy, readOnly, decide }: { s: SuggestionItemFragment;
           </button>
         </div>
       ) : (
-        <p className="decision small">{s.status === "accepted" ? "Marked helpful" : STATUS_LABEL[s.status]}</p>
+        <p className="decision small">{s.status === "accepted" ? "Marked helpful" : s.status === "pending" ? "" : STATUS_LABEL[s.status]}</p>
       )}
     </li>
   );

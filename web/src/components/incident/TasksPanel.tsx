@@ -14,7 +14,7 @@ function inDays(days: number): string {
 }
 
 export function TasksPanel() {
-  const { incident, lookups, meId, refresh } = useIncident();
+  const { incident, lookups, meId, refresh, canWrite } = useIncident();
   const action = useAction();
   const [title, setTitle] = useState("");
   const [ownerId, setOwnerId] = useState(meId ?? "");
@@ -59,7 +59,7 @@ export function TasksPanel() {
               <span className="muted">
                 — {userName(lookups, t.ownerId)}, due {exactTime(t.dueAt)}
               </span>
-              {!t.completedAt && (
+              {!t.completedAt && canWrite && (
                 <button type="button" disabled={action.busy} onClick={() => void complete(t.id, t.version)} aria-label={`Complete task: ${t.title}`}>
                   Complete
                 </button>
@@ -68,7 +68,7 @@ export function TasksPanel() {
           ))}
         </ul>
       )}
-      {!terminal && (
+      {!terminal && canWrite && (
         <form onSubmit={add} className="inline-form">
           <div className="field grow">
             <label htmlFor="task-title">New task</label>

@@ -23,7 +23,7 @@ const KIND_LABEL: Record<TimelineKind, string> = {
 };
 
 export function Timeline() {
-  const { incident, lookups, refresh } = useIncident();
+  const { incident, lookups, refresh, canWrite } = useIncident();
   const action = useAction();
   const [message, setMessage] = useState("");
   const [onlyNotes, setOnlyNotes] = useState(false);
@@ -44,12 +44,18 @@ export function Timeline() {
     <section className="card" aria-labelledby="timeline-title">
       <h2 id="timeline-title">Timeline</h2>
       <form onSubmit={add}>
-        <label htmlFor="note">Add a note</label>
-        <textarea id="note" rows={3} value={message} onChange={(e) => setMessage(e.target.value)} placeholder="What you found or did" />
+        {canWrite && (
+          <>
+            <label htmlFor="note">Add a note</label>
+            <textarea id="note" rows={3} value={message} onChange={(e) => setMessage(e.target.value)} placeholder="What you found or did" />
+          </>
+        )}
         <div className="actions">
-          <button type="submit" className="primary" disabled={action.busy || message.trim() === ""}>
-            {action.busy ? "Adding…" : "Add note"}
-          </button>
+          {canWrite && (
+            <button type="submit" className="primary" disabled={action.busy || message.trim() === ""}>
+              {action.busy ? "Adding…" : "Add note"}
+            </button>
+          )}
           <label className="check">
             <input type="checkbox" checked={onlyNotes} onChange={(e) => setOnlyNotes(e.target.checked)} /> Notes only
           </label>

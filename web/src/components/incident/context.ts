@@ -8,6 +8,8 @@ export interface IncidentCtx {
   incident: IncidentDetailFragment;
   lookups: LookupsQuery | null;
   meId: string | null;
+  /** False for read-only roles (analysts): panels then show no control that changes anything. */
+  canWrite: boolean;
   /** Replace the incident with what a mutation returned. */
   setIncident: (next: IncidentDetailFragment) => void;
   /** Fetch the incident again, keeping unsaved drafts (after adding a note, a task…). */

@@ -8,7 +8,7 @@ import { SEVERITY_LABEL } from "@/lib/format";
 import { actionable, confidenceLevel, confidenceWords } from "@/lib/suggestions";
 
 /** The model's severity for a queue row, with one click to accept it or pick the right one. */
-export function SuggestedSeverity({ row, onDecided }: { row: QueueRowFragment; onDecided: (message: string) => void }) {
+export function SuggestedSeverity({ row, canDecide, onDecided }: { row: QueueRowFragment; canDecide: boolean; onDecided: (message: string) => void }) {
   const s = actionable(row.severitySuggestion);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -35,29 +35,31 @@ export function SuggestedSeverity({ row, onDecided }: { row: QueueRowFragment; o
       <span className={`badge conf conf-${confidenceLevel(s.confidence)}`} title={`Suggested by the triage model, confidence ${confidenceWords(s.confidence)}`}>
         Suggested {value} · {confidenceWords(s.confidence)}
       </span>
-      <span className="suggested-actions">
-        <button
-          type="button"
-          className="small"
-          disabled={busy}
-          aria-label={`Accept suggested severity ${name} for ${row.key}`}
-          onClick={() => void run(() => gql(AcceptSuggestionDocument, { input: { id: s.id } }), `${row.key}: severity set to ${name}.`)}
-        >
-          Accept
-        </button>
-        <button
-          type="button"
-          className="small"
-          disabled={busy}
-          aria-expanded={correcting}
-          aria-controls={`correct-${row.id}`}
-          aria-label={`Correct severity for ${row.key}`}
-          onClick={() => setCorrecting(!correcting)}
-        >
-          Correct…
-        </button>
-      </span>
-      {correcting && (
+      {canDecide && (
+        <span className="suggested-actions">
+          <button
+            type="button"
+            className="small"
+            disabled={busy}
+            aria-label={`Accept suggested severity ${name} for ${row.key}`}
+            onClick={() => void run(() => gql(AcceptSuggestionDocument, { input: { id: s.id } }), `${row.key}: severity set to ${name}.`)}
+          >
+            Accept
+          </button>
+          <button
+            type="button"
+            className="small"
+            disabled={busy}
+            aria-expanded={correcting}
+            aria-controls={`correct-${row.id}`}
+            aria-label={`Correct severity for ${row.key}`}
+            onClick={() => setCorrecting(!correcting)}
+          >
+            Correct…
+          </button>
+        </span>
+      )}
+      {canDecide && correcting && (
         // Buttons rather than a <select>: arrowing through a select would commit on the first key press.
         <span className="suggested-actions" id={`correct-${row.id}`} role="group" aria-label={`Correct severity for ${row.key} to`}>
           {SeverityValues.filter((v) => v !== value).map((v) => (

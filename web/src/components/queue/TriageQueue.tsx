@@ -13,6 +13,7 @@ import { useIncidentChanges, useQuery } from "@/lib/hooks";
 import { nextSort, parseQueueParams, queueSearch, toIncidentFilter, toIncidentSort, type QueueParams } from "@/lib/queue";
 import { QueueFilters } from "./QueueFilters";
 import { SuggestedSeverity } from "./SuggestedSeverity";
+import { canWriteIncidents } from "@/lib/roles";
 
 const PAGE = 50;
 const MAX_ROWS = 200;
@@ -113,6 +114,7 @@ export function TriageQueue() {
                   <SeverityBadge severity={row.severity} />
                   <SuggestedSeverity
                     row={row}
+                    canDecide={canWriteIncidents(user?.role)}
                     onDecided={(message) => {
                       setAnnouncement(message);
                       void queue.reload();

@@ -9,10 +9,13 @@ import { ApiError, describeError } from "@/lib/errors";
 import { SEVERITY_LABEL } from "@/lib/format";
 import { useQuery } from "@/lib/hooks";
 import { NamedOptions } from "@/components/NamedOptions";
+import { useSession } from "@/components/AppShell";
+import { canWriteIncidents } from "@/lib/roles";
 
 /** Report an incident by hand; triage suggestions appear on its page once the models have run. */
 export default function NewIncidentPage() {
   const router = useRouter();
+  const { user } = useSession();
   const lookups = useQuery(LookupsDocument, {});
   const [title, setTitle] = useState("");
   const [description, setDescription] = useState("");
@@ -56,6 +59,15 @@ export default function NewIncidentPage() {
         {fieldErrors[field]!.join("; ")}
       </p>
     ) : null;
+
+  if (!canWriteIncidents(user?.role)) {
+    return (
+      <section className="card narrow" aria-labelledby="new-title">
+        <h1 id="new-title">Report an incident</h1>
+        <p>Your role can read incidents but not report them. Ask an agent to report this one.</p>
+      </section>
+    );
+  }
 
   return (
     <section className="card narrow" aria-labelledby="new-title">
