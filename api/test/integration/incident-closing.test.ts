@@ -49,7 +49,7 @@ describe("closing an incident, its report and the moves offered", () => {
     expect(closed.errors).toBeUndefined();
     expect(closed.data!.transitionIncident).toMatchObject({ stage: "closed", resolution: "Reset the password and confirmed login", closureCode: "solved_permanently", allowedTransitions: [] });
     const timeline = await t.gql(`query($id: ID!) { incident(id: $id) { timeline { message } } }`, { id: i.id }, f.tokens.agent);
-    expect(timeline.data!.incident.timeline.map((e: { message: string }) => e.message)).toContain("Moved from recovered to closed (Solved (permanently))");
+    expect(timeline.data!.incident.timeline.map((e: { message: string }) => e.message)).toContain('Moved from recovered to closed as "Solved (permanently)"');
 
     // Reopening clears how it ended: it has not ended any more.
     const reopened = await t.gql(`mutation($input: ReopenIncidentInput!) { reopenIncident(input: $input) { closureCode stage } }`, { input: { id: i.id, version: closed.data!.transitionIncident.version, reason: "It came back" } }, f.tokens.agent);

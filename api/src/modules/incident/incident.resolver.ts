@@ -26,6 +26,7 @@ import {
   WriteReportInput,
 } from "./incident.inputs";
 import { Stage, TERMINAL, allowedTransitions, type TransitionSubject } from "./incident.lifecycle";
+import { transitionSubjects } from "./incident.facts";
 import { listIncidents, type IncidentPage } from "./incident.query";
 import { renderReportMarkdown } from "./incident.report";
 import { formatIncidentNumber, parseIncidentNumber } from "./incident.rules";
@@ -47,7 +48,7 @@ function transitionSubjectLoader(ctx: QuellContext): DataLoader<Incident, Transi
   if (!loader) {
     loader = new DataLoader(
       async (incidents) => {
-        const subjects = await ctx.services.incidents.transitionSubjects(incidents);
+        const subjects = await transitionSubjects(ctx.dataSource.manager, incidents);
         return incidents.map((i) => subjects.get(i.id)!);
       },
       { cacheKeyFn: (i) => `${i.id}:${i.version}` },

@@ -1,5 +1,5 @@
 import type { DataSource, EntityManager } from "typeorm";
-import { In, IsNull } from "typeorm";
+import { In } from "typeorm";
 import type { Principal } from "../../platform/auth/roles";
 import { ErrorCode, QuellError, badInput, conflict, notFound } from "../../platform/errors";
 import { inTransaction, type UnitOfWork } from "../../platform/database/transaction";
@@ -24,14 +24,15 @@ import type {
   UpdateIncidentInput,
   WriteReportInput,
 } from "./incident.inputs";
-import { REOPEN_TARGET, Stage, TERMINAL, canReopen, checkTransition, stagesAfter, type TransitionSubject } from "./incident.lifecycle";
+import { REOPEN_TARGET, Stage, TERMINAL, canReopen, checkTransition, stagesAfter } from "./incident.lifecycle";
 import { ACTION_ITEM_DUE_DAYS, CLOSURE_LABEL, STAGE_STAMP, actionItemTaskTitle, closureProblem, formatIncidentNumber } from "./incident.rules";
 import { PriorityRule } from "./priority-rule.entity";
 import { priorityFor, validateMatrix, type PriorityMatrix } from "./priority.rules";
 import { IncidentReport } from "./report.entity";
 import { FollowUpTask } from "./task.entity";
 import { TimelineEntry, TimelineKind } from "./timeline.entity";
-import { describeChanges, referencedIds, type ChangeOrigin, type FieldChange, type TimelineField, type TimelineNames } from "./incident.timeline";
+import { transitionSubjects, timelineNames } from "./incident.facts";
+import { describeChanges, type ChangeOrigin, type FieldChange, type TimelineField } from "./incident.timeline";
 
 
 /** Fields whose change means the text the triage models read has changed. */
@@ -140,7 +141,7 @@ export class IncidentService {
       if (TRIAGE_TEXT_FIELDS.some(changed)) {
         await enqueueInTransaction(manager, QueueName.Triage, "triage", { incidentId: incident.id, reason: "text_changed" });
       }
-      const names = await this.timelineNames(manager, changes);
+      const names = await timelineNames(manager, changes);
       const major = changes.filter((c) => c.field === "isMajor");
       const others = changes.filter((c) => c.field !== "isMajor");
       const entries: TimelineInput[] = [];
@@ -160,10 +161,9 @@ export class IncidentService {
           allowed: [],
         });
       }
-      const [subjects, report] = await Promise.all([
-        this.transitionSubjects([incident], manager),
-        manager.findOne(IncidentReport, { where: { incidentId: incident.id } }),
-      ]);
+      // One after the other: a transaction's connection runs one query at a time.
+      const subjects = await transitionSubjects(manager, [incident]);
+      const report = await manager.findOne(IncidentReport, { where: { incidentId: incident.id } });
       const verdict = checkTransition(from, input.to, subjects.get(incident.id)!);
       if (!verdict.ok) {
         throw new QuellError(ErrorCode.InvalidTransition, verdict.reason, { from, to: input.to, allowed: verdict.allowed });
@@ -182,7 +182,7 @@ export class IncidentService {
         // The review starts with a draft whose timeline is drawn from the stamps.
         await manager.save(manager.create(IncidentReport, { incidentId: incident.id, authorId: actor.userId || null, actionItems: [] }));
       }
-      const closed = input.to === Stage.closed ? ` (${CLOSURE_LABEL[incident.closureCode!]})` : "";
+      const closed = input.to === Stage.closed ? ` as "${CLOSURE_LABEL[incident.closureCode!]}"` : "";
       const message = `Moved from ${from} to ${input.to}${closed}${input.note ? `: ${input.note}` : ""}`;
       return [{ kind: TimelineKind.stage_changed, message, data: { from, to: input.to, ...(closed ? { closureCode: incident.closureCode } : {}) } }];
     });
@@ -202,7 +202,7 @@ export class IncidentService {
         changes.push({ field: "teamId", to: input.teamId });
       }
       if (changes.length === 0) return [];
-      const message = describeChanges(changes, await this.timelineNames(manager, changes), opts.via);
+      const message = describeChanges(changes, await timelineNames(manager, changes), opts.via);
       return [{ kind: TimelineKind.assigned, message, data: { assigneeId: incident.assigneeId, teamId: incident.teamId } }];
     }, opts.work);
   }
@@ -365,35 +365,7 @@ export class IncidentService {
     }, outer);
   }
 
-  /** The names of the people, teams and services a set of changes points at, for the timeline. */
-  private async timelineNames(manager: EntityManager, changes: readonly FieldChange[]): Promise<TimelineNames> {
-    const ids = referencedIds(changes);
-    const [users, teams, services] = await Promise.all([
-      ids.users.length ? manager.find(User, { where: { id: In(ids.users) }, select: { id: true, name: true } }) : [],
-      ids.teams.length ? manager.find(Team, { where: { id: In(ids.teams) }, select: { id: true, name: true } }) : [],
-      ids.services.length ? manager.find(Service, { where: { id: In(ids.services) }, select: { id: true, name: true } }) : [],
-    ]);
-    const byId = (rows: Array<{ id: string; name: string }>) => new Map(rows.map((r) => [r.id, r.name]));
-    return { users: byId(users), teams: byId(teams), services: byId(services) };
-  }
 
-  /**
-   * What the lifecycle's guards need to know about each incident (open tasks, report shared), in
-   * two queries however many incidents: used by transition() and by the allowedTransitions field,
-   * so what is listed is what would succeed.
-   */
-  async transitionSubjects(incidents: readonly Incident[], manager: EntityManager = this.dataSource.manager): Promise<Map<string, TransitionSubject>> {
-    const ids = incidents.map((i) => i.id);
-    const [open, reports] = (await Promise.all([
-      manager.query(`SELECT incident_id, count(*)::int AS n FROM follow_up_task WHERE incident_id = ANY($1::uuid[]) AND completed_at IS NULL GROUP BY incident_id`, [ids]),
-      manager.query(`SELECT incident_id FROM incident_report WHERE incident_id = ANY($1::uuid[]) AND published_at IS NOT NULL`, [ids]),
-    ])) as [Array<{ incident_id: string; n: number }>, Array<{ incident_id: string }>];
-    const openCount = new Map(open.map((r) => [r.incident_id, Number(r.n)]));
-    const published = new Set(reports.map((r) => r.incident_id));
-    return new Map(
-      incidents.map((i) => [i.id, { priority: i.priority, isMajor: i.isMajor, openTaskCount: openCount.get(i.id) ?? 0, reportPublished: published.has(i.id) }]),
-    );
-  }
 
   /** Each action item of the report is followed up as a task (owned by the writer), so open ones block closing like tasks do. */
   private async trackActionItems(manager: EntityManager, incident: Incident, actor: Principal, items: readonly string[]): Promise<void> {
