@@ -21,7 +21,8 @@ export function Connection<T extends object>(node: ClassType<T>) {
   abstract class ConnectionType {
     @Field(() => [Edge]) edges!: Edge[];
     @Field(() => PageInfo) pageInfo!: PageInfo;
-    @Field(() => Int, { description: "All rows matching the filter, ignoring pagination." }) totalCount!: number;
+    // A COUNT over every matching row: one of the dearest things a query can ask for.
+    @Field(() => Int, { description: "All rows matching the filter, ignoring pagination.", complexity: 50 }) totalCount!: number;
   }
   return ConnectionType;
 }
