@@ -6,11 +6,13 @@ import {
   type GraphQLField,
   type GraphQLInputType,
 } from "graphql";
+import { IsDefined, ValidateIf } from "class-validator";
 import { Extensions, type MiddlewareFn } from "type-graphql";
 import { badInput } from "../errors";
 import type { QuellContext } from "./context";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export const isUuid = (value: unknown): value is string => typeof value === "string" && UUID.test(value);
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /** Why PostgreSQL could not store this text faithfully, or undefined when it can. */
@@ -26,6 +28,17 @@ export function unstorableTextReason(text: string): string | undefined {
  */
 export function Trim(): PropertyDecorator & MethodDecorator & ClassDecorator {
   return Extensions({ trim: true });
+}
+
+/**
+ * May be left out, but not null: for optional update fields whose column cannot be cleared
+ * (`@IsOptional()` lets null through, and PostgreSQL's NOT NULL then fails as a 500).
+ */
+export function OptionalNotNull(): PropertyDecorator {
+  return (target, key) => {
+    ValidateIf((_object, value) => value !== undefined)(target, key);
+    IsDefined({ message: `${String(key)} may be left out, but cannot be null` })(target, key);
+  };
 }
 
 type Check = (value: unknown, path: string) => unknown;
@@ -52,7 +65,7 @@ function checkFor(type: GraphQLInputType, trim = false): Check | undefined {
   if (inner.name === "ID") {
     // Every ID the API accepts names a stored record by its UUID; anything else would reach PostgreSQL as a type error.
     return (value, path) => {
-      if (typeof value !== "string" || !UUID.test(value)) throw badInput(path, "is not an id this API issued (a UUID)");
+      if (!isUuid(value)) throw badInput(path, "is not an id this API issued (a UUID)");
       return value;
     };
   }
