@@ -10,8 +10,11 @@ export const REDACTED = "[Redacted]";
 /** `password: "hunter2"`, `"token":"…"`, `authorization=Bearer …` inside free text (error messages echo variables). */
 const SECRET_IN_TEXT = /((?:pass(?:word|wd|phrase)?|secret|token|authori[sz]ation|api[-_]?key)["']?\s*[:=]\s*)("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|Bearer\s+[^\s,;}"']+|[^\s,;}"']+)/gi;
 
+/** Password hashes, and PostgreSQL's dump of a row that broke a constraint (it holds whatever was typed). */
+const HASH_OR_ROW = /\$argon2(?:id|i|d)\$(?:v=\d+\$)?[^\s$]+\$[^\s$]+\$[^\s,)]+|(?<=Failing row contains \().*(?=\)\.?$)/g;
+
 export function scrubSecretsInText(text: string): string {
-  return text.replace(SECRET_IN_TEXT, `$1"${REDACTED}"`);
+  return text.replace(SECRET_IN_TEXT, `$1"${REDACTED}"`).replace(HASH_OR_ROW, REDACTED);
 }
 
 /**
@@ -37,6 +40,15 @@ export function redactSecrets(value: unknown, seen = new WeakSet<object>()): unk
   return out;
 }
 
+/** A log line's object, redacted; `err` is left to its serializer, which keeps the error's type and redacts it there. */
+function redactLogObject(object: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(object)) {
+    out[key] = key === "err" && value instanceof Error ? value : SECRET_KEY.test(key) ? REDACTED : redactSecrets(value);
+  }
+  return out;
+}
+
 /**
  * Every line passes through here: several streams can be attached (tests capture the log with
  * `logStreams.add`), and `formatters.log` redacts secrets from whatever object is logged.
@@ -50,7 +62,8 @@ export const logger = pino(
   {
     level: process.env.LOG_LEVEL ?? (process.env.VITEST ? "silent" : "info"),
     base: { service: "quell" },
-    formatters: { log: (object) => redactSecrets(object) as Record<string, unknown> },
+    formatters: { log: redactLogObject },
+    serializers: { err: (err: Error) => redactSecrets(pino.stdSerializers.err(err)) },
     // Messages are free text too (`log.info("… password=…")`).
     hooks: {
       logMethod(args, method) {
