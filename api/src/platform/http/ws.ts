@@ -1,5 +1,5 @@
 import type { IncomingMessage } from "node:http";
-import { execute, GraphQLError, subscribe, type ExecutionArgs } from "graphql";
+import { execute, GraphQLError, subscribe, type ExecutionArgs, type ExecutionResult } from "graphql";
 import { CloseCode, handleProtocols, makeServer } from "graphql-ws";
 import type { WebSocket, WebSocketServer } from "ws";
 import { ErrorCode, QuellError } from "../errors";
@@ -98,11 +98,26 @@ export function serveGraphQLOverWebSocket(wsServer: WebSocketServer, options: Ws
       return args;
     },
     execute: async (args) => {
+      const startedAt = performance.now();
+      let result: ExecutionResult;
       try {
-        return await execute(args);
+        result = await execute(args);
       } finally {
         prepared.get(args)?.release();
       }
+      // The same line per operation as over HTTP.
+      const context = args.contextValue as QuellContext;
+      context.log.info(
+        {
+          operation: args.operationName ?? "anonymous",
+          actor: context.principal?.label ?? null,
+          ms: Math.round(performance.now() - startedAt),
+          errorCodes: result.errors?.map((e) => e.extensions?.code ?? "INTERNAL_SERVER_ERROR"),
+          transport: "ws",
+        },
+        "graphql request",
+      );
+      return result;
     },
     subscribe: async (args) => {
       try {
