@@ -19,7 +19,16 @@ export interface QuellConfig {
   /** Largest request body the API accepts, in bytes. */
   bodyLimitBytes: number;
   maxQueryDepth: number;
+  /** Variables-aware cost limit of one operation (fields that hit the database declare their cost). */
   maxQueryComplexity: number;
+  maxAliases: number;
+  maxDirectives: number;
+  /** Lexer tokens in one GraphQL document. */
+  maxTokens: number;
+  /** Operations costing at least this much are "expensive"... */
+  expensiveQueryCost: number;
+  /** ...and one caller may run at most this many of them at once (per API process). */
+  maxExpensiveInFlight: number;
   /** Requests per minute per token or user before RATE_LIMITED. */
   rateLimitPerMinute: number;
   /** Adds an `x-sql-statements` header to GraphQL responses (tests and profiling only). */
@@ -50,7 +59,12 @@ export function loadConfig(overrides: Partial<QuellConfig> = {}): QuellConfig {
     logLevel: process.env.LOG_LEVEL ?? "info",
     bodyLimitBytes: intFromEnv("QUELL_BODY_LIMIT_BYTES", 1_000_000),
     maxQueryDepth: intFromEnv("QUELL_MAX_QUERY_DEPTH", 10),
-    maxQueryComplexity: intFromEnv("QUELL_MAX_QUERY_COMPLEXITY", 5_000),
+    maxQueryComplexity: intFromEnv("QUELL_MAX_QUERY_COMPLEXITY", 15_000),
+    maxAliases: intFromEnv("QUELL_MAX_ALIASES", 15),
+    maxDirectives: intFromEnv("QUELL_MAX_DIRECTIVES", 20),
+    maxTokens: intFromEnv("QUELL_MAX_TOKENS", 3_000),
+    expensiveQueryCost: intFromEnv("QUELL_EXPENSIVE_QUERY_COST", 2_000),
+    maxExpensiveInFlight: intFromEnv("QUELL_MAX_EXPENSIVE_IN_FLIGHT", 2),
     rateLimitPerMinute: intFromEnv("QUELL_RATE_LIMIT_PER_MINUTE", 6_000),
     exposeSqlCount: process.env.QUELL_EXPOSE_SQL_COUNT === "1",
     ...overrides,

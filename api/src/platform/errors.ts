@@ -14,6 +14,11 @@ export enum ErrorCode {
   Internal = "INTERNAL_SERVER_ERROR",
 }
 
+const REQUEST_ENDING_STATUS: Partial<Record<ErrorCode, number>> = {
+  [ErrorCode.Unauthenticated]: 401,
+  [ErrorCode.RateLimited]: 429,
+};
+
 /** The one error class domain code throws; the GraphQL layer turns it into `extensions.code`. */
 export class QuellError extends GraphQLError {
   constructor(
@@ -21,8 +26,9 @@ export class QuellError extends GraphQLError {
     message: string,
     details: Record<string, unknown> = {},
   ) {
-    // Apollo uses extensions.http.status when a context error (a bad token) ends the request.
-    const http = code === ErrorCode.Unauthenticated ? { http: { status: 401 } } : {};
+    // Apollo uses extensions.http.status when a context error (a bad token, too many requests) ends the request.
+    const status = REQUEST_ENDING_STATUS[code];
+    const http = status ? { http: { status } } : {};
     super(message, { extensions: { code, ...details, ...http } });
     this.name = "QuellError";
   }

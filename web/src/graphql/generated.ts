@@ -1040,9 +1040,9 @@ export type RetryJobMutation = {
 };
 export type RetryJobMutationVariables = {
   queue: string; // String!
-  id: string; // ID!
+  id: string; // String!
 };
-export const RetryJobDocument = "mutation RetryJob($queue: String!, $id: ID!) {\n  retryJob(queue: $queue, id: $id)\n}" as TypedDocument<RetryJobMutation, RetryJobMutationVariables>;
+export const RetryJobDocument = "mutation RetryJob($queue: String!, $id: String!) {\n  retryJob(queue: $queue, id: $id)\n}" as TypedDocument<RetryJobMutation, RetryJobMutationVariables>;
 
 export type LookupsQuery = {
   teams: Array<{

@@ -35,7 +35,8 @@ export class AuditResolver {
   }
 
   @Allow(Role.admin)
-  @Query(() => AuditVerification, { description: "Recomputes the hash chain and names the first broken link." })
+  // Reads and hashes the whole chain: expensive by design, so it counts against the in-flight cap.
+  @Query(() => AuditVerification, { description: "Recomputes the hash chain and names the first broken link.", complexity: 2_000 })
   async verifyAuditLog(@Ctx() ctx: QuellContext): Promise<AuditVerification> {
     const verdict = await verifyAuditChain(ctx.dataSource);
     return verdict.ok

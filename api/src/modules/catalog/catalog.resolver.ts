@@ -41,7 +41,8 @@ export class TeamResolver {
     return ctx.services.catalog.createTeam(ctx.principal!, input);
   }
 
-  @FieldResolver(() => [User])
+  // One query per team.
+  @FieldResolver(() => [User], { complexity: 10 })
   members(@Root() team: Team, @Ctx() ctx: QuellContext): Promise<User[]> {
     return ctx.dataSource.getRepository(User).find({ where: { teamId: team.id }, order: { name: "ASC" } });
   }

@@ -1,14 +1,15 @@
 import { ArrayMaxSize, IsDate, IsInt, IsOptional, IsString, IsUUID, Length, Max, MaxLength, Min } from "class-validator";
 import { Field, ID, InputType, Int, registerEnumType } from "type-graphql";
+import { OptionalNotNull, Trim } from "../../platform/graphql/input-hygiene";
 import { ClosureCode, Severity } from "./incident.entity";
 import { Stage } from "./incident.lifecycle";
 
 @InputType()
 export class CreateIncidentInput {
-  @Field(() => String) @Length(3, 300) title!: string;
+  @Field(() => String) @Trim() @Length(3, 300) title!: string;
   @Field(() => String, { nullable: true }) @IsOptional() @MaxLength(100_000) description?: string;
   @Field(() => ID, { nullable: true }) @IsOptional() @IsUUID() serviceId?: string;
-  @Field(() => String, { nullable: true }) @IsOptional() @Length(1, 120) category?: string;
+  @Field(() => String, { nullable: true }) @Trim() @IsOptional() @Length(1, 120) category?: string;
   @Field(() => Int, { defaultValue: 3 }) @IsInt() @Min(1) @Max(3) impact!: number;
   @Field(() => Int, { defaultValue: 3 }) @IsInt() @Min(1) @Max(3) urgency!: number;
   @Field(() => Severity, { nullable: true }) @IsOptional() severity?: Severity;
@@ -20,15 +21,15 @@ export class CreateIncidentInput {
 export class UpdateIncidentInput {
   @Field(() => ID) @IsUUID() id!: string;
   @Field(() => Int, { description: "The version you read; a stale one gets CONFLICT." }) @IsInt() version!: number;
-  @Field(() => String, { nullable: true }) @IsOptional() @Length(3, 300) title?: string;
-  @Field(() => String, { nullable: true }) @IsOptional() @MaxLength(100_000) description?: string;
+  @Field(() => String, { nullable: true }) @Trim() @OptionalNotNull() @Length(3, 300) title?: string;
+  @Field(() => String, { nullable: true }) @OptionalNotNull() @MaxLength(100_000) description?: string;
   @Field(() => ID, { nullable: true }) @IsOptional() @IsUUID() serviceId?: string;
-  @Field(() => String, { nullable: true }) @IsOptional() @Length(1, 120) category?: string;
-  @Field(() => Int, { nullable: true }) @IsOptional() @IsInt() @Min(1) @Max(3) impact?: number;
-  @Field(() => Int, { nullable: true }) @IsOptional() @IsInt() @Min(1) @Max(3) urgency?: number;
+  @Field(() => String, { nullable: true }) @Trim() @IsOptional() @Length(1, 120) category?: string;
+  @Field(() => Int, { nullable: true }) @OptionalNotNull() @IsInt() @Min(1) @Max(3) impact?: number;
+  @Field(() => Int, { nullable: true }) @OptionalNotNull() @IsInt() @Min(1) @Max(3) urgency?: number;
   @Field(() => Severity, { nullable: true }) @IsOptional() severity?: Severity;
   @Field(() => String, { nullable: true }) @IsOptional() @MaxLength(100_000) resolution?: string;
-  @Field(() => Boolean, { nullable: true }) @IsOptional() isMajor?: boolean;
+  @Field(() => Boolean, { nullable: true }) @OptionalNotNull() isMajor?: boolean;
   @Field(() => ID, { nullable: true }) @IsOptional() @IsUUID() commanderId?: string;
   @Field(() => ID, { nullable: true }) @IsOptional() @IsUUID() communicationsLeadId?: string;
   @Field(() => ID, { nullable: true }) @IsOptional() @IsUUID() scribeId?: string;
@@ -58,13 +59,13 @@ export class AssignIncidentInput {
 @InputType()
 export class AddTimelineNoteInput {
   @Field(() => ID) @IsUUID() incidentId!: string;
-  @Field(() => String) @Length(1, 20_000) message!: string;
+  @Field(() => String) @Trim() @Length(1, 20_000) message!: string;
 }
 
 @InputType()
 export class AddTaskInput {
   @Field(() => ID) @IsUUID() incidentId!: string;
-  @Field(() => String) @Length(3, 300) title!: string;
+  @Field(() => String) @Trim() @Length(3, 300) title!: string;
   @Field(() => ID) @IsUUID() ownerId!: string;
   @Field(() => Date) @IsDate() dueAt!: Date;
 }
@@ -79,12 +80,12 @@ export class CompleteTaskInput {
 export class WriteReportInput {
   @Field(() => ID) @IsUUID() incidentId!: string;
   @Field(() => Int, { description: "The report's version you read (0 when there is no report yet); a stale one gets CONFLICT." }) @IsInt() @Min(0) version!: number;
-  @Field(() => String, { nullable: true }) @IsOptional() @MaxLength(50_000) whatHappened?: string;
-  @Field(() => String, { nullable: true }) @IsOptional() @MaxLength(50_000) impact?: string;
-  @Field(() => String, { nullable: true }) @IsOptional() @MaxLength(50_000) rootCause?: string;
-  @Field(() => String, { nullable: true }) @IsOptional() @MaxLength(50_000) wentWell?: string;
-  @Field(() => String, { nullable: true }) @IsOptional() @MaxLength(50_000) toImprove?: string;
-  @Field(() => [String], { nullable: true }) @IsOptional() @ArrayMaxSize(100) @IsString({ each: true }) @MaxLength(1_000, { each: true }) actionItems?: string[];
+  @Field(() => String, { nullable: true }) @OptionalNotNull() @MaxLength(50_000) whatHappened?: string;
+  @Field(() => String, { nullable: true }) @OptionalNotNull() @MaxLength(50_000) impact?: string;
+  @Field(() => String, { nullable: true }) @OptionalNotNull() @MaxLength(50_000) rootCause?: string;
+  @Field(() => String, { nullable: true }) @OptionalNotNull() @MaxLength(50_000) wentWell?: string;
+  @Field(() => String, { nullable: true }) @OptionalNotNull() @MaxLength(50_000) toImprove?: string;
+  @Field(() => [String], { nullable: true }) @OptionalNotNull() @ArrayMaxSize(100) @IsString({ each: true }) @MaxLength(1_000, { each: true }) actionItems?: string[];
   @Field(() => Boolean, { defaultValue: false, description: "Share the report (required before closing)." }) publish!: boolean;
 }
 
@@ -92,7 +93,7 @@ export class WriteReportInput {
 export class ReopenIncidentInput {
   @Field(() => ID) @IsUUID() id!: string;
   @Field(() => Int) @IsInt() version!: number;
-  @Field(() => String) @Length(3, 10_000) reason!: string;
+  @Field(() => String) @Trim() @Length(3, 10_000) reason!: string;
 }
 
 @InputType()

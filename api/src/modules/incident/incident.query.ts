@@ -1,6 +1,6 @@
 import { Brackets, type DataSource, type SelectQueryBuilder } from "typeorm";
 import { badInput } from "../../platform/errors";
-import { decodeCursor, encodeCursor } from "../../platform/graphql/connection";
+import { decodeCursor, encodeCursor, isSafeInteger, isTimestamp, type SortValue } from "../../platform/graphql/connection";
 import { Incident } from "./incident.entity";
 import { IncidentSortField, SortDirection, type IncidentFilter, type IncidentSort } from "./incident.inputs";
 
@@ -11,6 +11,14 @@ export interface IncidentPage {
   pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null };
   totalCount: number;
 }
+
+/** What a cursor's sort value must be for each sort (see sortValue). */
+const SORT_VALUE_CHECK: Record<IncidentSortField, (v: SortValue) => boolean> = {
+  [IncidentSortField.createdAt]: isTimestamp,
+  [IncidentSortField.updatedAt]: isTimestamp,
+  [IncidentSortField.priority]: isSafeInteger,
+  [IncidentSortField.number]: isSafeInteger,
+};
 
 const SORT_COLUMN: Record<IncidentSortField, string> = {
   [IncidentSortField.createdAt]: "i.created_at",
@@ -61,7 +69,7 @@ export async function listIncidents(
 
   const page = base.clone();
   if (args.after) {
-    const [value, id] = decodeCursor(args.after);
+    const [value, id] = decodeCursor(args.after, "after", SORT_VALUE_CHECK[field]);
     const op = direction === SortDirection.DESC ? "<" : ">";
     page.andWhere(
       new Brackets((w) => {

@@ -226,32 +226,34 @@ export class IncidentResolver {
     return allowedTransitions(incident.stage, await transitionSubjectLoader(ctx).load(incident));
   }
 
-  @FieldResolver(() => TimelineEntry, { nullable: true })
+  @FieldResolver(() => TimelineEntry, { nullable: true, complexity: 2 })
   latestTimelineEntry(@Root() incident: Incident, @Ctx() ctx: QuellContext) {
     return ctx.loaders.latestTimelineEntry.load(incident.id);
   }
 
-  @FieldResolver(() => [TimelineEntry], { description: "Oldest first." })
+  // One query per incident (not batched): priced so a page of timelines costs what it does.
+  @FieldResolver(() => [TimelineEntry], { description: "Oldest first.", complexity: 10 })
   timeline(@Root() incident: Incident, @Ctx() ctx: QuellContext): Promise<TimelineEntry[]> {
     return ctx.dataSource.getRepository(TimelineEntry).find({ where: { incidentId: incident.id }, order: { createdAt: "ASC", id: "ASC" } });
   }
 
-  @FieldResolver(() => [IncidentTransition], { description: "Every stage change with its time and author." })
+  @FieldResolver(() => [IncidentTransition], { description: "Every stage change with its time and author.", complexity: 10 })
   transitions(@Root() incident: Incident, @Ctx() ctx: QuellContext): Promise<IncidentTransition[]> {
     return ctx.dataSource.getRepository(IncidentTransition).find({ where: { incidentId: incident.id }, order: { at: "ASC" } });
   }
 
-  @FieldResolver(() => [FollowUpTask])
+  @FieldResolver(() => [FollowUpTask], { complexity: 10 })
   tasks(@Root() incident: Incident, @Ctx() ctx: QuellContext): Promise<FollowUpTask[]> {
     return ctx.dataSource.getRepository(FollowUpTask).find({ where: { incidentId: incident.id }, order: { dueAt: "ASC" } });
   }
 
-  @FieldResolver(() => IncidentReport, { nullable: true })
+  @FieldResolver(() => IncidentReport, { nullable: true, complexity: 10 })
   report(@Root() incident: Incident, @Ctx() ctx: QuellContext): Promise<IncidentReport | null> {
     return ctx.dataSource.getRepository(IncidentReport).findOne({ where: { incidentId: incident.id } });
   }
 
-  @FieldResolver(() => String, { nullable: true, description: "The lessons-learned report as Markdown, to export or share." })
+  // Four queries and a render per incident.
+  @FieldResolver(() => String, { nullable: true, description: "The lessons-learned report as Markdown, to export or share.", complexity: 50 })
   async reportMarkdown(@Root() incident: Incident, @Ctx() ctx: QuellContext): Promise<string | null> {
     const report = await ctx.dataSource.getRepository(IncidentReport).findOne({ where: { incidentId: incident.id } });
     if (!report) return null;

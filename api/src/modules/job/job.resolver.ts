@@ -1,4 +1,4 @@
-import { Arg, Ctx, ID, Int, Mutation, Query, Resolver } from "type-graphql";
+import { Arg, Ctx, Int, Mutation, Query, Resolver } from "type-graphql";
 import { Allow } from "../../platform/auth/policy";
 import { Role } from "../../platform/auth/roles";
 import type { QuellContext } from "../../platform/graphql/context";
@@ -21,7 +21,7 @@ export class JobResolver {
 
   @Allow(Role.admin)
   @Mutation(() => Boolean, { description: "Runs a failed job again, with its attempts reset." })
-  retryJob(@Arg("queue", () => String) queue: string, @Arg("id", () => ID) id: string, @Ctx() ctx: QuellContext): Promise<boolean> {
+  retryJob(@Arg("queue", () => String) queue: string, @Arg("id", () => String, { description: "The queue's job id (not a record id)." }) id: string, @Ctx() ctx: QuellContext): Promise<boolean> {
     return admin(ctx).retry(ctx.principal!, queue, id);
   }
 }

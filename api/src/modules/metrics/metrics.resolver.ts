@@ -7,7 +7,8 @@ import { IncidentMetrics, MetricsGroupBy, MetricsWindow } from "./metrics.types"
 @Resolver()
 export class MetricsResolver {
   @Allow(...ANY_ROLE)
-  @Query(() => IncidentMetrics, { description: "MTTA, MTTR and stage durations (minutes), reopen rate and counts for incidents identified in the window." })
+  // Aggregates over every incident in the window.
+  @Query(() => IncidentMetrics, { complexity: 300, description: "MTTA, MTTR and stage durations (minutes), reopen rate and counts for incidents identified in the window." })
   incidentMetrics(
     @Arg("window", () => MetricsWindow) window: MetricsWindow,
     @Arg("groupBy", () => MetricsGroupBy, { defaultValue: MetricsGroupBy.none }) groupBy: MetricsGroupBy,

@@ -1,5 +1,6 @@
 import { IsUUID, Length } from "class-validator";
 import { Field, Float, ID, InputType, Int, ObjectType } from "type-graphql";
+import { Trim } from "../../platform/graphql/input-hygiene";
 import { SuggestionKind } from "./suggestion.entity";
 
 @InputType()
@@ -10,7 +11,7 @@ export class DecideSuggestionInput {
 @InputType()
 export class CorrectSuggestionInput {
   @Field(() => ID) @IsUUID() id!: string;
-  @Field(() => String, { description: "SEV1-SEV4, a team id, or a category." }) @Length(1, 200) value!: string;
+  @Field(() => String, { description: "SEV1-SEV4, a team id, or a category." }) @Trim() @Length(1, 200) value!: string;
 }
 
 @ObjectType()

@@ -27,6 +27,7 @@ function suggestionLoader(ctx: QuellContext): DataLoader<string, Suggestion[]> {
 @Resolver(() => Incident)
 export class IncidentSuggestionsResolver {
   @FieldResolver(() => [Suggestion], {
+    complexity: 2,
     description:
       "What the triage models suggest, newest set, with the decisions people made; abstained ones say why there is no value (cold start, low confidence). A pending suggestion of the value the incident already has is not listed.",
   })
@@ -67,7 +68,8 @@ export class SuggestionResolver {
   }
 
   @Allow(...ANY_ROLE)
-  @Query(() => [SuggestionKindMetrics], { description: "Precision and coverage per suggestion kind, measured from people's decisions." })
+  // Aggregates over every suggestion and decision.
+  @Query(() => [SuggestionKindMetrics], { complexity: 300, description: "Precision and coverage per suggestion kind, measured from people's decisions." })
   suggestionMetrics(@Ctx() ctx: QuellContext, @Arg("since", () => Date, { nullable: true }) since?: Date): Promise<SuggestionKindMetrics[]> {
     return ctx.services.suggestions.metrics(since);
   }

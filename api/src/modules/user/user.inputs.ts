@@ -1,11 +1,12 @@
 import { IsEmail, IsOptional, IsUUID, Length, MaxLength } from "class-validator";
 import { Field, ID, InputType, ObjectType } from "type-graphql";
 import { Role } from "../../platform/auth/roles";
+import { Trim } from "../../platform/graphql/input-hygiene";
 import { ApiToken, User } from "./user.entity";
 
 @InputType()
 export class LoginInput {
-  @Field(() => String) @IsEmail() email!: string;
+  @Field(() => String) @Trim() @IsEmail() email!: string;
   @Field(() => String) @Length(1, 200) password!: string;
 }
 
@@ -17,8 +18,8 @@ export class AuthPayload {
 
 @InputType()
 export class CreateUserInput {
-  @Field(() => String) @IsEmail() @MaxLength(254) email!: string;
-  @Field(() => String) @Length(1, 120) name!: string;
+  @Field(() => String) @Trim() @IsEmail() @MaxLength(254) email!: string;
+  @Field(() => String) @Trim() @Length(1, 120) name!: string;
   @Field(() => String, { description: "At least 10 characters." }) @Length(10, 200) password!: string;
   @Field(() => Role) role!: Role;
   @Field(() => ID, { nullable: true }) @IsOptional() @IsUUID() teamId?: string;
@@ -26,7 +27,7 @@ export class CreateUserInput {
 
 @InputType()
 export class CreateApiTokenInput {
-  @Field(() => String) @Length(1, 120) name!: string;
+  @Field(() => String) @Trim() @Length(1, 120) name!: string;
   @Field(() => Role) role!: Role;
 }
 

@@ -11,4 +11,6 @@ export interface QuellContext {
   requestId: string;
   log: Logger;
   services: Services;
+  /** The client's network address (the in-flight cap counts anonymous callers by it). */
+  clientAddress?: string;
 }

@@ -3,7 +3,19 @@ import type { GraphQLFormattedError } from "graphql";
 import { ArgumentValidationError } from "type-graphql";
 import type { ValidationError } from "class-validator";
 import { ErrorCode, QuellError } from "../errors";
-import { logger } from "../logger";
+import { logger, scrubSecretsInText } from "../logger";
+
+/** Quoted input longer than this is shortened in messages: a client never gets megabytes of its own input back. */
+const MAX_QUOTED_CHARS = 80;
+const MAX_MESSAGE_CHARS = 1_000;
+
+/** Shortens quoted values (graphql echoes variable values in its messages) and hides secrets in them. */
+export function boundedMessage(message: string): string {
+  const shortened = scrubSecretsInText(message).replace(/"((?:[^"\\]|\\.)*)"/g, (quoted, inner: string) =>
+    inner.length > MAX_QUOTED_CHARS ? `"${inner.slice(0, MAX_QUOTED_CHARS)}…" (${inner.length} characters)` : quoted,
+  );
+  return shortened.length > MAX_MESSAGE_CHARS ? `${shortened.slice(0, MAX_MESSAGE_CHARS)}… (message shortened)` : shortened;
+}
 
 interface FieldProblem {
   field: string;
@@ -42,10 +54,15 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
     return { message, path: formatted.path, locations: formatted.locations, extensions: { code: ErrorCode.BadUserInput, fields } };
   }
   if (original instanceof QuellError) {
-    return { message: original.message, path: formatted.path, locations: formatted.locations, extensions: original.extensions };
+    const { http: _http, ...extensions } = original.extensions;
+    return { message: boundedMessage(original.message), path: formatted.path, locations: formatted.locations, extensions };
   }
   const code = formatted.extensions?.code;
-  if (typeof code === "string" && CLIENT_CODES.has(code)) return formatted;
+  if (typeof code === "string" && CLIENT_CODES.has(code)) {
+    // `http` tells Apollo the status; it is not for clients (graphql-ws would pass it on).
+    const { http: _http, ...extensions } = formatted.extensions ?? {};
+    return { ...formatted, message: boundedMessage(formatted.message), extensions };
+  }
   const errorId = Math.random().toString(36).slice(2, 10);
   logger.error({ err: original, errorId, path: formatted.path }, "unexpected error in GraphQL request");
   return {

@@ -1,6 +1,7 @@
 import { lexicographicSortSchema, printSchema, type GraphQLSchema } from "graphql";
 import { buildSchema } from "type-graphql";
 import { enforcePolicy } from "../auth/policy";
+import { inputHygiene } from "./input-hygiene";
 import { GraphQLScalars } from "./scalars";
 import { RESOLVERS } from "../../resolvers";
 import { QuellPubSub } from "../pubsub";
@@ -13,7 +14,8 @@ export async function buildQuellSchema(pubSub: QuellPubSub = new QuellPubSub()):
   return buildSchema({
     resolvers: RESOLVERS,
     validate: { forbidUnknownValues: false },
-    globalMiddlewares: [enforcePolicy],
+    // Who may call it first, then whether the arguments are usable.
+    globalMiddlewares: [enforcePolicy, inputHygiene],
     scalarsMap: GraphQLScalars,
     pubSub: pubSub as never,
   });

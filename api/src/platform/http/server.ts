@@ -6,25 +6,27 @@ import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/dis
 import { expressMiddleware } from "@as-integrations/express5";
 import express, { type ErrorRequestHandler } from "express";
 import type { GraphQLSchema } from "graphql";
-import { useServer } from "graphql-ws/use/ws";
 import { WebSocketServer } from "ws";
 import { principalFromBearer } from "../auth/auth.service";
 import type { QuellConfig } from "../config";
 import type { QuellContext } from "../graphql/context";
 import { formatError } from "../graphql/errors";
-import { complexityLimitPlugin, depthLimitRule } from "../graphql/limits";
+import { unstorableTextReason } from "../graphql/input-hygiene";
 import { createLoaders } from "../graphql/loaders";
+import { callerKey, GraphQLPipeline } from "../graphql/pipeline";
 import type { Services } from "../graphql/services";
 import { logger } from "../logger";
 import { queryCountScope } from "../database/query-counter";
 import { graphiqlPage } from "./graphiql";
 import { RateLimiter } from "./rate-limit";
+import { serveGraphQLOverWebSocket } from "./ws";
 
-const NUL_MESSAGE = "Text may not contain the NUL character (\\u0000); PostgreSQL cannot store it.";
+class UnstorableTextError extends Error {}
 
-/** PostgreSQL rejects U+0000 in text; refuse it up front with a clear error instead of a masked 500. */
-function refuseNulCharacters(_key: string, value: unknown): unknown {
-  if (typeof value === "string" && value.includes("\u0000")) throw new Error(NUL_MESSAGE);
+/** Text PostgreSQL cannot store (NUL, lone surrogates) is refused while the body is parsed, with a clear error. */
+function refuseUnstorableText(_key: string, value: unknown): unknown {
+  const reason = typeof value === "string" ? unstorableTextReason(value) : undefined;
+  if (reason) throw new UnstorableTextError(reason);
   return value;
 }
 
@@ -41,30 +43,32 @@ export async function startHttpServer(config: QuellConfig, schema: GraphQLSchema
   const server = http.createServer(app);
   const rateLimiter = new RateLimiter(config.rateLimitPerMinute);
 
-  async function contextFor(authorization: string | undefined): Promise<QuellContext> {
+  async function contextFor(authorization: string | undefined, clientAddress: string | undefined): Promise<QuellContext> {
     const requestId = randomUUID();
     const principal = await principalFromBearer(services.dataSource, services.issuer, authorization);
     if (principal) rateLimiter.check(principal.tokenId ?? principal.userId);
-    return { principal, dataSource: services.dataSource, loaders: createLoaders(services.dataSource), requestId, log: logger.child({ requestId }), services };
+    return { principal, dataSource: services.dataSource, loaders: createLoaders(services.dataSource), requestId, log: logger.child({ requestId }), services, clientAddress };
   }
 
+  // One pipeline (limits, cost, in-flight cap, error masking) for both transports.
+  const pipeline = new GraphQLPipeline(schema, config);
   const wsServer = new WebSocketServer({ server, path: "/graphql", maxPayload: config.bodyLimitBytes });
-  const wsCleanup = useServer(
-    {
-      schema,
-      context: (ctx) => {
-        const params = ctx.connectionParams ?? {};
-        const auth = (params.authorization ?? params.Authorization) as string | undefined;
-        return contextFor(auth);
-      },
-    },
-    wsServer,
-  );
+  const wsCleanup = serveGraphQLOverWebSocket(wsServer, {
+    pipeline,
+    contextFor,
+    authenticate: (authorization) => principalFromBearer(services.dataSource, services.issuer, authorization),
+    log: logger.child({ component: "graphql-ws" }),
+  });
 
+  const apolloLog = logger.child({ component: "apollo" });
   const apollo = new ApolloServer<QuellContext>({
     schema,
     formatError,
-    validationRules: [depthLimitRule(config.maxQueryDepth)],
+    parseOptions: pipeline.parseOptions,
+    validationRules: pipeline.validationRules,
+    // Apollo's own messages go to the structured log, never to the console.
+    logger: { debug: (m) => apolloLog.debug(m), info: (m) => apolloLog.info(m), warn: (m) => apolloLog.warn(m), error: (m) => apolloLog.error(m) },
+    allowBatchedHttpRequests: false,
     introspection: true,
     // Shutdown is ours (closeOnSignals): Apollo would otherwise stop itself and re-raise SIGTERM.
     stopOnTerminationSignals: false,
@@ -73,7 +77,7 @@ export async function startHttpServer(config: QuellConfig, schema: GraphQLSchema
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer: server }),
       ApolloServerPluginLandingPageDisabled(),
-      complexityLimitPlugin(schema, config.maxQueryComplexity),
+      pipeline.apolloPlugin((context) => callerKey((context as QuellContext).principal, (context as QuellContext).clientAddress)),
       { async serverWillStart() { return { async drainServer() { await wsCleanup.dispose(); } }; } },
       {
         async requestDidStart() {
@@ -132,9 +136,9 @@ export async function startHttpServer(config: QuellConfig, schema: GraphQLSchema
     "/graphql",
     // Every SQL statement of a request is counted in its own scope (see CountingLogger).
     (_req, _res, next) => queryCountScope.run({ statements: 0, sql: [] }, next),
-    express.json({ limit: config.bodyLimitBytes, reviver: refuseNulCharacters }),
+    express.json({ limit: config.bodyLimitBytes, reviver: refuseUnstorableText }),
     expressMiddleware(apollo, {
-      context: ({ req }) => contextFor(req.headers.authorization),
+      context: ({ req }) => contextFor(req.headers.authorization, req.socket.remoteAddress),
     }),
   );
   const tooLarge: ErrorRequestHandler = (err, _req, res, next) => {
@@ -142,12 +146,22 @@ export async function startHttpServer(config: QuellConfig, schema: GraphQLSchema
       res.status(413).json({ errors: [{ message: `Request body is larger than ${config.bodyLimitBytes} bytes.`, extensions: { code: "PAYLOAD_TOO_LARGE" } }] });
       return;
     }
-    if ((err as { type?: string }).type === "entity.parse.failed") {
-      const nul = (err as Error).message === NUL_MESSAGE;
-      res.status(400).json({ errors: [{ message: nul ? NUL_MESSAGE : "Request body is not valid JSON.", extensions: { code: nul ? "BAD_USER_INPUT" : "BAD_REQUEST" } }] });
+    if (err instanceof UnstorableTextError) {
+      res.status(400).json({ errors: [{ message: err.message, extensions: { code: "BAD_USER_INPUT" } }] });
       return;
     }
-    next(err);
+    if ((err as { type?: string }).type === "entity.parse.failed") {
+      res.status(400).json({ errors: [{ message: "Request body is not valid JSON.", extensions: { code: "BAD_REQUEST" } }] });
+      return;
+    }
+    // Anything else the body parser refuses (wrong charset, bad encoding) is the client's request too.
+    const status = (err as { status?: number }).status;
+    if (typeof status === "number" && status >= 400 && status < 500) {
+      res.status(status).json({ errors: [{ message: "The request could not be read.", extensions: { code: "BAD_REQUEST" } }] });
+      return;
+    }
+    logger.error({ err }, "unhandled error in HTTP request");
+    res.status(500).json({ errors: [{ message: "Something went wrong on our side; it has been logged.", extensions: { code: "INTERNAL_SERVER_ERROR" } }] });
   };
   app.use(tooLarge);
 
