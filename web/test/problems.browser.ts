@@ -118,7 +118,7 @@ describe("problem management in the web app", () => {
     await page.getByText("Written by Pat Problem").waitFor();
     await page.getByRole("button", { name: "Move to Known error" }).click();
     await page.getByRole("status").filter({ hasText: "Moved to Known error." }).waitFor();
-    await page.locator(".badges .badge.known-error").waitFor();
+    await page.locator(".badges .badge.pstage-known_error").waitFor();
   });
 
   it("shows the linked incidents and their weekly chart (Recharts), accessibly", async () => {
