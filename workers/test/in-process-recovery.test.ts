@@ -27,7 +27,7 @@ describe("embedded mode after a restart", () => {
       const r = (await runtime.dataSource.query(`SELECT kind, abstained FROM suggestion WHERE incident_id = $1`, [incident.id])) as Array<{ kind: string; abstained: boolean }>;
       return r.length > 0 && r;
     });
-    expect(rows.map((r) => r.kind).sort()).toEqual(["category", "severity", "similar", "team"]);
+    expect(rows.map((r) => r.kind).sort()).toEqual(["category", "problem", "severity", "similar", "team"]);
     // Handed over again at start, and done only once the job completed.
     const row = await waitFor(async () => {
       const [r] = (await runtime.dataSource.query(`SELECT completed_at, attempts FROM outbox WHERE payload->>'incidentId' = $1`, [incident.id])) as Array<{ completed_at: Date | null; attempts: number }>;

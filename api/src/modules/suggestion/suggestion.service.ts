@@ -26,6 +26,10 @@ export interface SuggestionDraft {
   modelVersion: string | null;
 }
 
+/** What accepting a suggestion of some kind does, supplied by the module that owns it (problems link the incident). */
+/** Applies an accepted suggestion of another module's kind, inside the decision's transaction. */
+export type SuggestionApplier = (actor: Principal, suggestion: Suggestion, work: UnitOfWork) => Promise<void>;
+
 export interface KindMetrics extends DecisionCounts {
   precision: number | null;
   coverage: number | null;
@@ -34,11 +38,18 @@ export interface KindMetrics extends DecisionCounts {
 
 /** Suggestions: stored by the triage worker, decided by people, measured from those decisions. */
 export class SuggestionService {
+  private readonly appliers = new Map<SuggestionKind, SuggestionApplier>();
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly pubsub: QuellPubSub,
     private readonly incidents: IncidentService,
   ) {}
+
+  /** Registers what accepting a suggestion of this kind does to the incident. */
+  onAccept(kind: SuggestionKind, applier: SuggestionApplier): void {
+    this.appliers.set(kind, applier);
+  }
 
   forIncident(incidentId: string, kind?: SuggestionKind): Promise<Suggestion[]> {
     return this.dataSource.getRepository(Suggestion).find({
@@ -123,7 +134,9 @@ export class SuggestionService {
   async correct(actor: Principal, id: string, value: string): Promise<Suggestion> {
     return inTransaction(this.dataSource, async (work) => {
       const suggestion = await this.lockPending(work.manager, id);
-      if (suggestion.kind === SuggestionKind.similar) throw badInput("value", "a similar-incident suggestion is accepted or dismissed, not corrected");
+      if (suggestion.kind === SuggestionKind.similar || suggestion.kind === SuggestionKind.problem) {
+        throw badInput("value", `a ${suggestion.kind} suggestion is accepted or dismissed, not corrected`);
+      }
       const normalized = await this.validateValue(work.manager, suggestion.kind, value);
       await this.applyToIncident(actor, suggestion, normalized, SuggestionStatus.corrected, work);
       return this.decide(actor, suggestion, SuggestionStatus.corrected, normalized, work);
@@ -224,6 +237,8 @@ export class SuggestionService {
 
   /** The decided value goes onto the incident through the incident's own use cases, inside the decision's transaction. */
   private async applyToIncident(actor: Principal, suggestion: Suggestion, value: string, decision: SuggestionStatus, work: UnitOfWork): Promise<void> {
+    const applier = this.appliers.get(suggestion.kind);
+    if (applier) return applier(actor, suggestion, work);
     if (suggestion.kind === SuggestionKind.similar) return;
     const incident = await work.manager.findOne(Incident, { where: { id: suggestion.incidentId } });
     if (!incident) throw notFound("Incident", suggestion.incidentId);
