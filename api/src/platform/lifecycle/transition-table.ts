@@ -48,9 +48,12 @@ export class TransitionTable<S extends string, Subject> {
     return this.rules.filter((t) => t.from === from && !t.guard?.(subject)).map((t) => t.to);
   }
 
-  /** Checks one move; a refusal lists only the moves that would succeed (the same guards as `allowed`). */
-  check(from: S, to: S, subject: Subject): TransitionCheck<S, Subject> {
-    const allowed = this.allowed(from, subject);
+  /**
+   * Checks one move. A refusal lists the table's next stages, or with `listed: "passing"` only those
+   * whose guards pass for this subject (for lifecycles whose guards read only the record, not the request).
+   */
+  check(from: S, to: S, subject: Subject, listed: "all" | "passing" = "all"): TransitionCheck<S, Subject> {
+    const allowed = listed === "passing" ? this.allowed(from, subject) : this.nextStages(from);
     const rule = this.rules.find((t) => t.from === from && t.to === to);
     if (!rule) {
       const options = allowed.length ? allowed.join(", ") : this.noMoveHint;
