@@ -10,6 +10,9 @@ import { IncidentEmbedding, MlModel, TrainingRun } from "./modules/model/model.e
 import { Suggestion } from "./modules/suggestion/suggestion.entity";
 import { Team } from "./modules/team/team.entity";
 import { ApiToken, User } from "./modules/user/user.entity";
+import { ServiceDependency } from "./modules/catalog/service-dependency.entity";
+import { Change, ChangeApproval, ChangeReview, ChangeServiceLink, ChangeTransition, IncidentCause } from "./modules/change/change.entity";
+import { ChangePolicy, ChangeTemplate, FreezeWindow, RiskRule } from "./modules/change/change-config.entity";
 
 /** Every table TypeORM maps; migrations must agree with this list (`npm run migration:check`). */
 export const ENTITIES = [
@@ -29,4 +32,15 @@ export const ENTITIES = [
   TrainingRun,
   IncidentEmbedding,
   Suggestion,
+  ServiceDependency,
+  Change,
+  ChangeServiceLink,
+  ChangeTransition,
+  ChangeApproval,
+  ChangeReview,
+  IncidentCause,
+  ChangeTemplate,
+  FreezeWindow,
+  RiskRule,
+  ChangePolicy,
 ];

@@ -1,4 +1,5 @@
 import { registerEnumType } from "type-graphql";
+import { checkTransitionIn, nextStagesIn, type Guard as TableGuard, type TransitionCheck as TableCheck, type TransitionRule as TableRule } from "../../platform/lifecycle/transition-table";
 
 /** The seed process's stages, in order, plus `cancelled` for duplicates. */
 export enum Stage {
@@ -33,16 +34,8 @@ export interface TransitionSubject {
   reportPublished: boolean;
 }
 
-/** A guard returns why the move is refused, or null when it is allowed. */
-type Guard = (subject: TransitionSubject) => string | null;
-
-export interface TransitionRule {
-  from: Stage;
-  to: Stage;
-  /** Why this move exists; shown in docs and in INVALID_TRANSITION messages. */
-  note: string;
-  guard?: Guard;
-}
+type Guard = TableGuard<TransitionSubject>;
+export type TransitionRule = TableRule<Stage, TransitionSubject>;
 
 const lowPriorityOnly: Guard = (s) =>
   s.priority >= 4 ? null : `only P4 and P5 incidents may skip containment and eradication (this one is P${s.priority})`;
@@ -85,23 +78,13 @@ export const REOPEN_TARGET = Stage.assessed;
 export const TERMINAL: readonly Stage[] = [Stage.closed, Stage.cancelled];
 
 export function nextStages(from: Stage): Stage[] {
-  return TRANSITIONS.filter((t) => t.from === from).map((t) => t.to);
+  return nextStagesIn(TRANSITIONS, from);
 }
 
-export type TransitionCheck =
-  | { ok: true; rule: TransitionRule }
-  | { ok: false; reason: string; allowed: Stage[] };
+export type TransitionCheck = TableCheck<Stage, TransitionSubject>;
 
 export function checkTransition(from: Stage, to: Stage, subject: TransitionSubject): TransitionCheck {
-  const allowed = nextStages(from);
-  const rule = TRANSITIONS.find((t) => t.from === from && t.to === to);
-  if (!rule) {
-    const options = allowed.length ? allowed.join(", ") : "none (reopen it first)";
-    return { ok: false, reason: `An incident cannot move from ${from} to ${to}. Allowed next stages: ${options}.`, allowed };
-  }
-  const refusal = rule.guard?.(subject);
-  if (refusal) return { ok: false, reason: `Cannot move from ${from} to ${to}: ${refusal}.`, allowed };
-  return { ok: true, rule };
+  return checkTransitionIn(TRANSITIONS, from, to, subject, { noun: "An incident", whenNone: "none (reopen it first)" });
 }
 
 export function canReopen(from: Stage): boolean {

@@ -8,6 +8,9 @@ import { CatalogService } from "../../modules/catalog/catalog.service";
 import { createJobQueue, type JobQueue } from "../queue";
 import { SuggestionService } from "../../modules/suggestion/suggestion.service";
 import { ModelService } from "../../modules/model/model.service";
+import { ChangeService } from "../../modules/change/change.service";
+import { ChangeAdminService } from "../../modules/change/change.admin.service";
+import { ServiceDependencyService } from "../../modules/catalog/service-dependency.service";
 
 /** The composition root of domain services; the API and the workers build the same set. */
 export function createServices(deps: { dataSource: DataSource; pubsub: QuellPubSub; issuer: TokenIssuer; config: QuellConfig; jobs?: JobQueue }) {
@@ -20,6 +23,9 @@ export function createServices(deps: { dataSource: DataSource; pubsub: QuellPubS
     models: new ModelService(deps.dataSource, deps.pubsub),
     users: new UserService(deps.dataSource, deps.issuer),
     catalog: new CatalogService(deps.dataSource),
+    changes: new ChangeService(deps.dataSource, deps.pubsub),
+    changeAdmin: new ChangeAdminService(deps.dataSource),
+    serviceDependencies: new ServiceDependencyService(deps.dataSource),
   };
 }
 
