@@ -1,5 +1,5 @@
 import { registerEnumType } from "type-graphql";
-import { checkTransitionIn, nextStagesIn, type Guard, type TransitionCheck, type TransitionRule } from "../../platform/lifecycle/transition-table";
+import { TransitionTable, allOf, type Guard, type TransitionCheck, type TransitionRule } from "../../platform/lifecycle/transition-table";
 
 export enum ChangeType {
   standard = "standard",
@@ -66,16 +66,6 @@ export interface ChangeTransitionSubject {
 
 type ChangeGuard = Guard<ChangeTransitionSubject>;
 
-const all =
-  (...guards: ChangeGuard[]): ChangeGuard =>
-  (s) => {
-    for (const guard of guards) {
-      const refusal = guard(s);
-      if (refusal) return refusal;
-    }
-    return null;
-  };
-
 const readyToAssess: ChangeGuard = (s) => {
   const missing = [
     !s.hasWindow && "a planned window (start and end)",
@@ -104,8 +94,8 @@ const reviewedWhenNeeded: ChangeGuard = (s) =>
  * rejectChange), which use these same rows; the guards keep a direct move from skipping them.
  */
 export const CHANGE_TRANSITIONS: readonly TransitionRule<ChangeStage, ChangeTransitionSubject>[] = [
-  { from: ChangeStage.draft, to: ChangeStage.assessing, note: "submitted: risk is computed and approval starts", guard: all(notStandard, readyToAssess) },
-  { from: ChangeStage.draft, to: ChangeStage.scheduled, note: "standard change: pre-approved by its template", guard: all(standardFromTemplate, hasWindowAndService) },
+  { from: ChangeStage.draft, to: ChangeStage.assessing, note: "submitted: risk is computed and approval starts", guard: allOf(notStandard, readyToAssess) },
+  { from: ChangeStage.draft, to: ChangeStage.scheduled, note: "standard change: pre-approved by its template", guard: allOf(standardFromTemplate, hasWindowAndService) },
   { from: ChangeStage.draft, to: ChangeStage.cancelled, note: "withdrawn before submission" },
   { from: ChangeStage.assessing, to: ChangeStage.authorized, note: "approved (CAB quorum or emergency approver)", guard: approved },
   { from: ChangeStage.assessing, to: ChangeStage.rejected, note: "an approver rejected it", guard: wasRejected },
@@ -124,12 +114,14 @@ export const CHANGE_TRANSITIONS: readonly TransitionRule<ChangeStage, ChangeTran
   { from: ChangeStage.reviewing, to: ChangeStage.closed, note: "reviewed and closed", guard: reviewedWhenNeeded },
 ];
 
+const TABLE = new TransitionTable<ChangeStage, ChangeTransitionSubject>(CHANGE_TRANSITIONS, "A change", "none (it is finished)");
+
 export function nextChangeStages(from: ChangeStage): ChangeStage[] {
-  return nextStagesIn(CHANGE_TRANSITIONS, from);
+  return TABLE.nextStages(from);
 }
 
 export function checkChangeTransition(from: ChangeStage, to: ChangeStage, subject: ChangeTransitionSubject): TransitionCheck<ChangeStage, ChangeTransitionSubject> {
-  return checkTransitionIn(CHANGE_TRANSITIONS, from, to, subject, { noun: "A change", whenNone: "none (it is finished)" });
+  return TABLE.check(from, to, subject);
 }
 
 /** Moves people make with transitionChange; approvals make the others. */

@@ -1,10 +1,10 @@
-import { formatRecordNumber, parseRecordNumber } from "../../platform/record-number";
+import { formatRecordKey, parseRecordKey } from "../record/record-key";
 import { ApprovalDecision } from "./change.entity";
 import type { Change } from "./change.entity";
 import { ChangeStage, ChangeType } from "./change.lifecycle";
 
-export const formatChangeNumber = (number: number): string => formatRecordNumber("CHG", number);
-export const parseChangeNumber = (value: string): number | null => parseRecordNumber("CHG", value);
+export const formatChangeNumber = (number: number): string => formatRecordKey("CHG", number);
+export const parseChangeNumber = (value: string): number | null => parseRecordKey("CHG", value);
 
 /** The stamp column each stage sets when a change enters it (draft is createdAt). */
 export const CHANGE_STAGE_STAMP: Partial<Record<ChangeStage, keyof Change>> = {

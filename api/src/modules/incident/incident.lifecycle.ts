@@ -1,5 +1,5 @@
 import { registerEnumType } from "type-graphql";
-import { checkTransitionIn, nextStagesIn, type Guard as TableGuard, type TransitionCheck as TableCheck, type TransitionRule as TableRule } from "../../platform/lifecycle/transition-table";
+import { TransitionTable, type Guard, type TransitionCheck as GenericCheck, type TransitionRule as GenericRule } from "../../platform/lifecycle/transition-table";
 
 /** The seed process's stages, in order, plus `cancelled` for duplicates. */
 export enum Stage {
@@ -34,16 +34,15 @@ export interface TransitionSubject {
   reportPublished: boolean;
 }
 
-type Guard = TableGuard<TransitionSubject>;
-export type TransitionRule = TableRule<Stage, TransitionSubject>;
+export type TransitionRule = GenericRule<Stage, TransitionSubject>;
 
-const lowPriorityOnly: Guard = (s) =>
+const lowPriorityOnly: Guard<TransitionSubject> = (s) =>
   s.priority >= 4 ? null : `only P4 and P5 incidents may skip containment and eradication (this one is P${s.priority})`;
-const notMajorAndMinorPriority: Guard = (s) =>
+const notMajorAndMinorPriority: Guard<TransitionSubject> = (s) =>
   s.isMajor || s.priority <= 2 ? "major incidents and P1/P2 incidents must be reviewed before they close" : null;
-const noOpenTasks: Guard = (s) =>
+const noOpenTasks: Guard<TransitionSubject> = (s) =>
   s.openTaskCount > 0 ? `${s.openTaskCount} follow-up task(s) are still open; complete them first` : null;
-const reportShared: Guard = (s) =>
+const reportShared: Guard<TransitionSubject> = (s) =>
   s.reportPublished ? null : "the lessons-learned report must be written and shared before closing";
 
 /**
@@ -77,14 +76,16 @@ export const REOPEN_TARGET = Stage.assessed;
 /** Terminal stages: nothing moves out of them except by reopen. */
 export const TERMINAL: readonly Stage[] = [Stage.closed, Stage.cancelled];
 
+const TABLE = new TransitionTable<Stage, TransitionSubject>(TRANSITIONS, "An incident", "none (reopen it first)");
+
 export function nextStages(from: Stage): Stage[] {
-  return nextStagesIn(TRANSITIONS, from);
+  return TABLE.nextStages(from);
 }
 
-export type TransitionCheck = TableCheck<Stage, TransitionSubject>;
+export type TransitionCheck = GenericCheck<Stage, TransitionSubject>;
 
 export function checkTransition(from: Stage, to: Stage, subject: TransitionSubject): TransitionCheck {
-  return checkTransitionIn(TRANSITIONS, from, to, subject, { noun: "An incident", whenNone: "none (reopen it first)" });
+  return TABLE.check(from, to, subject);
 }
 
 export function canReopen(from: Stage): boolean {

@@ -1,15 +1,15 @@
-import { formatRecordNumber, parseRecordNumber } from "../../platform/record-number";
+import { formatRecordKey, parseRecordKey } from "../record/record-key";
 import type { Incident } from "./incident.entity";
 import { Stage } from "./incident.lifecycle";
 
 /** Incident numbers as people write them. */
 export function formatIncidentNumber(number: number): string {
-  return formatRecordNumber("INC", number);
+  return formatRecordKey("INC", number);
 }
 
 /** Parses "INC-000123", "inc-123" or "123". */
 export function parseIncidentNumber(value: string): number | null {
-  return parseRecordNumber("INC", value);
+  return parseRecordKey("INC", value);
 }
 
 /** The stamp column each stage sets when an incident enters it. */
