@@ -13,7 +13,7 @@ import { Problem, ProblemIncidentLink, ProblemTransition } from "./modules/probl
 import { ProblemTask, ProblemTimelineEntry } from "./modules/problem/problem-work.entity";
 import { ApiToken, User } from "./modules/user/user.entity";
 import { ServiceDependency } from "./modules/catalog/service-dependency.entity";
-import { Change, ChangeApproval, ChangeReview, ChangeServiceLink, ChangeTransition, IncidentCause } from "./modules/change/change.entity";
+import { Change, ChangeApproval, ChangeProblemLink, ChangeReview, ChangeServiceLink, ChangeTransition, IncidentCause } from "./modules/change/change.entity";
 import { ChangePolicy, ChangeTemplate, FreezeWindow, RiskRule } from "./modules/change/change-config.entity";
 
 /** Every table TypeORM maps; migrations must agree with this list (`npm run migration:check`). */
@@ -46,6 +46,7 @@ export const ENTITIES = [
   ChangeApproval,
   ChangeReview,
   IncidentCause,
+  ChangeProblemLink,
   ChangeTemplate,
   FreezeWindow,
   RiskRule,

@@ -11,8 +11,9 @@ import { ChangeResolver } from "./modules/change/change.resolver";
 import { ChangeFieldsResolver } from "./modules/change/change.fields";
 import { ChangeAdminResolver } from "./modules/change/change.admin.resolver";
 import { IncidentChangeResolver } from "./modules/change/change.incident.resolver";
+import { ProblemChangeResolver } from "./modules/change/change.problem.resolver";
 import { ServiceDependencyResolver } from "./modules/catalog/service-dependency.resolver";
 
 /** Every resolver class in the API; the schema is built from exactly these. */
 export const RESOLVERS: NonEmptyArray<Function> = [IncidentResolver, UserResolver, TeamResolver, ServiceResolver, AuditResolver, IncidentSuggestionsResolver, SuggestionResolver, ModelResolver, JobResolver, MetricsResolver,
-  ChangeResolver, ChangeFieldsResolver, ChangeAdminResolver, IncidentChangeResolver, ServiceDependencyResolver];
+  ChangeResolver, ChangeFieldsResolver, ChangeAdminResolver, IncidentChangeResolver, ProblemChangeResolver, ServiceDependencyResolver];

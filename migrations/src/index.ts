@@ -2,6 +2,7 @@ import { Initial1795871639462 } from "./1795871639462-Initial";
 import { TriageAndModelRegistry1795872637640 } from "./1795872637640-TriageAndModelRegistry";
 import { ProblemManagement1795979876603 } from "./1795979876603-ProblemManagement";
 import { ChangeManagement1795980010074 } from "./1795980010074-ChangeManagement";
+import { ChangeFixesProblems1795980918409 } from "./1795980918409-ChangeFixesProblems";
 
 /** Every migration, oldest first. Reviewed by hand; never edited once merged. */
-export const MIGRATIONS: Function[] = [Initial1795871639462, TriageAndModelRegistry1795872637640, ProblemManagement1795979876603, ChangeManagement1795980010074];
+export const MIGRATIONS: Function[] = [Initial1795871639462, TriageAndModelRegistry1795872637640, ProblemManagement1795979876603, ChangeManagement1795980010074, ChangeFixesProblems1795980918409];

@@ -39,7 +39,18 @@ describe("change management end to end over HTTP", () => {
     gql(`mutation($i: DecideChangeInput!) { approveChange(input: $i) { ${CHANGE_FIELDS} } }`, { i: { id, version, ...extra } }, token);
   const plans = { implementationPlan: "Deploy release 4.2 with the blue/green switch", backoutPlan: "Switch traffic back to blue", testPlan: "Smoke tests" };
 
-  it("raises a normal change, computes its risk, shows its conflict, authorizes it by quorum and runs it to closed; an incident then finds it under 'What changed?'", async () => {
+  it("raises a normal change to fix a problem, computes its risk, shows its conflict, authorizes it by quorum and runs it to closed; the problem resolves and an incident then finds the change under 'What changed?'", async () => {
+    // A problem whose root cause is known and which waits for a fix.
+    const problems = t.api.services.problems;
+    const pm = { kind: "user" as const, userId: f.users.problem_manager.id, role: Role.problem_manager, label: "pm" };
+    let problem = await problems.create(pm, { title: "Checkout session drops under load", statement: "Sessions lost at peak", serviceIds: [f.service.id], impact: 2, urgency: 2 });
+    const current = () => problems.getById(problem.id);
+    await problems.transition(pm, { id: problem.id, version: (await current()).version, to: "investigating" as never });
+    await problems.recordRootCause(pm, { id: problem.id, version: (await current()).version, rootCause: "Session store connection pool too small" });
+    await problems.transition(pm, { id: problem.id, version: (await current()).version, to: "root_cause_known" as never });
+    problem = await current();
+    expect(problem.stage).toBe("root_cause_known");
+
     const dep = await gql(`mutation($s: ID!, $d: ID!) { addServiceDependency(serviceId: $s, dependsOnId: $d) { serviceId dependsOnId } }`, { s: f.service.id, d: db.id }, f.tokens.admin);
     expect(dep.errors).toBeUndefined();
 
@@ -47,7 +58,7 @@ describe("change management end to end over HTTP", () => {
     const other = await create({ title: "Orders DB minor version upgrade", serviceIds: [db.id], plannedStart: new Date(start.getTime() + HOUR), plannedEnd: new Date(end.getTime() + HOUR), ...plans });
     expect(other.errors).toBeUndefined();
 
-    const raised = await create({ title: "Release checkout 4.2", description: "New payment flow", serviceIds: [f.service.id], plannedStart: start, plannedEnd: end, ...plans });
+    const raised = await create({ title: "Release checkout 4.2", description: "New payment flow", serviceIds: [f.service.id], problemIds: [problem.id], plannedStart: start, plannedEnd: end, ...plans });
     expect(raised.errors).toBeUndefined();
     let change = raised.data!.createChange;
     expect(change.key).toMatch(/^CHG-\d{6}$/);
@@ -106,6 +117,12 @@ describe("change management end to end over HTTP", () => {
     expect(reviewed.data!.reviewChange.review).toEqual({ outcome: "successful", lessons: "Blue/green made it boring" });
     const closed = await move(change.id, reviewed.data!.reviewChange.version, "closed");
     expect(closed.data!.transitionChange.stage).toBe("closed");
+
+    // Its problem resolves, naming the change as its fix.
+    const fixed = await gql(`query($id: ID!) { change(id: $id) { problems { id stage fixDescription fixingChanges { key } } } }`, { id: change.id }, f.tokens.analyst);
+    expect(fixed.errors).toBeUndefined();
+    expect(fixed.data!.change.problems).toEqual([expect.objectContaining({ id: problem.id, stage: "resolved", fixingChanges: [{ key: change.key }] })]);
+    expect(fixed.data!.change.problems[0].fixDescription).toContain(`Fixed by ${change.key}`);
 
     const byNumber = await gql(`query($n: String!) { change(number: $n) { stage transitions { fromStage toStage actorId } } }`, { n: change.key }, f.tokens.analyst);
     expect(byNumber.data!.change.transitions.map((x: { toStage: string }) => x.toStage)).toEqual(["draft", "assessing", "authorized", "scheduled", "implementing", "reviewing", "closed"]);

@@ -3,6 +3,7 @@ import { Field, ID, Int, ObjectType, registerEnumType } from "type-graphql";
 import { VersionedEntity } from "../../platform/database/base.entity";
 import { Service } from "../catalog/catalog.entity";
 import { Incident } from "../incident/incident.entity";
+import { Problem } from "../problem/problem.entity";
 import { User } from "../user/user.entity";
 import { ChangeStage, ChangeType } from "./change.lifecycle";
 
@@ -171,3 +172,14 @@ export class IncidentCause {
   @Column({ type: "timestamptz" }) linkedAt!: Date;
 }
 
+
+/** A change fixes problems (one change may fix several; a problem may need several changes). */
+@Entity("change_problem")
+@Index(["problemId"])
+export class ChangeProblemLink {
+  @PrimaryColumn({ type: "uuid" }) changeId!: string;
+  @PrimaryColumn({ type: "uuid" }) problemId!: string;
+  @ManyToOne(() => Change, { onDelete: "CASCADE" }) @JoinColumn({ name: "change_id" }) change?: Change;
+  @ManyToOne(() => Problem, { onDelete: "CASCADE" }) @JoinColumn({ name: "problem_id" }) problem?: Problem;
+  @Column({ type: "timestamptz", default: () => "now()" }) linkedAt!: Date;
+}

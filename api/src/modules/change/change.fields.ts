@@ -3,6 +3,8 @@ import { Role } from "../../platform/auth/roles";
 import type { QuellContext } from "../../platform/graphql/context";
 import { Service } from "../catalog/catalog.entity";
 import { Incident } from "../incident/incident.entity";
+import { Problem } from "../problem/problem.entity";
+import { In } from "typeorm";
 import { User } from "../user/user.entity";
 import { ChangeTemplate } from "./change-config.entity";
 import { Change, ChangeReview, ChangeTransition, IncidentCause } from "./change.entity";
@@ -86,6 +88,12 @@ export class ChangeFieldsResolver {
   @FieldResolver(() => ChangeReview, { nullable: true, description: "The post-implementation review." })
   review(@Root() change: Change, @Ctx() ctx: QuellContext) {
     return ctx.loaders.changeReview.load(change.id);
+  }
+
+  @FieldResolver(() => [Problem], { description: "Problems this change fixes." })
+  async problems(@Root() change: Change, @Ctx() ctx: QuellContext): Promise<Problem[]> {
+    const ids = await ctx.loaders.changeProblemIds.load(change.id);
+    return ids.length ? ctx.dataSource.getRepository(Problem).find({ where: { id: In(ids) }, order: { number: "ASC" } }) : [];
   }
 
   @FieldResolver(() => [Incident], { description: "Incidents recorded as caused by this change." })

@@ -26,6 +26,11 @@ export class CreateChangeInput extends ChangeDetailsInput {
   @IsUUID()
   templateId?: string;
   @Field(() => String) @Length(3, 300) title!: string;
+  @Field(() => [ID], { nullable: true, description: "Problems this change fixes (\"Raise a change to fix this\")." })
+  @IsOptional()
+  @ArrayMaxSize(50)
+  @IsUUID("all", { each: true })
+  problemIds?: string[];
 }
 
 @InputType()
@@ -136,4 +141,11 @@ export class ChangePolicyInput {
   @Field(() => Int, { nullable: true }) @IsOptional() @IsInt() @Min(0) @Max(1000) riskHighFrom?: number;
   @Field(() => Int, { nullable: true }) @IsOptional() @IsInt() @Min(0) @Max(23) businessStartHour?: number;
   @Field(() => Int, { nullable: true }) @IsOptional() @IsInt() @Min(1) @Max(24) businessEndHour?: number;
+}
+
+@InputType()
+export class LinkChangeProblemsInput {
+  @Field(() => ID) @IsUUID() changeId!: string;
+  @Field(() => Int, { description: "The change's version." }) @IsInt() version!: number;
+  @Field(() => [ID]) @ArrayMaxSize(50) @IsUUID("all", { each: true }) problemIds!: string[];
 }

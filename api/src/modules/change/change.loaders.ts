@@ -4,7 +4,7 @@ import { Role } from "../../platform/auth/roles";
 import { ServiceDependency } from "../catalog/service-dependency.entity";
 import { User } from "../user/user.entity";
 import { ChangePolicy } from "./change-config.entity";
-import { ChangeApproval, ChangeReview, ChangeServiceLink, IncidentCause } from "./change.entity";
+import { ChangeApproval, ChangeProblemLink, ChangeReview, ChangeServiceLink, IncidentCause } from "./change.entity";
 
 function groupBy<K, T>(keys: readonly K[], rows: T[], keyOf: (row: T) => K): T[][] {
   const map = new Map<K, T[]>(keys.map((k) => [k, []]));
@@ -18,6 +18,14 @@ export function createChangeLoaders(dataSource: DataSource) {
     changeServiceIds: new DataLoader<string, string[]>(async (changeIds) => {
       const rows = await dataSource.getRepository(ChangeServiceLink).find({ where: { changeId: In([...changeIds]) } });
       return groupBy(changeIds, rows, (r) => r.changeId).map((links) => links.map((l) => l.serviceId));
+    }),
+    changeProblemIds: new DataLoader<string, string[]>(async (changeIds) => {
+      const rows = await dataSource.getRepository(ChangeProblemLink).find({ where: { changeId: In([...changeIds]) } });
+      return groupBy(changeIds, rows, (r) => r.changeId).map((links) => links.map((l) => l.problemId));
+    }),
+    problemChangeIds: new DataLoader<string, string[]>(async (problemIds) => {
+      const rows = await dataSource.getRepository(ChangeProblemLink).find({ where: { problemId: In([...problemIds]) } });
+      return groupBy(problemIds, rows, (r) => r.problemId).map((links) => links.map((l) => l.changeId));
     }),
     changeApprovals: new DataLoader<string, ChangeApproval[]>(async (changeIds) => {
       const rows = await dataSource.getRepository(ChangeApproval).find({ where: { changeId: In([...changeIds]) }, order: { decidedAt: "ASC" } });

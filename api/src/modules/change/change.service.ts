@@ -11,6 +11,7 @@ import { TimelineEntry, TimelineKind } from "../incident/timeline.entity";
 import { User } from "../user/user.entity";
 import { ChangeTemplate } from "./change-config.entity";
 import { ChangeAnalysis } from "./change.analysis";
+import type { ChangeProblems } from "./change.problems";
 import { ApprovalDecision, Change, ChangeApproval, ChangeReview, ChangeServiceLink, ChangeTransition, IncidentCause } from "./change.entity";
 import { CHANGE_CHANGED, ChangeChangeKind, type ChangeChangedPayload } from "./change.events";
 import type { CreateChangeInput, DecideChangeInput, ReviewChangeInput, SetIncidentCauseInput, TransitionChangeInput, UpdateChangeInput } from "./change.inputs";
@@ -27,6 +28,7 @@ export class ChangeService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly pubsub: QuellPubSub,
+    private readonly problems: ChangeProblems,
   ) {}
 
   async getById(id: string): Promise<Change> {
@@ -72,6 +74,7 @@ export class ChangeService {
         }),
       );
       await setServices(manager, change.id, serviceIds);
+      await this.problems.linkIn(manager, actor, change.id, input.problemIds ?? []);
       await manager.insert(ChangeTransition, { changeId: change.id, fromStage: null, toStage: ChangeStage.draft, at: change.createdAt, actorId: actor.userId || null, reason: null });
       await appendAudit(manager, actor, { action: "change.create", entityType: "change", entityId: change.id, after: { ...change, serviceIds } });
       this.publishAfterCommit(work, change.id, ChangeChangeKind.created, actor);
@@ -109,6 +112,12 @@ export class ChangeService {
   }
 
   async transition(actor: Principal, input: TransitionChangeInput): Promise<Change> {
+    const change = await this.move(actor, input);
+    if (change.stage === ChangeStage.closed) await this.problems.resolveFixedProblems(actor, change);
+    return change;
+  }
+
+  private move(actor: Principal, input: TransitionChangeInput): Promise<Change> {
     return this.mutate(actor, input.id, input.version, "change.transition", ChangeChangeKind.stage_changed, async (change, { manager }) => {
       const from = change.stage;
       if (APPROVAL_ONLY_TARGETS.includes(input.to)) {

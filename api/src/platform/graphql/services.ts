@@ -11,6 +11,7 @@ import { ModelService } from "../../modules/model/model.service";
 import { ProblemService } from "../../modules/problem/problem.service";
 import { systemClock, type Clock } from "../clock";
 import { ChangeService } from "../../modules/change/change.service";
+import { ChangeProblems } from "../../modules/change/change.problems";
 import { ChangeAdminService } from "../../modules/change/change.admin.service";
 import { ServiceDependencyService } from "../../modules/catalog/service-dependency.service";
 
@@ -18,6 +19,7 @@ import { ServiceDependencyService } from "../../modules/catalog/service-dependen
 export function createServices(deps: { dataSource: DataSource; pubsub: QuellPubSub; issuer: TokenIssuer; config: QuellConfig; jobs?: JobQueue; clock?: Clock }) {
   const incidents = new IncidentService(deps.dataSource, deps.pubsub);
   const problems = new ProblemService(deps.dataSource, deps.pubsub, incidents, { quietPeriodDays: deps.config.problemQuietPeriodDays, clock: deps.clock ?? systemClock });
+  const changeProblems = new ChangeProblems(deps.dataSource, deps.pubsub, problems);
   return {
     ...deps,
     jobs: deps.jobs ?? createJobQueue(deps.config),
@@ -27,7 +29,8 @@ export function createServices(deps: { dataSource: DataSource; pubsub: QuellPubS
     models: new ModelService(deps.dataSource, deps.pubsub),
     users: new UserService(deps.dataSource, deps.issuer),
     catalog: new CatalogService(deps.dataSource),
-    changes: new ChangeService(deps.dataSource, deps.pubsub),
+    changes: new ChangeService(deps.dataSource, deps.pubsub, changeProblems),
+    changeProblems,
     changeAdmin: new ChangeAdminService(deps.dataSource),
     serviceDependencies: new ServiceDependencyService(deps.dataSource),
   };
