@@ -19,6 +19,9 @@ export interface AddTimelineNoteInput {
   message: string;
 }
 
+export type ApprovalDecision = "approved" | "rejected";
+export const ApprovalDecisionValues: readonly ApprovalDecision[] = ["approved", "rejected"];
+
 export interface AssignIncidentInput {
   /** null unassigns */
   assigneeId?: string | null;
@@ -27,10 +30,61 @@ export interface AssignIncidentInput {
   version: number;
 }
 
+export type ChangeChangeKind = "created" | "decided" | "linked" | "reviewed" | "stage_changed" | "updated";
+export const ChangeChangeKindValues: readonly ChangeChangeKind[] = ["created", "decided", "linked", "reviewed", "stage_changed", "updated"];
+
+export interface ChangeFilter {
+  /** Full-text search over title and description (web-search syntax). */
+  search?: string | null;
+  serviceId?: string | null;
+  stage?: Array<ChangeStage> | null;
+  type?: Array<ChangeType> | null;
+  /** With windowTo: changes whose planned window overlaps the range. */
+  windowFrom?: string | null;
+  windowTo?: string | null;
+}
+
+export interface ChangePolicyInput {
+  businessEndHour?: number | null;
+  businessStartHour?: number | null;
+  cabQuorum?: number | null;
+  recentChangesHours?: number | null;
+  riskHighFrom?: number | null;
+  riskLookbackDays?: number | null;
+  riskMediumFrom?: number | null;
+  version: number;
+}
+
+/** Where a change is in its lifecycle. */
+export type ChangeStage = "assessing" | "authorized" | "cancelled" | "closed" | "draft" | "failed" | "implementing" | "rejected" | "reviewing" | "rolled_back" | "scheduled";
+export const ChangeStageValues: readonly ChangeStage[] = ["assessing", "authorized", "cancelled", "closed", "draft", "failed", "implementing", "rejected", "reviewing", "rolled_back", "scheduled"];
+
+export interface ChangeTemplateInput {
+  active?: boolean;
+  backoutPlan: string;
+  description?: string | null;
+  durationMinutes?: number;
+  /** Give id and version to edit an existing template. */
+  id?: string | null;
+  implementationPlan: string;
+  name: string;
+  serviceIds?: Array<string>;
+  testPlan?: string | null;
+  version?: number | null;
+}
+
+/** standard: pre-approved from a template; normal: CAB approval by quorum; emergency: one emergency approver and a retrospective review. */
+export type ChangeType = "emergency" | "normal" | "standard";
+export const ChangeTypeValues: readonly ChangeType[] = ["emergency", "normal", "standard"];
+
 export interface CompleteTaskInput {
   taskId: string;
   version: number;
 }
+
+/** overlap: another change on the same or a dependent service; freeze: a blackout window. */
+export type ConflictKind = "freeze" | "overlap";
+export const ConflictKindValues: readonly ConflictKind[] = ["freeze", "overlap"];
 
 export interface CorrectSuggestionInput {
   id: string;
@@ -41,6 +95,25 @@ export interface CorrectSuggestionInput {
 export interface CreateApiTokenInput {
   name: string;
   role: Role;
+}
+
+export interface CreateChangeInput {
+  backoutPlan?: string | null;
+  description?: string | null;
+  implementationPlan?: string | null;
+  implementerId?: string | null;
+  ownerId?: string | null;
+  plannedEnd?: string | null;
+  plannedStart?: string | null;
+  /** Problems this change fixes ("Raise a change to fix this"). */
+  problemIds?: Array<string> | null;
+  serviceIds?: Array<string> | null;
+  /** A pre-approved template: the change is standard and copies its plans and services. */
+  templateId?: string | null;
+  testPlan?: string | null;
+  title: string;
+  /** Ignored when templateId is given (that makes it standard). */
+  type?: ChangeType;
 }
 
 export interface CreateIncidentInput {
@@ -81,8 +154,34 @@ export interface CreateUserInput {
 export type Criticality = "critical" | "high" | "low" | "medium";
 export const CriticalityValues: readonly Criticality[] = ["critical", "high", "low", "medium"];
 
+export interface DecideChangeInput {
+  /** Required when rejecting. */
+  comment?: string | null;
+  id: string;
+  /** Authorize despite conflicts or a freeze; the reason is recorded. */
+  overrideReason?: string | null;
+  version: number;
+}
+
 export interface DecideSuggestionInput {
   id: string;
+}
+
+export type FreezeRecurrence = "once" | "weekly";
+export const FreezeRecurrenceValues: readonly FreezeRecurrence[] = ["once", "weekly"];
+
+export interface FreezeWindowInput {
+  endsAt: string;
+  /** Give id and version to edit an existing freeze. */
+  id?: string | null;
+  name: string;
+  reason?: string | null;
+  recurrence?: FreezeRecurrence;
+  repeatUntil?: string | null;
+  /** Empty: every service. */
+  serviceIds?: Array<string>;
+  startsAt: string;
+  version?: number | null;
 }
 
 export type IncidentChangeKind = "assigned" | "created" | "report_changed" | "stage_changed" | "suggestions_changed" | "task_changed" | "timeline_appended" | "updated";
@@ -112,6 +211,13 @@ export interface IncidentSort {
 export type IncidentSortField = "createdAt" | "number" | "priority" | "updatedAt";
 export const IncidentSortFieldValues: readonly IncidentSortField[] = ["createdAt", "number", "priority", "updatedAt"];
 
+export interface LinkChangeProblemsInput {
+  changeId: string;
+  problemIds: Array<string>;
+  /** The change's version. */
+  version: number;
+}
+
 export interface LoginInput {
   email: string;
   password: string;
@@ -139,11 +245,37 @@ export const ModelKindValues: readonly ModelKind[] = ["category", "embedder", "s
 export type ModelStatus = "active" | "rejected" | "superseded";
 export const ModelStatusValues: readonly ModelStatus[] = ["active", "rejected", "superseded"];
 
+/** Where a problem's priority comes from. */
+export type PrioritySource = "incidents" | "manual" | "matrix";
+export const PrioritySourceValues: readonly PrioritySource[] = ["incidents", "manual", "matrix"];
+
+/** Where a problem is in its lifecycle. */
+export type ProblemStage = "cancelled" | "closed" | "investigating" | "known_error" | "new" | "resolved" | "root_cause_known";
+export const ProblemStageValues: readonly ProblemStage[] = ["cancelled", "closed", "investigating", "known_error", "new", "resolved", "root_cause_known"];
+
 export interface ReopenIncidentInput {
   id: string;
   reason: string;
   version: number;
 }
+
+export interface ReviewChangeInput {
+  /** Incidents this change caused; each is linked to it. */
+  causedIncidentIds?: Array<string> | null;
+  id: string;
+  lessons: string;
+  outcome: ReviewOutcome;
+  version: number;
+}
+
+export type ReviewOutcome = "successful" | "unsuccessful";
+export const ReviewOutcomeValues: readonly ReviewOutcome[] = ["successful", "unsuccessful"];
+
+export type RiskFactor = "affected_services" | "business_hours" | "caused_incidents" | "change_type" | "failed_changes" | "service_criticality" | "window_length";
+export const RiskFactorValues: readonly RiskFactor[] = ["affected_services", "business_hours", "caused_incidents", "change_type", "failed_changes", "service_criticality", "window_length"];
+
+export type RiskLevel = "high" | "low" | "medium";
+export const RiskLevelValues: readonly RiskLevel[] = ["high", "low", "medium"];
 
 /** What a person or an integration token may do. */
 export type Role = "admin" | "agent" | "analyst" | "change_manager" | "problem_manager";
@@ -152,10 +284,24 @@ export const RoleValues: readonly Role[] = ["admin", "agent", "analyst", "change
 export type ServiceKind = "business_service" | "configuration_item";
 export const ServiceKindValues: readonly ServiceKind[] = ["business_service", "configuration_item"];
 
+export interface SetIncidentCauseInput {
+  /** null: no change caused it */
+  changeId?: string | null;
+  incidentId: string;
+  /** The incident's version. */
+  version: number;
+}
+
 export interface SetPriorityCellInput {
   impact: number;
   priority: number;
   urgency: number;
+}
+
+export interface SetRiskRuleWeightInput {
+  id: string;
+  version: number;
+  weight: number;
 }
 
 /** Technical severity, set by agents (SEV1 is worst). */
@@ -169,8 +315,8 @@ export const SortDirectionValues: readonly SortDirection[] = ["ASC", "DESC"];
 export type Stage = "assessed" | "cancelled" | "classified" | "closed" | "contained" | "eradicated" | "identified" | "recovered" | "reviewed";
 export const StageValues: readonly Stage[] = ["assessed", "cancelled", "classified", "closed", "contained", "eradicated", "identified", "recovered", "reviewed"];
 
-export type SuggestionKind = "category" | "severity" | "similar" | "team";
-export const SuggestionKindValues: readonly SuggestionKind[] = ["category", "severity", "similar", "team"];
+export type SuggestionKind = "category" | "problem" | "severity" | "similar" | "team";
+export const SuggestionKindValues: readonly SuggestionKind[] = ["category", "problem", "severity", "similar", "team"];
 
 export type SuggestionStatus = "accepted" | "corrected" | "dismissed" | "pending";
 export const SuggestionStatusValues: readonly SuggestionStatus[] = ["accepted", "corrected", "dismissed", "pending"];
@@ -181,10 +327,36 @@ export const TimelineKindValues: readonly TimelineKind[] = ["assigned", "created
 export type TrainingStatus = "failed" | "queued" | "running" | "succeeded";
 export const TrainingStatusValues: readonly TrainingStatus[] = ["failed", "queued", "running", "succeeded"];
 
+export interface TransitionChangeInput {
+  id: string;
+  note?: string | null;
+  /** Scheduling a standard change despite conflicts or a freeze (change managers and admins). */
+  overrideReason?: string | null;
+  to: ChangeStage;
+  version: number;
+}
+
 export interface TransitionIncidentInput {
   id: string;
   note?: string | null;
   to: Stage;
+  version: number;
+}
+
+export interface UpdateChangeInput {
+  backoutPlan?: string | null;
+  description?: string | null;
+  id: string;
+  implementationPlan?: string | null;
+  implementerId?: string | null;
+  ownerId?: string | null;
+  plannedEnd?: string | null;
+  plannedStart?: string | null;
+  serviceIds?: Array<string> | null;
+  testPlan?: string | null;
+  title?: string | null;
+  type?: ChangeType | null;
+  /** The version you read; a stale one gets CONFLICT. */
   version: number;
 }
 
@@ -219,6 +391,141 @@ export interface WriteReportInput {
   wentWell?: string | null;
   whatHappened?: string | null;
 }
+
+export type ChangeDetailFragment = {
+  id: string;
+  key: string;
+  title: string;
+  type: ChangeType;
+  stage: ChangeStage;
+  riskLevel: RiskLevel | null;
+  riskScore: number | null;
+  riskReasons: Array<{
+    ruleKey: string;
+    message: string;
+    weight: number;
+  }>;
+  plannedStart: string | null;
+  plannedEnd: string | null;
+  services: Array<{
+    id: string;
+    name: string;
+  }>;
+  owner: {
+    id: string;
+    name: string;
+  } | null;
+  number: number;
+  version: number;
+  description: string;
+  implementationPlan: string;
+  backoutPlan: string;
+  testPlan: string;
+  actualStart: string | null;
+  actualEnd: string | null;
+  allowedTransitions: Array<ChangeStage>;
+  conflictOverrideReason: string | null;
+  createdAt: string;
+  assessingAt: string | null;
+  authorizedAt: string | null;
+  scheduledAt: string | null;
+  reviewingAt: string | null;
+  closedAt: string | null;
+  rejectedAt: string | null;
+  cancelledAt: string | null;
+  failedAt: string | null;
+  rolledBackAt: string | null;
+  requester: {
+    id: string;
+    name: string;
+  } | null;
+  implementer: {
+    id: string;
+    name: string;
+  } | null;
+  template: {
+    id: string;
+    name: string;
+  } | null;
+  transitions: Array<{
+    id: string;
+    fromStage: ChangeStage | null;
+    toStage: ChangeStage;
+    at: string;
+    actorId: string | null;
+    reason: string | null;
+  }>;
+  approvals: {
+    round: number;
+    required: number;
+    stillNeeded: number;
+    complete: boolean;
+    rejected: boolean;
+    decisions: Array<{
+      id: string;
+      approverId: string;
+      decision: ApprovalDecision;
+      comment: string | null;
+      decidedAt: string;
+    }>;
+    pending: Array<{
+      id: string;
+      name: string;
+    }>;
+  };
+  conflicts: Array<{
+    kind: ConflictKind;
+    message: string;
+    otherChangeId: string | null;
+    freezeWindowId: string | null;
+    start: string;
+    end: string;
+    viaDependency: boolean;
+  }>;
+  review: {
+    id: string;
+    outcome: ReviewOutcome;
+    lessons: string;
+    reviewedAt: string;
+  } | null;
+  causedIncidents: Array<{
+    id: string;
+    key: string;
+    title: string;
+    stage: Stage;
+  }>;
+  problems: Array<{
+    id: string;
+    number: number;
+    title: string;
+    stage: ProblemStage;
+  }>;
+};
+
+export type ChangeRowFragment = {
+  id: string;
+  key: string;
+  title: string;
+  type: ChangeType;
+  stage: ChangeStage;
+  riskLevel: RiskLevel | null;
+  riskScore: number | null;
+  riskReasons: Array<{
+    ruleKey: string;
+    message: string;
+    weight: number;
+  }>;
+  plannedStart: string | null;
+  plannedEnd: string | null;
+  services: Array<{
+    id: string;
+    name: string;
+  }>;
+  owner: {
+    id: string;
+    name: string;
+  } | null;
+};
 
 export type DurationFragment = {
   count: number;
@@ -405,6 +712,902 @@ export type MeQuery = {
 };
 export type MeQueryVariables = Record<string, never>;
 export const MeDocument = "query Me {\n  me {\n    id\n    name\n    email\n    role\n    teamId\n  }\n}" as TypedDocument<MeQuery, MeQueryVariables>;
+
+export type ChangeListQuery = {
+  changes: {
+    totalCount: number;
+    pageInfo: {
+      hasNextPage: boolean;
+      endCursor: string | null;
+    };
+    edges: Array<{
+      node: {
+        id: string;
+        key: string;
+        title: string;
+        type: ChangeType;
+        stage: ChangeStage;
+        riskLevel: RiskLevel | null;
+        riskScore: number | null;
+        riskReasons: Array<{
+          ruleKey: string;
+          message: string;
+          weight: number;
+        }>;
+        plannedStart: string | null;
+        plannedEnd: string | null;
+        services: Array<{
+          id: string;
+          name: string;
+        }>;
+        owner: {
+          id: string;
+          name: string;
+        } | null;
+      };
+    }>;
+  };
+};
+export type ChangeListQueryVariables = {
+  filter?: ChangeFilter | null; // ChangeFilter
+  first?: number | null; // Int
+  after?: string | null; // String
+};
+export const ChangeListDocument = "query ChangeList($filter: ChangeFilter, $first: Int, $after: String) {\n  changes(filter: $filter, first: $first, after: $after) {\n    totalCount\n    pageInfo {\n      hasNextPage\n      endCursor\n    }\n    edges {\n      node {\n        ...ChangeRow\n      }\n    }\n  }\n}\n\nfragment ChangeRow on Change {\n  id\n  key\n  title\n  type\n  stage\n  riskLevel\n  riskScore\n  riskReasons {\n    ruleKey\n    message\n    weight\n  }\n  plannedStart\n  plannedEnd\n  services {\n    id\n    name\n  }\n  owner {\n    id\n    name\n  }\n}" as TypedDocument<ChangeListQuery, ChangeListQueryVariables>;
+
+export type ChangePageQuery = {
+  change: {
+    id: string;
+    key: string;
+    title: string;
+    type: ChangeType;
+    stage: ChangeStage;
+    riskLevel: RiskLevel | null;
+    riskScore: number | null;
+    riskReasons: Array<{
+      ruleKey: string;
+      message: string;
+      weight: number;
+    }>;
+    plannedStart: string | null;
+    plannedEnd: string | null;
+    services: Array<{
+      id: string;
+      name: string;
+    }>;
+    owner: {
+      id: string;
+      name: string;
+    } | null;
+    number: number;
+    version: number;
+    description: string;
+    implementationPlan: string;
+    backoutPlan: string;
+    testPlan: string;
+    actualStart: string | null;
+    actualEnd: string | null;
+    allowedTransitions: Array<ChangeStage>;
+    conflictOverrideReason: string | null;
+    createdAt: string;
+    assessingAt: string | null;
+    authorizedAt: string | null;
+    scheduledAt: string | null;
+    reviewingAt: string | null;
+    closedAt: string | null;
+    rejectedAt: string | null;
+    cancelledAt: string | null;
+    failedAt: string | null;
+    rolledBackAt: string | null;
+    requester: {
+      id: string;
+      name: string;
+    } | null;
+    implementer: {
+      id: string;
+      name: string;
+    } | null;
+    template: {
+      id: string;
+      name: string;
+    } | null;
+    transitions: Array<{
+      id: string;
+      fromStage: ChangeStage | null;
+      toStage: ChangeStage;
+      at: string;
+      actorId: string | null;
+      reason: string | null;
+    }>;
+    approvals: {
+      round: number;
+      required: number;
+      stillNeeded: number;
+      complete: boolean;
+      rejected: boolean;
+      decisions: Array<{
+        id: string;
+        approverId: string;
+        decision: ApprovalDecision;
+        comment: string | null;
+        decidedAt: string;
+      }>;
+      pending: Array<{
+        id: string;
+        name: string;
+      }>;
+    };
+    conflicts: Array<{
+      kind: ConflictKind;
+      message: string;
+      otherChangeId: string | null;
+      freezeWindowId: string | null;
+      start: string;
+      end: string;
+      viaDependency: boolean;
+    }>;
+    review: {
+      id: string;
+      outcome: ReviewOutcome;
+      lessons: string;
+      reviewedAt: string;
+    } | null;
+    causedIncidents: Array<{
+      id: string;
+      key: string;
+      title: string;
+      stage: Stage;
+    }>;
+    problems: Array<{
+      id: string;
+      number: number;
+      title: string;
+      stage: ProblemStage;
+    }>;
+  };
+};
+export type ChangePageQueryVariables = {
+  number: string; // String!
+};
+export const ChangePageDocument = "query ChangePage($number: String!) {\n  change(number: $number) {\n    ...ChangeDetail\n  }\n}\n\nfragment ChangeDetail on Change {\n  ...ChangeRow\n  number\n  version\n  description\n  implementationPlan\n  backoutPlan\n  testPlan\n  actualStart\n  actualEnd\n  allowedTransitions\n  conflictOverrideReason\n  createdAt\n  assessingAt\n  authorizedAt\n  scheduledAt\n  reviewingAt\n  closedAt\n  rejectedAt\n  cancelledAt\n  failedAt\n  rolledBackAt\n  requester {\n    id\n    name\n  }\n  implementer {\n    id\n    name\n  }\n  template {\n    id\n    name\n  }\n  transitions {\n    id\n    fromStage\n    toStage\n    at\n    actorId\n    reason\n  }\n  approvals {\n    round\n    required\n    stillNeeded\n    complete\n    rejected\n    decisions {\n      id\n      approverId\n      decision\n      comment\n      decidedAt\n    }\n    pending {\n      id\n      name\n    }\n  }\n  conflicts {\n    kind\n    message\n    otherChangeId\n    freezeWindowId\n    start\n    end\n    viaDependency\n  }\n  review {\n    id\n    outcome\n    lessons\n    reviewedAt\n  }\n  causedIncidents {\n    id\n    key\n    title\n    stage\n  }\n  problems {\n    id\n    number\n    title\n    stage\n  }\n}\n\nfragment ChangeRow on Change {\n  id\n  key\n  title\n  type\n  stage\n  riskLevel\n  riskScore\n  riskReasons {\n    ruleKey\n    message\n    weight\n  }\n  plannedStart\n  plannedEnd\n  services {\n    id\n    name\n  }\n  owner {\n    id\n    name\n  }\n}" as TypedDocument<ChangePageQuery, ChangePageQueryVariables>;
+
+export type ChangeCalendarQuery = {
+  changeCalendar: {
+    changes: Array<{
+      id: string;
+      key: string;
+      title: string;
+      type: ChangeType;
+      stage: ChangeStage;
+      riskLevel: RiskLevel | null;
+      riskScore: number | null;
+      riskReasons: Array<{
+        ruleKey: string;
+        message: string;
+        weight: number;
+      }>;
+      plannedStart: string | null;
+      plannedEnd: string | null;
+      services: Array<{
+        id: string;
+        name: string;
+      }>;
+      owner: {
+        id: string;
+        name: string;
+      } | null;
+    }>;
+    freezes: Array<{
+      start: string;
+      end: string;
+      freezeWindow: {
+        id: string;
+        name: string;
+        reason: string;
+      };
+    }>;
+    conflicts: Array<{
+      changeId: string;
+      otherChangeId: string | null;
+      freezeWindowId: string | null;
+      message: string;
+    }>;
+  };
+};
+export type ChangeCalendarQueryVariables = {
+  from: string; // DateTimeISO!
+  to: string; // DateTimeISO!
+};
+export const ChangeCalendarDocument = "query ChangeCalendar($from: DateTimeISO!, $to: DateTimeISO!) {\n  changeCalendar(from: $from, to: $to) {\n    changes {\n      ...ChangeRow\n    }\n    freezes {\n      start\n      end\n      freezeWindow {\n        id\n        name\n        reason\n      }\n    }\n    conflicts {\n      changeId\n      otherChangeId\n      freezeWindowId\n      message\n    }\n  }\n}\n\nfragment ChangeRow on Change {\n  id\n  key\n  title\n  type\n  stage\n  riskLevel\n  riskScore\n  riskReasons {\n    ruleKey\n    message\n    weight\n  }\n  plannedStart\n  plannedEnd\n  services {\n    id\n    name\n  }\n  owner {\n    id\n    name\n  }\n}" as TypedDocument<ChangeCalendarQuery, ChangeCalendarQueryVariables>;
+
+export type ApprovalsInboxQuery = {
+  changeApprovalsInbox: Array<{
+    id: string;
+    key: string;
+    title: string;
+    type: ChangeType;
+    stage: ChangeStage;
+    riskLevel: RiskLevel | null;
+    riskScore: number | null;
+    riskReasons: Array<{
+      ruleKey: string;
+      message: string;
+      weight: number;
+    }>;
+    plannedStart: string | null;
+    plannedEnd: string | null;
+    services: Array<{
+      id: string;
+      name: string;
+    }>;
+    owner: {
+      id: string;
+      name: string;
+    } | null;
+    version: number;
+    conflicts: Array<{
+      kind: ConflictKind;
+      message: string;
+    }>;
+    approvals: {
+      required: number;
+      stillNeeded: number;
+      pending: Array<{
+        id: string;
+        name: string;
+      }>;
+    };
+  }>;
+};
+export type ApprovalsInboxQueryVariables = Record<string, never>;
+export const ApprovalsInboxDocument = "query ApprovalsInbox {\n  changeApprovalsInbox {\n    ...ChangeRow\n    version\n    conflicts {\n      kind\n      message\n    }\n    approvals {\n      required\n      stillNeeded\n      pending {\n        id\n        name\n      }\n    }\n  }\n}\n\nfragment ChangeRow on Change {\n  id\n  key\n  title\n  type\n  stage\n  riskLevel\n  riskScore\n  riskReasons {\n    ruleKey\n    message\n    weight\n  }\n  plannedStart\n  plannedEnd\n  services {\n    id\n    name\n  }\n  owner {\n    id\n    name\n  }\n}" as TypedDocument<ApprovalsInboxQuery, ApprovalsInboxQueryVariables>;
+
+export type ChangeTemplatesQuery = {
+  changeTemplates: Array<{
+    id: string;
+    name: string;
+    description: string;
+    durationMinutes: number;
+  }>;
+};
+export type ChangeTemplatesQueryVariables = Record<string, never>;
+export const ChangeTemplatesDocument = "query ChangeTemplates {\n  changeTemplates {\n    id\n    name\n    description\n    durationMinutes\n  }\n}" as TypedDocument<ChangeTemplatesQuery, ChangeTemplatesQueryVariables>;
+
+export type CreateChangeMutation = {
+  createChange: {
+    id: string;
+    key: string;
+    title: string;
+    type: ChangeType;
+    stage: ChangeStage;
+    riskLevel: RiskLevel | null;
+    riskScore: number | null;
+    riskReasons: Array<{
+      ruleKey: string;
+      message: string;
+      weight: number;
+    }>;
+    plannedStart: string | null;
+    plannedEnd: string | null;
+    services: Array<{
+      id: string;
+      name: string;
+    }>;
+    owner: {
+      id: string;
+      name: string;
+    } | null;
+    number: number;
+    version: number;
+    description: string;
+    implementationPlan: string;
+    backoutPlan: string;
+    testPlan: string;
+    actualStart: string | null;
+    actualEnd: string | null;
+    allowedTransitions: Array<ChangeStage>;
+    conflictOverrideReason: string | null;
+    createdAt: string;
+    assessingAt: string | null;
+    authorizedAt: string | null;
+    scheduledAt: string | null;
+    reviewingAt: string | null;
+    closedAt: string | null;
+    rejectedAt: string | null;
+    cancelledAt: string | null;
+    failedAt: string | null;
+    rolledBackAt: string | null;
+    requester: {
+      id: string;
+      name: string;
+    } | null;
+    implementer: {
+      id: string;
+      name: string;
+    } | null;
+    template: {
+      id: string;
+      name: string;
+    } | null;
+    transitions: Array<{
+      id: string;
+      fromStage: ChangeStage | null;
+      toStage: ChangeStage;
+      at: string;
+      actorId: string | null;
+      reason: string | null;
+    }>;
+    approvals: {
+      round: number;
+      required: number;
+      stillNeeded: number;
+      complete: boolean;
+      rejected: boolean;
+      decisions: Array<{
+        id: string;
+        approverId: string;
+        decision: ApprovalDecision;
+        comment: string | null;
+        decidedAt: string;
+      }>;
+      pending: Array<{
+        id: string;
+        name: string;
+      }>;
+    };
+    conflicts: Array<{
+      kind: ConflictKind;
+      message: string;
+      otherChangeId: string | null;
+      freezeWindowId: string | null;
+      start: string;
+      end: string;
+      viaDependency: boolean;
+    }>;
+    review: {
+      id: string;
+      outcome: ReviewOutcome;
+      lessons: string;
+      reviewedAt: string;
+    } | null;
+    causedIncidents: Array<{
+      id: string;
+      key: string;
+      title: string;
+      stage: Stage;
+    }>;
+    problems: Array<{
+      id: string;
+      number: number;
+      title: string;
+      stage: ProblemStage;
+    }>;
+  };
+};
+export type CreateChangeMutationVariables = {
+  input: CreateChangeInput; // CreateChangeInput!
+};
+export const CreateChangeDocument = "mutation CreateChange($input: CreateChangeInput!) {\n  createChange(input: $input) {\n    ...ChangeDetail\n  }\n}\n\nfragment ChangeDetail on Change {\n  ...ChangeRow\n  number\n  version\n  description\n  implementationPlan\n  backoutPlan\n  testPlan\n  actualStart\n  actualEnd\n  allowedTransitions\n  conflictOverrideReason\n  createdAt\n  assessingAt\n  authorizedAt\n  scheduledAt\n  reviewingAt\n  closedAt\n  rejectedAt\n  cancelledAt\n  failedAt\n  rolledBackAt\n  requester {\n    id\n    name\n  }\n  implementer {\n    id\n    name\n  }\n  template {\n    id\n    name\n  }\n  transitions {\n    id\n    fromStage\n    toStage\n    at\n    actorId\n    reason\n  }\n  approvals {\n    round\n    required\n    stillNeeded\n    complete\n    rejected\n    decisions {\n      id\n      approverId\n      decision\n      comment\n      decidedAt\n    }\n    pending {\n      id\n      name\n    }\n  }\n  conflicts {\n    kind\n    message\n    otherChangeId\n    freezeWindowId\n    start\n    end\n    viaDependency\n  }\n  review {\n    id\n    outcome\n    lessons\n    reviewedAt\n  }\n  causedIncidents {\n    id\n    key\n    title\n    stage\n  }\n  problems {\n    id\n    number\n    title\n    stage\n  }\n}\n\nfragment ChangeRow on Change {\n  id\n  key\n  title\n  type\n  stage\n  riskLevel\n  riskScore\n  riskReasons {\n    ruleKey\n    message\n    weight\n  }\n  plannedStart\n  plannedEnd\n  services {\n    id\n    name\n  }\n  owner {\n    id\n    name\n  }\n}" as TypedDocument<CreateChangeMutation, CreateChangeMutationVariables>;
+
+export type TransitionChangeMutation = {
+  transitionChange: {
+    id: string;
+    key: string;
+    title: string;
+    type: ChangeType;
+    stage: ChangeStage;
+    riskLevel: RiskLevel | null;
+    riskScore: number | null;
+    riskReasons: Array<{
+      ruleKey: string;
+      message: string;
+      weight: number;
+    }>;
+    plannedStart: string | null;
+    plannedEnd: string | null;
+    services: Array<{
+      id: string;
+      name: string;
+    }>;
+    owner: {
+      id: string;
+      name: string;
+    } | null;
+    number: number;
+    version: number;
+    description: string;
+    implementationPlan: string;
+    backoutPlan: string;
+    testPlan: string;
+    actualStart: string | null;
+    actualEnd: string | null;
+    allowedTransitions: Array<ChangeStage>;
+    conflictOverrideReason: string | null;
+    createdAt: string;
+    assessingAt: string | null;
+    authorizedAt: string | null;
+    scheduledAt: string | null;
+    reviewingAt: string | null;
+    closedAt: string | null;
+    rejectedAt: string | null;
+    cancelledAt: string | null;
+    failedAt: string | null;
+    rolledBackAt: string | null;
+    requester: {
+      id: string;
+      name: string;
+    } | null;
+    implementer: {
+      id: string;
+      name: string;
+    } | null;
+    template: {
+      id: string;
+      name: string;
+    } | null;
+    transitions: Array<{
+      id: string;
+      fromStage: ChangeStage | null;
+      toStage: ChangeStage;
+      at: string;
+      actorId: string | null;
+      reason: string | null;
+    }>;
+    approvals: {
+      round: number;
+      required: number;
+      stillNeeded: number;
+      complete: boolean;
+      rejected: boolean;
+      decisions: Array<{
+        id: string;
+        approverId: string;
+        decision: ApprovalDecision;
+        comment: string | null;
+        decidedAt: string;
+      }>;
+      pending: Array<{
+        id: string;
+        name: string;
+      }>;
+    };
+    conflicts: Array<{
+      kind: ConflictKind;
+      message: string;
+      otherChangeId: string | null;
+      freezeWindowId: string | null;
+      start: string;
+      end: string;
+      viaDependency: boolean;
+    }>;
+    review: {
+      id: string;
+      outcome: ReviewOutcome;
+      lessons: string;
+      reviewedAt: string;
+    } | null;
+    causedIncidents: Array<{
+      id: string;
+      key: string;
+      title: string;
+      stage: Stage;
+    }>;
+    problems: Array<{
+      id: string;
+      number: number;
+      title: string;
+      stage: ProblemStage;
+    }>;
+  };
+};
+export type TransitionChangeMutationVariables = {
+  input: TransitionChangeInput; // TransitionChangeInput!
+};
+export const TransitionChangeDocument = "mutation TransitionChange($input: TransitionChangeInput!) {\n  transitionChange(input: $input) {\n    ...ChangeDetail\n  }\n}\n\nfragment ChangeDetail on Change {\n  ...ChangeRow\n  number\n  version\n  description\n  implementationPlan\n  backoutPlan\n  testPlan\n  actualStart\n  actualEnd\n  allowedTransitions\n  conflictOverrideReason\n  createdAt\n  assessingAt\n  authorizedAt\n  scheduledAt\n  reviewingAt\n  closedAt\n  rejectedAt\n  cancelledAt\n  failedAt\n  rolledBackAt\n  requester {\n    id\n    name\n  }\n  implementer {\n    id\n    name\n  }\n  template {\n    id\n    name\n  }\n  transitions {\n    id\n    fromStage\n    toStage\n    at\n    actorId\n    reason\n  }\n  approvals {\n    round\n    required\n    stillNeeded\n    complete\n    rejected\n    decisions {\n      id\n      approverId\n      decision\n      comment\n      decidedAt\n    }\n    pending {\n      id\n      name\n    }\n  }\n  conflicts {\n    kind\n    message\n    otherChangeId\n    freezeWindowId\n    start\n    end\n    viaDependency\n  }\n  review {\n    id\n    outcome\n    lessons\n    reviewedAt\n  }\n  causedIncidents {\n    id\n    key\n    title\n    stage\n  }\n  problems {\n    id\n    number\n    title\n    stage\n  }\n}\n\nfragment ChangeRow on Change {\n  id\n  key\n  title\n  type\n  stage\n  riskLevel\n  riskScore\n  riskReasons {\n    ruleKey\n    message\n    weight\n  }\n  plannedStart\n  plannedEnd\n  services {\n    id\n    name\n  }\n  owner {\n    id\n    name\n  }\n}" as TypedDocument<TransitionChangeMutation, TransitionChangeMutationVariables>;
+
+export type ApproveChangeMutation = {
+  approveChange: {
+    id: string;
+    key: string;
+    title: string;
+    type: ChangeType;
+    stage: ChangeStage;
+    riskLevel: RiskLevel | null;
+    riskScore: number | null;
+    riskReasons: Array<{
+      ruleKey: string;
+      message: string;
+      weight: number;
+    }>;
+    plannedStart: string | null;
+    plannedEnd: string | null;
+    services: Array<{
+      id: string;
+      name: string;
+    }>;
+    owner: {
+      id: string;
+      name: string;
+    } | null;
+    number: number;
+    version: number;
+    description: string;
+    implementationPlan: string;
+    backoutPlan: string;
+    testPlan: string;
+    actualStart: string | null;
+    actualEnd: string | null;
+    allowedTransitions: Array<ChangeStage>;
+    conflictOverrideReason: string | null;
+    createdAt: string;
+    assessingAt: string | null;
+    authorizedAt: string | null;
+    scheduledAt: string | null;
+    reviewingAt: string | null;
+    closedAt: string | null;
+    rejectedAt: string | null;
+    cancelledAt: string | null;
+    failedAt: string | null;
+    rolledBackAt: string | null;
+    requester: {
+      id: string;
+      name: string;
+    } | null;
+    implementer: {
+      id: string;
+      name: string;
+    } | null;
+    template: {
+      id: string;
+      name: string;
+    } | null;
+    transitions: Array<{
+      id: string;
+      fromStage: ChangeStage | null;
+      toStage: ChangeStage;
+      at: string;
+      actorId: string | null;
+      reason: string | null;
+    }>;
+    approvals: {
+      round: number;
+      required: number;
+      stillNeeded: number;
+      complete: boolean;
+      rejected: boolean;
+      decisions: Array<{
+        id: string;
+        approverId: string;
+        decision: ApprovalDecision;
+        comment: string | null;
+        decidedAt: string;
+      }>;
+      pending: Array<{
+        id: string;
+        name: string;
+      }>;
+    };
+    conflicts: Array<{
+      kind: ConflictKind;
+      message: string;
+      otherChangeId: string | null;
+      freezeWindowId: string | null;
+      start: string;
+      end: string;
+      viaDependency: boolean;
+    }>;
+    review: {
+      id: string;
+      outcome: ReviewOutcome;
+      lessons: string;
+      reviewedAt: string;
+    } | null;
+    causedIncidents: Array<{
+      id: string;
+      key: string;
+      title: string;
+      stage: Stage;
+    }>;
+    problems: Array<{
+      id: string;
+      number: number;
+      title: string;
+      stage: ProblemStage;
+    }>;
+  };
+};
+export type ApproveChangeMutationVariables = {
+  input: DecideChangeInput; // DecideChangeInput!
+};
+export const ApproveChangeDocument = "mutation ApproveChange($input: DecideChangeInput!) {\n  approveChange(input: $input) {\n    ...ChangeDetail\n  }\n}\n\nfragment ChangeDetail on Change {\n  ...ChangeRow\n  number\n  version\n  description\n  implementationPlan\n  backoutPlan\n  testPlan\n  actualStart\n  actualEnd\n  allowedTransitions\n  conflictOverrideReason\n  createdAt\n  assessingAt\n  authorizedAt\n  scheduledAt\n  reviewingAt\n  closedAt\n  rejectedAt\n  cancelledAt\n  failedAt\n  rolledBackAt\n  requester {\n    id\n    name\n  }\n  implementer {\n    id\n    name\n  }\n  template {\n    id\n    name\n  }\n  transitions {\n    id\n    fromStage\n    toStage\n    at\n    actorId\n    reason\n  }\n  approvals {\n    round\n    required\n    stillNeeded\n    complete\n    rejected\n    decisions {\n      id\n      approverId\n      decision\n      comment\n      decidedAt\n    }\n    pending {\n      id\n      name\n    }\n  }\n  conflicts {\n    kind\n    message\n    otherChangeId\n    freezeWindowId\n    start\n    end\n    viaDependency\n  }\n  review {\n    id\n    outcome\n    lessons\n    reviewedAt\n  }\n  causedIncidents {\n    id\n    key\n    title\n    stage\n  }\n  problems {\n    id\n    number\n    title\n    stage\n  }\n}\n\nfragment ChangeRow on Change {\n  id\n  key\n  title\n  type\n  stage\n  riskLevel\n  riskScore\n  riskReasons {\n    ruleKey\n    message\n    weight\n  }\n  plannedStart\n  plannedEnd\n  services {\n    id\n    name\n  }\n  owner {\n    id\n    name\n  }\n}" as TypedDocument<ApproveChangeMutation, ApproveChangeMutationVariables>;
+
+export type RejectChangeMutation = {
+  rejectChange: {
+    id: string;
+    key: string;
+    title: string;
+    type: ChangeType;
+    stage: ChangeStage;
+    riskLevel: RiskLevel | null;
+    riskScore: number | null;
+    riskReasons: Array<{
+      ruleKey: string;
+      message: string;
+      weight: number;
+    }>;
+    plannedStart: string | null;
+    plannedEnd: string | null;
+    services: Array<{
+      id: string;
+      name: string;
+    }>;
+    owner: {
+      id: string;
+      name: string;
+    } | null;
+    number: number;
+    version: number;
+    description: string;
+    implementationPlan: string;
+    backoutPlan: string;
+    testPlan: string;
+    actualStart: string | null;
+    actualEnd: string | null;
+    allowedTransitions: Array<ChangeStage>;
+    conflictOverrideReason: string | null;
+    createdAt: string;
+    assessingAt: string | null;
+    authorizedAt: string | null;
+    scheduledAt: string | null;
+    reviewingAt: string | null;
+    closedAt: string | null;
+    rejectedAt: string | null;
+    cancelledAt: string | null;
+    failedAt: string | null;
+    rolledBackAt: string | null;
+    requester: {
+      id: string;
+      name: string;
+    } | null;
+    implementer: {
+      id: string;
+      name: string;
+    } | null;
+    template: {
+      id: string;
+      name: string;
+    } | null;
+    transitions: Array<{
+      id: string;
+      fromStage: ChangeStage | null;
+      toStage: ChangeStage;
+      at: string;
+      actorId: string | null;
+      reason: string | null;
+    }>;
+    approvals: {
+      round: number;
+      required: number;
+      stillNeeded: number;
+      complete: boolean;
+      rejected: boolean;
+      decisions: Array<{
+        id: string;
+        approverId: string;
+        decision: ApprovalDecision;
+        comment: string | null;
+        decidedAt: string;
+      }>;
+      pending: Array<{
+        id: string;
+        name: string;
+      }>;
+    };
+    conflicts: Array<{
+      kind: ConflictKind;
+      message: string;
+      otherChangeId: string | null;
+      freezeWindowId: string | null;
+      start: string;
+      end: string;
+      viaDependency: boolean;
+    }>;
+    review: {
+      id: string;
+      outcome: ReviewOutcome;
+      lessons: string;
+      reviewedAt: string;
+    } | null;
+    causedIncidents: Array<{
+      id: string;
+      key: string;
+      title: string;
+      stage: Stage;
+    }>;
+    problems: Array<{
+      id: string;
+      number: number;
+      title: string;
+      stage: ProblemStage;
+    }>;
+  };
+};
+export type RejectChangeMutationVariables = {
+  input: DecideChangeInput; // DecideChangeInput!
+};
+export const RejectChangeDocument = "mutation RejectChange($input: DecideChangeInput!) {\n  rejectChange(input: $input) {\n    ...ChangeDetail\n  }\n}\n\nfragment ChangeDetail on Change {\n  ...ChangeRow\n  number\n  version\n  description\n  implementationPlan\n  backoutPlan\n  testPlan\n  actualStart\n  actualEnd\n  allowedTransitions\n  conflictOverrideReason\n  createdAt\n  assessingAt\n  authorizedAt\n  scheduledAt\n  reviewingAt\n  closedAt\n  rejectedAt\n  cancelledAt\n  failedAt\n  rolledBackAt\n  requester {\n    id\n    name\n  }\n  implementer {\n    id\n    name\n  }\n  template {\n    id\n    name\n  }\n  transitions {\n    id\n    fromStage\n    toStage\n    at\n    actorId\n    reason\n  }\n  approvals {\n    round\n    required\n    stillNeeded\n    complete\n    rejected\n    decisions {\n      id\n      approverId\n      decision\n      comment\n      decidedAt\n    }\n    pending {\n      id\n      name\n    }\n  }\n  conflicts {\n    kind\n    message\n    otherChangeId\n    freezeWindowId\n    start\n    end\n    viaDependency\n  }\n  review {\n    id\n    outcome\n    lessons\n    reviewedAt\n  }\n  causedIncidents {\n    id\n    key\n    title\n    stage\n  }\n  problems {\n    id\n    number\n    title\n    stage\n  }\n}\n\nfragment ChangeRow on Change {\n  id\n  key\n  title\n  type\n  stage\n  riskLevel\n  riskScore\n  riskReasons {\n    ruleKey\n    message\n    weight\n  }\n  plannedStart\n  plannedEnd\n  services {\n    id\n    name\n  }\n  owner {\n    id\n    name\n  }\n}" as TypedDocument<RejectChangeMutation, RejectChangeMutationVariables>;
+
+export type ReviewChangeMutation = {
+  reviewChange: {
+    id: string;
+    key: string;
+    title: string;
+    type: ChangeType;
+    stage: ChangeStage;
+    riskLevel: RiskLevel | null;
+    riskScore: number | null;
+    riskReasons: Array<{
+      ruleKey: string;
+      message: string;
+      weight: number;
+    }>;
+    plannedStart: string | null;
+    plannedEnd: string | null;
+    services: Array<{
+      id: string;
+      name: string;
+    }>;
+    owner: {
+      id: string;
+      name: string;
+    } | null;
+    number: number;
+    version: number;
+    description: string;
+    implementationPlan: string;
+    backoutPlan: string;
+    testPlan: string;
+    actualStart: string | null;
+    actualEnd: string | null;
+    allowedTransitions: Array<ChangeStage>;
+    conflictOverrideReason: string | null;
+    createdAt: string;
+    assessingAt: string | null;
+    authorizedAt: string | null;
+    scheduledAt: string | null;
+    reviewingAt: string | null;
+    closedAt: string | null;
+    rejectedAt: string | null;
+    cancelledAt: string | null;
+    failedAt: string | null;
+    rolledBackAt: string | null;
+    requester: {
+      id: string;
+      name: string;
+    } | null;
+    implementer: {
+      id: string;
+      name: string;
+    } | null;
+    template: {
+      id: string;
+      name: string;
+    } | null;
+    transitions: Array<{
+      id: string;
+      fromStage: ChangeStage | null;
+      toStage: ChangeStage;
+      at: string;
+      actorId: string | null;
+      reason: string | null;
+    }>;
+    approvals: {
+      round: number;
+      required: number;
+      stillNeeded: number;
+      complete: boolean;
+      rejected: boolean;
+      decisions: Array<{
+        id: string;
+        approverId: string;
+        decision: ApprovalDecision;
+        comment: string | null;
+        decidedAt: string;
+      }>;
+      pending: Array<{
+        id: string;
+        name: string;
+      }>;
+    };
+    conflicts: Array<{
+      kind: ConflictKind;
+      message: string;
+      otherChangeId: string | null;
+      freezeWindowId: string | null;
+      start: string;
+      end: string;
+      viaDependency: boolean;
+    }>;
+    review: {
+      id: string;
+      outcome: ReviewOutcome;
+      lessons: string;
+      reviewedAt: string;
+    } | null;
+    causedIncidents: Array<{
+      id: string;
+      key: string;
+      title: string;
+      stage: Stage;
+    }>;
+    problems: Array<{
+      id: string;
+      number: number;
+      title: string;
+      stage: ProblemStage;
+    }>;
+  };
+};
+export type ReviewChangeMutationVariables = {
+  input: ReviewChangeInput; // ReviewChangeInput!
+};
+export const ReviewChangeDocument = "mutation ReviewChange($input: ReviewChangeInput!) {\n  reviewChange(input: $input) {\n    ...ChangeDetail\n  }\n}\n\nfragment ChangeDetail on Change {\n  ...ChangeRow\n  number\n  version\n  description\n  implementationPlan\n  backoutPlan\n  testPlan\n  actualStart\n  actualEnd\n  allowedTransitions\n  conflictOverrideReason\n  createdAt\n  assessingAt\n  authorizedAt\n  scheduledAt\n  reviewingAt\n  closedAt\n  rejectedAt\n  cancelledAt\n  failedAt\n  rolledBackAt\n  requester {\n    id\n    name\n  }\n  implementer {\n    id\n    name\n  }\n  template {\n    id\n    name\n  }\n  transitions {\n    id\n    fromStage\n    toStage\n    at\n    actorId\n    reason\n  }\n  approvals {\n    round\n    required\n    stillNeeded\n    complete\n    rejected\n    decisions {\n      id\n      approverId\n      decision\n      comment\n      decidedAt\n    }\n    pending {\n      id\n      name\n    }\n  }\n  conflicts {\n    kind\n    message\n    otherChangeId\n    freezeWindowId\n    start\n    end\n    viaDependency\n  }\n  review {\n    id\n    outcome\n    lessons\n    reviewedAt\n  }\n  causedIncidents {\n    id\n    key\n    title\n    stage\n  }\n  problems {\n    id\n    number\n    title\n    stage\n  }\n}\n\nfragment ChangeRow on Change {\n  id\n  key\n  title\n  type\n  stage\n  riskLevel\n  riskScore\n  riskReasons {\n    ruleKey\n    message\n    weight\n  }\n  plannedStart\n  plannedEnd\n  services {\n    id\n    name\n  }\n  owner {\n    id\n    name\n  }\n}" as TypedDocument<ReviewChangeMutation, ReviewChangeMutationVariables>;
+
+export type ChangeChangedSubscription = {
+  changeChanged: {
+    changeId: string;
+    kind: ChangeChangeKind;
+  };
+};
+export type ChangeChangedSubscriptionVariables = {
+  changeId?: string | null; // ID
+};
+export const ChangeChangedDocument = "subscription ChangeChanged($changeId: ID) {\n  changeChanged(changeId: $changeId) {\n    changeId\n    kind\n  }\n}" as TypedDocument<ChangeChangedSubscription, ChangeChangedSubscriptionVariables>;
+
+export type RecentChangesQuery = {
+  recentChanges: Array<{
+    score: number;
+    hoursBefore: number;
+    reason: string;
+    isCause: boolean;
+    change: {
+      id: string;
+      key: string;
+      title: string;
+      stage: ChangeStage;
+      riskLevel: RiskLevel | null;
+    };
+  }>;
+  incident: {
+    id: string;
+    version: number;
+    causedByChange: {
+      id: string;
+      key: string;
+      title: string;
+    } | null;
+  };
+};
+export type RecentChangesQueryVariables = {
+  incidentId: string; // ID!
+};
+export const RecentChangesDocument = "query RecentChanges($incidentId: ID!) {\n  recentChanges(incidentId: $incidentId) {\n    score\n    hoursBefore\n    reason\n    isCause\n    change {\n      id\n      key\n      title\n      stage\n      riskLevel\n    }\n  }\n  incident(id: $incidentId) {\n    id\n    version\n    causedByChange {\n      id\n      key\n      title\n    }\n  }\n}" as TypedDocument<RecentChangesQuery, RecentChangesQueryVariables>;
+
+export type SetIncidentCauseMutation = {
+  setIncidentCause: {
+    id: string;
+    version: number;
+    causedByChange: {
+      id: string;
+      key: string;
+      title: string;
+    } | null;
+  };
+};
+export type SetIncidentCauseMutationVariables = {
+  input: SetIncidentCauseInput; // SetIncidentCauseInput!
+};
+export const SetIncidentCauseDocument = "mutation SetIncidentCause($input: SetIncidentCauseInput!) {\n  setIncidentCause(input: $input) {\n    id\n    version\n    causedByChange {\n      id\n      key\n      title\n    }\n  }\n}" as TypedDocument<SetIncidentCauseMutation, SetIncidentCauseMutationVariables>;
 
 export type IncidentPageQuery = {
   incident: {

@@ -51,7 +51,7 @@ describe("change risk from data rules", () => {
 
   it("names the service's criticality", () => {
     const r = assessRisk({ ...quiet, mostCritical: { name: "Payments API", criticality: Criticality.critical } }, RULES, SETTINGS);
-    expect(r.reasons).toEqual([{ ruleKey: "criticality.critical", factor: "service_criticality", weight: 3, message: "Payments API is a critical-criticality service" }]);
+    expect(r.reasons).toEqual([{ ruleKey: "criticality.critical", factor: "service_criticality", weight: 3, message: "Payments API has critical criticality" }]);
   });
 
   it("weighs the change type", () => {

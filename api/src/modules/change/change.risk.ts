@@ -60,7 +60,7 @@ function measure(facts: RiskFacts, settings: RiskSettings): Record<RiskFactor, {
   const hh = (h: number) => String(h).padStart(2, "0") + ":00";
   return {
     [RiskFactor.service_criticality]: facts.mostCritical
-      ? { category: facts.mostCritical.criticality, describe: `${facts.mostCritical.name} is a ${facts.mostCritical.criticality}-criticality service` }
+      ? { category: facts.mostCritical.criticality, describe: `${facts.mostCritical.name} has ${facts.mostCritical.criticality} criticality` }
       : null,
     [RiskFactor.change_type]: { category: facts.type, describe: `${facts.type} change` },
     [RiskFactor.window_length]: hours === null ? null : { amount: hours, describe: `the window is ${Math.round(hours * 10) / 10} h long` },

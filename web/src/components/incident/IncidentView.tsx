@@ -18,6 +18,7 @@ import { TasksPanel } from "./TasksPanel";
 import { Timeline } from "./Timeline";
 import { StageTimes } from "./StageTimes";
 import { SuggestionsPanel } from "./SuggestionsPanel";
+import { WhatChangedPanel } from "./WhatChangedPanel";
 
 export function IncidentView({ incidentKey }: { incidentKey: string }) {
   const { user } = useSession();
@@ -96,6 +97,7 @@ export function IncidentView({ incidentKey }: { incidentKey: string }) {
           <div className="col-main">
             <StagePanel />
             <SuggestionsPanel />
+            <WhatChangedPanel canLink={!!user && user.role !== "analyst"} />
             <FieldsForm />
             <Timeline />
             <TasksPanel />
