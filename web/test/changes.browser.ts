@@ -21,13 +21,18 @@ let page: Page;
 let changeKey = "";
 let otherKey = "";
 let windowStart: Date;
+let causeKey = "";
+let incidentKey = "";
 
 const shot = (name: string) => page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
 
 /** axe-core in the page: the serious and critical violations, as "rule: target" lines. */
-async function seriousViolations(): Promise<string[]> {
+async function seriousViolations(selector?: string): Promise<string[]> {
   await page.addScriptTag({ content: AXE_SOURCE });
-  const results = (await page.evaluate(() => (window as unknown as { axe: { run(): Promise<unknown> } }).axe.run())) as {
+  const results = (await page.evaluate(
+    (scope) => (window as unknown as { axe: { run(context?: unknown): Promise<unknown> } }).axe.run(scope ? document.querySelector(scope) : document),
+    selector ?? null,
+  )) as {
     violations: Array<{ id: string; impact: string; nodes: Array<{ target: string[] }> }>;
   };
   return results.violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
@@ -75,6 +80,30 @@ beforeAll(async () => {
   const cara = graphqlClient(api.http.url);
   await cara.login("cara@chg.test", PASSWORD);
   await cara.call(`mutation($i: DecideChangeInput!) { approveChange(input: $i) { stage } }`, { i: { id: change.id, version: submitted.version, comment: "Plans look fine" } });
+
+  // A change implemented just now on Checkout, then an incident on Checkout: "What changed?" lists it.
+  const chen = graphqlClient(api.http.url);
+  await chen.login("chen@chg.test", PASSWORD);
+  const past = new Date(Date.now() - 2 * HOUR);
+  let cause = (
+    await agent.call(`mutation($i: CreateChangeInput!) { createChange(input: $i) { id key version } }`, {
+      i: { title: "Checkout payment SDK 5.0", serviceIds: [checkout], plannedStart: past, plannedEnd: new Date(past.getTime() + HOUR), ...plans },
+    })
+  ).createChange;
+  causeKey = cause.key;
+  const step = async (client: typeof agent, mutation: string, input: Record<string, unknown>) => {
+    cause = { ...cause, ...(await client.call(`mutation($i: ${mutation === "transitionChange" ? "TransitionChangeInput" : "DecideChangeInput"}!) { ${mutation}(input: $i) { version } }`, { i: { id: cause.id, version: cause.version, ...input } }))[mutation] };
+  };
+  await step(agent, "transitionChange", { to: "assessing" });
+  await step(cara, "approveChange", {});
+  await step(chen, "approveChange", {});
+  await step(agent, "transitionChange", { to: "scheduled" });
+  await step(agent, "transitionChange", { to: "implementing" });
+  await step(agent, "transitionChange", { to: "reviewing" });
+  const { createIncident } = await agent.call(`mutation($i: CreateIncidentInput!) { createIncident(input: $i) { key } }`, {
+    i: { title: "Card payments declined at checkout", impact: 1, urgency: 1, serviceId: checkout },
+  });
+  incidentKey = createIncident.key;
 
   web = await startWeb(api.http.url);
   profileDir = mkdtempSync(path.join(os.tmpdir(), "quell-chromium-chg-"));
@@ -145,5 +174,22 @@ describe("change management in the browser", () => {
     await page.getByRole("link", { name: new RegExp(changeKey) }).waitFor();
     expect(await seriousViolations()).toEqual([]);
     await shot("changes-list");
+  });
+
+  it("an agent sees the change under 'What changed?' on an incident and marks it as the cause in one click", async () => {
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await page.getByLabel("Email").fill("agent@chg.test");
+    await page.getByLabel("Password").fill(PASSWORD);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByRole("link", { name: "Approvals" }).waitFor({ state: "detached" });
+    await page.goto(`${web!.url}/incidents/${incidentKey}`);
+    const panel = page.getByRole("region", { name: "What changed?" });
+    await panel.getByText(new RegExp(`${causeKey} .*the incident's service`)).waitFor();
+    await panel.getByRole("button", { name: "Caused by this change" }).click();
+    await panel.getByText(`${causeKey} marked as the cause`).waitFor();
+    await panel.getByText("Recorded as the cause").waitFor();
+    await panel.getByRole("link", { name: `${causeKey} Checkout payment SDK 5.0` }).first().waitFor();
+    expect(await seriousViolations("section.what-changed")).toEqual([]);
+    await shot("changes-incident-what-changed");
   });
 });
