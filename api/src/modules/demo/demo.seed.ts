@@ -14,6 +14,7 @@ import { TimelineEntry, TimelineKind } from "../incident/timeline.entity";
 import { Team } from "../team/team.entity";
 import { User } from "../user/user.entity";
 import { seedDemoChanges } from "../change/change.demo";
+import { seedDemoProblems } from "./demo.problems";
 import { DEMO_PASSWORD, DEMO_SERVICES, DEMO_TEAMS, DEMO_USERS, INCIDENT_TEMPLATES, type IncidentTemplate } from "./demo.catalog";
 
 const MINUTE_MS = 60_000;
@@ -108,8 +109,9 @@ export async function seedDemoData(dataSource: DataSource, options: { incidentCo
     }
     const matrix = await manager.find(PriorityRule);
     const created = await seedIncidents(manager, { rand, now, incidentCount, teams, services, users, matrix });
+    const problems = await seedDemoProblems(manager, { now, users, services, matrix });
     const changes = await seedDemoChanges(manager, { now, users });
-    await appendAudit(manager, null, { action: "demo.seed", entityType: "system", entityId: "demo", after: { teams: teams.size, services: services.size, users: users.length, incidents: created, changes } });
+    await appendAudit(manager, null, { action: "demo.seed", entityType: "system", entityId: "demo", after: { teams: teams.size, services: services.size, users: users.length, incidents: created, problems, changes } });
   });
   logger.info({ incidents: incidentCount }, "seeded demo data");
   return { seeded: true, incidents: incidentCount };

@@ -7,8 +7,10 @@ import { UserService } from "../../modules/user/user.service";
 import { CatalogService } from "../../modules/catalog/catalog.service";
 import { createJobQueue, type JobQueue } from "../queue";
 import { SuggestionService } from "../../modules/suggestion/suggestion.service";
+import { SuggestionKind } from "../../modules/suggestion/suggestion.entity";
 import { ModelService } from "../../modules/model/model.service";
 import { ProblemService } from "../../modules/problem/problem.service";
+import { ProblemWorkService } from "../../modules/problem/problem-work.service";
 import { systemClock, type Clock } from "../clock";
 import { ChangeService } from "../../modules/change/change.service";
 import { ChangeProblems } from "../../modules/change/change.problems";
@@ -18,14 +20,18 @@ import { ServiceDependencyService } from "../../modules/catalog/service-dependen
 /** The composition root of domain services; the API and the workers build the same set. */
 export function createServices(deps: { dataSource: DataSource; pubsub: QuellPubSub; issuer: TokenIssuer; config: QuellConfig; jobs?: JobQueue; clock?: Clock }) {
   const incidents = new IncidentService(deps.dataSource, deps.pubsub);
-  const problems = new ProblemService(deps.dataSource, deps.pubsub, incidents, { quietPeriodDays: deps.config.problemQuietPeriodDays, clock: deps.clock ?? systemClock });
+  const clock = deps.clock ?? systemClock;
+  const problems = new ProblemService(deps.dataSource, deps.pubsub, incidents, { quietPeriodDays: deps.config.problemQuietPeriodDays, clock });
+  const suggestions = new SuggestionService(deps.dataSource, deps.pubsub, incidents);
+  suggestions.onAccept(SuggestionKind.problem, (actor, s) => problems.linkSuggested(actor, s));
   const changeProblems = new ChangeProblems(deps.dataSource, deps.pubsub, problems);
   return {
     ...deps,
     jobs: deps.jobs ?? createJobQueue(deps.config),
     incidents,
     problems,
-    suggestions: new SuggestionService(deps.dataSource, deps.pubsub, incidents),
+    problemWork: new ProblemWorkService(deps.dataSource, deps.pubsub, { clock }),
+    suggestions,
     models: new ModelService(deps.dataSource, deps.pubsub),
     users: new UserService(deps.dataSource, deps.issuer),
     catalog: new CatalogService(deps.dataSource),
