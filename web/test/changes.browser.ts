@@ -23,6 +23,7 @@ let otherKey = "";
 let windowStart: Date;
 let causeKey = "";
 let incidentKey = "";
+let problemKey = "";
 
 const shot = (name: string) => page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
 
@@ -105,6 +106,12 @@ beforeAll(async () => {
   });
   incidentKey = createIncident.key;
 
+  problemKey = (
+    await admin.call(`mutation($i: CreateProblemInput!) { createProblem(input: $i) { key } }`, {
+      i: { title: "Card declines after SDK upgrades", statement: "Each payment SDK upgrade breaks signatures", serviceIds: [checkout] },
+    })
+  ).createProblem.key;
+
   web = await startWeb(api.http.url);
   profileDir = mkdtempSync(path.join(os.tmpdir(), "quell-chromium-chg-"));
   context = await chromium.launchPersistentContext(profileDir, {
@@ -181,7 +188,9 @@ describe("change management in the browser", () => {
     await page.getByLabel("Email").fill("agent@chg.test");
     await page.getByLabel("Password").fill(PASSWORD);
     await page.getByRole("button", { name: "Sign in" }).click();
-    await page.getByRole("link", { name: "Approvals" }).waitFor({ state: "detached" });
+    // Signed in as the agent: the top bar names them and has no approvals inbox.
+    await page.locator(".topbar-user").getByText("Alex Agent").waitFor();
+    expect(await page.getByRole("link", { name: "Approvals" }).count()).toBe(0);
     await page.goto(`${web!.url}/incidents/${incidentKey}`);
     const panel = page.getByRole("region", { name: "What changed?" });
     await panel.getByText(new RegExp(`${causeKey} .*the incident's service`)).waitFor();
@@ -191,5 +200,19 @@ describe("change management in the browser", () => {
     await panel.getByRole("link", { name: `${causeKey} Checkout payment SDK 5.0` }).first().waitFor();
     expect(await seriousViolations("section.what-changed")).toEqual([]);
     await shot("changes-incident-what-changed");
+  });
+
+  it("an agent raises a change from a problem page, pre-filled and linked to the problem", async () => {
+    await page.goto(`${web!.url}/problems/${problemKey}`);
+    await page.getByRole("link", { name: "Raise a change to fix this" }).click();
+    await expect.poll(() => page.getByLabel("Title").inputValue()).toBe("Fix: Card declines after SDK upgrades");
+    await expect.poll(() => page.getByLabel("Checkout").isChecked()).toBe(true);
+    await page.getByLabel("Implementation plan").fill("Pin the SDK and verify signatures in CI");
+    await page.getByLabel("Backout plan").fill("Revert the pin");
+    await page.getByRole("button", { name: "Raise change" }).click();
+    const fixes = page.getByRole("region", { name: "Linked records" });
+    await fixes.getByText(`${problemKey} Card declines after SDK upgrades`).waitFor();
+    expect(await seriousViolations()).toEqual([]);
+    await shot("changes-raised-from-problem");
   });
 });

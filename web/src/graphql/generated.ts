@@ -610,7 +610,7 @@ export type ChangeDetailFragment = {
   }>;
   problems: Array<{
     id: string;
-    number: number;
+    key: string;
     title: string;
     stage: ProblemStage;
   }>;
@@ -1092,7 +1092,7 @@ export type ChangePageQuery = {
     }>;
     problems: Array<{
       id: string;
-      number: number;
+      key: string;
       title: string;
       stage: ProblemStage;
     }>;
@@ -1101,7 +1101,7 @@ export type ChangePageQuery = {
 export type ChangePageQueryVariables = {
   number: string; // String!
 };
-export const ChangePageDocument = "query ChangePage($number: String!) {\n  change(number: $number) {\n    ...ChangeDetail\n  }\n}\n\nfragment ChangeDetail on Change {\n  ...ChangeRow\n  number\n  version\n  description\n  implementationPlan\n  backoutPlan\n  testPlan\n  actualStart\n  actualEnd\n  allowedTransitions\n  conflictOverrideReason\n  createdAt\n  assessingAt\n  authorizedAt\n  scheduledAt\n  reviewingAt\n  closedAt\n  rejectedAt\n  cancelledAt\n  failedAt\n  rolledBackAt\n  requester {\n    id\n    name\n  }\n  implementer {\n    id\n    name\n  }\n  template {\n    id\n    name\n  }\n  transitions {\n    id\n    fromStage\n    toStage\n    at\n    actorId\n    reason\n  }\n  approvals {\n    round\n    required\n    stillNeeded\n    complete\n    rejected\n    decisions {\n      id\n      approverId\n      decision\n      comment\n      decidedAt\n    }\n    pending {\n      id\n      name\n    }\n  }\n  conflicts {\n    kind\n    message\n    otherChangeId\n    freezeWindowId\n    start\n    end\n    viaDependency\n  }\n  review {\n    id\n    outcome\n    lessons\n    reviewedAt\n  }\n  causedIncidents {\n    id\n    key\n    title\n    stage\n  }\n  problems {\n    id\n    number\n    title\n    stage\n  }\n}\n\nfragment ChangeRow on Change {\n  id\n  key\n  title\n  type\n  stage\n  riskLevel\n  riskScore\n  riskReasons {\n    ruleKey\n    message\n    weight\n  }\n  plannedStart\n  plannedEnd\n  services {\n    id\n    name\n  }\n  owner {\n    id\n    name\n  }\n}" as TypedDocument<ChangePageQuery, ChangePageQueryVariables>;
+export const ChangePageDocument = "query ChangePage($number: String!) {\n  change(number: $number) {\n    ...ChangeDetail\n  }\n}\n\nfragment ChangeDetail on Change {\n  ...ChangeRow\n  number\n  version\n  description\n  implementationPlan\n  backoutPlan\n  testPlan\n  actualStart\n  actualEnd\n  allowedTransitions\n  conflictOverrideReason\n  createdAt\n  assessingAt\n  authorizedAt\n  scheduledAt\n  reviewingAt\n  closedAt\n  rejectedAt\n  cancelledAt\n  failedAt\n  rolledBackAt\n  requester {\n    id\n    name\n  }\n  implementer {\n    id\n    name\n  }\n  template {\n    id\n    name\n  }\n  transitions {\n    id\n    fromStage\n    toStage\n    at\n    actorId\n    reason\n  }\n  approvals {\n    round\n    required\n    stillNeeded\n    complete\n    rejected\n    decisions {\n      id\n      approverId\n      decision\n      comment\n      decidedAt\n    }\n    pending {\n      id\n      name\n    }\n  }\n  conflicts {\n    kind\n    message\n    otherChangeId\n    freezeWindowId\n    start\n    end\n    viaDependency\n  }\n  review {\n    id\n    outcome\n    lessons\n    reviewedAt\n  }\n  causedIncidents {\n    id\n    key\n    title\n    stage\n  }\n  problems {\n    id\n    key\n    title\n    stage\n  }\n}\n\nfragment ChangeRow on Change {\n  id\n  key\n  title\n  type\n  stage\n  riskLevel\n  riskScore\n  riskReasons {\n    ruleKey\n    message\n    weight\n  }\n  plannedStart\n  plannedEnd\n  services {\n    id\n    name\n  }\n  owner {\n    id\n    name\n  }\n}" as TypedDocument<ChangePageQuery, ChangePageQueryVariables>;
 
 export type ChangeCalendarQuery = {
   changeCalendar: {
@@ -1310,7 +1310,7 @@ export type CreateChangeMutation = {
     }>;
     problems: Array<{
       id: string;
-      number: number;
+      key: string;
       title: string;
       stage: ProblemStage;
     }>;
@@ -1319,7 +1319,7 @@ export type CreateChangeMutation = {
 export type CreateChangeMutationVariables = {
   input: CreateChangeInput; // CreateChangeInput!
 };
-export const CreateChangeDocument = "mutation CreateChange($input: CreateChangeInput!) {\n  createChange(input: $input) {\n    ...ChangeDetail\n  }\n}\n\nfragment ChangeDetail on Change {\n  ...ChangeRow\n  number\n  version\n  description\n  implementationPlan\n  backoutPlan\n  testPlan\n  actualStart\n  actualEnd\n  allowedTransitions\n  conflictOverrideReason\n  createdAt\n  assessingAt\n  authorizedAt\n  scheduledAt\n  reviewingAt\n  closedAt\n  rejectedAt\n  cancelledAt\n  failedAt\n  rolledBackAt\n  requester {\n    id\n    name\n  }\n  implementer {\n    id\n    name\n  }\n  template {\n    id\n    name\n  }\n  transitions {\n    id\n    fromStage\n    toStage\n    at\n    actorId\n    reason\n  }\n  approvals {\n    round\n    required\n    stillNeeded\n    complete\n    rejected\n    decisions {\n      id\n      approverId\n      decision\n      comment\n      decidedAt\n    }\n    pending {\n      id\n      name\n    }\n  }\n  conflicts {\n    kind\n    message\n    otherChangeId\n    freezeWindowId\n    start\n    end\n    viaDependency\n  }\n  review {\n    id\n    outcome\n    lessons\n    reviewedAt\n  }\n  causedIncidents {\n    id\n    key\n    title\n    stage\n  }\n  problems {\n    id\n    number\n    title\n    stage\n  }\n}\n\nfragment ChangeRow on Change {\n  id\n  key\n  title\n  type\n  stage\n  riskLevel\n  riskScore\n  riskReasons {\n    ruleKey\n    message\n    weight\n  }\n  plannedStart\n  plannedEnd\n  services {\n    id\n    name\n  }\n  owner {\n    id\n    name\n  }\n}" as TypedDocument<CreateChangeMutation, CreateChangeMutationVariables>;
+export const CreateChangeDocument = "mutation CreateChange($input: CreateChangeInput!) {\n  createChange(input: $input) {\n    ...ChangeDetail\n  }\n}\n\nfragment ChangeDetail on Change {\n  ...ChangeRow\n  number\n  version\n  description\n  implementationPlan\n  backoutPlan\n  testPlan\n  actualStart\n  actualEnd\n  allowedTransitions\n  conflictOverrideReason\n  createdAt\n  assessingAt\n  authorizedAt\n  scheduledAt\n  reviewingAt\n  closedAt\n  rejectedAt\n  cancelledAt\n  failedAt\n  rolledBackAt\n  requester {\n    id\n    name\n  }\n  implementer {\n    id\n    name\n  }\n  template {\n    id\n    name\n  }\n  transitions {\n    id\n    fromStage\n    toStage\n    at\n    actorId\n    reason\n  }\n  approvals {\n    round\n    required\n    stillNeeded\n    complete\n    rejected\n    decisions {\n      id\n      approverId\n      decision\n      comment\n      decidedAt\n    }\n    pending {\n      id\n      name\n    }\n  }\n  conflicts {\n    kind\n    message\n    otherChangeId\n    freezeWindowId\n    start\n    end\n    viaDependency\n  }\n  review {\n    id\n    outcome\n    lessons\n    reviewedAt\n  }\n  causedIncidents {\n    id\n    key\n    title\n    stage\n  }\n  problems {\n    id\n    key\n    title\n    stage\n  }\n}\n\nfragment ChangeRow on Change {\n  id\n  key\n  title\n  type\n  stage\n  riskLevel\n  riskScore\n  riskReasons {\n    ruleKey\n    message\n    weight\n  }\n  plannedStart\n  plannedEnd\n  services {\n    id\n    name\n  }\n  owner {\n    id\n    name\n  }\n}" as TypedDocument<CreateChangeMutation, CreateChangeMutationVariables>;
 
 export type TransitionChangeMutation = {
   transitionChange: {
@@ -1426,7 +1426,7 @@ export type TransitionChangeMutation = {
     }>;
     problems: Array<{
       id: string;
-      number: number;
+      key: string;
       title: string;
       stage: ProblemStage;
     }>;
@@ -1435,7 +1435,7 @@ export type TransitionChangeMutation = {
 export type TransitionChangeMutationVariables = {
   input: TransitionChangeInput; // TransitionChangeInput!
 };
-export const TransitionChangeDocument = "mutation TransitionChange($input: TransitionChangeInput!) {\n  transitionChange(input: $input) {\n    ...ChangeDetail\n  }\n}\n\nfragment ChangeDetail on Change {\n  ...ChangeRow\n  number\n  version\n  description\n  implementationPlan\n  backoutPlan\n  testPlan\n  actualStart\n  actualEnd\n  allowedTransitions\n  conflictOverrideReason\n  createdAt\n  assessingAt\n  authorizedAt\n  scheduledAt\n  reviewingAt\n  closedAt\n  rejectedAt\n  cancelledAt\n  failedAt\n  rolledBackAt\n  requester {\n    id\n    name\n  }\n  implementer {\n    id\n    name\n  }\n  template {\n    id\n    name\n  }\n  transitions {\n    id\n    fromStage\n    toStage\n    at\n    actorId\n    reason\n  }\n  approvals {\n    round\n    required\n    stillNeeded\n    complete\n    rejected\n    decisions {\n      id\n      approverId\n      decision\n      comment\n      decidedAt\n    }\n    pending {\n      id\n      name\n    }\n  }\n  conflicts {\n    kind\n    message\n    otherChangeId\n    freezeWindowId\n    start\n    end\n    viaDependency\n  }\n  review {\n    id\n    outcome\n    lessons\n    reviewedAt\n  }\n  causedIncidents {\n    id\n    key\n    title\n    stage\n  }\n  problems {\n    id\n    number\n    title\n    stage\n  }\n}\n\nfragment ChangeRow on Change {\n  id\n  key\n  title\n  type\n  stage\n  riskLevel\n  riskScore\n  riskReasons {\n    ruleKey\n    message\n    weight\n  }\n  plannedStart\n  plannedEnd\n  services {\n    id\n    name\n  }\n  owner {\n    id\n    name\n  }\n}" as TypedDocument<TransitionChangeMutation, TransitionChangeMutationVariables>;
+export const TransitionChangeDocument = "mutation TransitionChange($input: TransitionChangeInput!) {\n  transitionChange(input: $input) {\n    ...ChangeDetail\n  }\n}\n\nfragment ChangeDetail on Change {\n  ...ChangeRow\n  number\n  version\n  description\n  implementationPlan\n  backoutPlan\n  testPlan\n  actualStart\n  actualEnd\n  allowedTransitions\n  conflictOverrideReason\n  createdAt\n  assessingAt\n  authorizedAt\n  scheduledAt\n  reviewingAt\n  closedAt\n  rejectedAt\n  cancelledAt\n  failedAt\n  rolledBackAt\n  requester {\n    id\n    name\n  }\n  implementer {\n    id\n    name\n  }\n  template {\n    id\n    name\n  }\n  transitions {\n    id\n    fromStage\n    toStage\n    at\n    actorId\n    reason\n  }\n  approvals {\n    round\n    required\n    stillNeeded\n    complete\n    rejected\n    decisions {\n      id\n      approverId\n      decision\n      comment\n      decidedAt\n    }\n    pending {\n      id\n      name\n    }\n  }\n  conflicts {\n    kind\n    message\n    otherChangeId\n    freezeWindowId\n    start\n    end\n    viaDependency\n  }\n  review {\n    id\n    outcome\n    lessons\n    reviewedAt\n  }\n  causedIncidents {\n    id\n    key\n    title\n    stage\n  }\n  problems {\n    id\n    key\n    title\n    stage\n  }\n}\n\nfragment ChangeRow on Change {\n  id\n  key\n  title\n  type\n  stage\n  riskLevel\n  riskScore\n  riskReasons {\n    ruleKey\n    message\n    weight\n  }\n  plannedStart\n  plannedEnd\n  services {\n    id\n    name\n  }\n  owner {\n    id\n    name\n  }\n}" as TypedDocument<TransitionChangeMutation, TransitionChangeMutationVariables>;
 
 export type ApproveChangeMutation = {
   approveChange: {
@@ -1542,7 +1542,7 @@ export type ApproveChangeMutation = {
     }>;
     problems: Array<{
       id: string;
-      number: number;
+      key: string;
       title: string;
       stage: ProblemStage;
     }>;
@@ -1551,7 +1551,7 @@ export type ApproveChangeMutation = {
 export type ApproveChangeMutationVariables = {
   input: DecideChangeInput; // DecideChangeInput!
 };
-export const ApproveChangeDocument = "mutation ApproveChange($input: DecideChangeInput!) {\n  approveChange(input: $input) {\n    ...ChangeDetail\n  }\n}\n\nfragment ChangeDetail on Change {\n  ...ChangeRow\n  number\n  version\n  description\n  implementationPlan\n  backoutPlan\n  testPlan\n  actualStart\n  actualEnd\n  allowedTransitions\n  conflictOverrideReason\n  createdAt\n  assessingAt\n  authorizedAt\n  scheduledAt\n  reviewingAt\n  closedAt\n  rejectedAt\n  cancelledAt\n  failedAt\n  rolledBackAt\n  requester {\n    id\n    name\n  }\n  implementer {\n    id\n    name\n  }\n  template {\n    id\n    name\n  }\n  transitions {\n    id\n    fromStage\n    toStage\n    at\n    actorId\n    reason\n  }\n  approvals {\n    round\n    required\n    stillNeeded\n    complete\n    rejected\n    decisions {\n      id\n      approverId\n      decision\n      comment\n      decidedAt\n    }\n    pending {\n      id\n      name\n    }\n  }\n  conflicts {\n    kind\n    message\n    otherChangeId\n    freezeWindowId\n    start\n    end\n    viaDependency\n  }\n  review {\n    id\n    outcome\n    lessons\n    reviewedAt\n  }\n  causedIncidents {\n    id\n    key\n    title\n    stage\n  }\n  problems {\n    id\n    number\n    title\n    stage\n  }\n}\n\nfragment ChangeRow on Change {\n  id\n  key\n  title\n  type\n  stage\n  riskLevel\n  riskScore\n  riskReasons {\n    ruleKey\n    message\n    weight\n  }\n  plannedStart\n  plannedEnd\n  services {\n    id\n    name\n  }\n  owner {\n    id\n    name\n  }\n}" as TypedDocument<ApproveChangeMutation, ApproveChangeMutationVariables>;
+export const ApproveChangeDocument = "mutation ApproveChange($input: DecideChangeInput!) {\n  approveChange(input: $input) {\n    ...ChangeDetail\n  }\n}\n\nfragment ChangeDetail on Change {\n  ...ChangeRow\n  number\n  version\n  description\n  implementationPlan\n  backoutPlan\n  testPlan\n  actualStart\n  actualEnd\n  allowedTransitions\n  conflictOverrideReason\n  createdAt\n  assessingAt\n  authorizedAt\n  scheduledAt\n  reviewingAt\n  closedAt\n  rejectedAt\n  cancelledAt\n  failedAt\n  rolledBackAt\n  requester {\n    id\n    name\n  }\n  implementer {\n    id\n    name\n  }\n  template {\n    id\n    name\n  }\n  transitions {\n    id\n    fromStage\n    toStage\n    at\n    actorId\n    reason\n  }\n  approvals {\n    round\n    required\n    stillNeeded\n    complete\n    rejected\n    decisions {\n      id\n      approverId\n      decision\n      comment\n      decidedAt\n    }\n    pending {\n      id\n      name\n    }\n  }\n  conflicts {\n    kind\n    message\n    otherChangeId\n    freezeWindowId\n    start\n    end\n    viaDependency\n  }\n  review {\n    id\n    outcome\n    lessons\n    reviewedAt\n  }\n  causedIncidents {\n    id\n    key\n    title\n    stage\n  }\n  problems {\n    id\n    key\n    title\n    stage\n  }\n}\n\nfragment ChangeRow on Change {\n  id\n  key\n  title\n  type\n  stage\n  riskLevel\n  riskScore\n  riskReasons {\n    ruleKey\n    message\n    weight\n  }\n  plannedStart\n  plannedEnd\n  services {\n    id\n    name\n  }\n  owner {\n    id\n    name\n  }\n}" as TypedDocument<ApproveChangeMutation, ApproveChangeMutationVariables>;
 
 export type RejectChangeMutation = {
   rejectChange: {
@@ -1658,7 +1658,7 @@ export type RejectChangeMutation = {
     }>;
     problems: Array<{
       id: string;
-      number: number;
+      key: string;
       title: string;
       stage: ProblemStage;
     }>;
@@ -1667,7 +1667,7 @@ export type RejectChangeMutation = {
 export type RejectChangeMutationVariables = {
   input: DecideChangeInput; // DecideChangeInput!
 };
-export const RejectChangeDocument = "mutation RejectChange($input: DecideChangeInput!) {\n  rejectChange(input: $input) {\n    ...ChangeDetail\n  }\n}\n\nfragment ChangeDetail on Change {\n  ...ChangeRow\n  number\n  version\n  description\n  implementationPlan\n  backoutPlan\n  testPlan\n  actualStart\n  actualEnd\n  allowedTransitions\n  conflictOverrideReason\n  createdAt\n  assessingAt\n  authorizedAt\n  scheduledAt\n  reviewingAt\n  closedAt\n  rejectedAt\n  cancelledAt\n  failedAt\n  rolledBackAt\n  requester {\n    id\n    name\n  }\n  implementer {\n    id\n    name\n  }\n  template {\n    id\n    name\n  }\n  transitions {\n    id\n    fromStage\n    toStage\n    at\n    actorId\n    reason\n  }\n  approvals {\n    round\n    required\n    stillNeeded\n    complete\n    rejected\n    decisions {\n      id\n      approverId\n      decision\n      comment\n      decidedAt\n    }\n    pending {\n      id\n      name\n    }\n  }\n  conflicts {\n    kind\n    message\n    otherChangeId\n    freezeWindowId\n    start\n    end\n    viaDependency\n  }\n  review {\n    id\n    outcome\n    lessons\n    reviewedAt\n  }\n  causedIncidents {\n    id\n    key\n    title\n    stage\n  }\n  problems {\n    id\n    number\n    title\n    stage\n  }\n}\n\nfragment ChangeRow on Change {\n  id\n  key\n  title\n  type\n  stage\n  riskLevel\n  riskScore\n  riskReasons {\n    ruleKey\n    message\n    weight\n  }\n  plannedStart\n  plannedEnd\n  services {\n    id\n    name\n  }\n  owner {\n    id\n    name\n  }\n}" as TypedDocument<RejectChangeMutation, RejectChangeMutationVariables>;
+export const RejectChangeDocument = "mutation RejectChange($input: DecideChangeInput!) {\n  rejectChange(input: $input) {\n    ...ChangeDetail\n  }\n}\n\nfragment ChangeDetail on Change {\n  ...ChangeRow\n  number\n  version\n  description\n  implementationPlan\n  backoutPlan\n  testPlan\n  actualStart\n  actualEnd\n  allowedTransitions\n  conflictOverrideReason\n  createdAt\n  assessingAt\n  authorizedAt\n  scheduledAt\n  reviewingAt\n  closedAt\n  rejectedAt\n  cancelledAt\n  failedAt\n  rolledBackAt\n  requester {\n    id\n    name\n  }\n  implementer {\n    id\n    name\n  }\n  template {\n    id\n    name\n  }\n  transitions {\n    id\n    fromStage\n    toStage\n    at\n    actorId\n    reason\n  }\n  approvals {\n    round\n    required\n    stillNeeded\n    complete\n    rejected\n    decisions {\n      id\n      approverId\n      decision\n      comment\n      decidedAt\n    }\n    pending {\n      id\n      name\n    }\n  }\n  conflicts {\n    kind\n    message\n    otherChangeId\n    freezeWindowId\n    start\n    end\n    viaDependency\n  }\n  review {\n    id\n    outcome\n    lessons\n    reviewedAt\n  }\n  causedIncidents {\n    id\n    key\n    title\n    stage\n  }\n  problems {\n    id\n    key\n    title\n    stage\n  }\n}\n\nfragment ChangeRow on Change {\n  id\n  key\n  title\n  type\n  stage\n  riskLevel\n  riskScore\n  riskReasons {\n    ruleKey\n    message\n    weight\n  }\n  plannedStart\n  plannedEnd\n  services {\n    id\n    name\n  }\n  owner {\n    id\n    name\n  }\n}" as TypedDocument<RejectChangeMutation, RejectChangeMutationVariables>;
 
 export type ReviewChangeMutation = {
   reviewChange: {
@@ -1774,7 +1774,7 @@ export type ReviewChangeMutation = {
     }>;
     problems: Array<{
       id: string;
-      number: number;
+      key: string;
       title: string;
       stage: ProblemStage;
     }>;
@@ -1783,7 +1783,7 @@ export type ReviewChangeMutation = {
 export type ReviewChangeMutationVariables = {
   input: ReviewChangeInput; // ReviewChangeInput!
 };
-export const ReviewChangeDocument = "mutation ReviewChange($input: ReviewChangeInput!) {\n  reviewChange(input: $input) {\n    ...ChangeDetail\n  }\n}\n\nfragment ChangeDetail on Change {\n  ...ChangeRow\n  number\n  version\n  description\n  implementationPlan\n  backoutPlan\n  testPlan\n  actualStart\n  actualEnd\n  allowedTransitions\n  conflictOverrideReason\n  createdAt\n  assessingAt\n  authorizedAt\n  scheduledAt\n  reviewingAt\n  closedAt\n  rejectedAt\n  cancelledAt\n  failedAt\n  rolledBackAt\n  requester {\n    id\n    name\n  }\n  implementer {\n    id\n    name\n  }\n  template {\n    id\n    name\n  }\n  transitions {\n    id\n    fromStage\n    toStage\n    at\n    actorId\n    reason\n  }\n  approvals {\n    round\n    required\n    stillNeeded\n    complete\n    rejected\n    decisions {\n      id\n      approverId\n      decision\n      comment\n      decidedAt\n    }\n    pending {\n      id\n      name\n    }\n  }\n  conflicts {\n    kind\n    message\n    otherChangeId\n    freezeWindowId\n    start\n    end\n    viaDependency\n  }\n  review {\n    id\n    outcome\n    lessons\n    reviewedAt\n  }\n  causedIncidents {\n    id\n    key\n    title\n    stage\n  }\n  problems {\n    id\n    number\n    title\n    stage\n  }\n}\n\nfragment ChangeRow on Change {\n  id\n  key\n  title\n  type\n  stage\n  riskLevel\n  riskScore\n  riskReasons {\n    ruleKey\n    message\n    weight\n  }\n  plannedStart\n  plannedEnd\n  services {\n    id\n    name\n  }\n  owner {\n    id\n    name\n  }\n}" as TypedDocument<ReviewChangeMutation, ReviewChangeMutationVariables>;
+export const ReviewChangeDocument = "mutation ReviewChange($input: ReviewChangeInput!) {\n  reviewChange(input: $input) {\n    ...ChangeDetail\n  }\n}\n\nfragment ChangeDetail on Change {\n  ...ChangeRow\n  number\n  version\n  description\n  implementationPlan\n  backoutPlan\n  testPlan\n  actualStart\n  actualEnd\n  allowedTransitions\n  conflictOverrideReason\n  createdAt\n  assessingAt\n  authorizedAt\n  scheduledAt\n  reviewingAt\n  closedAt\n  rejectedAt\n  cancelledAt\n  failedAt\n  rolledBackAt\n  requester {\n    id\n    name\n  }\n  implementer {\n    id\n    name\n  }\n  template {\n    id\n    name\n  }\n  transitions {\n    id\n    fromStage\n    toStage\n    at\n    actorId\n    reason\n  }\n  approvals {\n    round\n    required\n    stillNeeded\n    complete\n    rejected\n    decisions {\n      id\n      approverId\n      decision\n      comment\n      decidedAt\n    }\n    pending {\n      id\n      name\n    }\n  }\n  conflicts {\n    kind\n    message\n    otherChangeId\n    freezeWindowId\n    start\n    end\n    viaDependency\n  }\n  review {\n    id\n    outcome\n    lessons\n    reviewedAt\n  }\n  causedIncidents {\n    id\n    key\n    title\n    stage\n  }\n  problems {\n    id\n    key\n    title\n    stage\n  }\n}\n\nfragment ChangeRow on Change {\n  id\n  key\n  title\n  type\n  stage\n  riskLevel\n  riskScore\n  riskReasons {\n    ruleKey\n    message\n    weight\n  }\n  plannedStart\n  plannedEnd\n  services {\n    id\n    name\n  }\n  owner {\n    id\n    name\n  }\n}" as TypedDocument<ReviewChangeMutation, ReviewChangeMutationVariables>;
 
 export type ChangeChangedSubscription = {
   changeChanged: {

@@ -148,7 +148,7 @@ export function ChangeView({ changeKey }: { changeKey: string }) {
               <ul>
                 {change.problems.map((p) => (
                   <li key={p.id}>
-                    PRB-{String(p.number).padStart(6, "0")} {p.title} ({p.stage.replace("_", " ")})
+                    <Link href={`/problems/${p.key}`}>{p.key}</Link> {p.title} ({p.stage.replace(/_/g, " ")})
                   </li>
                 ))}
               </ul>
