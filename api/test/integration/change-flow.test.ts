@@ -217,6 +217,19 @@ describe("change management end to end over HTTP", () => {
     expect(small.errors).toBeUndefined();
     expect(large.data!.changes.edges.length).toBeGreaterThan(3);
     expect(large.sqlStatements).toBe(small.sqlStatements);
+    // Incidents with the change that caused them: one batched query per relation, whatever the page size.
+    const changeIds = large.data!.changes.edges.length;
+    expect(changeIds).toBeGreaterThan(3);
+    const all = await gql(`query { changes(first: 10) { edges { node { id } } } }`, {}, f.tokens.analyst);
+    for (const [i, edge] of all.data!.changes.edges.slice(0, 4).entries()) {
+      const incident = (await gql(`mutation($s: ID!, $t: String!) { createIncident(input: { title: $t, impact: 3, urgency: 3, serviceId: $s }) { id version } }`, { s: f.service.id, t: `Caused incident ${i}` }, f.tokens.agent)).data!.createIncident;
+      await gql(`mutation($i: SetIncidentCauseInput!) { setIncidentCause(input: $i) { id } }`, { i: { incidentId: incident.id, version: incident.version, changeId: edge.node.id } }, f.tokens.agent);
+    }
+    const incidents = (first: number) => gql(`query($first: Int) { incidents(first: $first) { edges { node { key causedByChange { key services { name } } } } } }`, { first }, f.tokens.analyst);
+    const one = await incidents(1);
+    const many = await incidents(10);
+    expect(many.data!.incidents.edges.filter((e: { node: { causedByChange: unknown } }) => e.node.causedByChange).length).toBeGreaterThanOrEqual(4);
+    expect(many.sqlStatements).toBe(one.sqlStatements);
     const filtered = await gql(`query($f: ChangeFilter) { changes(filter: $f) { totalCount edges { node { key } } } }`, { f: { stage: ["closed"], type: ["emergency"] } }, f.tokens.analyst);
     expect(filtered.data!.changes.totalCount).toBe(1);
     const text = await gql(`query($f: ChangeFilter) { changes(filter: $f) { totalCount } }`, { f: { search: "tokenisation" } }, f.tokens.analyst);

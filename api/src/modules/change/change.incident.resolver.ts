@@ -28,6 +28,6 @@ export class IncidentChangeResolver {
   @FieldResolver(() => Change, { nullable: true, description: "The change recorded as this incident's cause." })
   async causedByChange(@Root() incident: Incident, @Ctx() ctx: QuellContext): Promise<Change | null> {
     const changeId = await ctx.loaders.incidentCause.load(incident.id);
-    return changeId ? ctx.services.changes.getById(changeId) : null;
+    return changeId ? ctx.loaders.change.load(changeId) : null;
   }
 }

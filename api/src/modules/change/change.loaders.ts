@@ -4,7 +4,7 @@ import { Role } from "../../platform/auth/roles";
 import { ServiceDependency } from "../catalog/service-dependency.entity";
 import { User } from "../user/user.entity";
 import { ChangePolicy } from "./change-config.entity";
-import { ChangeApproval, ChangeProblemLink, ChangeReview, ChangeServiceLink, IncidentCause } from "./change.entity";
+import { Change, ChangeApproval, ChangeProblemLink, ChangeReview, ChangeServiceLink, IncidentCause } from "./change.entity";
 
 function groupBy<K, T>(keys: readonly K[], rows: T[], keyOf: (row: T) => K): T[][] {
   const map = new Map<K, T[]>(keys.map((k) => [k, []]));
@@ -15,6 +15,10 @@ function groupBy<K, T>(keys: readonly K[], rows: T[], keyOf: (row: T) => K): T[]
 /** Per-request batching for changes: a page of 50 changes costs one query per relation. */
 export function createChangeLoaders(dataSource: DataSource) {
   return {
+    change: new DataLoader<string, Change | null>(async (ids) => {
+      const rows = await dataSource.getRepository(Change).find({ where: { id: In([...ids]) } });
+      return ids.map((id) => rows.find((r) => r.id === id) ?? null);
+    }),
     changeServiceIds: new DataLoader<string, string[]>(async (changeIds) => {
       const rows = await dataSource.getRepository(ChangeServiceLink).find({ where: { changeId: In([...changeIds]) } });
       return groupBy(changeIds, rows, (r) => r.changeId).map((links) => links.map((l) => l.serviceId));

@@ -5,6 +5,7 @@ import { useState } from "react";
 import { useSession } from "@/components/AppShell";
 import { ChangeStageBadge, ChangeTypeBadge } from "@/components/change/ChangeStageBadge";
 import { RiskBadge } from "@/components/change/RiskBadge";
+import { NamedOptions } from "@/components/NamedOptions";
 import { ErrorText } from "@/components/Notices";
 import { ChangeListDocument, ChangeStageValues, ChangeTypeValues, LookupsDocument, type ChangeFilter, type ChangeStage, type ChangeType } from "@/graphql/generated";
 import { CHANGE_STAGE_LABEL, CHANGE_TYPE_LABEL, canRaiseChanges, formatWindow } from "@/lib/changes";
@@ -66,12 +67,7 @@ export default function ChangesPage() {
         <label className="field">
           Service
           <select value={serviceId} onChange={(e) => setServiceId(e.target.value)}>
-            <option value="">Any service</option>
-            {lookups.data?.services.map((s) => (
-              <option key={s.id} value={s.id}>
-                {s.name}
-              </option>
-            ))}
+            <NamedOptions empty="Any service" items={lookups.data?.services ?? []} />
           </select>
         </label>
         <label className="field grow">
