@@ -12,6 +12,9 @@ import { Team } from "./modules/team/team.entity";
 import { Problem, ProblemIncidentLink, ProblemTransition } from "./modules/problem/problem.entity";
 import { ProblemTask, ProblemTimelineEntry } from "./modules/problem/problem-work.entity";
 import { ApiToken, User } from "./modules/user/user.entity";
+import { ServiceDependency } from "./modules/catalog/service-dependency.entity";
+import { Change, ChangeApproval, ChangeProblemLink, ChangeReview, ChangeServiceLink, ChangeTransition, IncidentCause } from "./modules/change/change.entity";
+import { ChangePolicy, ChangeTemplate, FreezeWindow, RiskRule } from "./modules/change/change-config.entity";
 
 /** Every table TypeORM maps; migrations must agree with this list (`npm run migration:check`). */
 export const ENTITIES = [
@@ -36,4 +39,16 @@ export const ENTITIES = [
   ProblemIncidentLink,
   ProblemTimelineEntry,
   ProblemTask,
+  ServiceDependency,
+  Change,
+  ChangeServiceLink,
+  ChangeTransition,
+  ChangeApproval,
+  ChangeReview,
+  IncidentCause,
+  ChangeProblemLink,
+  ChangeTemplate,
+  FreezeWindow,
+  RiskRule,
+  ChangePolicy,
 ];

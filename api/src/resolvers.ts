@@ -9,6 +9,13 @@ import { JobResolver } from "./modules/job/job.resolver";
 import { MetricsResolver } from "./modules/metrics/metrics.resolver";
 import { ProblemResolver } from "./modules/problem/problem.resolver";
 import { IncidentProblemResolver, ProblemTaskResolver, SuggestionProblemResolver } from "./modules/problem/problem-links.resolver";
+import { ChangeResolver } from "./modules/change/change.resolver";
+import { ChangeFieldsResolver } from "./modules/change/change.fields";
+import { ChangeAdminResolver } from "./modules/change/change.admin.resolver";
+import { IncidentChangeResolver } from "./modules/change/change.incident.resolver";
+import { ProblemChangeResolver } from "./modules/change/change.problem.resolver";
+import { ServiceDependencyResolver } from "./modules/catalog/service-dependency.resolver";
 
 /** Every resolver class in the API; the schema is built from exactly these. */
-export const RESOLVERS: NonEmptyArray<Function> = [IncidentResolver, UserResolver, TeamResolver, ServiceResolver, AuditResolver, IncidentSuggestionsResolver, SuggestionResolver, ModelResolver, JobResolver, MetricsResolver, ProblemResolver, IncidentProblemResolver, SuggestionProblemResolver, ProblemTaskResolver];
+export const RESOLVERS: NonEmptyArray<Function> = [IncidentResolver, UserResolver, TeamResolver, ServiceResolver, AuditResolver, IncidentSuggestionsResolver, SuggestionResolver, ModelResolver, JobResolver, MetricsResolver, ProblemResolver, IncidentProblemResolver, SuggestionProblemResolver, ProblemTaskResolver,
+  ChangeResolver, ChangeFieldsResolver, ChangeAdminResolver, IncidentChangeResolver, ProblemChangeResolver, ServiceDependencyResolver];

@@ -2,7 +2,9 @@ import { Initial1795871639462 } from "./1795871639462-Initial";
 import { TriageAndModelRegistry1795872637640 } from "./1795872637640-TriageAndModelRegistry";
 import { ProblemManagement1795979876603 } from "./1795979876603-ProblemManagement";
 import { IncidentClosureCode1795979954419 } from "./1795979954419-IncidentClosureCode";
+import { ChangeManagement1795980010074 } from "./1795980010074-ChangeManagement";
 import { OutboxCompletion1795980314767 } from "./1795980314767-OutboxCompletion";
+import { ChangeFixesProblems1795980918409 } from "./1795980918409-ChangeFixesProblems";
 
 /** Every migration, oldest first. Reviewed by hand; never edited once merged. */
 export const MIGRATIONS: Function[] = [
@@ -10,5 +12,7 @@ export const MIGRATIONS: Function[] = [
   TriageAndModelRegistry1795872637640,
   ProblemManagement1795979876603,
   IncidentClosureCode1795979954419,
+  ChangeManagement1795980010074,
   OutboxCompletion1795980314767,
+  ChangeFixesProblems1795980918409,
 ];

@@ -79,6 +79,17 @@ export function AppShell({ wsUrl, children }: { wsUrl: string; children: ReactNo
             <Link href="/problems" aria-current={pathname.startsWith("/problems") ? "page" : undefined}>
               Problems
             </Link>
+            <Link href="/changes" aria-current={pathname === "/changes" ? "page" : undefined}>
+              Changes
+            </Link>
+            <Link href="/changes/calendar" aria-current={pathname === "/changes/calendar" ? "page" : undefined}>
+              Change calendar
+            </Link>
+            {(user.role === "change_manager" || user.role === "admin") && (
+              <Link href="/changes/approvals" aria-current={pathname === "/changes/approvals" ? "page" : undefined}>
+                Approvals
+              </Link>
+            )}
             <Link href="/metrics" aria-current={pathname === "/metrics" ? "page" : undefined}>
               Metrics
             </Link>

@@ -31,6 +31,9 @@ export interface AddTimelineNoteInput {
   message: string;
 }
 
+export type ApprovalDecision = "approved" | "rejected";
+export const ApprovalDecisionValues: readonly ApprovalDecision[] = ["approved", "rejected"];
+
 export interface AssignIncidentInput {
   /** null unassigns */
   assigneeId?: string | null;
@@ -38,6 +41,53 @@ export interface AssignIncidentInput {
   teamId?: string | null;
   version: number;
 }
+
+export type ChangeChangeKind = "created" | "decided" | "linked" | "reviewed" | "stage_changed" | "updated";
+export const ChangeChangeKindValues: readonly ChangeChangeKind[] = ["created", "decided", "linked", "reviewed", "stage_changed", "updated"];
+
+export interface ChangeFilter {
+  /** Full-text search over title and description (web-search syntax). */
+  search?: string | null;
+  serviceId?: string | null;
+  stage?: Array<ChangeStage> | null;
+  type?: Array<ChangeType> | null;
+  /** With windowTo: changes whose planned window overlaps the range. */
+  windowFrom?: string | null;
+  windowTo?: string | null;
+}
+
+export interface ChangePolicyInput {
+  businessEndHour?: number | null;
+  businessStartHour?: number | null;
+  cabQuorum?: number | null;
+  recentChangesHours?: number | null;
+  riskHighFrom?: number | null;
+  riskLookbackDays?: number | null;
+  riskMediumFrom?: number | null;
+  version: number;
+}
+
+/** Where a change is in its lifecycle. */
+export type ChangeStage = "assessing" | "authorized" | "cancelled" | "closed" | "draft" | "failed" | "implementing" | "rejected" | "reviewing" | "rolled_back" | "scheduled";
+export const ChangeStageValues: readonly ChangeStage[] = ["assessing", "authorized", "cancelled", "closed", "draft", "failed", "implementing", "rejected", "reviewing", "rolled_back", "scheduled"];
+
+export interface ChangeTemplateInput {
+  active?: boolean;
+  backoutPlan: string;
+  description?: string | null;
+  durationMinutes?: number;
+  /** Give id and version to edit an existing template. */
+  id?: string | null;
+  implementationPlan: string;
+  name: string;
+  serviceIds?: Array<string>;
+  testPlan?: string | null;
+  version?: number | null;
+}
+
+/** standard: pre-approved from a template; normal: CAB approval by quorum; emergency: one emergency approver and a retrospective review. */
+export type ChangeType = "emergency" | "normal" | "standard";
+export const ChangeTypeValues: readonly ChangeType[] = ["emergency", "normal", "standard"];
 
 /** How an incident ended (close code); required to close. */
 export type ClosureCode = "cancelled_by_requester" | "duplicate" | "not_reproducible" | "not_solved_too_costly" | "resolved_by_caller" | "resolved_by_change" | "resolved_by_problem" | "solved_permanently" | "solved_remotely" | "solved_workaround";
@@ -53,6 +103,10 @@ export interface CompleteTaskInput {
   version: number;
 }
 
+/** overlap: another change on the same or a dependent service; freeze: a blackout window. */
+export type ConflictKind = "freeze" | "overlap";
+export const ConflictKindValues: readonly ConflictKind[] = ["freeze", "overlap"];
+
 export interface CorrectSuggestionInput {
   id: string;
   /** SEV1-SEV4, a team id, or a category. */
@@ -62,6 +116,25 @@ export interface CorrectSuggestionInput {
 export interface CreateApiTokenInput {
   name: string;
   role: Role;
+}
+
+export interface CreateChangeInput {
+  backoutPlan?: string | null;
+  description?: string | null;
+  implementationPlan?: string | null;
+  implementerId?: string | null;
+  ownerId?: string | null;
+  plannedEnd?: string | null;
+  plannedStart?: string | null;
+  /** Problems this change fixes ("Raise a change to fix this"). */
+  problemIds?: Array<string> | null;
+  serviceIds?: Array<string> | null;
+  /** A pre-approved template: the change is standard and copies its plans and services. */
+  templateId?: string | null;
+  testPlan?: string | null;
+  title: string;
+  /** Ignored when templateId is given (that makes it standard). */
+  type?: ChangeType;
 }
 
 export interface CreateIncidentInput {
@@ -124,6 +197,15 @@ export interface CreateUserInput {
 export type Criticality = "critical" | "high" | "low" | "medium";
 export const CriticalityValues: readonly Criticality[] = ["critical", "high", "low", "medium"];
 
+export interface DecideChangeInput {
+  /** Required when rejecting. */
+  comment?: string | null;
+  id: string;
+  /** Authorize despite conflicts or a freeze; the reason is recorded. */
+  overrideReason?: string | null;
+  version: number;
+}
+
 export interface DecideSuggestionInput {
   id: string;
 }
@@ -131,6 +213,23 @@ export interface DecideSuggestionInput {
 export interface FiveWhyInput {
   because: string;
   why: string;
+}
+
+export type FreezeRecurrence = "once" | "weekly";
+export const FreezeRecurrenceValues: readonly FreezeRecurrence[] = ["once", "weekly"];
+
+export interface FreezeWindowInput {
+  endsAt: string;
+  /** Give id and version to edit an existing freeze. */
+  id?: string | null;
+  name: string;
+  reason?: string | null;
+  recurrence?: FreezeRecurrence;
+  repeatUntil?: string | null;
+  /** Empty: every service. */
+  serviceIds?: Array<string>;
+  startsAt: string;
+  version?: number | null;
 }
 
 export type IncidentChangeKind = "assigned" | "created" | "report_changed" | "stage_changed" | "suggestions_changed" | "task_changed" | "timeline_appended" | "updated";
@@ -159,6 +258,13 @@ export interface IncidentSort {
 
 export type IncidentSortField = "createdAt" | "number" | "priority" | "updatedAt";
 export const IncidentSortFieldValues: readonly IncidentSortField[] = ["createdAt", "number", "priority", "updatedAt"];
+
+export interface LinkChangeProblemsInput {
+  changeId: string;
+  problemIds: Array<string>;
+  /** The change's version. */
+  version: number;
+}
 
 export interface LinkIncidentsInput {
   incidentIds: Array<string>;
@@ -234,12 +340,38 @@ export interface ReopenIncidentInput {
   version: number;
 }
 
+export interface ReviewChangeInput {
+  /** Incidents this change caused; each is linked to it. */
+  causedIncidentIds?: Array<string> | null;
+  id: string;
+  lessons: string;
+  outcome: ReviewOutcome;
+  version: number;
+}
+
+export type ReviewOutcome = "successful" | "unsuccessful";
+export const ReviewOutcomeValues: readonly ReviewOutcome[] = ["successful", "unsuccessful"];
+
+export type RiskFactor = "affected_services" | "business_hours" | "caused_incidents" | "change_type" | "failed_changes" | "service_criticality" | "window_length";
+export const RiskFactorValues: readonly RiskFactor[] = ["affected_services", "business_hours", "caused_incidents", "change_type", "failed_changes", "service_criticality", "window_length"];
+
+export type RiskLevel = "high" | "low" | "medium";
+export const RiskLevelValues: readonly RiskLevel[] = ["high", "low", "medium"];
+
 /** What a person or an integration token may do. */
 export type Role = "admin" | "agent" | "analyst" | "change_manager" | "problem_manager";
 export const RoleValues: readonly Role[] = ["admin", "agent", "analyst", "change_manager", "problem_manager"];
 
 export type ServiceKind = "business_service" | "configuration_item";
 export const ServiceKindValues: readonly ServiceKind[] = ["business_service", "configuration_item"];
+
+export interface SetIncidentCauseInput {
+  /** null: no change caused it */
+  changeId?: string | null;
+  incidentId: string;
+  /** The incident's version. */
+  version: number;
+}
 
 export interface SetPriorityCellInput {
   impact: number;
@@ -254,6 +386,12 @@ export interface SetProblemPriorityInput {
   /** Why (recorded with the priority). */
   reason: string;
   version: number;
+}
+
+export interface SetRiskRuleWeightInput {
+  id: string;
+  version: number;
+  weight: number;
 }
 
 export interface SetWorkaroundInput {
@@ -285,6 +423,15 @@ export const TimelineKindValues: readonly TimelineKind[] = ["assigned", "created
 export type TrainingStatus = "failed" | "queued" | "running" | "succeeded";
 export const TrainingStatusValues: readonly TrainingStatus[] = ["failed", "queued", "running", "succeeded"];
 
+export interface TransitionChangeInput {
+  id: string;
+  note?: string | null;
+  /** Scheduling a standard change despite conflicts or a freeze (change managers and admins). */
+  overrideReason?: string | null;
+  to: ChangeStage;
+  version: number;
+}
+
 export interface TransitionIncidentInput {
   /** Closing: how it ended (required). */
   closureCode?: ClosureCode | null;
@@ -303,6 +450,23 @@ export interface TransitionProblemInput {
   /** Required to cancel, to reopen a resolved problem, and to close inside the quiet period. */
   reason?: string | null;
   to: ProblemStage;
+  version: number;
+}
+
+export interface UpdateChangeInput {
+  backoutPlan?: string | null;
+  description?: string | null;
+  id: string;
+  implementationPlan?: string | null;
+  implementerId?: string | null;
+  ownerId?: string | null;
+  plannedEnd?: string | null;
+  plannedStart?: string | null;
+  serviceIds?: Array<string> | null;
+  testPlan?: string | null;
+  title?: string | null;
+  type?: ChangeType | null;
+  /** The version you read; a stale one gets CONFLICT. */
   version: number;
 }
 
@@ -349,6 +513,141 @@ export interface WriteReportInput {
   wentWell?: string | null;
   whatHappened?: string | null;
 }
+
+export type ChangeDetailFragment = {
+  id: string;
+  key: string;
+  title: string;
+  type: ChangeType;
+  stage: ChangeStage;
+  riskLevel: RiskLevel | null;
+  riskScore: number | null;
+  riskReasons: Array<{
+    ruleKey: string;
+    message: string;
+    weight: number;
+  }>;
+  plannedStart: string | null;
+  plannedEnd: string | null;
+  services: Array<{
+    id: string;
+    name: string;
+  }>;
+  owner: {
+    id: string;
+    name: string;
+  } | null;
+  number: number;
+  version: number;
+  description: string;
+  implementationPlan: string;
+  backoutPlan: string;
+  testPlan: string;
+  actualStart: string | null;
+  actualEnd: string | null;
+  allowedTransitions: Array<ChangeStage>;
+  conflictOverrideReason: string | null;
+  createdAt: string;
+  assessingAt: string | null;
+  authorizedAt: string | null;
+  scheduledAt: string | null;
+  reviewingAt: string | null;
+  closedAt: string | null;
+  rejectedAt: string | null;
+  cancelledAt: string | null;
+  failedAt: string | null;
+  rolledBackAt: string | null;
+  requester: {
+    id: string;
+    name: string;
+  } | null;
+  implementer: {
+    id: string;
+    name: string;
+  } | null;
+  template: {
+    id: string;
+    name: string;
+  } | null;
+  transitions: Array<{
+    id: string;
+    fromStage: ChangeStage | null;
+    toStage: ChangeStage;
+    at: string;
+    actorId: string | null;
+    reason: string | null;
+  }>;
+  approvals: {
+    round: number;
+    required: number;
+    stillNeeded: number;
+    complete: boolean;
+    rejected: boolean;
+    decisions: Array<{
+      id: string;
+      approverId: string;
+      decision: ApprovalDecision;
+      comment: string | null;
+      decidedAt: string;
+    }>;
+    pending: Array<{
+      id: string;
+      name: string;
+    }>;
+  };
+  conflicts: Array<{
+    kind: ConflictKind;
+    message: string;
+    otherChangeId: string | null;
+    freezeWindowId: string | null;
+    start: string;
+    end: string;
+    viaDependency: boolean;
+  }>;
+  review: {
+    id: string;
+    outcome: ReviewOutcome;
+    lessons: string;
+    reviewedAt: string;
+  } | null;
+  causedIncidents: Array<{
+    id: string;
+    key: string;
+    title: string;
+    stage: Stage;
+  }>;
+  problems: Array<{
+    id: string;
+    key: string;
+    title: string;
+    stage: ProblemStage;
+  }>;
+};
+
+export type ChangeRowFragment = {
+  id: string;
+  key: string;
+  title: string;
+  type: ChangeType;
+  stage: ChangeStage;
+  riskLevel: RiskLevel | null;
+  riskScore: number | null;
+  riskReasons: Array<{
+    ruleKey: string;
+    message: string;
+    weight: number;
+  }>;
+  plannedStart: string | null;
+  plannedEnd: string | null;
+  services: Array<{
+    id: string;
+    name: string;
+  }>;
+  owner: {
+    id: string;
+    name: string;
+  } | null;
+};
 
 export type DurationFragment = {
   count: number;
@@ -654,6 +953,918 @@ export type MeQuery = {
 };
 export type MeQueryVariables = Record<string, never>;
 export const MeDocument = "query Me {\n  me {\n    id\n    name\n    email\n    role\n    teamId\n  }\n}" as TypedDocument<MeQuery, MeQueryVariables>;
+
+export type ChangeListQuery = {
+  changes: {
+    totalCount: number;
+    pageInfo: {
+      hasNextPage: boolean;
+      endCursor: string | null;
+    };
+    edges: Array<{
+      node: {
+        id: string;
+        key: string;
+        title: string;
+        type: ChangeType;
+        stage: ChangeStage;
+        riskLevel: RiskLevel | null;
+        riskScore: number | null;
+        riskReasons: Array<{
+          ruleKey: string;
+          message: string;
+          weight: number;
+        }>;
+        plannedStart: string | null;
+        plannedEnd: string | null;
+        services: Array<{
+          id: string;
+          name: string;
+        }>;
+        owner: {
+          id: string;
+          name: string;
+        } | null;
+      };
+    }>;
+  };
+};
+export type ChangeListQueryVariables = {
+  filter?: ChangeFilter | null; // ChangeFilter
+  first?: number | null; // Int
+  after?: string | null; // String
+};
+export const ChangeListDocument = "query ChangeList($filter: ChangeFilter, $first: Int, $after: String) {\n  changes(filter: $filter, first: $first, after: $after) {\n    totalCount\n    pageInfo {\n      hasNextPage\n      endCursor\n    }\n    edges {\n      node {\n        ...ChangeRow\n      }\n    }\n  }\n}\n\nfragment ChangeRow on Change {\n  id\n  key\n  title\n  type\n  stage\n  riskLevel\n  riskScore\n  riskReasons {\n    ruleKey\n    message\n    weight\n  }\n  plannedStart\n  plannedEnd\n  services {\n    id\n    name\n  }\n  owner {\n    id\n    name\n  }\n}" as TypedDocument<ChangeListQuery, ChangeListQueryVariables>;
+
+export type ChangePageQuery = {
+  change: {
+    id: string;
+    key: string;
+    title: string;
+    type: ChangeType;
+    stage: ChangeStage;
+    riskLevel: RiskLevel | null;
+    riskScore: number | null;
+    riskReasons: Array<{
+      ruleKey: string;
+      message: string;
+      weight: number;
+    }>;
+    plannedStart: string | null;
+    plannedEnd: string | null;
+    services: Array<{
+      id: string;
+      name: string;
+    }>;
+    owner: {
+      id: string;
+      name: string;
+    } | null;
+    number: number;
+    version: number;
+    description: string;
+    implementationPlan: string;
+    backoutPlan: string;
+    testPlan: string;
+    actualStart: string | null;
+    actualEnd: string | null;
+    allowedTransitions: Array<ChangeStage>;
+    conflictOverrideReason: string | null;
+    createdAt: string;
+    assessingAt: string | null;
+    authorizedAt: string | null;
+    scheduledAt: string | null;
+    reviewingAt: string | null;
+    closedAt: string | null;
+    rejectedAt: string | null;
+    cancelledAt: string | null;
+    failedAt: string | null;
+    rolledBackAt: string | null;
+    requester: {
+      id: string;
+      name: string;
+    } | null;
+    implementer: {
+      id: string;
+      name: string;
+    } | null;
+    template: {
+      id: string;
+      name: string;
+    } | null;
+    transitions: Array<{
+      id: string;
+      fromStage: ChangeStage | null;
+      toStage: ChangeStage;
+      at: string;
+      actorId: string | null;
+      reason: string | null;
+    }>;
+    approvals: {
+      round: number;
+      required: number;
+      stillNeeded: number;
+      complete: boolean;
+      rejected: boolean;
+      decisions: Array<{
+        id: string;
+        approverId: string;
+        decision: ApprovalDecision;
+        comment: string | null;
+        decidedAt: string;
+      }>;
+      pending: Array<{
+        id: string;
+        name: string;
+      }>;
+    };
+    conflicts: Array<{
+      kind: ConflictKind;
+      message: string;
+      otherChangeId: string | null;
+      freezeWindowId: string | null;
+      start: string;
+      end: string;
+      viaDependency: boolean;
+    }>;
+    review: {
+      id: string;
+      outcome: ReviewOutcome;
+      lessons: string;
+      reviewedAt: string;
+    } | null;
+    causedIncidents: Array<{
+      id: string;
+      key: string;
+      title: string;
+      stage: Stage;
+    }>;
+    problems: Array<{
+      id: string;
+      key: string;
+      title: string;
+      stage: ProblemStage;
+    }>;
+  };
+};
+export type ChangePageQueryVariables = {
+  number: string; // String!
+};
+export const ChangePageDocument = "query ChangePage($number: String!) {\n  change(number: $number) {\n    ...ChangeDetail\n  }\n}\n\nfragment ChangeDetail on Change {\n  ...ChangeRow\n  number\n  version\n  description\n  implementationPlan\n  backoutPlan\n  testPlan\n  actualStart\n  actualEnd\n  allowedTransitions\n  conflictOverrideReason\n  createdAt\n  assessingAt\n  authorizedAt\n  scheduledAt\n  reviewingAt\n  closedAt\n  rejectedAt\n  cancelledAt\n  failedAt\n  rolledBackAt\n  requester {\n    id\n    name\n  }\n  implementer {\n    id\n    name\n  }\n  template {\n    id\n    name\n  }\n  transitions {\n    id\n    fromStage\n    toStage\n    at\n    actorId\n    reason\n  }\n  approvals {\n    round\n    required\n    stillNeeded\n    complete\n    rejected\n    decisions {\n      id\n      approverId\n      decision\n      comment\n      decidedAt\n    }\n    pending {\n      id\n      name\n    }\n  }\n  conflicts {\n    kind\n    message\n    otherChangeId\n    freezeWindowId\n    start\n    end\n    viaDependency\n  }\n  review {\n    id\n    outcome\n    lessons\n    reviewedAt\n  }\n  causedIncidents {\n    id\n    key\n    title\n    stage\n  }\n  problems {\n    id\n    key\n    title\n    stage\n  }\n}\n\nfragment ChangeRow on Change {\n  id\n  key\n  title\n  type\n  stage\n  riskLevel\n  riskScore\n  riskReasons {\n    ruleKey\n    message\n    weight\n  }\n  plannedStart\n  plannedEnd\n  services {\n    id\n    name\n  }\n  owner {\n    id\n    name\n  }\n}" as TypedDocument<ChangePageQuery, ChangePageQueryVariables>;
+
+export type ChangeCalendarQuery = {
+  changeCalendar: {
+    changes: Array<{
+      id: string;
+      key: string;
+      title: string;
+      type: ChangeType;
+      stage: ChangeStage;
+      riskLevel: RiskLevel | null;
+      riskScore: number | null;
+      riskReasons: Array<{
+        ruleKey: string;
+        message: string;
+        weight: number;
+      }>;
+      plannedStart: string | null;
+      plannedEnd: string | null;
+      services: Array<{
+        id: string;
+        name: string;
+      }>;
+      owner: {
+        id: string;
+        name: string;
+      } | null;
+    }>;
+    freezes: Array<{
+      start: string;
+      end: string;
+      freezeWindow: {
+        id: string;
+        name: string;
+        reason: string;
+      };
+    }>;
+    conflicts: Array<{
+      changeId: string;
+      otherChangeId: string | null;
+      freezeWindowId: string | null;
+      message: string;
+    }>;
+  };
+};
+export type ChangeCalendarQueryVariables = {
+  from: string; // DateTimeISO!
+  to: string; // DateTimeISO!
+};
+export const ChangeCalendarDocument = "query ChangeCalendar($from: DateTimeISO!, $to: DateTimeISO!) {\n  changeCalendar(from: $from, to: $to) {\n    changes {\n      ...ChangeRow\n    }\n    freezes {\n      start\n      end\n      freezeWindow {\n        id\n        name\n        reason\n      }\n    }\n    conflicts {\n      changeId\n      otherChangeId\n      freezeWindowId\n      message\n    }\n  }\n}\n\nfragment ChangeRow on Change {\n  id\n  key\n  title\n  type\n  stage\n  riskLevel\n  riskScore\n  riskReasons {\n    ruleKey\n    message\n    weight\n  }\n  plannedStart\n  plannedEnd\n  services {\n    id\n    name\n  }\n  owner {\n    id\n    name\n  }\n}" as TypedDocument<ChangeCalendarQuery, ChangeCalendarQueryVariables>;
+
+export type ApprovalsInboxQuery = {
+  changeApprovalsInbox: Array<{
+    id: string;
+    key: string;
+    title: string;
+    type: ChangeType;
+    stage: ChangeStage;
+    riskLevel: RiskLevel | null;
+    riskScore: number | null;
+    riskReasons: Array<{
+      ruleKey: string;
+      message: string;
+      weight: number;
+    }>;
+    plannedStart: string | null;
+    plannedEnd: string | null;
+    services: Array<{
+      id: string;
+      name: string;
+    }>;
+    owner: {
+      id: string;
+      name: string;
+    } | null;
+    version: number;
+    conflicts: Array<{
+      kind: ConflictKind;
+      message: string;
+    }>;
+    approvals: {
+      required: number;
+      stillNeeded: number;
+      pending: Array<{
+        id: string;
+        name: string;
+      }>;
+    };
+  }>;
+};
+export type ApprovalsInboxQueryVariables = Record<string, never>;
+export const ApprovalsInboxDocument = "query ApprovalsInbox {\n  changeApprovalsInbox {\n    ...ChangeRow\n    version\n    conflicts {\n      kind\n      message\n    }\n    approvals {\n      required\n      stillNeeded\n      pending {\n        id\n        name\n      }\n    }\n  }\n}\n\nfragment ChangeRow on Change {\n  id\n  key\n  title\n  type\n  stage\n  riskLevel\n  riskScore\n  riskReasons {\n    ruleKey\n    message\n    weight\n  }\n  plannedStart\n  plannedEnd\n  services {\n    id\n    name\n  }\n  owner {\n    id\n    name\n  }\n}" as TypedDocument<ApprovalsInboxQuery, ApprovalsInboxQueryVariables>;
+
+export type ChangeTemplatesQuery = {
+  changeTemplates: Array<{
+    id: string;
+    name: string;
+    description: string;
+    durationMinutes: number;
+  }>;
+};
+export type ChangeTemplatesQueryVariables = Record<string, never>;
+export const ChangeTemplatesDocument = "query ChangeTemplates {\n  changeTemplates {\n    id\n    name\n    description\n    durationMinutes\n  }\n}" as TypedDocument<ChangeTemplatesQuery, ChangeTemplatesQueryVariables>;
+
+export type CreateChangeMutation = {
+  createChange: {
+    id: string;
+    key: string;
+    title: string;
+    type: ChangeType;
+    stage: ChangeStage;
+    riskLevel: RiskLevel | null;
+    riskScore: number | null;
+    riskReasons: Array<{
+      ruleKey: string;
+      message: string;
+      weight: number;
+    }>;
+    plannedStart: string | null;
+    plannedEnd: string | null;
+    services: Array<{
+      id: string;
+      name: string;
+    }>;
+    owner: {
+      id: string;
+      name: string;
+    } | null;
+    number: number;
+    version: number;
+    description: string;
+    implementationPlan: string;
+    backoutPlan: string;
+    testPlan: string;
+    actualStart: string | null;
+    actualEnd: string | null;
+    allowedTransitions: Array<ChangeStage>;
+    conflictOverrideReason: string | null;
+    createdAt: string;
+    assessingAt: string | null;
+    authorizedAt: string | null;
+    scheduledAt: string | null;
+    reviewingAt: string | null;
+    closedAt: string | null;
+    rejectedAt: string | null;
+    cancelledAt: string | null;
+    failedAt: string | null;
+    rolledBackAt: string | null;
+    requester: {
+      id: string;
+      name: string;
+    } | null;
+    implementer: {
+      id: string;
+      name: string;
+    } | null;
+    template: {
+      id: string;
+      name: string;
+    } | null;
+    transitions: Array<{
+      id: string;
+      fromStage: ChangeStage | null;
+      toStage: ChangeStage;
+      at: string;
+      actorId: string | null;
+      reason: string | null;
+    }>;
+    approvals: {
+      round: number;
+      required: number;
+      stillNeeded: number;
+      complete: boolean;
+      rejected: boolean;
+      decisions: Array<{
+        id: string;
+        approverId: string;
+        decision: ApprovalDecision;
+        comment: string | null;
+        decidedAt: string;
+      }>;
+      pending: Array<{
+        id: string;
+        name: string;
+      }>;
+    };
+    conflicts: Array<{
+      kind: ConflictKind;
+      message: string;
+      otherChangeId: string | null;
+      freezeWindowId: string | null;
+      start: string;
+      end: string;
+      viaDependency: boolean;
+    }>;
+    review: {
+      id: string;
+      outcome: ReviewOutcome;
+      lessons: string;
+      reviewedAt: string;
+    } | null;
+    causedIncidents: Array<{
+      id: string;
+      key: string;
+      title: string;
+      stage: Stage;
+    }>;
+    problems: Array<{
+      id: string;
+      key: string;
+      title: string;
+      stage: ProblemStage;
+    }>;
+  };
+};
+export type CreateChangeMutationVariables = {
+  input: CreateChangeInput; // CreateChangeInput!
+};
+export const CreateChangeDocument = "mutation CreateChange($input: CreateChangeInput!) {\n  createChange(input: $input) {\n    ...ChangeDetail\n  }\n}\n\nfragment ChangeDetail on Change {\n  ...ChangeRow\n  number\n  version\n  description\n  implementationPlan\n  backoutPlan\n  testPlan\n  actualStart\n  actualEnd\n  allowedTransitions\n  conflictOverrideReason\n  createdAt\n  assessingAt\n  authorizedAt\n  scheduledAt\n  reviewingAt\n  closedAt\n  rejectedAt\n  cancelledAt\n  failedAt\n  rolledBackAt\n  requester {\n    id\n    name\n  }\n  implementer {\n    id\n    name\n  }\n  template {\n    id\n    name\n  }\n  transitions {\n    id\n    fromStage\n    toStage\n    at\n    actorId\n    reason\n  }\n  approvals {\n    round\n    required\n    stillNeeded\n    complete\n    rejected\n    decisions {\n      id\n      approverId\n      decision\n      comment\n      decidedAt\n    }\n    pending {\n      id\n      name\n    }\n  }\n  conflicts {\n    kind\n    message\n    otherChangeId\n    freezeWindowId\n    start\n    end\n    viaDependency\n  }\n  review {\n    id\n    outcome\n    lessons\n    reviewedAt\n  }\n  causedIncidents {\n    id\n    key\n    title\n    stage\n  }\n  problems {\n    id\n    key\n    title\n    stage\n  }\n}\n\nfragment ChangeRow on Change {\n  id\n  key\n  title\n  type\n  stage\n  riskLevel\n  riskScore\n  riskReasons {\n    ruleKey\n    message\n    weight\n  }\n  plannedStart\n  plannedEnd\n  services {\n    id\n    name\n  }\n  owner {\n    id\n    name\n  }\n}" as TypedDocument<CreateChangeMutation, CreateChangeMutationVariables>;
+
+export type TransitionChangeMutation = {
+  transitionChange: {
+    id: string;
+    key: string;
+    title: string;
+    type: ChangeType;
+    stage: ChangeStage;
+    riskLevel: RiskLevel | null;
+    riskScore: number | null;
+    riskReasons: Array<{
+      ruleKey: string;
+      message: string;
+      weight: number;
+    }>;
+    plannedStart: string | null;
+    plannedEnd: string | null;
+    services: Array<{
+      id: string;
+      name: string;
+    }>;
+    owner: {
+      id: string;
+      name: string;
+    } | null;
+    number: number;
+    version: number;
+    description: string;
+    implementationPlan: string;
+    backoutPlan: string;
+    testPlan: string;
+    actualStart: string | null;
+    actualEnd: string | null;
+    allowedTransitions: Array<ChangeStage>;
+    conflictOverrideReason: string | null;
+    createdAt: string;
+    assessingAt: string | null;
+    authorizedAt: string | null;
+    scheduledAt: string | null;
+    reviewingAt: string | null;
+    closedAt: string | null;
+    rejectedAt: string | null;
+    cancelledAt: string | null;
+    failedAt: string | null;
+    rolledBackAt: string | null;
+    requester: {
+      id: string;
+      name: string;
+    } | null;
+    implementer: {
+      id: string;
+      name: string;
+    } | null;
+    template: {
+      id: string;
+      name: string;
+    } | null;
+    transitions: Array<{
+      id: string;
+      fromStage: ChangeStage | null;
+      toStage: ChangeStage;
+      at: string;
+      actorId: string | null;
+      reason: string | null;
+    }>;
+    approvals: {
+      round: number;
+      required: number;
+      stillNeeded: number;
+      complete: boolean;
+      rejected: boolean;
+      decisions: Array<{
+        id: string;
+        approverId: string;
+        decision: ApprovalDecision;
+        comment: string | null;
+        decidedAt: string;
+      }>;
+      pending: Array<{
+        id: string;
+        name: string;
+      }>;
+    };
+    conflicts: Array<{
+      kind: ConflictKind;
+      message: string;
+      otherChangeId: string | null;
+      freezeWindowId: string | null;
+      start: string;
+      end: string;
+      viaDependency: boolean;
+    }>;
+    review: {
+      id: string;
+      outcome: ReviewOutcome;
+      lessons: string;
+      reviewedAt: string;
+    } | null;
+    causedIncidents: Array<{
+      id: string;
+      key: string;
+      title: string;
+      stage: Stage;
+    }>;
+    problems: Array<{
+      id: string;
+      key: string;
+      title: string;
+      stage: ProblemStage;
+    }>;
+  };
+};
+export type TransitionChangeMutationVariables = {
+  input: TransitionChangeInput; // TransitionChangeInput!
+};
+export const TransitionChangeDocument = "mutation TransitionChange($input: TransitionChangeInput!) {\n  transitionChange(input: $input) {\n    ...ChangeDetail\n  }\n}\n\nfragment ChangeDetail on Change {\n  ...ChangeRow\n  number\n  version\n  description\n  implementationPlan\n  backoutPlan\n  testPlan\n  actualStart\n  actualEnd\n  allowedTransitions\n  conflictOverrideReason\n  createdAt\n  assessingAt\n  authorizedAt\n  scheduledAt\n  reviewingAt\n  closedAt\n  rejectedAt\n  cancelledAt\n  failedAt\n  rolledBackAt\n  requester {\n    id\n    name\n  }\n  implementer {\n    id\n    name\n  }\n  template {\n    id\n    name\n  }\n  transitions {\n    id\n    fromStage\n    toStage\n    at\n    actorId\n    reason\n  }\n  approvals {\n    round\n    required\n    stillNeeded\n    complete\n    rejected\n    decisions {\n      id\n      approverId\n      decision\n      comment\n      decidedAt\n    }\n    pending {\n      id\n      name\n    }\n  }\n  conflicts {\n    kind\n    message\n    otherChangeId\n    freezeWindowId\n    start\n    end\n    viaDependency\n  }\n  review {\n    id\n    outcome\n    lessons\n    reviewedAt\n  }\n  causedIncidents {\n    id\n    key\n    title\n    stage\n  }\n  problems {\n    id\n    key\n    title\n    stage\n  }\n}\n\nfragment ChangeRow on Change {\n  id\n  key\n  title\n  type\n  stage\n  riskLevel\n  riskScore\n  riskReasons {\n    ruleKey\n    message\n    weight\n  }\n  plannedStart\n  plannedEnd\n  services {\n    id\n    name\n  }\n  owner {\n    id\n    name\n  }\n}" as TypedDocument<TransitionChangeMutation, TransitionChangeMutationVariables>;
+
+export type ApproveChangeMutation = {
+  approveChange: {
+    id: string;
+    key: string;
+    title: string;
+    type: ChangeType;
+    stage: ChangeStage;
+    riskLevel: RiskLevel | null;
+    riskScore: number | null;
+    riskReasons: Array<{
+      ruleKey: string;
+      message: string;
+      weight: number;
+    }>;
+    plannedStart: string | null;
+    plannedEnd: string | null;
+    services: Array<{
+      id: string;
+      name: string;
+    }>;
+    owner: {
+      id: string;
+      name: string;
+    } | null;
+    number: number;
+    version: number;
+    description: string;
+    implementationPlan: string;
+    backoutPlan: string;
+    testPlan: string;
+    actualStart: string | null;
+    actualEnd: string | null;
+    allowedTransitions: Array<ChangeStage>;
+    conflictOverrideReason: string | null;
+    createdAt: string;
+    assessingAt: string | null;
+    authorizedAt: string | null;
+    scheduledAt: string | null;
+    reviewingAt: string | null;
+    closedAt: string | null;
+    rejectedAt: string | null;
+    cancelledAt: string | null;
+    failedAt: string | null;
+    rolledBackAt: string | null;
+    requester: {
+      id: string;
+      name: string;
+    } | null;
+    implementer: {
+      id: string;
+      name: string;
+    } | null;
+    template: {
+      id: string;
+      name: string;
+    } | null;
+    transitions: Array<{
+      id: string;
+      fromStage: ChangeStage | null;
+      toStage: ChangeStage;
+      at: string;
+      actorId: string | null;
+      reason: string | null;
+    }>;
+    approvals: {
+      round: number;
+      required: number;
+      stillNeeded: number;
+      complete: boolean;
+      rejected: boolean;
+      decisions: Array<{
+        id: string;
+        approverId: string;
+        decision: ApprovalDecision;
+        comment: string | null;
+        decidedAt: string;
+      }>;
+      pending: Array<{
+        id: string;
+        name: string;
+      }>;
+    };
+    conflicts: Array<{
+      kind: ConflictKind;
+      message: string;
+      otherChangeId: string | null;
+      freezeWindowId: string | null;
+      start: string;
+      end: string;
+      viaDependency: boolean;
+    }>;
+    review: {
+      id: string;
+      outcome: ReviewOutcome;
+      lessons: string;
+      reviewedAt: string;
+    } | null;
+    causedIncidents: Array<{
+      id: string;
+      key: string;
+      title: string;
+      stage: Stage;
+    }>;
+    problems: Array<{
+      id: string;
+      key: string;
+      title: string;
+      stage: ProblemStage;
+    }>;
+  };
+};
+export type ApproveChangeMutationVariables = {
+  input: DecideChangeInput; // DecideChangeInput!
+};
+export const ApproveChangeDocument = "mutation ApproveChange($input: DecideChangeInput!) {\n  approveChange(input: $input) {\n    ...ChangeDetail\n  }\n}\n\nfragment ChangeDetail on Change {\n  ...ChangeRow\n  number\n  version\n  description\n  implementationPlan\n  backoutPlan\n  testPlan\n  actualStart\n  actualEnd\n  allowedTransitions\n  conflictOverrideReason\n  createdAt\n  assessingAt\n  authorizedAt\n  scheduledAt\n  reviewingAt\n  closedAt\n  rejectedAt\n  cancelledAt\n  failedAt\n  rolledBackAt\n  requester {\n    id\n    name\n  }\n  implementer {\n    id\n    name\n  }\n  template {\n    id\n    name\n  }\n  transitions {\n    id\n    fromStage\n    toStage\n    at\n    actorId\n    reason\n  }\n  approvals {\n    round\n    required\n    stillNeeded\n    complete\n    rejected\n    decisions {\n      id\n      approverId\n      decision\n      comment\n      decidedAt\n    }\n    pending {\n      id\n      name\n    }\n  }\n  conflicts {\n    kind\n    message\n    otherChangeId\n    freezeWindowId\n    start\n    end\n    viaDependency\n  }\n  review {\n    id\n    outcome\n    lessons\n    reviewedAt\n  }\n  causedIncidents {\n    id\n    key\n    title\n    stage\n  }\n  problems {\n    id\n    key\n    title\n    stage\n  }\n}\n\nfragment ChangeRow on Change {\n  id\n  key\n  title\n  type\n  stage\n  riskLevel\n  riskScore\n  riskReasons {\n    ruleKey\n    message\n    weight\n  }\n  plannedStart\n  plannedEnd\n  services {\n    id\n    name\n  }\n  owner {\n    id\n    name\n  }\n}" as TypedDocument<ApproveChangeMutation, ApproveChangeMutationVariables>;
+
+export type RejectChangeMutation = {
+  rejectChange: {
+    id: string;
+    key: string;
+    title: string;
+    type: ChangeType;
+    stage: ChangeStage;
+    riskLevel: RiskLevel | null;
+    riskScore: number | null;
+    riskReasons: Array<{
+      ruleKey: string;
+      message: string;
+      weight: number;
+    }>;
+    plannedStart: string | null;
+    plannedEnd: string | null;
+    services: Array<{
+      id: string;
+      name: string;
+    }>;
+    owner: {
+      id: string;
+      name: string;
+    } | null;
+    number: number;
+    version: number;
+    description: string;
+    implementationPlan: string;
+    backoutPlan: string;
+    testPlan: string;
+    actualStart: string | null;
+    actualEnd: string | null;
+    allowedTransitions: Array<ChangeStage>;
+    conflictOverrideReason: string | null;
+    createdAt: string;
+    assessingAt: string | null;
+    authorizedAt: string | null;
+    scheduledAt: string | null;
+    reviewingAt: string | null;
+    closedAt: string | null;
+    rejectedAt: string | null;
+    cancelledAt: string | null;
+    failedAt: string | null;
+    rolledBackAt: string | null;
+    requester: {
+      id: string;
+      name: string;
+    } | null;
+    implementer: {
+      id: string;
+      name: string;
+    } | null;
+    template: {
+      id: string;
+      name: string;
+    } | null;
+    transitions: Array<{
+      id: string;
+      fromStage: ChangeStage | null;
+      toStage: ChangeStage;
+      at: string;
+      actorId: string | null;
+      reason: string | null;
+    }>;
+    approvals: {
+      round: number;
+      required: number;
+      stillNeeded: number;
+      complete: boolean;
+      rejected: boolean;
+      decisions: Array<{
+        id: string;
+        approverId: string;
+        decision: ApprovalDecision;
+        comment: string | null;
+        decidedAt: string;
+      }>;
+      pending: Array<{
+        id: string;
+        name: string;
+      }>;
+    };
+    conflicts: Array<{
+      kind: ConflictKind;
+      message: string;
+      otherChangeId: string | null;
+      freezeWindowId: string | null;
+      start: string;
+      end: string;
+      viaDependency: boolean;
+    }>;
+    review: {
+      id: string;
+      outcome: ReviewOutcome;
+      lessons: string;
+      reviewedAt: string;
+    } | null;
+    causedIncidents: Array<{
+      id: string;
+      key: string;
+      title: string;
+      stage: Stage;
+    }>;
+    problems: Array<{
+      id: string;
+      key: string;
+      title: string;
+      stage: ProblemStage;
+    }>;
+  };
+};
+export type RejectChangeMutationVariables = {
+  input: DecideChangeInput; // DecideChangeInput!
+};
+export const RejectChangeDocument = "mutation RejectChange($input: DecideChangeInput!) {\n  rejectChange(input: $input) {\n    ...ChangeDetail\n  }\n}\n\nfragment ChangeDetail on Change {\n  ...ChangeRow\n  number\n  version\n  description\n  implementationPlan\n  backoutPlan\n  testPlan\n  actualStart\n  actualEnd\n  allowedTransitions\n  conflictOverrideReason\n  createdAt\n  assessingAt\n  authorizedAt\n  scheduledAt\n  reviewingAt\n  closedAt\n  rejectedAt\n  cancelledAt\n  failedAt\n  rolledBackAt\n  requester {\n    id\n    name\n  }\n  implementer {\n    id\n    name\n  }\n  template {\n    id\n    name\n  }\n  transitions {\n    id\n    fromStage\n    toStage\n    at\n    actorId\n    reason\n  }\n  approvals {\n    round\n    required\n    stillNeeded\n    complete\n    rejected\n    decisions {\n      id\n      approverId\n      decision\n      comment\n      decidedAt\n    }\n    pending {\n      id\n      name\n    }\n  }\n  conflicts {\n    kind\n    message\n    otherChangeId\n    freezeWindowId\n    start\n    end\n    viaDependency\n  }\n  review {\n    id\n    outcome\n    lessons\n    reviewedAt\n  }\n  causedIncidents {\n    id\n    key\n    title\n    stage\n  }\n  problems {\n    id\n    key\n    title\n    stage\n  }\n}\n\nfragment ChangeRow on Change {\n  id\n  key\n  title\n  type\n  stage\n  riskLevel\n  riskScore\n  riskReasons {\n    ruleKey\n    message\n    weight\n  }\n  plannedStart\n  plannedEnd\n  services {\n    id\n    name\n  }\n  owner {\n    id\n    name\n  }\n}" as TypedDocument<RejectChangeMutation, RejectChangeMutationVariables>;
+
+export type ReviewChangeMutation = {
+  reviewChange: {
+    id: string;
+    key: string;
+    title: string;
+    type: ChangeType;
+    stage: ChangeStage;
+    riskLevel: RiskLevel | null;
+    riskScore: number | null;
+    riskReasons: Array<{
+      ruleKey: string;
+      message: string;
+      weight: number;
+    }>;
+    plannedStart: string | null;
+    plannedEnd: string | null;
+    services: Array<{
+      id: string;
+      name: string;
+    }>;
+    owner: {
+      id: string;
+      name: string;
+    } | null;
+    number: number;
+    version: number;
+    description: string;
+    implementationPlan: string;
+    backoutPlan: string;
+    testPlan: string;
+    actualStart: string | null;
+    actualEnd: string | null;
+    allowedTransitions: Array<ChangeStage>;
+    conflictOverrideReason: string | null;
+    createdAt: string;
+    assessingAt: string | null;
+    authorizedAt: string | null;
+    scheduledAt: string | null;
+    reviewingAt: string | null;
+    closedAt: string | null;
+    rejectedAt: string | null;
+    cancelledAt: string | null;
+    failedAt: string | null;
+    rolledBackAt: string | null;
+    requester: {
+      id: string;
+      name: string;
+    } | null;
+    implementer: {
+      id: string;
+      name: string;
+    } | null;
+    template: {
+      id: string;
+      name: string;
+    } | null;
+    transitions: Array<{
+      id: string;
+      fromStage: ChangeStage | null;
+      toStage: ChangeStage;
+      at: string;
+      actorId: string | null;
+      reason: string | null;
+    }>;
+    approvals: {
+      round: number;
+      required: number;
+      stillNeeded: number;
+      complete: boolean;
+      rejected: boolean;
+      decisions: Array<{
+        id: string;
+        approverId: string;
+        decision: ApprovalDecision;
+        comment: string | null;
+        decidedAt: string;
+      }>;
+      pending: Array<{
+        id: string;
+        name: string;
+      }>;
+    };
+    conflicts: Array<{
+      kind: ConflictKind;
+      message: string;
+      otherChangeId: string | null;
+      freezeWindowId: string | null;
+      start: string;
+      end: string;
+      viaDependency: boolean;
+    }>;
+    review: {
+      id: string;
+      outcome: ReviewOutcome;
+      lessons: string;
+      reviewedAt: string;
+    } | null;
+    causedIncidents: Array<{
+      id: string;
+      key: string;
+      title: string;
+      stage: Stage;
+    }>;
+    problems: Array<{
+      id: string;
+      key: string;
+      title: string;
+      stage: ProblemStage;
+    }>;
+  };
+};
+export type ReviewChangeMutationVariables = {
+  input: ReviewChangeInput; // ReviewChangeInput!
+};
+export const ReviewChangeDocument = "mutation ReviewChange($input: ReviewChangeInput!) {\n  reviewChange(input: $input) {\n    ...ChangeDetail\n  }\n}\n\nfragment ChangeDetail on Change {\n  ...ChangeRow\n  number\n  version\n  description\n  implementationPlan\n  backoutPlan\n  testPlan\n  actualStart\n  actualEnd\n  allowedTransitions\n  conflictOverrideReason\n  createdAt\n  assessingAt\n  authorizedAt\n  scheduledAt\n  reviewingAt\n  closedAt\n  rejectedAt\n  cancelledAt\n  failedAt\n  rolledBackAt\n  requester {\n    id\n    name\n  }\n  implementer {\n    id\n    name\n  }\n  template {\n    id\n    name\n  }\n  transitions {\n    id\n    fromStage\n    toStage\n    at\n    actorId\n    reason\n  }\n  approvals {\n    round\n    required\n    stillNeeded\n    complete\n    rejected\n    decisions {\n      id\n      approverId\n      decision\n      comment\n      decidedAt\n    }\n    pending {\n      id\n      name\n    }\n  }\n  conflicts {\n    kind\n    message\n    otherChangeId\n    freezeWindowId\n    start\n    end\n    viaDependency\n  }\n  review {\n    id\n    outcome\n    lessons\n    reviewedAt\n  }\n  causedIncidents {\n    id\n    key\n    title\n    stage\n  }\n  problems {\n    id\n    key\n    title\n    stage\n  }\n}\n\nfragment ChangeRow on Change {\n  id\n  key\n  title\n  type\n  stage\n  riskLevel\n  riskScore\n  riskReasons {\n    ruleKey\n    message\n    weight\n  }\n  plannedStart\n  plannedEnd\n  services {\n    id\n    name\n  }\n  owner {\n    id\n    name\n  }\n}" as TypedDocument<ReviewChangeMutation, ReviewChangeMutationVariables>;
+
+export type ChangeChangedSubscription = {
+  changeChanged: {
+    changeId: string;
+    kind: ChangeChangeKind;
+  };
+};
+export type ChangeChangedSubscriptionVariables = {
+  changeId?: string | null; // ID
+};
+export const ChangeChangedDocument = "subscription ChangeChanged($changeId: ID) {\n  changeChanged(changeId: $changeId) {\n    changeId\n    kind\n  }\n}" as TypedDocument<ChangeChangedSubscription, ChangeChangedSubscriptionVariables>;
+
+export type RecentChangesQuery = {
+  recentChanges: Array<{
+    score: number;
+    hoursBefore: number;
+    reason: string;
+    isCause: boolean;
+    change: {
+      id: string;
+      key: string;
+      title: string;
+      stage: ChangeStage;
+      riskLevel: RiskLevel | null;
+    };
+  }>;
+  incident: {
+    id: string;
+    version: number;
+    causedByChange: {
+      id: string;
+      key: string;
+      title: string;
+    } | null;
+  };
+};
+export type RecentChangesQueryVariables = {
+  incidentId: string; // ID!
+};
+export const RecentChangesDocument = "query RecentChanges($incidentId: ID!) {\n  recentChanges(incidentId: $incidentId) {\n    score\n    hoursBefore\n    reason\n    isCause\n    change {\n      id\n      key\n      title\n      stage\n      riskLevel\n    }\n  }\n  incident(id: $incidentId) {\n    id\n    version\n    causedByChange {\n      id\n      key\n      title\n    }\n  }\n}" as TypedDocument<RecentChangesQuery, RecentChangesQueryVariables>;
+
+export type SetIncidentCauseMutation = {
+  setIncidentCause: {
+    id: string;
+    version: number;
+    causedByChange: {
+      id: string;
+      key: string;
+      title: string;
+    } | null;
+  };
+};
+export type SetIncidentCauseMutationVariables = {
+  input: SetIncidentCauseInput; // SetIncidentCauseInput!
+};
+export const SetIncidentCauseDocument = "mutation SetIncidentCause($input: SetIncidentCauseInput!) {\n  setIncidentCause(input: $input) {\n    id\n    version\n    causedByChange {\n      id\n      key\n      title\n    }\n  }\n}" as TypedDocument<SetIncidentCauseMutation, SetIncidentCauseMutationVariables>;
+
+export type ProblemFixingChangesQuery = {
+  problem: {
+    id: string;
+    fixingChanges: Array<{
+      id: string;
+      key: string;
+      title: string;
+      stage: ChangeStage;
+    }>;
+  };
+};
+export type ProblemFixingChangesQueryVariables = {
+  id: string; // ID!
+};
+export const ProblemFixingChangesDocument = "query ProblemFixingChanges($id: ID!) {\n  problem(id: $id) {\n    id\n    fixingChanges {\n      id\n      key\n      title\n      stage\n    }\n  }\n}" as TypedDocument<ProblemFixingChangesQuery, ProblemFixingChangesQueryVariables>;
 
 export type IncidentPageQuery = {
   incident: {

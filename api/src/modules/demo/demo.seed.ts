@@ -13,6 +13,7 @@ import { FollowUpTask } from "../incident/task.entity";
 import { TimelineEntry, TimelineKind } from "../incident/timeline.entity";
 import { Team } from "../team/team.entity";
 import { User } from "../user/user.entity";
+import { seedDemoChanges } from "../change/change.demo";
 import { seedDemoProblems } from "./demo.problems";
 import { DEMO_PASSWORD, DEMO_SERVICES, DEMO_TEAMS, DEMO_USERS, INCIDENT_TEMPLATES, type IncidentTemplate } from "./demo.catalog";
 
@@ -109,7 +110,8 @@ export async function seedDemoData(dataSource: DataSource, options: { incidentCo
     const matrix = await manager.find(PriorityRule);
     const created = await seedIncidents(manager, { rand, now, incidentCount, teams, services, users, matrix });
     const problems = await seedDemoProblems(manager, { now, users, services, matrix });
-    await appendAudit(manager, null, { action: "demo.seed", entityType: "system", entityId: "demo", after: { teams: teams.size, services: services.size, users: users.length, incidents: created, problems } });
+    const changes = await seedDemoChanges(manager, { now, users });
+    await appendAudit(manager, null, { action: "demo.seed", entityType: "system", entityId: "demo", after: { teams: teams.size, services: services.size, users: users.length, incidents: created, problems, changes } });
   });
   logger.info({ incidents: incidentCount }, "seeded demo data");
   return { seeded: true, incidents: incidentCount };

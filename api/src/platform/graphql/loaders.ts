@@ -5,6 +5,7 @@ import { Team } from "../../modules/team/team.entity";
 import { User } from "../../modules/user/user.entity";
 import { Incident } from "../../modules/incident/incident.entity";
 import { TimelineEntry } from "../../modules/incident/timeline.entity";
+import { createChangeLoaders } from "../../modules/change/change.loaders";
 
 /** One batched SELECT per entity type per tick, whatever the page size. */
 function byId<T extends ObjectLiteral & { id: string }>(dataSource: DataSource, entity: EntityTarget<T>) {
@@ -38,6 +39,7 @@ export function createLoaders(dataSource: DataSource) {
     service: byId(dataSource, Service),
     incident: byId(dataSource, Incident),
     latestTimelineEntry: latestTimelineEntry(dataSource),
+    ...createChangeLoaders(dataSource),
   };
 }
 

@@ -12,6 +12,10 @@ import { ModelService } from "../../modules/model/model.service";
 import { ProblemService } from "../../modules/problem/problem.service";
 import { ProblemWorkService } from "../../modules/problem/problem-work.service";
 import { systemClock, type Clock } from "../clock";
+import { ChangeService } from "../../modules/change/change.service";
+import { ChangeProblems } from "../../modules/change/change.problems";
+import { ChangeAdminService } from "../../modules/change/change.admin.service";
+import { ServiceDependencyService } from "../../modules/catalog/service-dependency.service";
 
 /** The composition root of domain services; the API and the workers build the same set. */
 export function createServices(deps: { dataSource: DataSource; pubsub: QuellPubSub; issuer: TokenIssuer; config: QuellConfig; jobs?: JobQueue; clock?: Clock }) {
@@ -20,6 +24,7 @@ export function createServices(deps: { dataSource: DataSource; pubsub: QuellPubS
   const problems = new ProblemService(deps.dataSource, deps.pubsub, incidents, { quietPeriodDays: deps.config.problemQuietPeriodDays, clock });
   const suggestions = new SuggestionService(deps.dataSource, deps.pubsub, incidents);
   suggestions.onAccept(SuggestionKind.problem, (actor, s, work) => problems.linkSuggested(actor, s, work));
+  const changeProblems = new ChangeProblems(deps.dataSource, deps.pubsub, problems);
   return {
     ...deps,
     jobs: deps.jobs ?? createJobQueue(deps.config),
@@ -30,6 +35,10 @@ export function createServices(deps: { dataSource: DataSource; pubsub: QuellPubS
     models: new ModelService(deps.dataSource, deps.pubsub),
     users: new UserService(deps.dataSource, deps.issuer),
     catalog: new CatalogService(deps.dataSource),
+    changes: new ChangeService(deps.dataSource, deps.pubsub, changeProblems),
+    changeProblems,
+    changeAdmin: new ChangeAdminService(deps.dataSource),
+    serviceDependencies: new ServiceDependencyService(deps.dataSource),
   };
 }
 

@@ -20,6 +20,7 @@ import { TasksPanel } from "./TasksPanel";
 import { Timeline } from "./Timeline";
 import { StageTimes } from "./StageTimes";
 import { SuggestionsPanel } from "./SuggestionsPanel";
+import { WhatChangedPanel } from "./WhatChangedPanel";
 
 export function IncidentView({ incidentKey }: { incidentKey: string }) {
   const { user } = useSession();
@@ -100,6 +101,7 @@ export function IncidentView({ incidentKey }: { incidentKey: string }) {
             <ProblemPanel />
             <StagePanel />
             <SuggestionsPanel />
+            <WhatChangedPanel canLink={!!user && user.role !== "analyst"} />
             <FieldsForm />
             <Timeline />
             <TasksPanel />

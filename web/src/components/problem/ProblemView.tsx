@@ -18,6 +18,7 @@ import { ProblemStateBadges } from "./ProblemBadges";
 import { ProblemTasks, ProblemTimeline } from "./ProblemWork";
 import { StageStepper } from "./StageStepper";
 import { WorkaroundPanel } from "./WorkaroundPanel";
+import { FixingChangesPanel } from "@/components/change/FixingChangesPanel";
 
 export function ProblemView({ problemKey }: { problemKey: string }) {
   const { user } = useSession();
@@ -97,6 +98,7 @@ export function ProblemView({ problemKey }: { problemKey: string }) {
             <ProblemTimeline />
           </div>
           <aside className="col-side" aria-label="Problem facts">
+            <FixingChangesPanel problem={problem} />
             <section className="card" aria-labelledby="facts-title">
               <h2 id="facts-title">Facts</h2>
               <dl className="times">
