@@ -1,6 +1,6 @@
 import { Brackets, type DataSource } from "typeorm";
 import { badInput } from "../../platform/errors";
-import { decodeCursor, encodeCursor } from "../../platform/graphql/connection";
+import { decodeCursor, encodeCursor, isSafeInteger } from "../../platform/graphql/connection";
 import { FreezeWindow } from "./change-config.entity";
 import { ChangeAnalysis, windowOf } from "./change.analysis";
 import { findChangeConflicts, findFreezeConflicts, freezeOccurrences, type ChangeSlot, type TimeWindow } from "./change.conflicts";
@@ -38,7 +38,7 @@ export async function listChanges(dataSource: DataSource, args: { filter?: Chang
   }
   const totalCount = await qb.clone().getCount();
   if (args.after) {
-    const [number] = decodeCursor(args.after);
+    const [number] = decodeCursor(args.after, "after", isSafeInteger);
     qb.andWhere(new Brackets((w) => w.where("c.number < :cursor", { cursor: Number(number) })));
   }
   const rows = await qb.orderBy("c.number", "DESC").limit(first + 1).getMany();

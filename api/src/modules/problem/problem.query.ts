@@ -1,6 +1,6 @@
 import { Brackets, type DataSource, type SelectQueryBuilder } from "typeorm";
 import { badInput } from "../../platform/errors";
-import { decodeCursor, encodeCursor } from "../../platform/graphql/connection";
+import { decodeCursor, encodeCursor, isTimestamp } from "../../platform/graphql/connection";
 import { Incident } from "../incident/incident.entity";
 import { MAX_PAGE_SIZE } from "../incident/incident.query";
 import { Problem } from "./problem.entity";
@@ -37,7 +37,7 @@ async function keysetPage<T extends { id: string; createdAt: Date }>(base: Selec
   const totalCount = await base.clone().getCount();
   const page = base.clone();
   if (after) {
-    const [value, id] = decodeCursor(after);
+    const [value, id] = decodeCursor(after, "after", isTimestamp);
     page.andWhere(
       new Brackets((w) => {
         w.where(`${alias}.created_at < :cursorValue`, { cursorValue: value }).orWhere(`(${alias}.created_at = :cursorValue AND ${alias}.id < :cursorId)`, { cursorId: id });

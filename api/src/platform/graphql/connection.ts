@@ -43,7 +43,7 @@ export function encodeCursor(sortValue: string | number | null, id: string): str
  * The cursor's sort value and id. A cursor that was not issued for this sort (wrong value type,
  * an id that is no UUID) is refused here, before its parts reach SQL as the wrong types.
  */
-export function decodeCursor(cursor: string, field = "after", isSortValue: (v: SortValue) => boolean = () => true): [SortValue, string] {
+export function decodeCursor(cursor: string, field: string, isSortValue: (v: SortValue) => boolean): [SortValue, string] {
   try {
     const parsed = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as unknown;
     if (Array.isArray(parsed) && parsed.length === 2 && isUuid(parsed[1]) && isSortValue(parsed[0] as SortValue)) return parsed as [SortValue, string];
