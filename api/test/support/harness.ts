@@ -13,7 +13,9 @@ import type { User } from "../../src/modules/user/user.entity";
  */
 export function testConfig(overrides: Partial<QuellConfig> = {}): QuellConfig {
   const schema = process.env.DATABASE_URL ? `t_${process.pid}_${randomBytes(4).toString("hex")}` : undefined;
-  return loadConfig({ httpPort: 0, dataDir: ":memory:", databaseSchema: schema, redisUrl: undefined, exposeSqlCount: true, ...overrides });
+  // An explicit secret: with DATABASE_URL set the API is not in development and refuses to start without one.
+  const jwtSecret = randomBytes(32).toString("base64url");
+  return loadConfig({ httpPort: 0, dataDir: ":memory:", databaseSchema: schema, redisUrl: undefined, exposeSqlCount: true, jwtSecret, ...overrides });
 }
 
 export async function dropSchema(config: QuellConfig): Promise<void> {
