@@ -1,6 +1,6 @@
-import type { DataSource } from "typeorm";
+import type { DataSource, EntityManager } from "typeorm";
 import { hashApiToken, hashPassword, newApiToken, verifyPassword, type TokenIssuer } from "../../platform/auth/auth.service";
-import type { Principal } from "../../platform/auth/roles";
+import { Role, type Principal } from "../../platform/auth/roles";
 import { ErrorCode, QuellError, notFound } from "../../platform/errors";
 import { inTransaction } from "../../platform/database/transaction";
 import { appendAudit } from "../audit/audit.service";
@@ -10,6 +10,45 @@ import { ApiToken, User } from "./user.entity";
 
 /** Hash of a password nobody has: login does the same work whether or not the email exists. */
 const DUMMY_HASH = "$argon2id$v=19$m=19456,t=2,p=1$ED9/eKSv+rmmIA/2vcdiWg$leN1WZmLpOrOlsFwu4HTeF/l7/hSSclXhcMtbZEFWpU";
+
+/** The audit snapshot of a user: never its password hash. */
+export function userSnapshot(user: User): Omit<User, "passwordHash"> {
+  const { passwordHash: _omit, ...safe } = user;
+  return safe;
+}
+
+async function insertUser(manager: EntityManager, actor: Principal | null, input: CreateUserInput, action: string): Promise<User> {
+  if (await manager.exists(User, { where: { email: input.email.toLowerCase() } })) {
+    throw new QuellError(ErrorCode.Conflict, `A user with email ${input.email} already exists.`, { field: "email" });
+  }
+  if (input.teamId && !(await manager.exists(Team, { where: { id: input.teamId } }))) throw notFound("Team", input.teamId);
+  const user = manager.create(User, {
+    email: input.email.toLowerCase(),
+    name: input.name,
+    role: input.role,
+    teamId: input.teamId ?? null,
+    passwordHash: await hashPassword(input.password),
+  });
+  await manager.save(user);
+  await appendAudit(manager, actor, { action, entityType: "user", entityId: user.id, after: userSnapshot(user) });
+  return user;
+}
+
+/**
+ * The first administrator of a fresh database (`quell admin create`). One-time: while an active
+ * admin exists it refuses, unless the operator forces it (a locked-out organisation).
+ */
+export async function bootstrapAdmin(dataSource: DataSource, input: { email: string; name: string; password: string }, options: { force: boolean }): Promise<User> {
+  return inTransaction(dataSource, async ({ manager }) => {
+    // Serialise concurrent bootstraps: two "first" admins would defeat the one-time rule.
+    await manager.query("LOCK TABLE app_user IN SHARE ROW EXCLUSIVE MODE");
+    const admins = await manager.count(User, { where: { role: Role.admin, active: true } });
+    if (admins > 0 && !options.force) {
+      throw new QuellError(ErrorCode.Conflict, `An administrator already exists (${admins}); sign in as one to add users, or pass --force to add another anyway.`);
+    }
+    return insertUser(manager, null, { ...input, role: Role.admin }, "user.bootstrap_admin");
+  });
+}
 
 export class UserService {
   constructor(
@@ -30,23 +69,7 @@ export class UserService {
   }
 
   async createUser(actor: Principal | null, input: CreateUserInput): Promise<User> {
-    return inTransaction(this.dataSource, async ({ manager }) => {
-      if (await manager.exists(User, { where: { email: input.email.toLowerCase() } })) {
-        throw new QuellError(ErrorCode.Conflict, `A user with email ${input.email} already exists.`, { field: "email" });
-      }
-      if (input.teamId && !(await manager.exists(Team, { where: { id: input.teamId } }))) throw notFound("Team", input.teamId);
-      const user = manager.create(User, {
-        email: input.email.toLowerCase(),
-        name: input.name,
-        role: input.role,
-        teamId: input.teamId ?? null,
-        passwordHash: await hashPassword(input.password),
-      });
-      await manager.save(user);
-      const { passwordHash: _omit, ...safe } = user;
-      await appendAudit(manager, actor, { action: "user.create", entityType: "user", entityId: user.id, after: safe });
-      return user;
-    });
+    return inTransaction(this.dataSource, ({ manager }) => insertUser(manager, actor, input, "user.create"));
   }
 
   async createApiToken(actor: Principal, input: CreateApiTokenInput): Promise<{ token: string; apiToken: ApiToken }> {
