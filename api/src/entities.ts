@@ -10,6 +10,7 @@ import { IncidentEmbedding, MlModel, TrainingRun } from "./modules/model/model.e
 import { Suggestion } from "./modules/suggestion/suggestion.entity";
 import { Team } from "./modules/team/team.entity";
 import { ApiToken, User } from "./modules/user/user.entity";
+import { PasswordReset, Session } from "./modules/user/session.entity";
 
 /** Every table TypeORM maps; migrations must agree with this list (`npm run migration:check`). */
 export const ENTITIES = [
@@ -29,4 +30,6 @@ export const ENTITIES = [
   TrainingRun,
   IncidentEmbedding,
   Suggestion,
+  Session,
+  PasswordReset,
 ];

@@ -62,14 +62,14 @@ export const TEST_PASSWORD = "correct-horse-battery";
 
 /** One team, one service and one user per role, with session tokens. */
 export async function seedFixture(api: QuellApi, tag = randomBytes(3).toString("hex")): Promise<Fixture> {
-  const { catalog, users: userService, issuer } = api.services;
+  const { catalog, users: userService } = api.services;
   const team = await catalog.createTeam(null, { name: `Team ${tag}` });
   const service = await catalog.createService(null, { name: `Service ${tag}`, kind: ServiceKind.business_service, criticality: Criticality.high, ownerTeamId: team.id });
   const users = {} as Record<Role, User>;
   const tokens = {} as Record<Role, string>;
   for (const role of Object.values(Role)) {
     users[role] = await userService.createUser(null, { email: `${role}.${tag}@example.test`, name: `${role} ${tag}`, password: TEST_PASSWORD, role, teamId: team.id });
-    tokens[role] = await issuer.issue(users[role]);
+    tokens[role] = (await userService.sessions.open(users[role])).token;
   }
   return { team, service, users, tokens };
 }

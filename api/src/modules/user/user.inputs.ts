@@ -1,4 +1,5 @@
-import { IsEmail, IsOptional, IsUUID, Length, MaxLength } from "class-validator";
+import { IsEmail, IsOptional, IsUUID, Length, Matches, MaxLength } from "class-validator";
+import { REFRESH_TOKEN_PATTERN } from "./session.service";
 import { Field, ID, InputType, ObjectType } from "type-graphql";
 import { Role } from "../../platform/auth/roles";
 import { ApiToken, User } from "./user.entity";
@@ -9,10 +10,25 @@ export class LoginInput {
   @Field(() => String) @Length(1, 200) password!: string;
 }
 
-@ObjectType()
+@ObjectType({ description: "A session: a short-lived access token and the refresh token that renews it." })
 export class AuthPayload {
-  @Field(() => String, { description: "Send as `Authorization: Bearer <token>`." }) token!: string;
+  @Field(() => String, { description: "Send as `Authorization: Bearer <token>`; it expires at accessTokenExpiresAt." }) token!: string;
+  @Field(() => Date) accessTokenExpiresAt!: Date;
+  @Field(() => String, { description: "Single use: trade it for new tokens with refreshSession before sessionExpiresAt. Keep it secret." })
+  refreshToken!: string;
+  @Field(() => Date) sessionExpiresAt!: Date;
   @Field(() => User) user!: User;
+}
+
+@InputType()
+export class RefreshSessionInput {
+  @Field(() => String) @Matches(REFRESH_TOKEN_PATTERN, { message: "is not a refresh token" }) refreshToken!: string;
+}
+
+@InputType()
+export class ChangePasswordInput {
+  @Field(() => String) @Length(1, 200) currentPassword!: string;
+  @Field(() => String) @Length(1, 200) newPassword!: string;
 }
 
 @InputType()

@@ -4,7 +4,7 @@ import { Role } from "../../platform/auth/roles";
 import type { QuellContext } from "../../platform/graphql/context";
 import { Team } from "../team/team.entity";
 import { ApiToken, User } from "./user.entity";
-import { AuthPayload, CreateApiTokenInput, CreatedApiToken, CreateUserInput, LoginInput } from "./user.inputs";
+import { AuthPayload, ChangePasswordInput, CreateApiTokenInput, CreatedApiToken, CreateUserInput, LoginInput, RefreshSessionInput } from "./user.inputs";
 
 @Resolver(() => User)
 export class UserResolver {
@@ -12,6 +12,26 @@ export class UserResolver {
   @Mutation(() => AuthPayload, { description: "Exchange email and password for a session token (JWT)." })
   login(@Arg("input", () => LoginInput) input: LoginInput, @Ctx() ctx: QuellContext): Promise<AuthPayload> {
     return ctx.services.users.login(input);
+  }
+
+  @Allow(PUBLIC)
+  @Mutation(() => AuthPayload, { description: "Trade a refresh token for a new access token and refresh token (the old refresh token stops working)." })
+  refreshSession(@Arg("input", () => RefreshSessionInput) input: RefreshSessionInput, @Ctx() ctx: QuellContext): Promise<AuthPayload> {
+    return ctx.services.users.refreshSession(input.refreshToken);
+  }
+
+  @Allow(...ANY_ROLE)
+  @Mutation(() => Boolean, {
+    description: "End the session this refresh token belongs to (one of yours) on the server: its access and refresh tokens are refused from now on.",
+  })
+  logout(@Arg("input", () => RefreshSessionInput) input: RefreshSessionInput, @Ctx() ctx: QuellContext): Promise<boolean> {
+    return ctx.services.users.logout(ctx.principal!, input.refreshToken);
+  }
+
+  @Allow(...ANY_ROLE)
+  @Mutation(() => AuthPayload, { description: "Change your own password: every one of your sessions ends and this answer starts a new one." })
+  changePassword(@Arg("input", () => ChangePasswordInput) input: ChangePasswordInput, @Ctx() ctx: QuellContext): Promise<AuthPayload> {
+    return ctx.services.users.changePassword(ctx.principal!, input);
   }
 
   @Allow(...ANY_ROLE)

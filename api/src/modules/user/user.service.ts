@@ -1,11 +1,12 @@
 import type { DataSource, EntityManager } from "typeorm";
-import { hashApiToken, hashPassword, newApiToken, verifyPassword, type TokenIssuer } from "../../platform/auth/auth.service";
+import { hashApiToken, hashPassword, newApiToken, verifyPassword } from "../../platform/auth/auth.service";
 import { Role, type Principal } from "../../platform/auth/roles";
-import { ErrorCode, QuellError, notFound } from "../../platform/errors";
+import { ErrorCode, QuellError, badInput, notFound } from "../../platform/errors";
 import { inTransaction } from "../../platform/database/transaction";
 import { appendAudit } from "../audit/audit.service";
 import { Team } from "../team/team.entity";
-import type { CreateApiTokenInput, CreateUserInput, LoginInput } from "./user.inputs";
+import type { AuthPayload, ChangePasswordInput, CreateApiTokenInput, CreateUserInput, LoginInput } from "./user.inputs";
+import { revokeUserSessions, SessionEndReason, type SessionService } from "./session.service";
 import { ApiToken, User } from "./user.entity";
 
 /** Hash of a password nobody has: login does the same work whether or not the email exists. */
@@ -53,10 +54,10 @@ export async function bootstrapAdmin(dataSource: DataSource, input: { email: str
 export class UserService {
   constructor(
     private readonly dataSource: DataSource,
-    private readonly issuer: TokenIssuer,
+    readonly sessions: SessionService,
   ) {}
 
-  async login(input: LoginInput): Promise<{ token: string; user: User }> {
+  async login(input: LoginInput): Promise<AuthPayload> {
     const user = await this.dataSource
       .getRepository(User)
       .createQueryBuilder("u")
@@ -65,7 +66,36 @@ export class UserService {
       .getOne();
     const ok = await verifyPassword(user?.passwordHash ?? DUMMY_HASH, input.password);
     if (!user || !ok || !user.active) throw new QuellError(ErrorCode.Unauthenticated, "Wrong email or password.");
-    return { token: await this.issuer.issue(user), user };
+    return { ...(await this.sessions.open(user)), user };
+  }
+
+  async refreshSession(refreshToken: string): Promise<AuthPayload> {
+    const { tokens, user } = await this.sessions.refresh(refreshToken);
+    return { ...tokens, user };
+  }
+
+  /** Ends one of the caller's sessions on the server: its access and refresh tokens stop working. */
+  async logout(actor: Principal, refreshToken: string): Promise<boolean> {
+    return inTransaction(this.dataSource, async ({ manager }) => {
+      const sessionId = await this.sessions.revokeByRefreshToken(manager, actor.userId, refreshToken, SessionEndReason.Logout);
+      if (!sessionId) return false;
+      await appendAudit(manager, actor, { action: "session.logout", entityType: "session", entityId: sessionId });
+      return true;
+    });
+  }
+
+  /** A user changes their own password: every session ends (a thief's too), and the caller gets a new one. */
+  async changePassword(actor: Principal, input: ChangePasswordInput): Promise<AuthPayload> {
+    if (actor.kind !== "user") throw new QuellError(ErrorCode.Forbidden, "An API token has no password; sign in as the user to change it.");
+    return inTransaction(this.dataSource, async ({ manager }) => {
+      const user = await manager.getRepository(User).createQueryBuilder("u").addSelect("u.passwordHash").where("u.id = :id", { id: actor.userId }).getOneOrFail();
+      if (!(await verifyPassword(user.passwordHash, input.currentPassword))) throw badInput("currentPassword", "is not your current password");
+      user.passwordHash = await hashPassword(input.newPassword);
+      await manager.save(user);
+      const ended = await revokeUserSessions(manager, user.id, SessionEndReason.PasswordChanged);
+      await appendAudit(manager, actor, { action: "user.change_password", entityType: "user", entityId: user.id, after: { sessionsRevoked: ended } });
+      return { ...(await this.sessions.open(user, manager)), user };
+    });
   }
 
   async createUser(actor: Principal | null, input: CreateUserInput): Promise<User> {

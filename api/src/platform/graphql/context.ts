@@ -6,6 +6,8 @@ import type { Services } from "./services";
 
 export interface QuellContext {
   principal?: Principal;
+  /** The Authorization value the principal came from; a subscription re-checks it on every event. */
+  authorization?: string;
   dataSource: DataSource;
   loaders: Loaders;
   requestId: string;

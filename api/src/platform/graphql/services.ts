@@ -4,6 +4,7 @@ import type { QuellConfig } from "../config";
 import type { QuellPubSub } from "../pubsub";
 import { IncidentService } from "../../modules/incident/incident.service";
 import { UserService } from "../../modules/user/user.service";
+import { SessionService } from "../../modules/user/session.service";
 import { CatalogService } from "../../modules/catalog/catalog.service";
 import { createJobQueue, type JobQueue } from "../queue";
 import { SuggestionService } from "../../modules/suggestion/suggestion.service";
@@ -18,7 +19,7 @@ export function createServices(deps: { dataSource: DataSource; pubsub: QuellPubS
     incidents,
     suggestions: new SuggestionService(deps.dataSource, deps.pubsub, incidents),
     models: new ModelService(deps.dataSource, deps.pubsub),
-    users: new UserService(deps.dataSource, deps.issuer),
+    users: new UserService(deps.dataSource, new SessionService(deps.dataSource, deps.issuer, deps.config.refreshTtlSeconds)),
     catalog: new CatalogService(deps.dataSource),
   };
 }

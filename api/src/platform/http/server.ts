@@ -5,10 +5,12 @@ import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHt
 import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
 import { expressMiddleware } from "@as-integrations/express5";
 import express, { type ErrorRequestHandler } from "express";
-import type { GraphQLSchema } from "graphql";
+import { getOperationAST, Kind, type GraphQLSchema } from "graphql";
 import { useServer } from "graphql-ws/use/ws";
 import { WebSocketServer } from "ws";
 import { principalFromBearer } from "../auth/auth.service";
+import { assertAllowed, policyFor } from "../auth/policy";
+import { ErrorCode, QuellError } from "../errors";
 import type { QuellConfig } from "../config";
 import type { QuellContext } from "../graphql/context";
 import { formatError } from "../graphql/errors";
@@ -45,7 +47,24 @@ export async function startHttpServer(config: QuellConfig, schema: GraphQLSchema
     const requestId = randomUUID();
     const principal = await principalFromBearer(services.dataSource, services.issuer, authorization);
     if (principal) rateLimiter.check(principal.tokenId ?? principal.userId);
-    return { principal, dataSource: services.dataSource, loaders: createLoaders(services.dataSource), requestId, log: logger.child({ requestId }), services };
+    return { principal, authorization, dataSource: services.dataSource, loaders: createLoaders(services.dataSource), requestId, log: logger.child({ requestId }), services };
+  }
+
+  /**
+   * A subscription outlives the check made when it started: before each event, authenticate its
+   * credential again and apply the operation's rule to the caller as they are now. Revoked, expired
+   * or deactivated closes the socket with 4401, a role that lost the right with 4403.
+   */
+  async function recheckSubscriber(context: QuellContext, rootField: string | undefined): Promise<QuellError | undefined> {
+    try {
+      const principal = await principalFromBearer(services.dataSource, services.issuer, context.authorization);
+      assertAllowed({ principal }, (rootField && policyFor(rootField)) || []);
+      context.principal = principal;
+      return undefined;
+    } catch (err) {
+      if (err instanceof QuellError) return err;
+      throw err;
+    }
   }
 
   const wsServer = new WebSocketServer({ server, path: "/graphql", maxPayload: config.bodyLimitBytes });
@@ -56,6 +75,16 @@ export async function startHttpServer(config: QuellConfig, schema: GraphQLSchema
         const params = ctx.connectionParams ?? {};
         const auth = (params.authorization ?? params.Authorization) as string | undefined;
         return contextFor(auth);
+      },
+      onNext: async (ctx, _id, _payload, args) => {
+        // Anonymous operations never got past the first check (nothing public is a subscription): leave their refusal as it is.
+        if (!(args.contextValue as QuellContext).principal) return undefined;
+        const rootField = getOperationAST(args.document, args.operationName)?.selectionSet.selections.find((s) => s.kind === Kind.FIELD)?.name.value;
+        const refused = await recheckSubscriber(args.contextValue as QuellContext, rootField);
+        if (!refused) return undefined;
+        const unauthenticated = refused.code === ErrorCode.Unauthenticated;
+        ctx.extra.socket.close(unauthenticated ? 4401 : 4403, unauthenticated ? "Unauthorized" : "Forbidden");
+        return { errors: [{ message: refused.message, extensions: { code: refused.code } }] };
       },
     },
     wsServer,
