@@ -3,11 +3,12 @@
 import Link from "next/link";
 import { usePathname, useRouter } from "next/navigation";
 import { createContext, useCallback, useContext, useEffect, useState, type ReactNode } from "react";
-import { clearSession, configureSubscriptions, readSession, SESSION_EXPIRED_EVENT, writeSession, type SessionUser } from "@/lib/client";
+import { clearSession, configureSubscriptions, readSession, SESSION_EXPIRED_EVENT, signOutSession, writeSession, type SessionUser } from "@/lib/client";
+import type { SessionTokensFragment } from "@/graphql/generated";
 
 interface SessionValue {
   user: SessionUser | null;
-  signIn(token: string, user: SessionUser): void;
+  signIn(session: SessionTokensFragment): void;
   signOut(): void;
 }
 
@@ -30,14 +31,14 @@ export function AppShell({ wsUrl, children }: { wsUrl: string; children: ReactNo
   }, []);
 
   const signOut = useCallback(() => {
-    clearSession();
+    void signOutSession();
     setUser(null);
     router.push("/login");
   }, [router]);
 
-  const signIn = useCallback((token: string, next: SessionUser) => {
-    writeSession(token, next);
-    setUser(next);
+  const signIn = useCallback((session: SessionTokensFragment) => {
+    writeSession(session);
+    setUser(session.user);
   }, []);
 
   useEffect(() => {

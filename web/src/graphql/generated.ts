@@ -27,6 +27,11 @@ export interface AssignIncidentInput {
   version: number;
 }
 
+export interface ChangePasswordInput {
+  currentPassword: string;
+  newPassword: string;
+}
+
 export interface CompleteTaskInput {
   taskId: string;
   version: number;
@@ -138,6 +143,10 @@ export const ModelKindValues: readonly ModelKind[] = ["category", "embedder", "s
 
 export type ModelStatus = "active" | "rejected" | "superseded";
 export const ModelStatusValues: readonly ModelStatus[] = ["active", "rejected", "superseded"];
+
+export interface RefreshSessionInput {
+  refreshToken: string;
+}
 
 export interface ReopenIncidentInput {
   id: string;
@@ -342,6 +351,18 @@ export type QueueRowFragment = {
   }>;
 };
 
+export type SessionTokensFragment = {
+  token: string;
+  accessTokenExpiresAt: string;
+  refreshToken: string;
+  user: {
+    id: string;
+    name: string;
+    email: string;
+    role: Role;
+  };
+};
+
 export type SuggestionItemFragment = {
   id: string;
   kind: SuggestionKind;
@@ -381,6 +402,8 @@ export type SuggestionItemFragment = {
 export type LoginMutation = {
   login: {
     token: string;
+    accessTokenExpiresAt: string;
+    refreshToken: string;
     user: {
       id: string;
       name: string;
@@ -392,7 +415,33 @@ export type LoginMutation = {
 export type LoginMutationVariables = {
   input: LoginInput; // LoginInput!
 };
-export const LoginDocument = "mutation Login($input: LoginInput!) {\n  login(input: $input) {\n    token\n    user {\n      id\n      name\n      email\n      role\n    }\n  }\n}" as TypedDocument<LoginMutation, LoginMutationVariables>;
+export const LoginDocument = "mutation Login($input: LoginInput!) {\n  login(input: $input) {\n    ...SessionTokens\n  }\n}\n\nfragment SessionTokens on AuthPayload {\n  token\n  accessTokenExpiresAt\n  refreshToken\n  user {\n    id\n    name\n    email\n    role\n  }\n}" as TypedDocument<LoginMutation, LoginMutationVariables>;
+
+export type RefreshSessionMutation = {
+  refreshSession: {
+    token: string;
+    accessTokenExpiresAt: string;
+    refreshToken: string;
+    user: {
+      id: string;
+      name: string;
+      email: string;
+      role: Role;
+    };
+  };
+};
+export type RefreshSessionMutationVariables = {
+  input: RefreshSessionInput; // RefreshSessionInput!
+};
+export const RefreshSessionDocument = "mutation RefreshSession($input: RefreshSessionInput!) {\n  refreshSession(input: $input) {\n    ...SessionTokens\n  }\n}\n\nfragment SessionTokens on AuthPayload {\n  token\n  accessTokenExpiresAt\n  refreshToken\n  user {\n    id\n    name\n    email\n    role\n  }\n}" as TypedDocument<RefreshSessionMutation, RefreshSessionMutationVariables>;
+
+export type LogoutMutation = {
+  logout: boolean;
+};
+export type LogoutMutationVariables = {
+  input: RefreshSessionInput; // RefreshSessionInput!
+};
+export const LogoutDocument = "mutation Logout($input: RefreshSessionInput!) {\n  logout(input: $input)\n}" as TypedDocument<LogoutMutation, LogoutMutationVariables>;
 
 export type MeQuery = {
   me: {
