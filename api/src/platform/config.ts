@@ -28,6 +28,16 @@ export interface QuellConfig {
   bodyLimitBytes: number;
   maxQueryDepth: number;
   maxQueryComplexity: number;
+  /** Failed logins per account, and per client address, within loginWindowSeconds before RATE_LIMITED. */
+  loginFailuresPerAccount: number;
+  loginFailuresPerAddress: number;
+  loginWindowSeconds: number;
+  /** Redis key prefix of the shared login counters (tests give each run its own). */
+  loginThrottlePrefix: string;
+  /** Express "trust proxy" (QUELL_TRUST_PROXY: hop count, "loopback", a subnet...): set it behind a reverse proxy so the client address is the caller's, not the proxy's. */
+  trustProxy: string | undefined;
+  /** argon2 hashes computed at once by this process; more wait in line. */
+  argon2Concurrency: number;
   /** Requests per minute per token or user before RATE_LIMITED. */
   rateLimitPerMinute: number;
   /**
@@ -136,6 +146,12 @@ function readConfig(env: NodeJS.ProcessEnv, overrides: Partial<QuellConfig>): Om
     maxQueryDepth: intFromEnv("QUELL_MAX_QUERY_DEPTH", 10, env),
     maxQueryComplexity: intFromEnv("QUELL_MAX_QUERY_COMPLEXITY", 5_000, env),
     rateLimitPerMinute: intFromEnv("QUELL_RATE_LIMIT_PER_MINUTE", 6_000, env),
+    loginFailuresPerAccount: intFromEnv("QUELL_LOGIN_FAILURES_PER_ACCOUNT", 10, env),
+    loginFailuresPerAddress: intFromEnv("QUELL_LOGIN_FAILURES_PER_ADDRESS", 100, env),
+    loginWindowSeconds: intFromEnv("QUELL_LOGIN_WINDOW_SECONDS", 15 * 60, env),
+    loginThrottlePrefix: env.QUELL_LOGIN_THROTTLE_PREFIX || "quell:login",
+    trustProxy: env.QUELL_TRUST_PROXY || undefined,
+    argon2Concurrency: intFromEnv("QUELL_ARGON2_CONCURRENCY", 2, env),
     exposeSqlCount: env.QUELL_EXPOSE_SQL_COUNT === "1",
     ...rest,
   };

@@ -11,7 +11,7 @@ export class UserResolver {
   @Allow(PUBLIC)
   @Mutation(() => AuthPayload, { description: "Exchange email and password for a session token (JWT)." })
   login(@Arg("input", () => LoginInput) input: LoginInput, @Ctx() ctx: QuellContext): Promise<AuthPayload> {
-    return ctx.services.users.login(input);
+    return ctx.services.users.login(input, ctx.clientAddress ?? "unknown");
   }
 
   @Allow(PUBLIC)

@@ -6,6 +6,7 @@ import { inTransaction } from "../../platform/database/transaction";
 import { appendAudit } from "../audit/audit.service";
 import { Team } from "../team/team.entity";
 import type { AuthPayload, ChangePasswordInput, CreateApiTokenInput, CreateUserInput, LoginInput } from "./user.inputs";
+import type { LoginThrottle } from "../../platform/auth/login-throttle";
 import { revokeUserSessions, SessionEndReason, type SessionService } from "./session.service";
 import { ApiToken, User } from "./user.entity";
 
@@ -55,9 +56,12 @@ export class UserService {
   constructor(
     private readonly dataSource: DataSource,
     readonly sessions: SessionService,
+    private readonly throttle: LoginThrottle,
   ) {}
 
-  async login(input: LoginInput): Promise<AuthPayload> {
+  /** Throttled per account and address; every outcome is audited (the email and address, never the password). */
+  async login(input: LoginInput, clientAddress: string): Promise<AuthPayload> {
+    await this.throttle.begin(input.email, clientAddress);
     const user = await this.dataSource
       .getRepository(User)
       .createQueryBuilder("u")
@@ -65,8 +69,20 @@ export class UserService {
       .where("lower(u.email) = lower(:email)", { email: input.email })
       .getOne();
     const ok = await verifyPassword(user?.passwordHash ?? DUMMY_HASH, input.password);
-    if (!user || !ok || !user.active) throw new QuellError(ErrorCode.Unauthenticated, "Wrong email or password.");
-    return { ...(await this.sessions.open(user)), user };
+    if (!user || !ok || !user.active) {
+      const reason = !user ? "unknown_email" : !ok ? "wrong_password" : "deactivated";
+      await inTransaction(this.dataSource, ({ manager }) =>
+        appendAudit(manager, null, { action: "auth.login_failed", entityType: "user", entityId: user?.id ?? "unknown", after: { email: input.email.toLowerCase(), reason, clientAddress } }),
+      );
+      throw new QuellError(ErrorCode.Unauthenticated, "Wrong email or password.");
+    }
+    await this.throttle.succeeded(input.email, clientAddress);
+    return inTransaction(this.dataSource, async ({ manager }) => {
+      const tokens = await this.sessions.open(user, manager);
+      const actor: Principal = { kind: "user", userId: user.id, role: user.role, label: user.email };
+      await appendAudit(manager, actor, { action: "auth.login", entityType: "user", entityId: user.id, after: { clientAddress } });
+      return { ...tokens, user };
+    });
   }
 
   async refreshSession(refreshToken: string): Promise<AuthPayload> {

@@ -3,18 +3,26 @@ import { hash as argonHash, verify as argonVerify } from "@node-rs/argon2";
 import { SignJWT, jwtVerify } from "jose";
 import type { DataSource } from "typeorm";
 import { ErrorCode, QuellError } from "../errors";
+import { Argon2Pool } from "./argon2-pool";
 import { ApiToken } from "../../modules/user/user.entity";
 import { Session } from "../../modules/user/session.entity";
 import { effectiveTokenRole, type Principal, type Role } from "./roles";
 
 export const API_TOKEN_PREFIX = "qt_";
 
+let argon2Pool = new Argon2Pool(2, 200);
+
+/** How many argon2 computations this process runs at once (config.argon2Concurrency). */
+export function limitArgon2Concurrency(concurrency: number): void {
+  argon2Pool = new Argon2Pool(Math.max(1, concurrency), 200);
+}
+
 export function hashPassword(password: string): Promise<string> {
-  return argonHash(password);
+  return argon2Pool.run(() => argonHash(password));
 }
 
 export function verifyPassword(hash: string, password: string): Promise<boolean> {
-  return argonVerify(hash, password).catch(() => false);
+  return argon2Pool.run(() => argonVerify(hash, password).catch(() => false));
 }
 
 /** API tokens are 32 random bytes, so one SHA-256 is enough (no need for a slow hash). */

@@ -8,6 +8,8 @@ export interface QuellContext {
   principal?: Principal;
   /** The Authorization value the principal came from; a subscription re-checks it on every event. */
   authorization?: string;
+  /** The caller's network address (login throttling and audit). */
+  clientAddress?: string;
   dataSource: DataSource;
   loaders: Loaders;
   requestId: string;

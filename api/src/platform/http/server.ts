@@ -40,14 +40,15 @@ export interface HttpServer {
 export async function startHttpServer(config: QuellConfig, schema: GraphQLSchema, services: Services): Promise<HttpServer> {
   const app = express();
   app.disable("x-powered-by");
+  if (config.trustProxy) app.set("trust proxy", /^\d+$/.test(config.trustProxy) ? Number(config.trustProxy) : config.trustProxy);
   const server = http.createServer(app);
   const rateLimiter = new RateLimiter(config.rateLimitPerMinute);
 
-  async function contextFor(authorization: string | undefined): Promise<QuellContext> {
+  async function contextFor(authorization: string | undefined, clientAddress?: string): Promise<QuellContext> {
     const requestId = randomUUID();
     const principal = await principalFromBearer(services.dataSource, services.issuer, authorization);
     if (principal) rateLimiter.check(principal.tokenId ?? principal.userId);
-    return { principal, authorization, dataSource: services.dataSource, loaders: createLoaders(services.dataSource), requestId, log: logger.child({ requestId }), services };
+    return { principal, authorization, clientAddress, dataSource: services.dataSource, loaders: createLoaders(services.dataSource), requestId, log: logger.child({ requestId }), services };
   }
 
   /**
@@ -74,7 +75,7 @@ export async function startHttpServer(config: QuellConfig, schema: GraphQLSchema
       context: (ctx) => {
         const params = ctx.connectionParams ?? {};
         const auth = (params.authorization ?? params.Authorization) as string | undefined;
-        return contextFor(auth);
+        return contextFor(auth, ctx.extra.request.socket.remoteAddress);
       },
       onNext: async (ctx, _id, _payload, args) => {
         // Anonymous operations never got past the first check (nothing public is a subscription): leave their refusal as it is.
@@ -155,7 +156,7 @@ export async function startHttpServer(config: QuellConfig, schema: GraphQLSchema
     (_req, _res, next) => queryCountScope.run({ statements: 0, sql: [] }, next),
     express.json({ limit: config.bodyLimitBytes, reviver: refuseNulCharacters }),
     expressMiddleware(apollo, {
-      context: ({ req }) => contextFor(req.headers.authorization),
+      context: ({ req }) => contextFor(req.headers.authorization, req.ip),
     }),
   );
   const tooLarge: ErrorRequestHandler = (err, _req, res, next) => {
