@@ -57,6 +57,15 @@ describe("first administrator bootstrap (quell admin create)", () => {
     }
   });
 
+  it("refuses a weak password and creates nobody", async () => {
+    const fresh = testConfig({ dataDir: fs.mkdtempSync(path.join(os.tmpdir(), "quell-bootstrap-")) });
+    const res = await runAdminCreate(fresh, ["--email", "weak@example.org"], "password1234\n");
+    expect(res.code).toBe(1);
+    expect(res.err).toMatch(/password: is too easy to guess/);
+    await dropSchema(fresh);
+    fs.rmSync(fresh.dataDir, { recursive: true, force: true });
+  });
+
   it("needs --email", async () => {
     const res = await runAdminCreate(config, [], `${ADMIN_PASSWORD}\n`);
     expect(res.code).toBe(2);

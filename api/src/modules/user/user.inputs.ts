@@ -35,7 +35,7 @@ export class ChangePasswordInput {
 export class CreateUserInput {
   @Field(() => String) @IsEmail() @MaxLength(254) email!: string;
   @Field(() => String) @Length(1, 120) name!: string;
-  @Field(() => String, { description: "At least 10 characters." }) @Length(10, 200) password!: string;
+  @Field(() => String, { description: "At least 12 characters and not easy to guess (checked with zxcvbn)." }) @Length(1, 200) password!: string;
   @Field(() => Role) role!: Role;
   @Field(() => ID, { nullable: true }) @IsOptional() @IsUUID() teamId?: string;
 }

@@ -7,6 +7,7 @@ import { appendAudit } from "../audit/audit.service";
 import { Team } from "../team/team.entity";
 import type { AuthPayload, ChangePasswordInput, CreateApiTokenInput, CreateUserInput, LoginInput } from "./user.inputs";
 import type { LoginThrottle } from "../../platform/auth/login-throttle";
+import { passwordWeakness } from "./password.rules";
 import { revokeUserSessions, SessionEndReason, type SessionService } from "./session.service";
 import { ApiToken, User } from "./user.entity";
 
@@ -19,7 +20,14 @@ export function userSnapshot(user: User): Omit<User, "passwordHash"> {
   return safe;
 }
 
+/** Refuses a weak password with BAD_USER_INPUT naming why (length, common, guessable from the user's name or email). */
+export function assertStrongPassword(field: string, password: string, user: { email: string; name: string }): void {
+  const weakness = passwordWeakness(password, [user.email, user.name]);
+  if (weakness) throw badInput(field, weakness);
+}
+
 async function insertUser(manager: EntityManager, actor: Principal | null, input: CreateUserInput, action: string): Promise<User> {
+  assertStrongPassword("password", input.password, input);
   if (await manager.exists(User, { where: { email: input.email.toLowerCase() } })) {
     throw new QuellError(ErrorCode.Conflict, `A user with email ${input.email} already exists.`, { field: "email" });
   }
@@ -106,6 +114,7 @@ export class UserService {
     return inTransaction(this.dataSource, async ({ manager }) => {
       const user = await manager.getRepository(User).createQueryBuilder("u").addSelect("u.passwordHash").where("u.id = :id", { id: actor.userId }).getOneOrFail();
       if (!(await verifyPassword(user.passwordHash, input.currentPassword))) throw badInput("currentPassword", "is not your current password");
+      assertStrongPassword("newPassword", input.newPassword, user);
       user.passwordHash = await hashPassword(input.newPassword);
       await manager.save(user);
       const ended = await revokeUserSessions(manager, user.id, SessionEndReason.PasswordChanged);
