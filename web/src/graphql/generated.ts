@@ -27,9 +27,21 @@ export interface AssignIncidentInput {
   version: number;
 }
 
+/** Which record, at which version (a stale version gets CONFLICT). */
+export interface CatalogVersionInput {
+  id: string;
+  version: number;
+}
+
 export interface ChangePasswordInput {
   currentPassword: string;
   newPassword: string;
+}
+
+export interface ChangeUserRoleInput {
+  id: string;
+  role: Role;
+  version: number;
 }
 
 export interface CompleteTaskInput {
@@ -77,7 +89,7 @@ export interface CreateTeamInput {
 export interface CreateUserInput {
   email: string;
   name: string;
-  /** At least 10 characters. */
+  /** At least 12 characters and not easy to guess (checked with zxcvbn). */
   password: string;
   role: Role;
   teamId?: string | null;
@@ -117,6 +129,10 @@ export interface IncidentSort {
 export type IncidentSortField = "createdAt" | "number" | "priority" | "updatedAt";
 export const IncidentSortFieldValues: readonly IncidentSortField[] = ["createdAt", "number", "priority", "updatedAt"];
 
+export interface IssuePasswordResetInput {
+  id: string;
+}
+
 export interface LoginInput {
   email: string;
   password: string;
@@ -143,6 +159,11 @@ export const ModelKindValues: readonly ModelKind[] = ["category", "embedder", "s
 
 export type ModelStatus = "active" | "rejected" | "superseded";
 export const ModelStatusValues: readonly ModelStatus[] = ["active", "rejected", "superseded"];
+
+export interface RedeemPasswordResetInput {
+  code: string;
+  newPassword: string;
+}
 
 export interface RefreshSessionInput {
   refreshToken: string;
@@ -212,6 +233,32 @@ export interface UpdateIncidentInput {
   title?: string | null;
   urgency?: number | null;
   /** The version you read; a stale one gets CONFLICT. */
+  version: number;
+}
+
+/** Only the fields given change; null clears description. */
+export interface UpdateServiceInput {
+  criticality?: Criticality | null;
+  description?: string | null;
+  id: string;
+  kind?: ServiceKind | null;
+  name?: string | null;
+  ownerTeamId?: string | null;
+  version: number;
+}
+
+/** Only the fields given change; null clears description and contactEmail. */
+export interface UpdateTeamInput {
+  contactEmail?: string | null;
+  description?: string | null;
+  id: string;
+  name?: string | null;
+  version: number;
+}
+
+/** Which user, at which version (a stale version gets CONFLICT). */
+export interface UserVersionInput {
+  id: string;
   version: number;
 }
 

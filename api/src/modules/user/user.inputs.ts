@@ -1,6 +1,7 @@
-import { IsEmail, IsOptional, IsUUID, Length, Matches, MaxLength } from "class-validator";
+import { IsEmail, IsInt, IsOptional, IsUUID, Length, Matches, MaxLength, Min } from "class-validator";
 import { REFRESH_TOKEN_PATTERN } from "./session.service";
-import { Field, ID, InputType, ObjectType } from "type-graphql";
+import { Field, ID, InputType, Int, ObjectType } from "type-graphql";
+import { PASSWORD_RESET_PATTERN } from "./user.admin";
 import { Role } from "../../platform/auth/roles";
 import { ApiToken, User } from "./user.entity";
 
@@ -50,4 +51,33 @@ export class CreateApiTokenInput {
 export class CreatedApiToken {
   @Field(() => String, { description: "Shown once; only its hash is stored." }) token!: string;
   @Field(() => ApiToken) apiToken!: ApiToken;
+}
+
+@InputType({ description: "Which user, at which version (a stale version gets CONFLICT)." })
+export class UserVersionInput {
+  @Field(() => ID) @IsUUID() id!: string;
+  @Field(() => Int) @IsInt() @Min(1) version!: number;
+}
+
+@InputType()
+export class ChangeUserRoleInput extends UserVersionInput {
+  @Field(() => Role) role!: Role;
+}
+
+@InputType()
+export class IssuePasswordResetInput {
+  @Field(() => ID) @IsUUID() id!: string;
+}
+
+@ObjectType({ description: "Give the code to the user over a trusted channel; it works once, until expiresAt. Shown only here." })
+export class IssuedPasswordReset {
+  @Field(() => String) code!: string;
+  @Field(() => Date) expiresAt!: Date;
+  @Field(() => User) user!: User;
+}
+
+@InputType()
+export class RedeemPasswordResetInput {
+  @Field(() => String) @Matches(PASSWORD_RESET_PATTERN, { message: "is not a password reset code" }) code!: string;
+  @Field(() => String) @Length(1, 200) newPassword!: string;
 }

@@ -4,7 +4,20 @@ import { Role } from "../../platform/auth/roles";
 import type { QuellContext } from "../../platform/graphql/context";
 import { Team } from "../team/team.entity";
 import { ApiToken, User } from "./user.entity";
-import { AuthPayload, ChangePasswordInput, CreateApiTokenInput, CreatedApiToken, CreateUserInput, LoginInput, RefreshSessionInput } from "./user.inputs";
+import {
+  AuthPayload,
+  ChangePasswordInput,
+  ChangeUserRoleInput,
+  CreateApiTokenInput,
+  CreatedApiToken,
+  CreateUserInput,
+  IssuedPasswordReset,
+  IssuePasswordResetInput,
+  LoginInput,
+  RedeemPasswordResetInput,
+  RefreshSessionInput,
+  UserVersionInput,
+} from "./user.inputs";
 
 @Resolver(() => User)
 export class UserResolver {
@@ -68,6 +81,36 @@ export class UserResolver {
   @Mutation(() => ApiToken)
   revokeApiToken(@Arg("id", () => ID) id: string, @Ctx() ctx: QuellContext): Promise<ApiToken> {
     return ctx.services.users.revokeApiToken(ctx.principal!, id);
+  }
+
+  @Allow(Role.admin)
+  @Mutation(() => User, { description: "Ends the user's sessions; their API tokens stop working. Refused for yourself and the last admin." })
+  deactivateUser(@Arg("input", () => UserVersionInput) input: UserVersionInput, @Ctx() ctx: QuellContext): Promise<User> {
+    return ctx.services.userAdmin.deactivate(ctx.principal!, input.id, input.version);
+  }
+
+  @Allow(Role.admin)
+  @Mutation(() => User)
+  reactivateUser(@Arg("input", () => UserVersionInput) input: UserVersionInput, @Ctx() ctx: QuellContext): Promise<User> {
+    return ctx.services.userAdmin.reactivate(ctx.principal!, input.id, input.version);
+  }
+
+  @Allow(Role.admin)
+  @Mutation(() => User, { description: "Changes a user's role and ends their sessions (they sign in again with the new role)." })
+  changeUserRole(@Arg("input", () => ChangeUserRoleInput) input: ChangeUserRoleInput, @Ctx() ctx: QuellContext): Promise<User> {
+    return ctx.services.userAdmin.changeRole(ctx.principal!, input.id, input.version, input.role);
+  }
+
+  @Allow(Role.admin)
+  @Mutation(() => IssuedPasswordReset, { description: "Issues a one-time password reset code for a user (24 h); an earlier unused code stops working." })
+  issuePasswordReset(@Arg("input", () => IssuePasswordResetInput) input: IssuePasswordResetInput, @Ctx() ctx: QuellContext): Promise<IssuedPasswordReset> {
+    return ctx.services.userAdmin.issuePasswordReset(ctx.principal!, input.id);
+  }
+
+  @Allow(PUBLIC)
+  @Mutation(() => Boolean, { description: "Sets a new password with a reset code from an administrator; every session of the account ends." })
+  redeemPasswordReset(@Arg("input", () => RedeemPasswordResetInput) input: RedeemPasswordResetInput, @Ctx() ctx: QuellContext): Promise<boolean> {
+    return ctx.services.userAdmin.redeemPasswordReset(input.code, input.newPassword);
   }
 
   @FieldResolver(() => Team, { nullable: true })

@@ -6,6 +6,7 @@ import type { QuellPubSub } from "../pubsub";
 import { IncidentService } from "../../modules/incident/incident.service";
 import { UserService } from "../../modules/user/user.service";
 import { SessionService } from "../../modules/user/session.service";
+import { UserAdministration } from "../../modules/user/user.admin";
 import { CatalogService } from "../../modules/catalog/catalog.service";
 import { createJobQueue, type JobQueue } from "../queue";
 import { SuggestionService } from "../../modules/suggestion/suggestion.service";
@@ -22,6 +23,7 @@ export function createServices(deps: { dataSource: DataSource; pubsub: QuellPubS
     models: new ModelService(deps.dataSource, deps.pubsub),
     users: new UserService(deps.dataSource, new SessionService(deps.dataSource, deps.issuer, deps.config.refreshTtlSeconds), deps.loginThrottle),
     catalog: new CatalogService(deps.dataSource),
+    userAdmin: new UserAdministration(deps.dataSource),
   };
 }
 
