@@ -405,7 +405,7 @@ export type SessionTokensFragment = {
   user: {
     id: string;
     name: string;
-    email: string;
+    email: string | null;
     role: Role;
   };
 };
@@ -454,7 +454,7 @@ export type LoginMutation = {
     user: {
       id: string;
       name: string;
-      email: string;
+      email: string | null;
       role: Role;
     };
   };
@@ -472,7 +472,7 @@ export type RefreshSessionMutation = {
     user: {
       id: string;
       name: string;
-      email: string;
+      email: string | null;
       role: Role;
     };
   };
@@ -494,7 +494,7 @@ export type MeQuery = {
   me: {
     id: string;
     name: string;
-    email: string;
+    email: string | null;
     role: Role;
     teamId: string | null;
   };

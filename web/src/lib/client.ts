@@ -11,7 +11,7 @@ const REFRESH_MARGIN_MS = 60_000;
 export interface SessionUser {
   id: string;
   name: string;
-  email: string;
+  email: string | null;
   role: string;
 }
 

@@ -19,18 +19,29 @@ import {
   UserVersionInput,
 } from "./user.inputs";
 
+/**
+ * Users returned by login and refreshSession are the caller's own account, though the request
+ * carried no token yet: their email may be shown.
+ */
+const ownAccountViews = new WeakSet<User>();
+const isOwnAccountView = (user: User) => ownAccountViews.has(user);
+function showOwnAccount(payload: AuthPayload): AuthPayload {
+  ownAccountViews.add(payload.user);
+  return payload;
+}
+
 @Resolver(() => User)
 export class UserResolver {
   @Allow(PUBLIC)
   @Mutation(() => AuthPayload, { description: "Exchange email and password for a session token (JWT)." })
   login(@Arg("input", () => LoginInput) input: LoginInput, @Ctx() ctx: QuellContext): Promise<AuthPayload> {
-    return ctx.services.users.login(input, ctx.clientAddress ?? "unknown");
+    return ctx.services.users.login(input, ctx.clientAddress ?? "unknown").then(showOwnAccount);
   }
 
   @Allow(PUBLIC)
   @Mutation(() => AuthPayload, { description: "Trade a refresh token for a new access token and refresh token (the old refresh token stops working)." })
   refreshSession(@Arg("input", () => RefreshSessionInput) input: RefreshSessionInput, @Ctx() ctx: QuellContext): Promise<AuthPayload> {
-    return ctx.services.users.refreshSession(input.refreshToken);
+    return ctx.services.users.refreshSession(input.refreshToken).then(showOwnAccount);
   }
 
   @Allow(...ANY_ROLE)
@@ -111,6 +122,16 @@ export class UserResolver {
   @Mutation(() => Boolean, { description: "Sets a new password with a reset code from an administrator; every session of the account ends." })
   redeemPasswordReset(@Arg("input", () => RedeemPasswordResetInput) input: RedeemPasswordResetInput, @Ctx() ctx: QuellContext): Promise<boolean> {
     return ctx.services.userAdmin.redeemPasswordReset(input.code, input.newPassword);
+  }
+
+  @FieldResolver(() => String, {
+    nullable: true,
+    description: "Only admins see every user's email; others see their own and null for everyone else (names and ids are enough to assign work).",
+  })
+  email(@Root() user: User, @Ctx() ctx: QuellContext): string | null {
+    const viewer = ctx.principal;
+    if (viewer?.role === Role.admin || viewer?.userId === user.id || isOwnAccountView(user)) return user.email;
+    return null;
   }
 
   @FieldResolver(() => Team, { nullable: true })
