@@ -52,7 +52,8 @@ export function AppShell({ wsUrl, children }: { wsUrl: string; children: ReactNo
     return () => window.removeEventListener(SESSION_EXPIRED_EVENT, expired);
   }, [router]);
 
-  const onLogin = pathname === "/login";
+  // Pages anyone may open: signing in, and redeeming an admin-issued reset code.
+  const onLogin = pathname === "/login" || pathname === "/reset-password";
   useEffect(() => {
     if (ready && !user && !onLogin) router.replace(`/login?next=${encodeURIComponent(pathname)}`);
   }, [ready, user, onLogin, pathname, router]);
@@ -77,6 +78,11 @@ export function AppShell({ wsUrl, children }: { wsUrl: string; children: ReactNo
             <Link href="/metrics" aria-current={pathname === "/metrics" ? "page" : undefined}>
               Metrics
             </Link>
+            {user.role === "admin" && (
+              <Link href="/admin" aria-current={pathname === "/admin" ? "page" : undefined}>
+                Admin
+              </Link>
+            )}
           </nav>
         )}
         <div className="topbar-user">

@@ -446,6 +446,252 @@ export type SuggestionItemFragment = {
   } | null;
 };
 
+export type AdminUsersQuery = {
+  users: Array<{
+    id: string;
+    name: string;
+    email: string | null;
+    role: Role;
+    active: boolean;
+    version: number;
+    team: {
+      id: string;
+      name: string;
+    } | null;
+  }>;
+  teams: Array<{
+    id: string;
+    name: string;
+  }>;
+};
+export type AdminUsersQueryVariables = Record<string, never>;
+export const AdminUsersDocument = "query AdminUsers {\n  users {\n    id\n    name\n    email\n    role\n    active\n    version\n    team {\n      id\n      name\n    }\n  }\n  teams {\n    id\n    name\n  }\n}" as TypedDocument<AdminUsersQuery, AdminUsersQueryVariables>;
+
+export type AdminCreateUserMutation = {
+  createUser: {
+    id: string;
+  };
+};
+export type AdminCreateUserMutationVariables = {
+  input: CreateUserInput; // CreateUserInput!
+};
+export const AdminCreateUserDocument = "mutation AdminCreateUser($input: CreateUserInput!) {\n  createUser(input: $input) {\n    id\n  }\n}" as TypedDocument<AdminCreateUserMutation, AdminCreateUserMutationVariables>;
+
+export type AdminDeactivateUserMutation = {
+  deactivateUser: {
+    id: string;
+    active: boolean;
+    version: number;
+  };
+};
+export type AdminDeactivateUserMutationVariables = {
+  input: UserVersionInput; // UserVersionInput!
+};
+export const AdminDeactivateUserDocument = "mutation AdminDeactivateUser($input: UserVersionInput!) {\n  deactivateUser(input: $input) {\n    id\n    active\n    version\n  }\n}" as TypedDocument<AdminDeactivateUserMutation, AdminDeactivateUserMutationVariables>;
+
+export type AdminReactivateUserMutation = {
+  reactivateUser: {
+    id: string;
+    active: boolean;
+    version: number;
+  };
+};
+export type AdminReactivateUserMutationVariables = {
+  input: UserVersionInput; // UserVersionInput!
+};
+export const AdminReactivateUserDocument = "mutation AdminReactivateUser($input: UserVersionInput!) {\n  reactivateUser(input: $input) {\n    id\n    active\n    version\n  }\n}" as TypedDocument<AdminReactivateUserMutation, AdminReactivateUserMutationVariables>;
+
+export type AdminChangeUserRoleMutation = {
+  changeUserRole: {
+    id: string;
+    role: Role;
+    version: number;
+  };
+};
+export type AdminChangeUserRoleMutationVariables = {
+  input: ChangeUserRoleInput; // ChangeUserRoleInput!
+};
+export const AdminChangeUserRoleDocument = "mutation AdminChangeUserRole($input: ChangeUserRoleInput!) {\n  changeUserRole(input: $input) {\n    id\n    role\n    version\n  }\n}" as TypedDocument<AdminChangeUserRoleMutation, AdminChangeUserRoleMutationVariables>;
+
+export type AdminIssuePasswordResetMutation = {
+  issuePasswordReset: {
+    code: string;
+    expiresAt: string;
+  };
+};
+export type AdminIssuePasswordResetMutationVariables = {
+  input: IssuePasswordResetInput; // IssuePasswordResetInput!
+};
+export const AdminIssuePasswordResetDocument = "mutation AdminIssuePasswordReset($input: IssuePasswordResetInput!) {\n  issuePasswordReset(input: $input) {\n    code\n    expiresAt\n  }\n}" as TypedDocument<AdminIssuePasswordResetMutation, AdminIssuePasswordResetMutationVariables>;
+
+export type RedeemPasswordResetMutation = {
+  redeemPasswordReset: boolean;
+};
+export type RedeemPasswordResetMutationVariables = {
+  input: RedeemPasswordResetInput; // RedeemPasswordResetInput!
+};
+export const RedeemPasswordResetDocument = "mutation RedeemPasswordReset($input: RedeemPasswordResetInput!) {\n  redeemPasswordReset(input: $input)\n}" as TypedDocument<RedeemPasswordResetMutation, RedeemPasswordResetMutationVariables>;
+
+export type AdminApiTokensQuery = {
+  apiTokens: Array<{
+    id: string;
+    name: string;
+    prefix: string;
+    role: Role;
+    createdAt: string;
+    lastUsedAt: string | null;
+    revokedAt: string | null;
+  }>;
+};
+export type AdminApiTokensQueryVariables = Record<string, never>;
+export const AdminApiTokensDocument = "query AdminApiTokens {\n  apiTokens {\n    id\n    name\n    prefix\n    role\n    createdAt\n    lastUsedAt\n    revokedAt\n  }\n}" as TypedDocument<AdminApiTokensQuery, AdminApiTokensQueryVariables>;
+
+export type AdminCreateApiTokenMutation = {
+  createApiToken: {
+    token: string;
+    apiToken: {
+      id: string;
+    };
+  };
+};
+export type AdminCreateApiTokenMutationVariables = {
+  input: CreateApiTokenInput; // CreateApiTokenInput!
+};
+export const AdminCreateApiTokenDocument = "mutation AdminCreateApiToken($input: CreateApiTokenInput!) {\n  createApiToken(input: $input) {\n    token\n    apiToken {\n      id\n    }\n  }\n}" as TypedDocument<AdminCreateApiTokenMutation, AdminCreateApiTokenMutationVariables>;
+
+export type AdminRevokeApiTokenMutation = {
+  revokeApiToken: {
+    id: string;
+    revokedAt: string | null;
+  };
+};
+export type AdminRevokeApiTokenMutationVariables = {
+  id: string; // ID!
+};
+export const AdminRevokeApiTokenDocument = "mutation AdminRevokeApiToken($id: ID!) {\n  revokeApiToken(id: $id) {\n    id\n    revokedAt\n  }\n}" as TypedDocument<AdminRevokeApiTokenMutation, AdminRevokeApiTokenMutationVariables>;
+
+export type AdminCatalogQuery = {
+  teams: Array<{
+    id: string;
+    name: string;
+    description: string | null;
+    contactEmail: string | null;
+    version: number;
+  }>;
+  services: Array<{
+    id: string;
+    name: string;
+    kind: ServiceKind;
+    criticality: Criticality;
+    description: string | null;
+    ownerTeamId: string;
+    version: number;
+  }>;
+};
+export type AdminCatalogQueryVariables = Record<string, never>;
+export const AdminCatalogDocument = "query AdminCatalog {\n  teams {\n    id\n    name\n    description\n    contactEmail\n    version\n  }\n  services {\n    id\n    name\n    kind\n    criticality\n    description\n    ownerTeamId\n    version\n  }\n}" as TypedDocument<AdminCatalogQuery, AdminCatalogQueryVariables>;
+
+export type AdminCreateTeamMutation = {
+  createTeam: {
+    id: string;
+  };
+};
+export type AdminCreateTeamMutationVariables = {
+  input: CreateTeamInput; // CreateTeamInput!
+};
+export const AdminCreateTeamDocument = "mutation AdminCreateTeam($input: CreateTeamInput!) {\n  createTeam(input: $input) {\n    id\n  }\n}" as TypedDocument<AdminCreateTeamMutation, AdminCreateTeamMutationVariables>;
+
+export type AdminUpdateTeamMutation = {
+  updateTeam: {
+    id: string;
+    version: number;
+  };
+};
+export type AdminUpdateTeamMutationVariables = {
+  input: UpdateTeamInput; // UpdateTeamInput!
+};
+export const AdminUpdateTeamDocument = "mutation AdminUpdateTeam($input: UpdateTeamInput!) {\n  updateTeam(input: $input) {\n    id\n    version\n  }\n}" as TypedDocument<AdminUpdateTeamMutation, AdminUpdateTeamMutationVariables>;
+
+export type AdminDeleteTeamMutation = {
+  deleteTeam: boolean;
+};
+export type AdminDeleteTeamMutationVariables = {
+  input: CatalogVersionInput; // CatalogVersionInput!
+};
+export const AdminDeleteTeamDocument = "mutation AdminDeleteTeam($input: CatalogVersionInput!) {\n  deleteTeam(input: $input)\n}" as TypedDocument<AdminDeleteTeamMutation, AdminDeleteTeamMutationVariables>;
+
+export type AdminCreateServiceMutation = {
+  createService: {
+    id: string;
+  };
+};
+export type AdminCreateServiceMutationVariables = {
+  input: CreateServiceInput; // CreateServiceInput!
+};
+export const AdminCreateServiceDocument = "mutation AdminCreateService($input: CreateServiceInput!) {\n  createService(input: $input) {\n    id\n  }\n}" as TypedDocument<AdminCreateServiceMutation, AdminCreateServiceMutationVariables>;
+
+export type AdminUpdateServiceMutation = {
+  updateService: {
+    id: string;
+    version: number;
+  };
+};
+export type AdminUpdateServiceMutationVariables = {
+  input: UpdateServiceInput; // UpdateServiceInput!
+};
+export const AdminUpdateServiceDocument = "mutation AdminUpdateService($input: UpdateServiceInput!) {\n  updateService(input: $input) {\n    id\n    version\n  }\n}" as TypedDocument<AdminUpdateServiceMutation, AdminUpdateServiceMutationVariables>;
+
+export type AdminDeleteServiceMutation = {
+  deleteService: boolean;
+};
+export type AdminDeleteServiceMutationVariables = {
+  input: CatalogVersionInput; // CatalogVersionInput!
+};
+export const AdminDeleteServiceDocument = "mutation AdminDeleteService($input: CatalogVersionInput!) {\n  deleteService(input: $input)\n}" as TypedDocument<AdminDeleteServiceMutation, AdminDeleteServiceMutationVariables>;
+
+export type AdminPriorityMatrixQuery = {
+  priorityMatrix: Array<{
+    impact: number;
+    urgency: number;
+    priority: number;
+  }>;
+};
+export type AdminPriorityMatrixQueryVariables = Record<string, never>;
+export const AdminPriorityMatrixDocument = "query AdminPriorityMatrix {\n  priorityMatrix {\n    impact\n    urgency\n    priority\n  }\n}" as TypedDocument<AdminPriorityMatrixQuery, AdminPriorityMatrixQueryVariables>;
+
+export type AdminSetPriorityMatrixMutation = {
+  setPriorityMatrix: Array<{
+    impact: number;
+    urgency: number;
+    priority: number;
+  }>;
+};
+export type AdminSetPriorityMatrixMutationVariables = {
+  cells: Array<SetPriorityCellInput>; // [SetPriorityCellInput!]!
+};
+export const AdminSetPriorityMatrixDocument = "mutation AdminSetPriorityMatrix($cells: [SetPriorityCellInput!]!) {\n  setPriorityMatrix(cells: $cells) {\n    impact\n    urgency\n    priority\n  }\n}" as TypedDocument<AdminSetPriorityMatrixMutation, AdminSetPriorityMatrixMutationVariables>;
+
+export type AdminAuditQuery = {
+  auditLog: Array<{
+    seq: string;
+    at: string;
+    actorLabel: string;
+    action: string;
+    entityType: string;
+    entityId: string;
+  }>;
+  verifyAuditLog: {
+    ok: boolean;
+    checked: number;
+    brokenAtSeq: string | null;
+    reason: string | null;
+  };
+};
+export type AdminAuditQueryVariables = {
+  beforeSeq?: string | null; // String
+};
+export const AdminAuditDocument = "query AdminAudit($beforeSeq: String) {\n  auditLog(first: 50, beforeSeq: $beforeSeq) {\n    seq\n    at\n    actorLabel\n    action\n    entityType\n    entityId\n  }\n  verifyAuditLog {\n    ok\n    checked\n    brokenAtSeq\n    reason\n  }\n}" as TypedDocument<AdminAuditQuery, AdminAuditQueryVariables>;
+
 export type LoginMutation = {
   login: {
     token: string;
