@@ -160,6 +160,8 @@ describe("admin area", () => {
     await page.getByLabel("Priority for impact 3 and urgency 3").selectOption("4");
     await page.getByRole("button", { name: "Save matrix" }).click();
     await page.getByText("Saved: new incidents use this matrix.").waitFor();
+    // After saving, the page reloads the matrix from the API: the choice was stored.
+    await expect.poll(() => page.getByLabel("Priority for impact 3 and urgency 3").inputValue()).toBe("4");
     expect(await seriousViolations()).toEqual([]);
     await shot("06-matrix");
   });

@@ -36,44 +36,49 @@ export function PriorityMatrixAdmin() {
   return (
     <div className="card">
       <ErrorText message={error ?? (matrix.error ? adminError(matrix.error) : null)} />
-      <table className="queue matrix">
-        <caption>Priority (1 = highest) by impact and urgency</caption>
-        <thead>
-          <tr>
-            <td />
-            {LEVELS.map((u) => (
-              <th scope="col" key={u}>
-                Urgency {u}
-              </th>
-            ))}
-          </tr>
-        </thead>
-        <tbody>
-          {LEVELS.map((impact) => (
-            <tr key={impact}>
-              <th scope="row">Impact {impact}</th>
-              {LEVELS.map((urgency) => (
-                <td key={urgency}>
-                  <label className="sr-only" htmlFor={`cell-${impact}-${urgency}`}>
-                    Priority for impact {impact} and urgency {urgency}
-                  </label>
-                  <select
-                    id={`cell-${impact}-${urgency}`}
-                    value={cells[key(impact, urgency)] ?? ""}
-                    onChange={(e) => setCells({ ...cells, [key(impact, urgency)]: Number(e.target.value) })}
-                  >
-                    {[1, 2, 3, 4, 5].map((p) => (
-                      <option key={p} value={p}>
-                        P{p}
-                      </option>
-                    ))}
-                  </select>
-                </td>
+      {/* Editable only once loaded: a choice made earlier would be overwritten by the loaded matrix. */}
+      {Object.keys(cells).length === 0 ? (
+        <p className="muted">Loading…</p>
+      ) : (
+        <table className="queue matrix">
+          <caption>Priority (1 = highest) by impact and urgency</caption>
+          <thead>
+            <tr>
+              <td />
+              {LEVELS.map((u) => (
+                <th scope="col" key={u}>
+                  Urgency {u}
+                </th>
               ))}
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {LEVELS.map((impact) => (
+              <tr key={impact}>
+                <th scope="row">Impact {impact}</th>
+                {LEVELS.map((urgency) => (
+                  <td key={urgency}>
+                    <label className="sr-only" htmlFor={`cell-${impact}-${urgency}`}>
+                      Priority for impact {impact} and urgency {urgency}
+                    </label>
+                    <select
+                      id={`cell-${impact}-${urgency}`}
+                      value={cells[key(impact, urgency)] ?? ""}
+                      onChange={(e) => setCells({ ...cells, [key(impact, urgency)]: Number(e.target.value) })}
+                    >
+                      {[1, 2, 3, 4, 5].map((p) => (
+                        <option key={p} value={p}>
+                          P{p}
+                        </option>
+                      ))}
+                    </select>
+                  </td>
+                ))}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
       <div className="actions">
         <button type="button" className="primary" onClick={() => void save()}>
           Save matrix
