@@ -47,11 +47,22 @@ describe("server-side sessions", () => {
     expect(audit).toHaveLength(1);
   });
 
+  it("ends the caller's current session even when its refresh token was already rotated", async () => {
+    const session = await login();
+    const refreshed = (await t.gql(REFRESH, { i: { refreshToken: session.refreshToken } })).data!.refreshSession;
+    // The old refresh token no longer names a session; the access token still does.
+    const out = await t.gql(LOGOUT, { i: { refreshToken: session.refreshToken } }, refreshed.token);
+    expect(out.data?.logout).toBe(true);
+    expect(codeOf(await t.gql(ME, {}, refreshed.token))).toBe("UNAUTHENTICATED");
+    expect(codeOf(await t.gql(REFRESH, { i: { refreshToken: refreshed.refreshToken } }))).toBe("UNAUTHENTICATED");
+  });
+
   it("does not let one user log out another user's session", async () => {
     const victim = await login(f.users.analyst.email);
-    const res = await t.gql(LOGOUT, { i: { refreshToken: victim.refreshToken } }, f.tokens.agent);
-    expect(res.data?.logout).toBe(false);
+    const attacker = await login();
+    await t.gql(LOGOUT, { i: { refreshToken: victim.refreshToken } }, attacker.token);
     expect(codeOf(await t.gql(ME, {}, victim.token))).toBeUndefined();
+    expect(codeOf(await t.gql(REFRESH, { i: { refreshToken: victim.refreshToken } }))).toBeUndefined();
   });
 
   it("rotates the refresh token: the new pair works and the old refresh token is refused", async () => {

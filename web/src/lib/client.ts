@@ -111,6 +111,8 @@ export async function freshToken(): Promise<string | null> {
 
 /** Ends the session on the server too (its tokens stop working), then forgets it here. */
 export async function signOutSession(): Promise<void> {
+  // A refresh in flight would rotate the refresh token under us and store a new session after sign-out.
+  if (refreshing) await refreshing.catch(() => null);
   const stored = readStored();
   clearSession();
   if (!stored) return;

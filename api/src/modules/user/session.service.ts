@@ -87,6 +87,12 @@ export class SessionService {
     return session.id;
   }
 
+  /** Ends a live session by id; false when it had already ended. */
+  async revokeById(manager: EntityManager, sessionId: string, reason: SessionEndReason): Promise<boolean> {
+    const result = await manager.update(Session, { id: sessionId, revokedAt: IsNull() }, { revokedAt: new Date(), revokedReason: reason });
+    return (result.affected ?? 0) > 0;
+  }
+
   private sessionExpiry(from: Date): Date {
     return new Date(from.getTime() + this.sessionTtlSeconds * 1000);
   }

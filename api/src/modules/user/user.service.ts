@@ -98,13 +98,18 @@ export class UserService {
     return { ...tokens, user };
   }
 
-  /** Ends one of the caller's sessions on the server: its access and refresh tokens stop working. */
+  /**
+   * Ends the caller's session on the server: the one holding this refresh token, and the one the
+   * access token belongs to (they differ only if a refresh raced the logout). Their tokens stop working.
+   */
   async logout(actor: Principal, refreshToken: string): Promise<boolean> {
     return inTransaction(this.dataSource, async ({ manager }) => {
-      const sessionId = await this.sessions.revokeByRefreshToken(manager, actor.userId, refreshToken, SessionEndReason.Logout);
-      if (!sessionId) return false;
-      await appendAudit(manager, actor, { action: "session.logout", entityType: "session", entityId: sessionId });
-      return true;
+      const ended = new Set<string>();
+      const byRefresh = await this.sessions.revokeByRefreshToken(manager, actor.userId, refreshToken, SessionEndReason.Logout);
+      if (byRefresh) ended.add(byRefresh);
+      if (actor.sessionId && (await this.sessions.revokeById(manager, actor.sessionId, SessionEndReason.Logout))) ended.add(actor.sessionId);
+      for (const sessionId of ended) await appendAudit(manager, actor, { action: "session.logout", entityType: "session", entityId: sessionId });
+      return ended.size > 0;
     });
   }
 
