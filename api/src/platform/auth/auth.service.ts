@@ -88,7 +88,8 @@ export async function principalFromBearer(dataSource: DataSource, issuer: TokenI
   } catch {
     throw new QuellError(ErrorCode.Unauthenticated, "Your session token is invalid or has expired; refresh it or log in again.");
   }
-  const session = await dataSource.getRepository(Session).findOne({ where: { id: claims.sessionId }, relations: { user: true } });
+  // One statement (findOne with relations would add a DISTINCT pre-query): this runs on every request.
+  const session = await dataSource.getRepository(Session).createQueryBuilder("s").innerJoinAndSelect("s.user", "u").where("s.id = :id", { id: claims.sessionId }).getOne();
   if (!session || session.userId !== claims.userId || session.revokedAt || session.expiresAt <= new Date()) {
     throw new QuellError(ErrorCode.Unauthenticated, "This session has ended (signed out, revoked or expired); log in again.");
   }
@@ -98,7 +99,12 @@ export async function principalFromBearer(dataSource: DataSource, issuer: TokenI
 }
 
 async function principalFromApiToken(dataSource: DataSource, credential: string): Promise<Principal> {
-  const token = await dataSource.getRepository(ApiToken).findOne({ where: { tokenHash: hashApiToken(credential) }, relations: { createdBy: true } });
+  const token = await dataSource
+    .getRepository(ApiToken)
+    .createQueryBuilder("t")
+    .innerJoinAndSelect("t.createdBy", "u")
+    .where("t.tokenHash = :hash", { hash: hashApiToken(credential) })
+    .getOne();
   if (!token || token.revokedAt) throw new QuellError(ErrorCode.Unauthenticated, "This API token is unknown or revoked.");
   const creator = token.createdBy;
   if (!creator || !creator.active) throw new QuellError(ErrorCode.Unauthenticated, "This API token's creator is deactivated, so the token no longer works.");
