@@ -2,7 +2,8 @@ import "reflect-metadata";
 import type { GraphQLSchema } from "graphql";
 import { Redis } from "ioredis";
 import type { DataSource } from "typeorm";
-import { TokenIssuer } from "./platform/auth/auth.service";
+import { limitArgon2Concurrency, TokenIssuer } from "./platform/auth/auth.service";
+import { LoginThrottle } from "./platform/auth/login-throttle";
 import type { Clock } from "./platform/clock";
 import type { QuellConfig } from "./platform/config";
 import { closeDatabase, openDatabase } from "./platform/database/data-source";
@@ -26,12 +27,23 @@ export async function startRuntime(config: QuellConfig, options: { clock?: Clock
     ? new QuellPubSub({ publisher: new Redis(config.redisUrl, { lazyConnect: false }), subscriber: new Redis(config.redisUrl) })
     : new QuellPubSub();
   const issuer = new TokenIssuer(config.jwtSecret, config.jwtTtlSeconds);
-  const services = createServices({ dataSource, pubsub, issuer, config, clock: options.clock });
+  limitArgon2Concurrency(config.argon2Concurrency);
+  const throttleRedis = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 1 }) : undefined;
+  throttleRedis?.on("error", () => undefined); // the throttle falls back to in-process counts; pub/sub logs outages
+  const loginThrottle = new LoginThrottle({
+    perAccount: config.loginFailuresPerAccount,
+    perAddress: config.loginFailuresPerAddress,
+    windowSeconds: config.loginWindowSeconds,
+    keyPrefix: config.loginThrottlePrefix,
+    redis: throttleRedis,
+  });
+  const services = createServices({ dataSource, pubsub, issuer, config, loginThrottle, clock: options.clock });
   return {
     config,
     dataSource,
     services,
     async close() {
+      throttleRedis?.disconnect();
       await services.jobs.close();
       await pubsub.close();
       await closeDatabase(dataSource);

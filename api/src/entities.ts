@@ -15,6 +15,7 @@ import { ApiToken, User } from "./modules/user/user.entity";
 import { ServiceDependency } from "./modules/catalog/service-dependency.entity";
 import { Change, ChangeApproval, ChangeProblemLink, ChangeReview, ChangeServiceLink, ChangeTransition, IncidentCause } from "./modules/change/change.entity";
 import { ChangePolicy, ChangeTemplate, FreezeWindow, RiskRule } from "./modules/change/change-config.entity";
+import { PasswordReset, Session } from "./modules/user/session.entity";
 
 /** Every table TypeORM maps; migrations must agree with this list (`npm run migration:check`). */
 export const ENTITIES = [
@@ -51,4 +52,6 @@ export const ENTITIES = [
   FreezeWindow,
   RiskRule,
   ChangePolicy,
+  Session,
+  PasswordReset,
 ];

@@ -1,4 +1,6 @@
 import "reflect-metadata";
+// A bench signs no sessions: a throwaway JWT secret satisfies the production start-up check.
+import { randomBytes } from "node:crypto";
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
@@ -37,7 +39,7 @@ async function main(): Promise<void> {
   if (!process.env.DATABASE_URL) throw new Error("set DATABASE_URL (PostgreSQL); the embedded database is not what we benchmark");
   const schema = `bench_triage_${process.pid}`;
   process.env.QUELL_QUEUE_PREFIX = `bench-${process.pid}`;
-  const config = loadConfig({ databaseSchema: schema, dataDir: ":memory:" });
+  const config = loadConfig({ databaseSchema: schema, dataDir: ":memory:", jwtSecret: randomBytes(32).toString("hex") });
   const runtime = await startRuntime(config);
   const report: Record<string, unknown> = { history, samples, queue: config.redisUrl ? "bullmq" : "in-process", node: process.version };
   try {

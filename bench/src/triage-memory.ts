@@ -1,11 +1,13 @@
 import "reflect-metadata";
+// A bench signs no sessions: a throwaway JWT secret satisfies the production start-up check.
+import { randomBytes } from "node:crypto";
 import { startRuntime } from "@quell/api/app";
 import { TriageEngine } from "@quell/api/modules/suggestion/triage.engine";
 import { loadConfig } from "@quell/api/platform/config";
 
 /** Child of triage-latency: a worker's triage engine loading its models and index; prints memory as JSON. */
 async function main(): Promise<void> {
-  const runtime = await startRuntime(loadConfig({ dataDir: ":memory:" }));
+  const runtime = await startRuntime(loadConfig({ dataDir: ":memory:", jwtSecret: randomBytes(32).toString("hex") }));
   const before = process.memoryUsage();
   const t = Date.now();
   const engine = new TriageEngine(runtime.dataSource, runtime.services.models, runtime.services.suggestions);

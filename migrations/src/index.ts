@@ -1,5 +1,6 @@
 import { Initial1795871639462 } from "./1795871639462-Initial";
 import { TriageAndModelRegistry1795872637640 } from "./1795872637640-TriageAndModelRegistry";
+import { AccountSessions1795979833888 } from "./1795979833888-AccountSessions";
 import { ProblemManagement1795979876603 } from "./1795979876603-ProblemManagement";
 import { IncidentClosureCode1795979954419 } from "./1795979954419-IncidentClosureCode";
 import { ChangeManagement1795980010074 } from "./1795980010074-ChangeManagement";
@@ -10,6 +11,7 @@ import { ChangeFixesProblems1795980918409 } from "./1795980918409-ChangeFixesPro
 export const MIGRATIONS: Function[] = [
   Initial1795871639462,
   TriageAndModelRegistry1795872637640,
+  AccountSessions1795979833888,
   ProblemManagement1795979876603,
   IncidentClosureCode1795979954419,
   ChangeManagement1795980010074,

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import "reflect-metadata";
 import { startRuntime } from "@quell/api/app";
+import { exitOnStartupFailure } from "@quell/api/main";
 import { loadConfig } from "@quell/api/platform/config";
 import { logger } from "@quell/api/platform/logger";
 import { isQueueName, type QueueName } from "@quell/api/platform/queue/index";
@@ -44,7 +45,4 @@ async function main(argv: string[]): Promise<void> {
   process.send?.({ ready: true });
 }
 
-main(process.argv.slice(2)).catch((error: unknown) => {
-  logger.error({ err: error instanceof Error ? error.message : error }, "workers failed to start");
-  process.exit(1);
-});
+main(process.argv.slice(2)).catch(exitOnStartupFailure);

@@ -3,7 +3,7 @@ import "reflect-metadata";
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import { closeOnSignals, startPlatform, type Closable } from "@quell/api/main";
+import { closeOnSignals, exitOnStartupFailure, startPlatform, type Closable } from "@quell/api/main";
 import { loadConfig } from "@quell/api/platform/config";
 import { logger } from "@quell/api/platform/logger";
 import { startWorkers } from "./index";
@@ -60,7 +60,4 @@ async function main(): Promise<void> {
   closeOnSignals(platform);
 }
 
-main().catch((err: unknown) => {
-  logger.fatal({ err }, "Quell failed to start");
-  process.exit(1);
-});
+main().catch(exitOnStartupFailure);

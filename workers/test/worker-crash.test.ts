@@ -34,7 +34,7 @@ describe.runIf(!!process.env.REDIS_URL && !!process.env.DATABASE_URL)("a worker 
   function startChild(phase: string): { child: ChildProcess; events: WorkerEvent[]; ready: Promise<void> } {
     const events: WorkerEvent[] = [];
     const child = fork(path.join(__dirname, "support/crash-worker.cjs"), [], {
-      env: { ...process.env, QUELL_DB_SCHEMA: config.databaseSchema, QUELL_QUEUE_PREFIX: prefix, QUELL_JOB_LOCK_MS: "1000", CRASH_PHASE: phase, LOG_LEVEL: "silent" },
+      env: { ...process.env, JWT_SECRET: config.jwtSecret, QUELL_DB_SCHEMA: config.databaseSchema, QUELL_QUEUE_PREFIX: prefix, QUELL_JOB_LOCK_MS: "1000", CRASH_PHASE: phase, LOG_LEVEL: "silent" },
       stdio: ["ignore", "ignore", "inherit", "ipc"],
     });
     children.push(child);
@@ -100,7 +100,7 @@ describe.runIf(!!process.env.REDIS_URL && !!process.env.DATABASE_URL)("a worker 
 
   it("finishes the job in hand on SIGTERM, then exits 0", async () => {
     const child = fork(path.join(ROOT, "workers/dist/main.js"), ["--queues", "retrain", "--no-relay", "--no-schedules"], {
-      env: { ...process.env, QUELL_DB_SCHEMA: config.databaseSchema, QUELL_QUEUE_PREFIX: prefix, LOG_LEVEL: "silent" },
+      env: { ...process.env, JWT_SECRET: config.jwtSecret, QUELL_DB_SCHEMA: config.databaseSchema, QUELL_QUEUE_PREFIX: prefix, LOG_LEVEL: "silent" },
       stdio: ["ignore", "ignore", "inherit", "ipc"],
     });
     children.push(child);

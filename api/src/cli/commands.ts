@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
-import { loadConfig } from "../platform/config";
+import { loadConfig, type QuellConfig } from "../platform/config";
 import { closeDatabase, openDatabase, createDataSource } from "../platform/database/data-source";
 import { buildQuellSchema, printQuellSchema } from "../platform/graphql/schema";
 import { verifyAuditChain } from "../modules/audit/audit.service";
@@ -9,6 +9,10 @@ import { pendingSchemaChanges, writeMigrationDraft } from "./migrations.command"
 export interface CliIo {
   stdout: NodeJS.WritableStream;
   stderr: NodeJS.WritableStream;
+  /** Defaults to process.stdin (tests pipe a password in). */
+  stdin?: NodeJS.ReadableStream;
+  /** Defaults to loadConfig() (tests point a command at their own database). */
+  config?: QuellConfig;
 }
 
 export interface CliCommand {

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import "reflect-metadata";
 import { COMMANDS, usage } from "./commands";
+import "./admin.command";
 import "./import.command";
 import "./ml.command";
 

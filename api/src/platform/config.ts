@@ -1,3 +1,5 @@
+import { randomBytes } from "node:crypto";
+import fs from "node:fs";
 import path from "node:path";
 
 /** Everything the processes read from the environment, read once and typed. */
@@ -13,8 +15,14 @@ export interface QuellConfig {
   httpPort: number;
   httpHost: string;
   webPort: number;
+  /** True for the embedded default (no DATABASE_URL) or NODE_ENV=development. */
+  development: boolean;
+  /** HS256 key for session JWTs; outside development it must come from JWT_SECRET (see resolveJwtSecret). */
   jwtSecret: string;
+  /** Lifetime of an access token (JWT); the refresh token renews it. */
   jwtTtlSeconds: number;
+  /** How long a session lives without being refreshed. */
+  refreshTtlSeconds: number;
   logLevel: string;
   /** Largest request body the API accepts, in bytes. */
   bodyLimitBytes: number;
@@ -29,47 +37,139 @@ export interface QuellConfig {
   expensiveQueryCost: number;
   /** ...and one caller may run at most this many of them at once (per API process). */
   maxExpensiveInFlight: number;
+  /** Failed logins per account, and per client address, within loginWindowSeconds before RATE_LIMITED. */
+  loginFailuresPerAccount: number;
+  loginFailuresPerAddress: number;
+  loginWindowSeconds: number;
+  /** Redis key prefix of the shared login counters (tests give each run its own). */
+  loginThrottlePrefix: string;
+  /** Express "trust proxy" (QUELL_TRUST_PROXY: hop count, "loopback", a subnet...): set it behind a reverse proxy so the client address is the caller's, not the proxy's. */
+  trustProxy: string | undefined;
+  /** argon2 hashes computed at once by this process; more wait in line. */
+  argon2Concurrency: number;
   /** Requests per minute per token or user before RATE_LIMITED. */
   rateLimitPerMinute: number;
+  /**
+   * Seed the demo organisation (published logins) on first start: the embedded database does unless
+   * QUELL_SEED=0; PostgreSQL only with QUELL_SEED=demo, so production never gets a published password.
+   */
+  seedDemo: boolean;
   /** Adds an `x-sql-statements` header to GraphQL responses (tests and profiling only). */
   exposeSqlCount: boolean;
   /** Days a resolved problem must stay free of new linked incidents before it closes without a reason. */
   problemQuietPeriodDays: number;
 }
 
-function intFromEnv(name: string, fallback: number): number {
-  const raw = process.env[name];
+function intFromEnv(name: string, fallback: number, env: NodeJS.ProcessEnv): number {
+  const raw = env[name];
   if (raw === undefined || raw === "") return fallback;
   const value = Number(raw);
   if (!Number.isInteger(value)) throw new Error(`${name} must be an integer, got "${raw}"`);
   return value;
 }
 
-export function loadConfig(overrides: Partial<QuellConfig> = {}): QuellConfig {
-  const dataDir = path.resolve(process.env.QUELL_DATA_DIR ?? path.join(process.cwd(), ".quell"));
+/** The secret the source used to ship as its default: anyone could forge sessions with it. */
+export const PUBLISHED_JWT_SECRET = "quell-development-secret-change-me-in-production";
+export const MIN_JWT_SECRET_BYTES = 32;
+/** Where development keeps its generated secret, inside the data folder. */
+export const DEV_SECRET_FILE = "jwt-secret";
+
+/** A configuration Quell refuses to start with; the message says what to do. */
+export class UnsafeConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "UnsafeConfigError";
+  }
+}
+
+/** Why a JWT secret is unfit for production, or undefined when it is fine. */
+export function weakJwtSecretReason(secret: string | undefined): string | undefined {
+  if (!secret) return "JWT_SECRET is not set";
+  if (secret === PUBLISHED_JWT_SECRET) return "JWT_SECRET is the default published in Quell's source";
+  const bytes = Buffer.byteLength(secret, "utf8");
+  if (bytes < MIN_JWT_SECRET_BYTES) return `JWT_SECRET is ${bytes} bytes; it needs at least ${MIN_JWT_SECRET_BYTES}`;
+  return undefined;
+}
+
+/**
+ * Development generates a random secret on first start and keeps it in the data folder, so a
+ * restart keeps sessions; an in-memory data folder (tests) gets a fresh one each time.
+ */
+function developmentSecret(dataDir: string): string {
+  if (dataDir === ":memory:") return randomBytes(32).toString("base64url");
+  const file = path.join(dataDir, DEV_SECRET_FILE);
+  try {
+    const stored = fs.readFileSync(file, "utf8").trim();
+    if (!weakJwtSecretReason(stored)) return stored;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== "ENOENT") throw err;
+  }
+  const secret = randomBytes(32).toString("base64url");
+  fs.mkdirSync(dataDir, { recursive: true });
+  fs.writeFileSync(file, secret + "\n", { mode: 0o600 });
+  return secret;
+}
+
+/**
+ * Outside development, a missing, published or short secret would let anyone forge an admin
+ * session, so the process refuses to start and says how to make one.
+ */
+export function resolveJwtSecret(options: { development: boolean; dataDir: string; secret: string | undefined }): string {
+  if (options.development) return options.secret || developmentSecret(options.dataDir);
+  const reason = weakJwtSecretReason(options.secret);
+  if (!reason) return options.secret!;
+  throw new UnsafeConfigError(
+    [
+      `Quell refuses to start: ${reason}.`,
+      "Outside development (DATABASE_URL set and NODE_ENV is not \"development\") every process needs the same secret",
+      `of at least ${MIN_JWT_SECRET_BYTES} random bytes to sign sessions. Make one and set it, e.g.:`,
+      "",
+      `  export JWT_SECRET="$(node -e 'console.log(require(\"crypto\").randomBytes(48).toString(\"base64url\"))')"`,
+      "",
+      "Keep it secret and the same on every API replica; changing it signs everyone out.",
+    ].join("\n"),
+  );
+}
+
+export function loadConfig(overrides: Partial<QuellConfig> = {}, env: NodeJS.ProcessEnv = process.env): QuellConfig {
+  const base = readConfig(env, overrides);
+  const development = overrides.development ?? (!base.databaseUrl || env.NODE_ENV === "development");
+  const jwtSecret = resolveJwtSecret({ development, dataDir: base.dataDir, secret: overrides.jwtSecret ?? (env.JWT_SECRET || undefined) });
+  const seedDemo = overrides.seedDemo ?? (env.QUELL_SEED === "demo" || (!base.databaseUrl && env.QUELL_SEED !== "0"));
+  return { ...base, development, jwtSecret, seedDemo };
+}
+
+function readConfig(env: NodeJS.ProcessEnv, overrides: Partial<QuellConfig>): Omit<QuellConfig, "development" | "jwtSecret" | "seedDemo"> {
+  const dataDir = path.resolve(env.QUELL_DATA_DIR ?? path.join(process.cwd(), ".quell"));
+  const { development: _d, jwtSecret: _j, seedDemo: _s, ...rest } = overrides;
   return {
-    databaseUrl: process.env.DATABASE_URL || undefined,
-    redisUrl: process.env.REDIS_URL || undefined,
+    databaseUrl: env.DATABASE_URL || undefined,
+    redisUrl: env.REDIS_URL || undefined,
     dataDir,
-    databaseSchema: process.env.QUELL_DB_SCHEMA || undefined,
-    httpPort: intFromEnv("PORT", 4000),
-    httpHost: process.env.HOST ?? "127.0.0.1",
-    webPort: intFromEnv("WEB_PORT", 3000),
-    // The embedded default has a fixed development secret; production sets JWT_SECRET.
-    jwtSecret: process.env.JWT_SECRET ?? "quell-development-secret-change-me-in-production",
-    jwtTtlSeconds: intFromEnv("JWT_TTL_SECONDS", 12 * 3600),
-    logLevel: process.env.LOG_LEVEL ?? "info",
-    bodyLimitBytes: intFromEnv("QUELL_BODY_LIMIT_BYTES", 1_000_000),
-    maxQueryDepth: intFromEnv("QUELL_MAX_QUERY_DEPTH", 10),
-    maxQueryComplexity: intFromEnv("QUELL_MAX_QUERY_COMPLEXITY", 15_000),
-    maxAliases: intFromEnv("QUELL_MAX_ALIASES", 15),
-    maxDirectives: intFromEnv("QUELL_MAX_DIRECTIVES", 20),
-    maxTokens: intFromEnv("QUELL_MAX_TOKENS", 3_000),
-    expensiveQueryCost: intFromEnv("QUELL_EXPENSIVE_QUERY_COST", 2_000),
-    maxExpensiveInFlight: intFromEnv("QUELL_MAX_EXPENSIVE_IN_FLIGHT", 2),
-    rateLimitPerMinute: intFromEnv("QUELL_RATE_LIMIT_PER_MINUTE", 6_000),
-    exposeSqlCount: process.env.QUELL_EXPOSE_SQL_COUNT === "1",
-    problemQuietPeriodDays: intFromEnv("QUELL_PROBLEM_QUIET_PERIOD_DAYS", 14),
-    ...overrides,
+    databaseSchema: env.QUELL_DB_SCHEMA || undefined,
+    httpPort: intFromEnv("PORT", 4000, env),
+    httpHost: env.HOST ?? "127.0.0.1",
+    webPort: intFromEnv("WEB_PORT", 3000, env),
+    jwtTtlSeconds: intFromEnv("JWT_TTL_SECONDS", 15 * 60, env),
+    refreshTtlSeconds: intFromEnv("QUELL_SESSION_TTL_SECONDS", 14 * 24 * 3600, env),
+    logLevel: env.LOG_LEVEL ?? "info",
+    bodyLimitBytes: intFromEnv("QUELL_BODY_LIMIT_BYTES", 1_000_000, env),
+    maxQueryDepth: intFromEnv("QUELL_MAX_QUERY_DEPTH", 10, env),
+    maxQueryComplexity: intFromEnv("QUELL_MAX_QUERY_COMPLEXITY", 15_000, env),
+    maxAliases: intFromEnv("QUELL_MAX_ALIASES", 15, env),
+    maxDirectives: intFromEnv("QUELL_MAX_DIRECTIVES", 20, env),
+    maxTokens: intFromEnv("QUELL_MAX_TOKENS", 3_000, env),
+    expensiveQueryCost: intFromEnv("QUELL_EXPENSIVE_QUERY_COST", 2_000, env),
+    maxExpensiveInFlight: intFromEnv("QUELL_MAX_EXPENSIVE_IN_FLIGHT", 2, env),
+    rateLimitPerMinute: intFromEnv("QUELL_RATE_LIMIT_PER_MINUTE", 6_000, env),
+    loginFailuresPerAccount: intFromEnv("QUELL_LOGIN_FAILURES_PER_ACCOUNT", 10, env),
+    loginFailuresPerAddress: intFromEnv("QUELL_LOGIN_FAILURES_PER_ADDRESS", 100, env),
+    loginWindowSeconds: intFromEnv("QUELL_LOGIN_WINDOW_SECONDS", 15 * 60, env),
+    loginThrottlePrefix: env.QUELL_LOGIN_THROTTLE_PREFIX || "quell:login",
+    trustProxy: env.QUELL_TRUST_PROXY || undefined,
+    argon2Concurrency: intFromEnv("QUELL_ARGON2_CONCURRENCY", 2, env),
+    exposeSqlCount: env.QUELL_EXPOSE_SQL_COUNT === "1",
+    problemQuietPeriodDays: intFromEnv("QUELL_PROBLEM_QUIET_PERIOD_DAYS", 14, env),
+    ...rest,
   };
 }

@@ -76,7 +76,7 @@ describe("audit trail", () => {
     // The CLI reads the same database: only possible against PostgreSQL (PGlite here is in this process's memory).
     if (t.config.databaseUrl) {
       const io = captureIo();
-      const code = await withEnv({ QUELL_DB_SCHEMA: t.config.databaseSchema }, () => COMMANDS.find((c) => c.name === "audit verify")!.run([], io));
+      const code = await withEnv({ QUELL_DB_SCHEMA: t.config.databaseSchema, JWT_SECRET: t.config.jwtSecret }, () => COMMANDS.find((c) => c.name === "audit verify")!.run([], io));
       expect(code).toBe(1);
       expect(io.err()).toContain(`BROKEN at record ${seq}`);
     }

@@ -100,7 +100,7 @@ describe("a restarted API", () => {
       const second = await startApi({ ...config, httpPort: 0 });
       try {
         const gql2 = gqlClient(second.http.url);
-        const token = await second.services.issuer.issue(f.users.admin);
+        const { token } = await second.services.users.sessions.open(f.users.admin);
         const res = await gql2(`query($id: ID!) { incident(id: $id) { title stage version transitions { toStage reason } timeline { kind } } verifyAuditLog { ok checked } }`, { id }, token);
         expect(res.errors).toBeUndefined();
         expect(res.data!.incident).toMatchObject({ title: "Survives a restart", stage: "classified", version: 2 });

@@ -14,7 +14,9 @@ import type { User } from "../../src/modules/user/user.entity";
  */
 export function testConfig(overrides: Partial<QuellConfig> = {}): QuellConfig {
   const schema = process.env.DATABASE_URL ? `t_${process.pid}_${randomBytes(4).toString("hex")}` : undefined;
-  return loadConfig({ httpPort: 0, dataDir: ":memory:", databaseSchema: schema, redisUrl: undefined, exposeSqlCount: true, ...overrides });
+  // An explicit secret: with DATABASE_URL set the API is not in development and refuses to start without one.
+  const jwtSecret = randomBytes(32).toString("base64url");
+  return loadConfig({ httpPort: 0, dataDir: ":memory:", databaseSchema: schema, redisUrl: undefined, exposeSqlCount: true, jwtSecret, ...overrides });
 }
 
 export async function dropSchema(config: QuellConfig): Promise<void> {
@@ -61,14 +63,14 @@ export const TEST_PASSWORD = "correct-horse-battery";
 
 /** One team, one service and one user per role, with session tokens. */
 export async function seedFixture(api: QuellApi, tag = randomBytes(3).toString("hex")): Promise<Fixture> {
-  const { catalog, users: userService, issuer } = api.services;
+  const { catalog, users: userService } = api.services;
   const team = await catalog.createTeam(null, { name: `Team ${tag}` });
   const service = await catalog.createService(null, { name: `Service ${tag}`, kind: ServiceKind.business_service, criticality: Criticality.high, ownerTeamId: team.id });
   const users = {} as Record<Role, User>;
   const tokens = {} as Record<Role, string>;
   for (const role of Object.values(Role)) {
     users[role] = await userService.createUser(null, { email: `${role}.${tag}@example.test`, name: `${role} ${tag}`, password: TEST_PASSWORD, role, teamId: team.id });
-    tokens[role] = await issuer.issue(users[role]);
+    tokens[role] = (await userService.sessions.open(users[role])).token;
   }
   return { team, service, users, tokens };
 }

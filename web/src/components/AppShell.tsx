@@ -4,11 +4,12 @@ import Link from "next/link";
 import { canWriteIncidents } from "@/lib/roles";
 import { usePathname, useRouter } from "next/navigation";
 import { createContext, useCallback, useContext, useEffect, useState, type ReactNode } from "react";
-import { clearSession, configureSubscriptions, readSession, SESSION_EXPIRED_EVENT, writeSession, type SessionUser } from "@/lib/client";
+import { clearSession, configureSubscriptions, readSession, SESSION_EXPIRED_EVENT, signOutSession, writeSession, type SessionUser } from "@/lib/client";
+import type { SessionTokensFragment } from "@/graphql/generated";
 
 interface SessionValue {
   user: SessionUser | null;
-  signIn(token: string, user: SessionUser): void;
+  signIn(session: SessionTokensFragment): void;
   signOut(): void;
 }
 
@@ -31,14 +32,14 @@ export function AppShell({ wsUrl, children }: { wsUrl: string; children: ReactNo
   }, []);
 
   const signOut = useCallback(() => {
-    clearSession();
+    void signOutSession();
     setUser(null);
     router.push("/login");
   }, [router]);
 
-  const signIn = useCallback((token: string, next: SessionUser) => {
-    writeSession(token, next);
-    setUser(next);
+  const signIn = useCallback((session: SessionTokensFragment) => {
+    writeSession(session);
+    setUser(session.user);
   }, []);
 
   useEffect(() => {
@@ -52,7 +53,8 @@ export function AppShell({ wsUrl, children }: { wsUrl: string; children: ReactNo
     return () => window.removeEventListener(SESSION_EXPIRED_EVENT, expired);
   }, [router]);
 
-  const onLogin = pathname === "/login";
+  // Pages anyone may open: signing in, and redeeming an admin-issued reset code.
+  const onLogin = pathname === "/login" || pathname === "/reset-password";
   useEffect(() => {
     if (ready && !user && !onLogin) router.replace(`/login?next=${encodeURIComponent(pathname)}`);
   }, [ready, user, onLogin, pathname, router]);
@@ -93,6 +95,11 @@ export function AppShell({ wsUrl, children }: { wsUrl: string; children: ReactNo
             <Link href="/metrics" aria-current={pathname === "/metrics" ? "page" : undefined}>
               Metrics
             </Link>
+            {user.role === "admin" && (
+              <Link href="/admin" aria-current={pathname === "/admin" ? "page" : undefined}>
+                Admin
+              </Link>
+            )}
           </nav>
         )}
         <div className="topbar-user">

@@ -42,6 +42,12 @@ export interface AssignIncidentInput {
   version: number;
 }
 
+/** Which record, at which version (a stale version gets CONFLICT). */
+export interface CatalogVersionInput {
+  id: string;
+  version: number;
+}
+
 export type ChangeChangeKind = "created" | "decided" | "linked" | "reviewed" | "stage_changed" | "updated";
 export const ChangeChangeKindValues: readonly ChangeChangeKind[] = ["created", "decided", "linked", "reviewed", "stage_changed", "updated"];
 
@@ -54,6 +60,11 @@ export interface ChangeFilter {
   /** With windowTo: changes whose planned window overlaps the range. */
   windowFrom?: string | null;
   windowTo?: string | null;
+}
+
+export interface ChangePasswordInput {
+  currentPassword: string;
+  newPassword: string;
 }
 
 export interface ChangePolicyInput {
@@ -88,6 +99,12 @@ export interface ChangeTemplateInput {
 /** standard: pre-approved from a template; normal: CAB approval by quorum; emergency: one emergency approver and a retrospective review. */
 export type ChangeType = "emergency" | "normal" | "standard";
 export const ChangeTypeValues: readonly ChangeType[] = ["emergency", "normal", "standard"];
+
+export interface ChangeUserRoleInput {
+  id: string;
+  role: Role;
+  version: number;
+}
 
 /** How an incident ended (close code); required to close. */
 export type ClosureCode = "cancelled_by_requester" | "duplicate" | "not_reproducible" | "not_solved_too_costly" | "resolved_by_caller" | "resolved_by_change" | "resolved_by_problem" | "solved_permanently" | "solved_remotely" | "solved_workaround";
@@ -188,7 +205,7 @@ export interface CreateTeamInput {
 export interface CreateUserInput {
   email: string;
   name: string;
-  /** At least 10 characters. */
+  /** At least 12 characters and not easy to guess (checked with zxcvbn). */
   password: string;
   role: Role;
   teamId?: string | null;
@@ -258,6 +275,10 @@ export interface IncidentSort {
 
 export type IncidentSortField = "createdAt" | "number" | "priority" | "updatedAt";
 export const IncidentSortFieldValues: readonly IncidentSortField[] = ["createdAt", "number", "priority", "updatedAt"];
+
+export interface IssuePasswordResetInput {
+  id: string;
+}
 
 export interface LinkChangeProblemsInput {
   changeId: string;
@@ -332,6 +353,15 @@ export interface RecordRootCauseInput {
   id: string;
   rootCause?: string | null;
   version: number;
+}
+
+export interface RedeemPasswordResetInput {
+  code: string;
+  newPassword: string;
+}
+
+export interface RefreshSessionInput {
+  refreshToken: string;
 }
 
 export interface ReopenIncidentInput {
@@ -497,6 +527,32 @@ export interface UpdateProblemInput {
   title?: string | null;
   urgency?: number | null;
   /** The version you read; a stale one gets CONFLICT. */
+  version: number;
+}
+
+/** Only the fields given change; null clears description. */
+export interface UpdateServiceInput {
+  criticality?: Criticality | null;
+  description?: string | null;
+  id: string;
+  kind?: ServiceKind | null;
+  name?: string | null;
+  ownerTeamId?: string | null;
+  version: number;
+}
+
+/** Only the fields given change; null clears description and contactEmail. */
+export interface UpdateTeamInput {
+  contactEmail?: string | null;
+  description?: string | null;
+  id: string;
+  name?: string | null;
+  version: number;
+}
+
+/** Which user, at which version (a stale version gets CONFLICT). */
+export interface UserVersionInput {
+  id: string;
   version: number;
 }
 
@@ -876,6 +932,18 @@ export type QueueRowFragment = {
   }>;
 };
 
+export type SessionTokensFragment = {
+  token: string;
+  accessTokenExpiresAt: string;
+  refreshToken: string;
+  user: {
+    id: string;
+    name: string;
+    email: string | null;
+    role: Role;
+  };
+};
+
 export type SuggestionItemFragment = {
   id: string;
   kind: SuggestionKind;
@@ -926,13 +994,261 @@ export type SuggestionItemFragment = {
   } | null;
 };
 
+export type AdminUsersQuery = {
+  users: Array<{
+    id: string;
+    name: string;
+    email: string | null;
+    role: Role;
+    active: boolean;
+    version: number;
+    team: {
+      id: string;
+      name: string;
+    } | null;
+  }>;
+  teams: Array<{
+    id: string;
+    name: string;
+  }>;
+};
+export type AdminUsersQueryVariables = Record<string, never>;
+export const AdminUsersDocument = "query AdminUsers {\n  users {\n    id\n    name\n    email\n    role\n    active\n    version\n    team {\n      id\n      name\n    }\n  }\n  teams {\n    id\n    name\n  }\n}" as TypedDocument<AdminUsersQuery, AdminUsersQueryVariables>;
+
+export type AdminCreateUserMutation = {
+  createUser: {
+    id: string;
+  };
+};
+export type AdminCreateUserMutationVariables = {
+  input: CreateUserInput; // CreateUserInput!
+};
+export const AdminCreateUserDocument = "mutation AdminCreateUser($input: CreateUserInput!) {\n  createUser(input: $input) {\n    id\n  }\n}" as TypedDocument<AdminCreateUserMutation, AdminCreateUserMutationVariables>;
+
+export type AdminDeactivateUserMutation = {
+  deactivateUser: {
+    id: string;
+    active: boolean;
+    version: number;
+  };
+};
+export type AdminDeactivateUserMutationVariables = {
+  input: UserVersionInput; // UserVersionInput!
+};
+export const AdminDeactivateUserDocument = "mutation AdminDeactivateUser($input: UserVersionInput!) {\n  deactivateUser(input: $input) {\n    id\n    active\n    version\n  }\n}" as TypedDocument<AdminDeactivateUserMutation, AdminDeactivateUserMutationVariables>;
+
+export type AdminReactivateUserMutation = {
+  reactivateUser: {
+    id: string;
+    active: boolean;
+    version: number;
+  };
+};
+export type AdminReactivateUserMutationVariables = {
+  input: UserVersionInput; // UserVersionInput!
+};
+export const AdminReactivateUserDocument = "mutation AdminReactivateUser($input: UserVersionInput!) {\n  reactivateUser(input: $input) {\n    id\n    active\n    version\n  }\n}" as TypedDocument<AdminReactivateUserMutation, AdminReactivateUserMutationVariables>;
+
+export type AdminChangeUserRoleMutation = {
+  changeUserRole: {
+    id: string;
+    role: Role;
+    version: number;
+  };
+};
+export type AdminChangeUserRoleMutationVariables = {
+  input: ChangeUserRoleInput; // ChangeUserRoleInput!
+};
+export const AdminChangeUserRoleDocument = "mutation AdminChangeUserRole($input: ChangeUserRoleInput!) {\n  changeUserRole(input: $input) {\n    id\n    role\n    version\n  }\n}" as TypedDocument<AdminChangeUserRoleMutation, AdminChangeUserRoleMutationVariables>;
+
+export type AdminIssuePasswordResetMutation = {
+  issuePasswordReset: {
+    code: string;
+    expiresAt: string;
+  };
+};
+export type AdminIssuePasswordResetMutationVariables = {
+  input: IssuePasswordResetInput; // IssuePasswordResetInput!
+};
+export const AdminIssuePasswordResetDocument = "mutation AdminIssuePasswordReset($input: IssuePasswordResetInput!) {\n  issuePasswordReset(input: $input) {\n    code\n    expiresAt\n  }\n}" as TypedDocument<AdminIssuePasswordResetMutation, AdminIssuePasswordResetMutationVariables>;
+
+export type RedeemPasswordResetMutation = {
+  redeemPasswordReset: boolean;
+};
+export type RedeemPasswordResetMutationVariables = {
+  input: RedeemPasswordResetInput; // RedeemPasswordResetInput!
+};
+export const RedeemPasswordResetDocument = "mutation RedeemPasswordReset($input: RedeemPasswordResetInput!) {\n  redeemPasswordReset(input: $input)\n}" as TypedDocument<RedeemPasswordResetMutation, RedeemPasswordResetMutationVariables>;
+
+export type AdminApiTokensQuery = {
+  apiTokens: Array<{
+    id: string;
+    name: string;
+    prefix: string;
+    role: Role;
+    createdAt: string;
+    lastUsedAt: string | null;
+    revokedAt: string | null;
+  }>;
+};
+export type AdminApiTokensQueryVariables = Record<string, never>;
+export const AdminApiTokensDocument = "query AdminApiTokens {\n  apiTokens {\n    id\n    name\n    prefix\n    role\n    createdAt\n    lastUsedAt\n    revokedAt\n  }\n}" as TypedDocument<AdminApiTokensQuery, AdminApiTokensQueryVariables>;
+
+export type AdminCreateApiTokenMutation = {
+  createApiToken: {
+    token: string;
+    apiToken: {
+      id: string;
+    };
+  };
+};
+export type AdminCreateApiTokenMutationVariables = {
+  input: CreateApiTokenInput; // CreateApiTokenInput!
+};
+export const AdminCreateApiTokenDocument = "mutation AdminCreateApiToken($input: CreateApiTokenInput!) {\n  createApiToken(input: $input) {\n    token\n    apiToken {\n      id\n    }\n  }\n}" as TypedDocument<AdminCreateApiTokenMutation, AdminCreateApiTokenMutationVariables>;
+
+export type AdminRevokeApiTokenMutation = {
+  revokeApiToken: {
+    id: string;
+    revokedAt: string | null;
+  };
+};
+export type AdminRevokeApiTokenMutationVariables = {
+  id: string; // ID!
+};
+export const AdminRevokeApiTokenDocument = "mutation AdminRevokeApiToken($id: ID!) {\n  revokeApiToken(id: $id) {\n    id\n    revokedAt\n  }\n}" as TypedDocument<AdminRevokeApiTokenMutation, AdminRevokeApiTokenMutationVariables>;
+
+export type AdminCatalogQuery = {
+  teams: Array<{
+    id: string;
+    name: string;
+    description: string | null;
+    contactEmail: string | null;
+    version: number;
+  }>;
+  services: Array<{
+    id: string;
+    name: string;
+    kind: ServiceKind;
+    criticality: Criticality;
+    description: string | null;
+    ownerTeamId: string;
+    version: number;
+  }>;
+};
+export type AdminCatalogQueryVariables = Record<string, never>;
+export const AdminCatalogDocument = "query AdminCatalog {\n  teams {\n    id\n    name\n    description\n    contactEmail\n    version\n  }\n  services {\n    id\n    name\n    kind\n    criticality\n    description\n    ownerTeamId\n    version\n  }\n}" as TypedDocument<AdminCatalogQuery, AdminCatalogQueryVariables>;
+
+export type AdminCreateTeamMutation = {
+  createTeam: {
+    id: string;
+  };
+};
+export type AdminCreateTeamMutationVariables = {
+  input: CreateTeamInput; // CreateTeamInput!
+};
+export const AdminCreateTeamDocument = "mutation AdminCreateTeam($input: CreateTeamInput!) {\n  createTeam(input: $input) {\n    id\n  }\n}" as TypedDocument<AdminCreateTeamMutation, AdminCreateTeamMutationVariables>;
+
+export type AdminUpdateTeamMutation = {
+  updateTeam: {
+    id: string;
+    version: number;
+  };
+};
+export type AdminUpdateTeamMutationVariables = {
+  input: UpdateTeamInput; // UpdateTeamInput!
+};
+export const AdminUpdateTeamDocument = "mutation AdminUpdateTeam($input: UpdateTeamInput!) {\n  updateTeam(input: $input) {\n    id\n    version\n  }\n}" as TypedDocument<AdminUpdateTeamMutation, AdminUpdateTeamMutationVariables>;
+
+export type AdminDeleteTeamMutation = {
+  deleteTeam: boolean;
+};
+export type AdminDeleteTeamMutationVariables = {
+  input: CatalogVersionInput; // CatalogVersionInput!
+};
+export const AdminDeleteTeamDocument = "mutation AdminDeleteTeam($input: CatalogVersionInput!) {\n  deleteTeam(input: $input)\n}" as TypedDocument<AdminDeleteTeamMutation, AdminDeleteTeamMutationVariables>;
+
+export type AdminCreateServiceMutation = {
+  createService: {
+    id: string;
+  };
+};
+export type AdminCreateServiceMutationVariables = {
+  input: CreateServiceInput; // CreateServiceInput!
+};
+export const AdminCreateServiceDocument = "mutation AdminCreateService($input: CreateServiceInput!) {\n  createService(input: $input) {\n    id\n  }\n}" as TypedDocument<AdminCreateServiceMutation, AdminCreateServiceMutationVariables>;
+
+export type AdminUpdateServiceMutation = {
+  updateService: {
+    id: string;
+    version: number;
+  };
+};
+export type AdminUpdateServiceMutationVariables = {
+  input: UpdateServiceInput; // UpdateServiceInput!
+};
+export const AdminUpdateServiceDocument = "mutation AdminUpdateService($input: UpdateServiceInput!) {\n  updateService(input: $input) {\n    id\n    version\n  }\n}" as TypedDocument<AdminUpdateServiceMutation, AdminUpdateServiceMutationVariables>;
+
+export type AdminDeleteServiceMutation = {
+  deleteService: boolean;
+};
+export type AdminDeleteServiceMutationVariables = {
+  input: CatalogVersionInput; // CatalogVersionInput!
+};
+export const AdminDeleteServiceDocument = "mutation AdminDeleteService($input: CatalogVersionInput!) {\n  deleteService(input: $input)\n}" as TypedDocument<AdminDeleteServiceMutation, AdminDeleteServiceMutationVariables>;
+
+export type AdminPriorityMatrixQuery = {
+  priorityMatrix: Array<{
+    impact: number;
+    urgency: number;
+    priority: number;
+  }>;
+};
+export type AdminPriorityMatrixQueryVariables = Record<string, never>;
+export const AdminPriorityMatrixDocument = "query AdminPriorityMatrix {\n  priorityMatrix {\n    impact\n    urgency\n    priority\n  }\n}" as TypedDocument<AdminPriorityMatrixQuery, AdminPriorityMatrixQueryVariables>;
+
+export type AdminSetPriorityMatrixMutation = {
+  setPriorityMatrix: Array<{
+    impact: number;
+    urgency: number;
+    priority: number;
+  }>;
+};
+export type AdminSetPriorityMatrixMutationVariables = {
+  cells: Array<SetPriorityCellInput>; // [SetPriorityCellInput!]!
+};
+export const AdminSetPriorityMatrixDocument = "mutation AdminSetPriorityMatrix($cells: [SetPriorityCellInput!]!) {\n  setPriorityMatrix(cells: $cells) {\n    impact\n    urgency\n    priority\n  }\n}" as TypedDocument<AdminSetPriorityMatrixMutation, AdminSetPriorityMatrixMutationVariables>;
+
+export type AdminAuditQuery = {
+  auditLog: Array<{
+    seq: string;
+    at: string;
+    actorLabel: string;
+    action: string;
+    entityType: string;
+    entityId: string;
+  }>;
+  verifyAuditLog: {
+    ok: boolean;
+    checked: number;
+    brokenAtSeq: string | null;
+    reason: string | null;
+  };
+};
+export type AdminAuditQueryVariables = {
+  beforeSeq?: string | null; // String
+};
+export const AdminAuditDocument = "query AdminAudit($beforeSeq: String) {\n  auditLog(first: 50, beforeSeq: $beforeSeq) {\n    seq\n    at\n    actorLabel\n    action\n    entityType\n    entityId\n  }\n  verifyAuditLog {\n    ok\n    checked\n    brokenAtSeq\n    reason\n  }\n}" as TypedDocument<AdminAuditQuery, AdminAuditQueryVariables>;
+
 export type LoginMutation = {
   login: {
     token: string;
+    accessTokenExpiresAt: string;
+    refreshToken: string;
     user: {
       id: string;
       name: string;
-      email: string;
+      email: string | null;
       role: Role;
     };
   };
@@ -940,13 +1256,39 @@ export type LoginMutation = {
 export type LoginMutationVariables = {
   input: LoginInput; // LoginInput!
 };
-export const LoginDocument = "mutation Login($input: LoginInput!) {\n  login(input: $input) {\n    token\n    user {\n      id\n      name\n      email\n      role\n    }\n  }\n}" as TypedDocument<LoginMutation, LoginMutationVariables>;
+export const LoginDocument = "mutation Login($input: LoginInput!) {\n  login(input: $input) {\n    ...SessionTokens\n  }\n}\n\nfragment SessionTokens on AuthPayload {\n  token\n  accessTokenExpiresAt\n  refreshToken\n  user {\n    id\n    name\n    email\n    role\n  }\n}" as TypedDocument<LoginMutation, LoginMutationVariables>;
+
+export type RefreshSessionMutation = {
+  refreshSession: {
+    token: string;
+    accessTokenExpiresAt: string;
+    refreshToken: string;
+    user: {
+      id: string;
+      name: string;
+      email: string | null;
+      role: Role;
+    };
+  };
+};
+export type RefreshSessionMutationVariables = {
+  input: RefreshSessionInput; // RefreshSessionInput!
+};
+export const RefreshSessionDocument = "mutation RefreshSession($input: RefreshSessionInput!) {\n  refreshSession(input: $input) {\n    ...SessionTokens\n  }\n}\n\nfragment SessionTokens on AuthPayload {\n  token\n  accessTokenExpiresAt\n  refreshToken\n  user {\n    id\n    name\n    email\n    role\n  }\n}" as TypedDocument<RefreshSessionMutation, RefreshSessionMutationVariables>;
+
+export type LogoutMutation = {
+  logout: boolean;
+};
+export type LogoutMutationVariables = {
+  input: RefreshSessionInput; // RefreshSessionInput!
+};
+export const LogoutDocument = "mutation Logout($input: RefreshSessionInput!) {\n  logout(input: $input)\n}" as TypedDocument<LogoutMutation, LogoutMutationVariables>;
 
 export type MeQuery = {
   me: {
     id: string;
     name: string;
-    email: string;
+    email: string | null;
     role: Role;
     teamId: string | null;
   };

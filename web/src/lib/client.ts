@@ -1,68 +1,141 @@
 "use client";
 
 import { createClient, type Client } from "graphql-ws";
-import type { TypedDocument } from "../graphql/generated";
+import { LogoutDocument, RefreshSessionDocument, type SessionTokensFragment, type TypedDocument } from "../graphql/generated";
 import { ApiError, type ApiErrorShape } from "./errors";
 
-const TOKEN_KEY = "quell.token";
-const USER_KEY = "quell.user";
+const SESSION_KEY = "quell.session";
+/** Refresh this long before the access token expires, so no request goes out with a dying token. */
+const REFRESH_MARGIN_MS = 60_000;
 
 export interface SessionUser {
   id: string;
   name: string;
-  email: string;
+  email: string | null;
   role: string;
 }
 
-export function readSession(): { token: string; user: SessionUser } | null {
+interface StoredSession {
+  token: string;
+  accessTokenExpiresAt: string;
+  refreshToken: string;
+  user: SessionUser;
+}
+
+function readStored(): StoredSession | null {
   if (typeof window === "undefined") return null;
-  const token = window.localStorage.getItem(TOKEN_KEY);
-  const user = window.localStorage.getItem(USER_KEY);
-  if (!token || !user) return null;
+  const raw = window.localStorage.getItem(SESSION_KEY);
+  if (!raw) return null;
   try {
-    return { token, user: JSON.parse(user) as SessionUser };
+    const parsed = JSON.parse(raw) as StoredSession;
+    return parsed.token && parsed.refreshToken && parsed.user ? parsed : null;
   } catch {
     return null;
   }
 }
 
-export function writeSession(token: string, user: SessionUser): void {
-  window.localStorage.setItem(TOKEN_KEY, token);
-  window.localStorage.setItem(USER_KEY, JSON.stringify(user));
-  resetSubscriptions();
+export function readSession(): { token: string; user: SessionUser } | null {
+  const stored = readStored();
+  return stored ? { token: stored.token, user: stored.user } : null;
+}
+
+/** Stores what login or refreshSession answered (access token, its expiry, refresh token, user). */
+export function writeSession(session: SessionTokensFragment): void {
+  // A refresh keeps the open socket (it re-checks on its own); another user needs a new one.
+  const previousUser = readStored()?.user.id;
+  const stored: StoredSession = { token: session.token, accessTokenExpiresAt: session.accessTokenExpiresAt, refreshToken: session.refreshToken, user: session.user };
+  window.localStorage.setItem(SESSION_KEY, JSON.stringify(stored));
+  if (previousUser !== session.user.id) resetSubscriptions();
 }
 
 export function clearSession(): void {
-  window.localStorage.removeItem(TOKEN_KEY);
-  window.localStorage.removeItem(USER_KEY);
+  window.localStorage.removeItem(SESSION_KEY);
   resetSubscriptions();
 }
 
-/** Pages react to this (redirect to /login) when the API says the token is no longer good. */
+/** Pages react to this (redirect to /login) when the API says the session is over. */
 export const SESSION_EXPIRED_EVENT = "quell:session-expired";
 
-/** Sends one operation through the same-origin proxy (/api/graphql). */
-export async function gql<R, V>(document: TypedDocument<R, V>, variables: V, init?: { signal?: AbortSignal }): Promise<R> {
-  const token = readSession()?.token;
+function expireSession(): void {
+  clearSession();
+  window.dispatchEvent(new Event(SESSION_EXPIRED_EVENT));
+}
+
+async function post<R>(document: string, variables: unknown, token: string | undefined, signal?: AbortSignal): Promise<{ data?: R | null; errors?: ApiErrorShape[] }> {
   const res = await fetch("/api/graphql", {
     method: "POST",
     headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
     body: JSON.stringify({ query: document, variables }),
-    signal: init?.signal,
+    signal,
   });
-  let body: { data?: R | null; errors?: ApiErrorShape[] };
   try {
-    body = (await res.json()) as typeof body;
+    return (await res.json()) as { data?: R | null; errors?: ApiErrorShape[] };
   } catch {
     throw new ApiError([{ message: `The API answered ${res.status} ${res.statusText} without a GraphQL body.` }]);
   }
-  if (body.errors && body.errors.length > 0) {
-    const err = new ApiError(body.errors);
-    // Only a token the API no longer accepts ends the session; a failed login is just an error.
-    if (err.code === "UNAUTHENTICATED" && token) window.dispatchEvent(new Event(SESSION_EXPIRED_EVENT));
-    throw err;
+}
+
+let refreshing: Promise<string | null> | null = null;
+
+/**
+ * Trades the refresh token for a new pair (one refresh at a time in this tab). The refresh token
+ * is single-use: when another tab already used it, that tab's newer session is in storage.
+ */
+function refreshSession(staleToken: string): Promise<string | null> {
+  refreshing ??= (async () => {
+    const stored = readStored();
+    if (!stored) return null;
+    if (stored.token !== staleToken) return stored.token;
+    const body = await post<{ refreshSession: SessionTokensFragment }>(RefreshSessionDocument, { input: { refreshToken: stored.refreshToken } }, undefined);
+    if (body.data?.refreshSession) {
+      writeSession(body.data.refreshSession);
+      return body.data.refreshSession.token;
+    }
+    const latest = readStored();
+    return latest && latest.token !== staleToken ? latest.token : null;
+  })().finally(() => {
+    refreshing = null;
+  });
+  return refreshing;
+}
+
+/** The access token to send: renewed first when it is about to expire. Null when signed out. */
+export async function freshToken(): Promise<string | null> {
+  const stored = readStored();
+  if (!stored) return null;
+  if (Date.parse(stored.accessTokenExpiresAt) - Date.now() > REFRESH_MARGIN_MS) return stored.token;
+  const token = await refreshSession(stored.token);
+  if (!token) expireSession();
+  return token;
+}
+
+/** Ends the session on the server too (its tokens stop working), then forgets it here. */
+export async function signOutSession(): Promise<void> {
+  // A refresh in flight would rotate the refresh token under us and store a new session after sign-out.
+  if (refreshing) await refreshing.catch(() => null);
+  const stored = readStored();
+  clearSession();
+  if (!stored) return;
+  await post(LogoutDocument, { input: { refreshToken: stored.refreshToken } }, stored.token).catch(() => undefined);
+}
+
+/** Sends one operation through the same-origin proxy (/api/graphql). */
+export async function gql<R, V>(document: TypedDocument<R, V>, variables: V, init?: { signal?: AbortSignal }): Promise<R> {
+  let token = (await freshToken()) ?? undefined;
+  let body = await post<R>(document, variables, token, init?.signal);
+  // The access token can be refused early (clock skew, revoked elsewhere): one refresh, one retry.
+  if (token && body.errors?.[0]?.extensions?.code === "UNAUTHENTICATED") {
+    const renewed = await refreshSession(token);
+    if (!renewed) {
+      expireSession();
+      throw new ApiError(body.errors);
+    }
+    token = renewed;
+    body = await post<R>(document, variables, token, init?.signal);
+    if (body.errors?.[0]?.extensions?.code === "UNAUTHENTICATED") expireSession();
   }
-  if (!body.data) throw new ApiError([{ message: `The API answered ${res.status} with no data.` }]);
+  if (body.errors && body.errors.length > 0) throw new ApiError(body.errors);
+  if (!body.data) throw new ApiError([{ message: "The API answered with no data." }]);
   return body.data;
 }
 
@@ -91,8 +164,8 @@ function subscriptionClient(): Client | null {
       lazy: true,
       retryAttempts: Infinity,
       shouldRetry: () => true,
-      connectionParams: () => {
-        const token = readSession()?.token;
+      connectionParams: async () => {
+        const token = await freshToken();
         return token ? { authorization: `Bearer ${token}` } : {};
       },
     });
@@ -113,24 +186,45 @@ export function subscribe<R, V>(
   onData: (data: R) => void,
   onState?: (connected: boolean) => void,
 ): () => void {
-  const client = subscriptionClient();
-  if (!client) return () => undefined;
-  const offConnected = client.on("connected", () => onState?.(true));
-  const offClosed = client.on("closed", () => onState?.(false));
-  onState?.(wsConnected);
-  const stop = client.subscribe<R>(
-    { query: document, variables: variables as Record<string, unknown> },
-    {
-      next: (msg) => {
-        if (msg.data) onData(msg.data);
+  let stopped = false;
+  let stopCurrent: () => void = () => undefined;
+  const start = () => {
+    const client = subscriptionClient();
+    if (!client || stopped) return;
+    const offConnected = client.on("connected", () => onState?.(true));
+    const offClosed = client.on("closed", () => onState?.(false));
+    onState?.(wsConnected);
+    const stop = client.subscribe<R>(
+      { query: document, variables: variables as Record<string, unknown> },
+      {
+        next: (msg) => {
+          if (msg.data) onData(msg.data);
+        },
+        error: (err) => {
+          onState?.(false);
+          // 4401: the server closed the socket because the access token expired or the session
+          // ended. Renew and subscribe again; if the session is really over, sign out.
+          if ((err as { code?: number } | null)?.code === 4401) {
+            const stale = readSession()?.token;
+            void (stale ? refreshSession(stale) : Promise.resolve(null)).then((token) => {
+              if (!token) return expireSession();
+              // The closed socket is gone; subscribing again opens a new one with the new token.
+              start();
+            });
+          }
+        },
+        complete: () => undefined,
       },
-      error: () => onState?.(false),
-      complete: () => undefined,
-    },
-  );
+    );
+    stopCurrent = () => {
+      stop();
+      offConnected();
+      offClosed();
+    };
+  };
+  start();
   return () => {
-    stop();
-    offConnected();
-    offClosed();
+    stopped = true;
+    stopCurrent();
   };
 }

@@ -7,6 +7,7 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { chromium, type Page } from "playwright-core";
 
 export const webDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 export const repoDir = path.resolve(webDir, "..");
@@ -223,6 +224,23 @@ export async function startWeb(apiUrl: string): Promise<{ url: string; stop(): P
       child.kill("SIGTERM");
       await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
       if (child.exitCode === null) child.kill("SIGKILL");
+    },
+  };
+}
+
+const CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
+
+/** Debian's chromium with a fresh profile (never a downloaded browser); close() removes the profile. */
+export async function launchChromium(executablePath: string): Promise<{ page: Page; close(): Promise<void> }> {
+  const profileDir = mkdtempSync(path.join(os.tmpdir(), "quell-chromium-"));
+  const context = await chromium.launchPersistentContext(profileDir, { executablePath, headless: true, args: CHROMIUM_FLAGS, viewport: { width: 1360, height: 900 } });
+  const page = context.pages()[0] ?? (await context.newPage());
+  page.setDefaultTimeout(15_000);
+  return {
+    page,
+    async close() {
+      await context.close();
+      rmSync(profileDir, { recursive: true, force: true });
     },
   };
 }

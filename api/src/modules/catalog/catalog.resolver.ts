@@ -5,7 +5,7 @@ import type { QuellContext } from "../../platform/graphql/context";
 import { Team } from "../team/team.entity";
 import { User } from "../user/user.entity";
 import { Service } from "./catalog.entity";
-import { CreateServiceInput, CreateTeamInput } from "./catalog.inputs";
+import { CatalogVersionInput, CreateServiceInput, CreateTeamInput, UpdateServiceInput, UpdateTeamInput } from "./catalog.inputs";
 
 @Resolver(() => Service)
 export class ServiceResolver {
@@ -19,6 +19,18 @@ export class ServiceResolver {
   @Mutation(() => Service)
   createService(@Arg("input", () => CreateServiceInput) input: CreateServiceInput, @Ctx() ctx: QuellContext): Promise<Service> {
     return ctx.services.catalog.createService(ctx.principal!, input);
+  }
+
+  @Allow(Role.admin)
+  @Mutation(() => Service)
+  updateService(@Arg("input", () => UpdateServiceInput) input: UpdateServiceInput, @Ctx() ctx: QuellContext): Promise<Service> {
+    return ctx.services.catalog.updateService(ctx.principal!, input);
+  }
+
+  @Allow(Role.admin)
+  @Mutation(() => Boolean, { description: "Deletes a service no incident refers to; one still in use gets CONFLICT (reason IN_USE) with the counts." })
+  deleteService(@Arg("input", () => CatalogVersionInput) input: CatalogVersionInput, @Ctx() ctx: QuellContext): Promise<boolean> {
+    return ctx.services.catalog.deleteService(ctx.principal!, input.id, input.version);
   }
 
   @FieldResolver(() => Team)
@@ -39,6 +51,18 @@ export class TeamResolver {
   @Mutation(() => Team)
   createTeam(@Arg("input", () => CreateTeamInput) input: CreateTeamInput, @Ctx() ctx: QuellContext): Promise<Team> {
     return ctx.services.catalog.createTeam(ctx.principal!, input);
+  }
+
+  @Allow(Role.admin)
+  @Mutation(() => Team)
+  updateTeam(@Arg("input", () => UpdateTeamInput) input: UpdateTeamInput, @Ctx() ctx: QuellContext): Promise<Team> {
+    return ctx.services.catalog.updateTeam(ctx.principal!, input);
+  }
+
+  @Allow(Role.admin)
+  @Mutation(() => Boolean, { description: "Deletes a team no service, user or incident refers to; one still in use gets CONFLICT (reason IN_USE) with the counts." })
+  deleteTeam(@Arg("input", () => CatalogVersionInput) input: CatalogVersionInput, @Ctx() ctx: QuellContext): Promise<boolean> {
+    return ctx.services.catalog.deleteTeam(ctx.principal!, input.id, input.version);
   }
 
   // One query per team.

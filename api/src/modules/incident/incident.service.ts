@@ -348,7 +348,8 @@ export class IncidentService {
     if (problem) throw badInput("cells", problem);
     return inTransaction(this.dataSource, async ({ manager }) => {
       const before = await this.priorityMatrix(manager);
-      await manager.delete(PriorityRule, {});
+      // Not manager.delete(PriorityRule, {}): TypeORM refuses empty criteria, so every call failed.
+      await manager.createQueryBuilder().delete().from(PriorityRule).execute();
       await manager.insert(PriorityRule, cells.map((c) => ({ ...c })));
       await appendAudit(manager, actor, { action: "priority_matrix.set", entityType: "priority_matrix", entityId: "default", before: { cells: before }, after: { cells } });
       return this.priorityMatrix(manager);

@@ -7,7 +7,7 @@ import { Role } from "../../platform/auth/roles";
 @ObjectType()
 @Entity("app_user")
 export class User extends VersionedEntity {
-  @Field(() => String)
+  /** Exposed through UserResolver.email: only admins and the user themselves read it. */
   @Index({ unique: true })
   @Column({ type: "varchar", length: 254 })
   email!: string;

@@ -6,11 +6,13 @@ import type { Services } from "./services";
 
 export interface QuellContext {
   principal?: Principal;
+  /** The Authorization value the principal came from; a subscription re-checks it on every event. */
+  authorization?: string;
+  /** The caller's network address (login throttling, audit, and the in-flight cap for anonymous callers). */
+  clientAddress?: string;
   dataSource: DataSource;
   loaders: Loaders;
   requestId: string;
   log: Logger;
   services: Services;
-  /** The client's network address (the in-flight cap counts anonymous callers by it). */
-  clientAddress?: string;
 }

@@ -1,9 +1,12 @@
 import type { DataSource } from "typeorm";
 import type { TokenIssuer } from "../auth/auth.service";
+import type { LoginThrottle } from "../auth/login-throttle";
 import type { QuellConfig } from "../config";
 import type { QuellPubSub } from "../pubsub";
 import { IncidentService } from "../../modules/incident/incident.service";
 import { UserService } from "../../modules/user/user.service";
+import { SessionService } from "../../modules/user/session.service";
+import { UserAdministration } from "../../modules/user/user.admin";
 import { CatalogService } from "../../modules/catalog/catalog.service";
 import { createJobQueue, type JobQueue } from "../queue";
 import { SuggestionService } from "../../modules/suggestion/suggestion.service";
@@ -18,7 +21,7 @@ import { ChangeAdminService } from "../../modules/change/change.admin.service";
 import { ServiceDependencyService } from "../../modules/catalog/service-dependency.service";
 
 /** The composition root of domain services; the API and the workers build the same set. */
-export function createServices(deps: { dataSource: DataSource; pubsub: QuellPubSub; issuer: TokenIssuer; config: QuellConfig; jobs?: JobQueue; clock?: Clock }) {
+export function createServices(deps: { dataSource: DataSource; pubsub: QuellPubSub; issuer: TokenIssuer; config: QuellConfig; loginThrottle: LoginThrottle; jobs?: JobQueue; clock?: Clock }) {
   const incidents = new IncidentService(deps.dataSource, deps.pubsub);
   const clock = deps.clock ?? systemClock;
   const problems = new ProblemService(deps.dataSource, deps.pubsub, incidents, { quietPeriodDays: deps.config.problemQuietPeriodDays, clock });
@@ -33,12 +36,13 @@ export function createServices(deps: { dataSource: DataSource; pubsub: QuellPubS
     problemWork: new ProblemWorkService(deps.dataSource, deps.pubsub, { clock }),
     suggestions,
     models: new ModelService(deps.dataSource, deps.pubsub),
-    users: new UserService(deps.dataSource, deps.issuer),
+    users: new UserService(deps.dataSource, new SessionService(deps.dataSource, deps.issuer, deps.config.refreshTtlSeconds), deps.loginThrottle),
     catalog: new CatalogService(deps.dataSource),
     changes: new ChangeService(deps.dataSource, deps.pubsub, changeProblems),
     changeProblems,
     changeAdmin: new ChangeAdminService(deps.dataSource),
     serviceDependencies: new ServiceDependencyService(deps.dataSource),
+    userAdmin: new UserAdministration(deps.dataSource),
   };
 }
 

@@ -5,9 +5,11 @@ import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHt
 import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
 import { expressMiddleware } from "@as-integrations/express5";
 import express, { type ErrorRequestHandler } from "express";
-import type { GraphQLSchema } from "graphql";
+import { getOperationAST, Kind, type ExecutionArgs, type GraphQLSchema } from "graphql";
 import { WebSocketServer } from "ws";
 import { principalFromBearer } from "../auth/auth.service";
+import { assertAllowed, policyFor } from "../auth/policy";
+import { ErrorCode, QuellError } from "../errors";
 import type { QuellConfig } from "../config";
 import type { QuellContext } from "../graphql/context";
 import { formatError } from "../graphql/errors";
@@ -40,14 +42,30 @@ export interface HttpServer {
 export async function startHttpServer(config: QuellConfig, schema: GraphQLSchema, services: Services): Promise<HttpServer> {
   const app = express();
   app.disable("x-powered-by");
+  if (config.trustProxy) app.set("trust proxy", /^\d+$/.test(config.trustProxy) ? Number(config.trustProxy) : config.trustProxy);
   const server = http.createServer(app);
   const rateLimiter = new RateLimiter(config.rateLimitPerMinute);
 
-  async function contextFor(authorization: string | undefined, clientAddress: string | undefined): Promise<QuellContext> {
+  async function contextFor(authorization: string | undefined, clientAddress?: string): Promise<QuellContext> {
     const requestId = randomUUID();
     const principal = await principalFromBearer(services.dataSource, services.issuer, authorization);
     if (principal) rateLimiter.check(principal.tokenId ?? principal.userId);
-    return { principal, dataSource: services.dataSource, loaders: createLoaders(services.dataSource), requestId, log: logger.child({ requestId }), services, clientAddress };
+    return { principal, authorization, clientAddress, dataSource: services.dataSource, loaders: createLoaders(services.dataSource), requestId, log: logger.child({ requestId }), services };
+  }
+
+  /**
+   * A subscription outlives the check made when it started: before each event, authenticate its
+   * credential again and apply the operation's rule to the caller as they are now. Revoked, expired
+   * or deactivated throws UNAUTHENTICATED (the socket closes with 4401), a role that lost the right FORBIDDEN (4403).
+   */
+  async function recheckSubscriber(args: ExecutionArgs): Promise<void> {
+    const context = args.contextValue as QuellContext;
+    // Anonymous operations never got past the first check (nothing public is a subscription).
+    if (!context.principal) return;
+    const rootField = getOperationAST(args.document, args.operationName)?.selectionSet.selections.find((s) => s.kind === Kind.FIELD)?.name.value;
+    const principal = await principalFromBearer(services.dataSource, services.issuer, context.authorization);
+    assertAllowed({ principal }, (rootField && policyFor(rootField)) || []);
+    context.principal = principal;
   }
 
   // One pipeline (limits, cost, in-flight cap, error masking) for both transports.
@@ -56,6 +74,7 @@ export async function startHttpServer(config: QuellConfig, schema: GraphQLSchema
   const wsCleanup = serveGraphQLOverWebSocket(wsServer, {
     pipeline,
     contextFor,
+    recheck: recheckSubscriber,
     authenticate: (authorization) => principalFromBearer(services.dataSource, services.issuer, authorization),
     log: logger.child({ component: "graphql-ws" }),
   });
@@ -138,7 +157,7 @@ export async function startHttpServer(config: QuellConfig, schema: GraphQLSchema
     (_req, _res, next) => queryCountScope.run({ statements: 0, sql: [] }, next),
     express.json({ limit: config.bodyLimitBytes, reviver: refuseUnstorableText }),
     expressMiddleware(apollo, {
-      context: ({ req }) => contextFor(req.headers.authorization, req.socket.remoteAddress),
+      context: ({ req }) => contextFor(req.headers.authorization, req.ip),
     }),
   );
   const tooLarge: ErrorRequestHandler = (err, _req, res, next) => {

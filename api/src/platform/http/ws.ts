@@ -29,6 +29,8 @@ interface WsOptions {
   pipeline: GraphQLPipeline;
   /** Builds a request context; throws UNAUTHENTICATED for a bad token, RATE_LIMITED when over the limit. */
   contextFor(authorization: string | undefined, clientAddress: string | undefined): Promise<QuellContext>;
+  /** Re-authorises a subscription's caller before each event; throws UNAUTHENTICATED or FORBIDDEN when they lost access. */
+  recheck?(args: ExecutionArgs): Promise<void>;
   /** Checks the connection's credential once, at `connection_init`. */
   authenticate(authorization: string | undefined): Promise<unknown>;
   log: Logger;
@@ -58,9 +60,12 @@ export function serveGraphQLOverWebSocket(wsServer: WebSocketServer, options: Ws
   }
 
   /** Subscription streams that lose their caller's rights (a revoked session, a changed role) close the socket. */
-  async function* closingOnLostAccess(events: AsyncIterable<unknown>, socket: WebSocket) {
+  async function* closingOnLostAccess(events: AsyncIterable<unknown>, socket: WebSocket, args: ExecutionArgs) {
     try {
-      for await (const event of events) yield event;
+      for await (const event of events) {
+        await options.recheck?.(args);
+        yield event;
+      }
     } catch (err) {
       if (closeCodeFor(err) === CloseCode.InternalServerError) throw err;
       closeFor(socket, err);
@@ -123,7 +128,7 @@ export function serveGraphQLOverWebSocket(wsServer: WebSocketServer, options: Ws
       try {
         const result = await subscribe(args);
         const socket = prepared.get(args)?.socket;
-        return socket && Symbol.asyncIterator in result ? (closingOnLostAccess(result, socket) as typeof result) : result;
+        return socket && Symbol.asyncIterator in result ? (closingOnLostAccess(result, socket, args) as typeof result) : result;
       } finally {
         // A subscription holds no slot while it waits for events.
         prepared.get(args)?.release();

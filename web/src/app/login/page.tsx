@@ -28,7 +28,7 @@ function LoginForm() {
     setError(null);
     try {
       const { login } = await gql(LoginDocument, { input: { email, password } });
-      signIn(login.token, login.user);
+      signIn(login);
       router.push(safeNext(params.get("next")));
     } catch (err) {
       // A refused login is UNAUTHENTICATED too; its own message ("wrong email or password") fits here.

@@ -1,0 +1,122 @@
+"use client";
+
+import { useState, type FormEvent } from "react";
+import { ErrorText } from "@/components/Notices";
+import { AdminApiTokensDocument, AdminCreateApiTokenDocument, AdminRevokeApiTokenDocument, RoleValues, type Role } from "@/graphql/generated";
+import { gql } from "@/lib/client";
+import { exactTime } from "@/lib/format";
+import { useQuery } from "@/lib/hooks";
+import { adminError, roleLabel } from "./adminErrors";
+
+/** Integration tokens: the token text is shown once, at creation; only its hash is stored. */
+export function TokensAdmin() {
+  const tokens = useQuery(AdminApiTokensDocument, {});
+  const [error, setError] = useState<string | null>(null);
+  const [created, setCreated] = useState<{ name: string; token: string } | null>(null);
+  const [name, setName] = useState("");
+  const [role, setRole] = useState<Role>("agent");
+
+  const create = async (e: FormEvent) => {
+    e.preventDefault();
+    setError(null);
+    try {
+      const { createApiToken } = await gql(AdminCreateApiTokenDocument, { input: { name, role } });
+      setCreated({ name, token: createApiToken.token });
+      setName("");
+    } catch (err) {
+      setError(adminError(err));
+    }
+    await tokens.reload();
+  };
+
+  const revoke = async (id: string) => {
+    setError(null);
+    try {
+      await gql(AdminRevokeApiTokenDocument, { id });
+    } catch (err) {
+      setError(adminError(err));
+    }
+    await tokens.reload();
+  };
+
+  return (
+    <div>
+      <ErrorText message={error ?? (tokens.error ? adminError(tokens.error) : null)} />
+      {created && (
+        <div role="status" className="card">
+          <h3>Token “{created.name}” created</h3>
+          <p>Copy it now: it is shown only this once. It never acts above your own role.</p>
+          <p>
+            <code className="secret">{created.token}</code>
+          </p>
+          <button type="button" onClick={() => setCreated(null)}>
+            I have copied it
+          </button>
+        </div>
+      )}
+      <div className="table-wrap">
+        <table className="queue">
+          <caption className="sr-only">API tokens</caption>
+          <thead>
+            <tr>
+              <th scope="col">Name</th>
+              <th scope="col">Starts with</th>
+              <th scope="col">Role</th>
+              <th scope="col">Created</th>
+              <th scope="col">Last used</th>
+              <th scope="col">Status</th>
+            </tr>
+          </thead>
+          <tbody>
+            {tokens.data?.apiTokens.length === 0 && (
+              <tr>
+                <td colSpan={6} className="muted">
+                  No API tokens yet.
+                </td>
+              </tr>
+            )}
+            {tokens.data?.apiTokens.map((t) => (
+              <tr key={t.id}>
+                <th scope="row">{t.name}</th>
+                <td>
+                  <code>{t.prefix}…</code>
+                </td>
+                <td>{roleLabel(t.role)}</td>
+                <td>{exactTime(t.createdAt)}</td>
+                <td>{t.lastUsedAt ? exactTime(t.lastUsedAt) : <span className="muted">never</span>}</td>
+                <td>
+                  {t.revokedAt ? (
+                    <span className="badge">revoked</span>
+                  ) : (
+                    <button type="button" onClick={() => void revoke(t.id)}>
+                      Revoke <span className="sr-only">{t.name}</span>
+                    </button>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <form className="card inline-form" onSubmit={create} aria-label="Create an API token">
+        <div className="grow">
+          <label htmlFor="token-name">Token name</label>
+          <input id="token-name" required value={name} onChange={(e) => setName(e.target.value)} placeholder="alertmanager" />
+        </div>
+        <div>
+          <label htmlFor="token-role">Role</label>
+          <select id="token-role" value={role} onChange={(e) => setRole(e.target.value as Role)}>
+            {RoleValues.map((r) => (
+              <option key={r} value={r}>
+                {roleLabel(r)}
+              </option>
+            ))}
+          </select>
+        </div>
+        <button type="submit" className="primary">
+          Create token
+        </button>
+      </form>
+    </div>
+  );
+}
