@@ -10,7 +10,7 @@ describe("demo seed: change management", () => {
     t = await startTestApi();
     await seedDemoData(t.api.dataSource, { incidentCount: 20 });
     const manager = await t.api.dataSource.getRepository(User).findOneByOrFail({ email: "change@quell.local" });
-    token = await t.api.services.issuer.issue(manager);
+    token = (await t.api.services.users.sessions.open(manager)).token;
   });
   afterAll(async () => t?.stop());
 

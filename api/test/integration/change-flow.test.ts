@@ -26,7 +26,7 @@ describe("change management end to end over HTTP", () => {
     db = await t.api.services.catalog.createService(null, { name: `Orders DB ${f.team.id.slice(0, 6)}`, kind: ServiceKind.configuration_item, criticality: Criticality.critical, ownerTeamId: f.team.id });
     const cab2 = await t.api.services.users.createUser(null, { email: `cab2.${f.team.id.slice(0, 6)}@example.test`, name: "Second CAB member", password: TEST_PASSWORD, role: Role.change_manager, teamId: f.team.id });
     cab2Id = cab2.id;
-    cab2Token = await t.api.services.issuer.issue(cab2);
+    cab2Token = (await t.api.services.users.sessions.open(cab2)).token;
   });
   afterAll(async () => t?.stop());
 

@@ -1,6 +1,7 @@
 import { unwrapResolverError } from "@apollo/server/errors";
 import type { GraphQLFormattedError } from "graphql";
 import { ArgumentValidationError } from "type-graphql";
+import { QueryFailedError } from "typeorm";
 import type { ValidationError } from "class-validator";
 import { ErrorCode, QuellError } from "../errors";
 import { logger, scrubSecretsInText } from "../logger";
@@ -41,6 +42,11 @@ const CLIENT_CODES = new Set<string>([
   "BAD_REQUEST",
 ]);
 
+/** PostgreSQL's unique_violation (23505), as TypeORM wraps it. */
+function isUniqueViolation(error: unknown): boolean {
+  return error instanceof QueryFailedError && (error.driverError as { code?: string } | undefined)?.code === "23505";
+}
+
 /**
  * The one place errors are shaped for clients. Our own errors and GraphQL's request errors
  * pass through; validation errors name each field; anything else (SQL, bugs) is logged in
@@ -56,6 +62,16 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
   if (original instanceof QuellError) {
     const { http: _http, ...extensions } = original.extensions;
     return { message: boundedMessage(original.message), path: formatted.path, locations: formatted.locations, extensions };
+  }
+  if (isUniqueViolation(original)) {
+    // A check-then-insert that lost a race to a concurrent write of the same unique value: the caller's conflict, not our fault.
+    logger.info({ path: formatted.path }, "unique value taken by a concurrent write");
+    return {
+      message: "A record with this unique value was saved at the same moment; reload and try again with another value.",
+      path: formatted.path,
+      locations: formatted.locations,
+      extensions: { code: ErrorCode.Conflict },
+    };
   }
   const code = formatted.extensions?.code;
   if (typeof code === "string" && CLIENT_CODES.has(code)) {

@@ -35,7 +35,7 @@ describe("graphql-ws close codes", () => {
     const server = http.createServer();
     const wss = new WebSocketServer({ server, path: "/graphql" });
     const ws = serveGraphQLOverWebSocket(wss, {
-      pipeline: new GraphQLPipeline(schema, loadConfig()),
+      pipeline: new GraphQLPipeline(schema, loadConfig({ development: true, dataDir: ":memory:" })),
       contextFor: async () => ({ log: logger }) as unknown as QuellContext,
       authenticate: async () => undefined,
       log: logger,
