@@ -1,0 +1,161 @@
+import { retrievalTerms } from "../similar/lsa-embedder";
+import type { SimilarIncidentIndex } from "../similar/similar-index";
+import { bm25Idf, bm25TermScore } from "../text/bm25";
+
+/** An incident as recurrence clustering sees it: its text and the evidence beside the text. */
+export interface RecurrenceIncident {
+  id: string;
+  title: string;
+  description?: string | null;
+  service?: string | null;
+  team?: string | null;
+  /** When it was opened; incidents without a date get no time evidence. */
+  createdAt: Date | null;
+  /** When it was resolved; open incidents count as open until `now` in the evidence. */
+  resolvedAt?: Date | null;
+}
+
+/** How much time and service add to the text similarity of two incidents. */
+export interface EvidenceWeights {
+  /** Added for two incidents opened at the same moment, decaying exponentially with the gap. */
+  timeWeight: number;
+  /** The gap (days) at which the time bonus has fallen to 1/e of timeWeight. */
+  timeWindowDays: number;
+  /** Added when both incidents name the same service. */
+  serviceWeight: number;
+}
+
+/** What the scorer keeps per incident: term ids and counts (sorted by id), not the text. */
+export interface IncidentFeatures {
+  id: string;
+  termIds: Int32Array;
+  tfs: Uint16Array;
+  length: number;
+  createdAt: number | null;
+  resolvedAt: number | null;
+  service: string;
+  team: string;
+}
+
+const DAY_MS = 86_400_000;
+
+/**
+ * Pair similarity on the similar-incident model itself: the fused score of similar-incident search
+ * (dense LSA cosine weighted `fusion.denseWeight`, BM25 the rest), with BM25 divided by the query's
+ * own score (the best score a query gets when it is itself indexed, which is how search
+ * normalises it) and averaged over both directions so that the score is symmetric. Time and
+ * service are added as evidence on top of the text.
+ */
+export class PairScorer {
+  private readonly termIdOf = new Map<string, number>();
+  private readonly termOfId: string[] = [];
+  private readonly features = new Map<string, IncidentFeatures>();
+
+  constructor(
+    readonly index: SimilarIncidentIndex,
+    readonly evidence: EvidenceWeights,
+  ) {}
+
+  has(id: string): boolean {
+    return this.features.has(id);
+  }
+
+  get(id: string): IncidentFeatures | undefined {
+    return this.features.get(id);
+  }
+
+  term(termId: number): string {
+    return this.termOfId[termId];
+  }
+
+  /** Keeps the features of an incident (replacing earlier ones: its text may have changed). */
+  add(x: RecurrenceIncident): IncidentFeatures {
+    const counts = new Map<number, number>();
+    const terms = retrievalTerms(x, this.index.bm25TitleWeight);
+    for (const t of terms) {
+      let id = this.termIdOf.get(t);
+      if (id === undefined) {
+        id = this.termOfId.length;
+        this.termIdOf.set(t, id);
+        this.termOfId.push(t);
+      }
+      counts.set(id, (counts.get(id) ?? 0) + 1);
+    }
+    const termIds = Int32Array.from(counts.keys()).sort();
+    const f: IncidentFeatures = {
+      id: x.id,
+      termIds,
+      tfs: Uint16Array.from(termIds, (t) => Math.min(counts.get(t)!, 65_535)),
+      length: terms.length,
+      createdAt: x.createdAt ? x.createdAt.getTime() : null,
+      resolvedAt: x.resolvedAt ? x.resolvedAt.getTime() : null,
+      service: norm(x.service),
+      team: (x.team ?? "").trim(),
+    };
+    this.features.set(x.id, f);
+    return f;
+  }
+
+  remove(id: string): boolean {
+    return this.features.delete(id);
+  }
+
+  /** Idf of a term under the index's current document frequencies. */
+  idf(termId: number): number {
+    return bm25Idf(this.index.bm25.documentFrequency(this.termOfId[termId]), this.index.bm25.size);
+  }
+
+  /** Text similarity in [0, 1]: what similar-incident search would score, made symmetric. */
+  textSimilarity(a: IncidentFeatures, b: IncidentFeatures): number {
+    const va = this.index.ann.getVector(a.id);
+    const vb = this.index.ann.getVector(b.id);
+    const dense = va && vb ? Math.max(dot(va, vb), 0) : 0;
+    const lexical = (this.bm25Ratio(a, b) + this.bm25Ratio(b, a)) / 2;
+    const w = this.index.fusion.denseWeight;
+    return w * dense + (1 - w) * lexical;
+  }
+
+  /** Time and service evidence (0 when neither applies). */
+  evidenceBonus(a: IncidentFeatures, b: IncidentFeatures): number {
+    let bonus = 0;
+    if (a.createdAt !== null && b.createdAt !== null && this.evidence.timeWeight > 0) {
+      const gapDays = Math.abs(a.createdAt - b.createdAt) / DAY_MS;
+      bonus += this.evidence.timeWeight * Math.exp(-gapDays / this.evidence.timeWindowDays);
+    }
+    if (a.service && a.service === b.service) bonus += this.evidence.serviceWeight;
+    return bonus;
+  }
+
+  similarity(a: IncidentFeatures, b: IncidentFeatures): number {
+    return this.textSimilarity(a, b) + this.evidenceBonus(a, b);
+  }
+
+  /** BM25 of `q` as a query against `d`, over BM25 of `q` against itself (1 when d = q). */
+  private bm25Ratio(q: IncidentFeatures, d: IncidentFeatures): number {
+    const bm = this.index.bm25;
+    const n = bm.size;
+    const avg = bm.averageLength;
+    let cross = 0;
+    let self = 0;
+    let j = 0;
+    for (let i = 0; i < q.termIds.length; i++) {
+      const t = q.termIds[i];
+      const df = bm.documentFrequency(this.termOfId[t]);
+      if (df === 0) continue;
+      self += bm25TermScore(q.tfs[i], df, n, q.length, avg, bm.params);
+      while (j < d.termIds.length && d.termIds[j] < t) j++;
+      if (j < d.termIds.length && d.termIds[j] === t) cross += bm25TermScore(d.tfs[j], df, n, d.length, avg, bm.params);
+    }
+    return self > 0 ? Math.min(cross / self, 1) : 0;
+  }
+}
+
+function norm(s: string | null | undefined): string {
+  return (s ?? "").trim().toLowerCase();
+}
+
+function dot(a: Float32Array, b: Float32Array): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i] * b[i];
+  return s;
+}
