@@ -1,6 +1,6 @@
 import { retrievalTerms } from "../similar/lsa-embedder";
 import type { SimilarIncidentIndex } from "../similar/similar-index";
-import { bm25Idf, bm25TermScore } from "../text/bm25";
+import { bm25Idf, bm25TfFactor } from "../text/bm25";
 
 /** An incident as recurrence clustering sees it: its text and the evidence beside the text. */
 export interface RecurrenceIncident {
@@ -28,6 +28,8 @@ export interface EvidenceWeights {
 /** What the scorer keeps per incident: term ids and counts (sorted by id), not the text. */
 export interface IncidentFeatures {
   id: string;
+  /** The incident's LSA vector as the index holds it (a copy: the index may move its own). */
+  vector: Float32Array | null;
   termIds: Int32Array;
   tfs: Uint16Array;
   length: number;
@@ -50,6 +52,9 @@ export class PairScorer {
   private readonly termIdOf = new Map<string, number>();
   private readonly termOfId: string[] = [];
   private readonly features = new Map<string, IncidentFeatures>();
+  /** Idf per term id, valid while the BM25 index has the size in idfAtSize (a rebuild never changes it). */
+  private idfCache = new Float64Array(1024);
+  private idfAtSize = new Int32Array(1024).fill(-1);
 
   constructor(
     readonly index: SimilarIncidentIndex,
@@ -84,6 +89,7 @@ export class PairScorer {
     const termIds = Int32Array.from(counts.keys()).sort();
     const f: IncidentFeatures = {
       id: x.id,
+      vector: this.index.ann.getVector(x.id) ?? null,
       termIds,
       tfs: Uint16Array.from(termIds, (t) => Math.min(counts.get(t)!, 65_535)),
       length: terms.length,
@@ -100,16 +106,31 @@ export class PairScorer {
     return this.features.delete(id);
   }
 
-  /** Idf of a term under the index's current document frequencies. */
+  /** BM25 idf of a term under the index's current document frequencies. */
   idf(termId: number): number {
-    return bm25Idf(this.index.bm25.documentFrequency(this.termOfId[termId]), this.index.bm25.size);
+    const n = this.index.bm25.size;
+    if (termId >= this.idfAtSize.length) this.growIdfCache();
+    if (this.idfAtSize[termId] !== n) {
+      const df = this.index.bm25.documentFrequency(this.termOfId[termId]);
+      this.idfCache[termId] = df === 0 ? 0 : bm25Idf(df, n);
+      this.idfAtSize[termId] = n;
+    }
+    return this.idfCache[termId];
+  }
+
+  private growIdfCache(): void {
+    const size = Math.max(this.termOfId.length, this.idfAtSize.length * 2);
+    const idf = new Float64Array(size);
+    idf.set(this.idfCache);
+    const at = new Int32Array(size).fill(-1);
+    at.set(this.idfAtSize);
+    this.idfCache = idf;
+    this.idfAtSize = at;
   }
 
   /** Text similarity in [0, 1]: what similar-incident search would score, made symmetric. */
   textSimilarity(a: IncidentFeatures, b: IncidentFeatures): number {
-    const va = this.index.ann.getVector(a.id);
-    const vb = this.index.ann.getVector(b.id);
-    const dense = va && vb ? Math.max(dot(va, vb), 0) : 0;
+    const dense = a.vector && b.vector ? Math.max(dot(a.vector, b.vector), 0) : 0;
     const lexical = (this.bm25Ratio(a, b) + this.bm25Ratio(b, a)) / 2;
     const w = this.index.fusion.denseWeight;
     return w * dense + (1 - w) * lexical;
@@ -132,22 +153,21 @@ export class PairScorer {
 
   /** BM25 of `q` as a query against `d`, over BM25 of `q` against itself (1 when d = q). */
   private bm25Ratio(q: IncidentFeatures, d: IncidentFeatures): number {
-    const bm = this.index.bm25;
-    const n = bm.size;
-    const avg = bm.averageLength;
+    const { averageLength: avg, params } = this.index.bm25;
     let cross = 0;
     let self = 0;
     let j = 0;
     for (let i = 0; i < q.termIds.length; i++) {
       const t = q.termIds[i];
-      const df = bm.documentFrequency(this.termOfId[t]);
-      if (df === 0) continue;
-      self += bm25TermScore(q.tfs[i], df, n, q.length, avg, bm.params);
+      const idf = this.idf(t);
+      if (idf === 0) continue;
+      self += idf * bm25TfFactor(q.tfs[i], q.length, avg, params);
       while (j < d.termIds.length && d.termIds[j] < t) j++;
-      if (j < d.termIds.length && d.termIds[j] === t) cross += bm25TermScore(d.tfs[j], df, n, d.length, avg, bm.params);
+      if (j < d.termIds.length && d.termIds[j] === t) cross += idf * bm25TfFactor(d.tfs[j], d.length, avg, params);
     }
     return self > 0 ? Math.min(cross / self, 1) : 0;
   }
+
 }
 
 function norm(s: string | null | undefined): string {
