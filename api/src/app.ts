@@ -3,6 +3,7 @@ import type { GraphQLSchema } from "graphql";
 import { Redis } from "ioredis";
 import type { DataSource } from "typeorm";
 import { TokenIssuer } from "./platform/auth/auth.service";
+import type { Clock } from "./platform/clock";
 import type { QuellConfig } from "./platform/config";
 import { closeDatabase, openDatabase } from "./platform/database/data-source";
 import { buildQuellSchema } from "./platform/graphql/schema";
@@ -19,13 +20,13 @@ export interface QuellRuntime {
 }
 
 /** Database (migrated), pub/sub and domain services: what both the API and the workers need. */
-export async function startRuntime(config: QuellConfig): Promise<QuellRuntime> {
+export async function startRuntime(config: QuellConfig, options: { clock?: Clock } = {}): Promise<QuellRuntime> {
   const dataSource = await openDatabase(config);
   const pubsub = config.redisUrl
     ? new QuellPubSub({ publisher: new Redis(config.redisUrl, { lazyConnect: false }), subscriber: new Redis(config.redisUrl) })
     : new QuellPubSub();
   const issuer = new TokenIssuer(config.jwtSecret, config.jwtTtlSeconds);
-  const services = createServices({ dataSource, pubsub, issuer, config });
+  const services = createServices({ dataSource, pubsub, issuer, config, clock: options.clock });
   return {
     config,
     dataSource,

@@ -9,6 +9,8 @@ import { OutboxMessage } from "./modules/outbox/outbox.entity";
 import { IncidentEmbedding, MlModel, TrainingRun } from "./modules/model/model.entity";
 import { Suggestion } from "./modules/suggestion/suggestion.entity";
 import { Team } from "./modules/team/team.entity";
+import { Problem, ProblemIncidentLink, ProblemTransition } from "./modules/problem/problem.entity";
+import { ProblemTask, ProblemTimelineEntry } from "./modules/problem/problem-work.entity";
 import { ApiToken, User } from "./modules/user/user.entity";
 
 /** Every table TypeORM maps; migrations must agree with this list (`npm run migration:check`). */
@@ -29,4 +31,9 @@ export const ENTITIES = [
   TrainingRun,
   IncidentEmbedding,
   Suggestion,
+  Problem,
+  ProblemTransition,
+  ProblemIncidentLink,
+  ProblemTimelineEntry,
+  ProblemTask,
 ];

@@ -1,5 +1,6 @@
 import { Initial1795871639462 } from "./1795871639462-Initial";
 import { TriageAndModelRegistry1795872637640 } from "./1795872637640-TriageAndModelRegistry";
+import { ProblemManagement1795979876603 } from "./1795979876603-ProblemManagement";
 
 /** Every migration, oldest first. Reviewed by hand; never edited once merged. */
-export const MIGRATIONS: Function[] = [Initial1795871639462, TriageAndModelRegistry1795872637640];
+export const MIGRATIONS: Function[] = [Initial1795871639462, TriageAndModelRegistry1795872637640, ProblemManagement1795979876603];

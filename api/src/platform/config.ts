@@ -24,6 +24,8 @@ export interface QuellConfig {
   rateLimitPerMinute: number;
   /** Adds an `x-sql-statements` header to GraphQL responses (tests and profiling only). */
   exposeSqlCount: boolean;
+  /** Days a resolved problem must stay free of new linked incidents before it closes without a reason. */
+  problemQuietPeriodDays: number;
 }
 
 function intFromEnv(name: string, fallback: number): number {
@@ -53,6 +55,7 @@ export function loadConfig(overrides: Partial<QuellConfig> = {}): QuellConfig {
     maxQueryComplexity: intFromEnv("QUELL_MAX_QUERY_COMPLEXITY", 5_000),
     rateLimitPerMinute: intFromEnv("QUELL_RATE_LIMIT_PER_MINUTE", 6_000),
     exposeSqlCount: process.env.QUELL_EXPOSE_SQL_COUNT === "1",
+    problemQuietPeriodDays: intFromEnv("QUELL_PROBLEM_QUIET_PERIOD_DAYS", 14),
     ...overrides,
   };
 }

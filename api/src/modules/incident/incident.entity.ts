@@ -1,6 +1,7 @@
 import { Column, Entity, Generated, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from "typeorm";
 import { Field, ID, Int, ObjectType, registerEnumType } from "type-graphql";
 import { VersionedEntity } from "../../platform/database/base.entity";
+import { TransitionRecordBase } from "../record/transition.base";
 import { Service } from "../catalog/catalog.entity";
 import { Team } from "../team/team.entity";
 import { User } from "../user/user.entity";
@@ -151,11 +152,7 @@ export class Incident extends VersionedEntity {
 @ObjectType()
 @Entity("incident_transition")
 @Index(["incidentId", "at"])
-export class IncidentTransition {
-  @Field(() => ID)
-  @PrimaryGeneratedColumn("uuid")
-  id!: string;
-
+export class IncidentTransition extends TransitionRecordBase {
   @Field(() => ID)
   @Column({ type: "uuid" })
   incidentId!: string;
@@ -171,16 +168,4 @@ export class IncidentTransition {
   @Field(() => Stage)
   @Column({ type: "enum", enum: Stage, enumName: "stage" })
   toStage!: Stage;
-
-  @Field(() => Date)
-  @Column({ type: "timestamptz" })
-  at!: Date;
-
-  @Field(() => ID, { nullable: true })
-  @Column({ type: "uuid", nullable: true })
-  actorId!: string | null;
-
-  @Field(() => String, { nullable: true })
-  @Column({ type: "text", nullable: true })
-  reason!: string | null;
 }

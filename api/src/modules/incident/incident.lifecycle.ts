@@ -1,4 +1,5 @@
 import { registerEnumType } from "type-graphql";
+import { TransitionTable, type Guard, type TransitionCheck as GenericCheck, type TransitionRule as GenericRule } from "../../platform/lifecycle/transition-table";
 
 /** The seed process's stages, in order, plus `cancelled` for duplicates. */
 export enum Stage {
@@ -33,24 +34,15 @@ export interface TransitionSubject {
   reportPublished: boolean;
 }
 
-/** A guard returns why the move is refused, or null when it is allowed. */
-type Guard = (subject: TransitionSubject) => string | null;
+export type TransitionRule = GenericRule<Stage, TransitionSubject>;
 
-export interface TransitionRule {
-  from: Stage;
-  to: Stage;
-  /** Why this move exists; shown in docs and in INVALID_TRANSITION messages. */
-  note: string;
-  guard?: Guard;
-}
-
-const lowPriorityOnly: Guard = (s) =>
+const lowPriorityOnly: Guard<TransitionSubject> = (s) =>
   s.priority >= 4 ? null : `only P4 and P5 incidents may skip containment and eradication (this one is P${s.priority})`;
-const notMajorAndMinorPriority: Guard = (s) =>
+const notMajorAndMinorPriority: Guard<TransitionSubject> = (s) =>
   s.isMajor || s.priority <= 2 ? "major incidents and P1/P2 incidents must be reviewed before they close" : null;
-const noOpenTasks: Guard = (s) =>
+const noOpenTasks: Guard<TransitionSubject> = (s) =>
   s.openTaskCount > 0 ? `${s.openTaskCount} follow-up task(s) are still open; complete them first` : null;
-const reportShared: Guard = (s) =>
+const reportShared: Guard<TransitionSubject> = (s) =>
   s.reportPublished ? null : "the lessons-learned report must be written and shared before closing";
 
 /**
@@ -84,24 +76,16 @@ export const REOPEN_TARGET = Stage.assessed;
 /** Terminal stages: nothing moves out of them except by reopen. */
 export const TERMINAL: readonly Stage[] = [Stage.closed, Stage.cancelled];
 
+const TABLE = new TransitionTable<Stage, TransitionSubject>(TRANSITIONS, "An incident", "none (reopen it first)");
+
 export function nextStages(from: Stage): Stage[] {
-  return TRANSITIONS.filter((t) => t.from === from).map((t) => t.to);
+  return TABLE.nextStages(from);
 }
 
-export type TransitionCheck =
-  | { ok: true; rule: TransitionRule }
-  | { ok: false; reason: string; allowed: Stage[] };
+export type TransitionCheck = GenericCheck<Stage, TransitionSubject>;
 
 export function checkTransition(from: Stage, to: Stage, subject: TransitionSubject): TransitionCheck {
-  const allowed = nextStages(from);
-  const rule = TRANSITIONS.find((t) => t.from === from && t.to === to);
-  if (!rule) {
-    const options = allowed.length ? allowed.join(", ") : "none (reopen it first)";
-    return { ok: false, reason: `An incident cannot move from ${from} to ${to}. Allowed next stages: ${options}.`, allowed };
-  }
-  const refusal = rule.guard?.(subject);
-  if (refusal) return { ok: false, reason: `Cannot move from ${from} to ${to}: ${refusal}.`, allowed };
-  return { ok: true, rule };
+  return TABLE.check(from, to, subject);
 }
 
 export function canReopen(from: Stage): boolean {

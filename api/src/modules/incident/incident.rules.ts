@@ -1,15 +1,15 @@
+import { formatRecordKey, parseRecordKey } from "../record/record-key";
 import type { Incident } from "./incident.entity";
 import { Stage } from "./incident.lifecycle";
 
 /** Incident numbers as people write them. */
 export function formatIncidentNumber(number: number): string {
-  return `INC-${String(number).padStart(6, "0")}`;
+  return formatRecordKey("INC", number);
 }
 
 /** Parses "INC-000123", "inc-123" or "123". */
 export function parseIncidentNumber(value: string): number | null {
-  const match = /^(?:inc-?)?0*(\d{1,9})$/i.exec(value.trim());
-  return match ? Number(match[1]) : null;
+  return parseRecordKey("INC", value);
 }
 
 /** The stamp column each stage sets when an incident enters it. */

@@ -30,6 +30,7 @@ import { PriorityRule } from "./priority-rule.entity";
 import { priorityFor, validateMatrix, type PriorityMatrix } from "./priority.rules";
 import { IncidentReport } from "./report.entity";
 import { FollowUpTask } from "./task.entity";
+import { completeTaskRow } from "../record/task.rules";
 import { TimelineEntry, TimelineKind } from "./timeline.entity";
 
 
@@ -38,11 +39,28 @@ const TRIAGE_TEXT_FIELDS = ["title", "description", "serviceId", "category"] as 
 
 type TimelineInput = { kind: TimelineKind; message: string; data?: Record<string, unknown> };
 
+/** What a change hook sees: the incident after the change, a copy from before, and who did it. */
+export interface IncidentChange {
+  incident: Incident;
+  before: Incident;
+  action: string;
+  actor: Principal;
+}
+/** Runs inside the change's transaction, so another module's reaction commits (or fails) with it. */
+export type IncidentChangeHook = (work: UnitOfWork, change: IncidentChange) => Promise<void>;
+
 export class IncidentService {
+  private readonly changeHooks: IncidentChangeHook[] = [];
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly pubsub: QuellPubSub,
   ) {}
+
+  /** Lets another module react to incident edits (problems follow their incidents' priority and duplicates) without incidents knowing it. */
+  onChange(hook: IncidentChangeHook): void {
+    this.changeHooks.push(hook);
+  }
 
   async priorityMatrix(manager: EntityManager = this.dataSource.manager): Promise<PriorityMatrix> {
     return manager.find(PriorityRule, { order: { impact: "ASC", urgency: "ASC" } });
@@ -223,11 +241,7 @@ export class IncidentService {
       const { manager } = work;
       const task = await manager.findOne(FollowUpTask, { where: { id: input.taskId }, lock: { mode: "pessimistic_write" } });
       if (!task) throw notFound("Task", input.taskId);
-      if (task.version !== input.version) throw conflict("Task", task.id, input.version, task.version);
-      if (task.completedAt) throw new QuellError(ErrorCode.PreconditionFailed, "This task is already complete.");
-      const before = { ...task };
-      task.completedAt = new Date();
-      task.completedById = actor.userId || null;
+      const before = completeTaskRow(task, input.version, actor, "Task", new Date());
       await manager.save(task);
       const incident = await manager.findOneByOrFail(Incident, { id: task.incidentId });
       await this.appendTimeline(manager, incident, actor, { kind: TimelineKind.task_completed, message: `Task completed: ${task.title}`, data: { taskId: task.id } });
@@ -339,6 +353,7 @@ export class IncidentService {
       const entries = await apply(incident, work);
       if (entries.length === 0) return incident; // nothing changed: no new version, no noise
       await work.manager.save(incident);
+      for (const hook of this.changeHooks) await hook(work, { incident, before, action, actor });
       for (const entry of entries) await this.appendTimeline(work.manager, incident, actor, entry);
       await appendAudit(work.manager, actor, { action, entityType: "incident", entityId: incident.id, before, after: incident });
       this.publishAfterCommit(work, incident.id, kind, actor);

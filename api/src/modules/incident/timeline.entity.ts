@@ -1,6 +1,6 @@
-import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from "typeorm";
+import { Column, Entity, Index, JoinColumn, ManyToOne } from "typeorm";
 import { Field, ID, ObjectType, registerEnumType } from "type-graphql";
-import { GraphQLJSONObject } from "graphql-scalars";
+import { TimelineEntryBase } from "../record/timeline.base";
 import { Incident } from "./incident.entity";
 
 export enum TimelineKind {
@@ -23,11 +23,7 @@ registerEnumType(TimelineKind, { name: "TimelineKind" });
 @ObjectType()
 @Entity("timeline_entry")
 @Index(["incidentId", "createdAt"])
-export class TimelineEntry {
-  @Field(() => ID)
-  @PrimaryGeneratedColumn("uuid")
-  id!: string;
-
+export class TimelineEntry extends TimelineEntryBase {
   @Field(() => ID)
   @Column({ type: "uuid" })
   incidentId!: string;
@@ -39,20 +35,4 @@ export class TimelineEntry {
   @Field(() => TimelineKind)
   @Column({ type: "enum", enum: TimelineKind, enumName: "timeline_kind" })
   kind!: TimelineKind;
-
-  @Field(() => String)
-  @Column({ type: "text" })
-  message!: string;
-
-  @Field(() => ID, { nullable: true })
-  @Column({ type: "uuid", nullable: true })
-  actorId!: string | null;
-
-  @Field(() => GraphQLJSONObject, { nullable: true })
-  @Column({ type: "jsonb", nullable: true })
-  data!: Record<string, unknown> | null;
-
-  @Field(() => Date)
-  @CreateDateColumn({ type: "timestamptz" })
-  createdAt!: Date;
 }

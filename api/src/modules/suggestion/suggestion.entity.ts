@@ -10,6 +10,8 @@ export enum SuggestionKind {
   team = "team",
   category = "category",
   similar = "similar",
+  /** A matching open problem or known error (value: the problem id). */
+  problem = "problem",
 }
 registerEnumType(SuggestionKind, { name: "SuggestionKind" });
 

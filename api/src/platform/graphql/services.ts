@@ -8,14 +8,18 @@ import { CatalogService } from "../../modules/catalog/catalog.service";
 import { createJobQueue, type JobQueue } from "../queue";
 import { SuggestionService } from "../../modules/suggestion/suggestion.service";
 import { ModelService } from "../../modules/model/model.service";
+import { ProblemService } from "../../modules/problem/problem.service";
+import { systemClock, type Clock } from "../clock";
 
 /** The composition root of domain services; the API and the workers build the same set. */
-export function createServices(deps: { dataSource: DataSource; pubsub: QuellPubSub; issuer: TokenIssuer; config: QuellConfig; jobs?: JobQueue }) {
+export function createServices(deps: { dataSource: DataSource; pubsub: QuellPubSub; issuer: TokenIssuer; config: QuellConfig; jobs?: JobQueue; clock?: Clock }) {
   const incidents = new IncidentService(deps.dataSource, deps.pubsub);
+  const problems = new ProblemService(deps.dataSource, deps.pubsub, incidents, { quietPeriodDays: deps.config.problemQuietPeriodDays, clock: deps.clock ?? systemClock });
   return {
     ...deps,
     jobs: deps.jobs ?? createJobQueue(deps.config),
     incidents,
+    problems,
     suggestions: new SuggestionService(deps.dataSource, deps.pubsub, incidents),
     models: new ModelService(deps.dataSource, deps.pubsub),
     users: new UserService(deps.dataSource, deps.issuer),
