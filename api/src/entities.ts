@@ -11,6 +11,7 @@ import { Suggestion } from "./modules/suggestion/suggestion.entity";
 import { Team } from "./modules/team/team.entity";
 import { Problem, ProblemIncidentLink, ProblemTransition } from "./modules/problem/problem.entity";
 import { ProblemTask, ProblemTimelineEntry } from "./modules/problem/problem-work.entity";
+import { ProblemCandidate } from "./modules/problem/problem-candidate.entity";
 import { ApiToken, User } from "./modules/user/user.entity";
 
 /** Every table TypeORM maps; migrations must agree with this list (`npm run migration:check`). */
@@ -36,4 +37,5 @@ export const ENTITIES = [
   ProblemIncidentLink,
   ProblemTimelineEntry,
   ProblemTask,
+  ProblemCandidate,
 ];

@@ -26,6 +26,8 @@ export interface QuellConfig {
   exposeSqlCount: boolean;
   /** Days a resolved problem must stay free of new linked incidents before it closes without a reason. */
   problemQuietPeriodDays: number;
+  /** Incidents without a problem a recurring group needs to become a problem candidate. */
+  recurrenceMinIncidents: number;
 }
 
 function intFromEnv(name: string, fallback: number): number {
@@ -56,6 +58,7 @@ export function loadConfig(overrides: Partial<QuellConfig> = {}): QuellConfig {
     rateLimitPerMinute: intFromEnv("QUELL_RATE_LIMIT_PER_MINUTE", 6_000),
     exposeSqlCount: process.env.QUELL_EXPOSE_SQL_COUNT === "1",
     problemQuietPeriodDays: intFromEnv("QUELL_PROBLEM_QUIET_PERIOD_DAYS", 14),
+    recurrenceMinIncidents: intFromEnv("QUELL_RECURRENCE_MIN_INCIDENTS", 3),
     ...overrides,
   };
 }

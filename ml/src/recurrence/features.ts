@@ -35,7 +35,9 @@ export interface IncidentFeatures {
   length: number;
   createdAt: number | null;
   resolvedAt: number | null;
+  /** As written (for evidence); compared without case through serviceKey. */
   service: string;
+  serviceKey: string;
   team: string;
 }
 
@@ -95,7 +97,8 @@ export class PairScorer {
       length: terms.length,
       createdAt: x.createdAt ? x.createdAt.getTime() : null,
       resolvedAt: x.resolvedAt ? x.resolvedAt.getTime() : null,
-      service: norm(x.service),
+      service: (x.service ?? "").trim(),
+      serviceKey: (x.service ?? "").trim().toLowerCase(),
       team: (x.team ?? "").trim(),
     };
     this.features.set(x.id, f);
@@ -128,12 +131,17 @@ export class PairScorer {
     this.idfAtSize = at;
   }
 
-  /** Text similarity in [0, 1]: what similar-incident search would score, made symmetric. */
+  /**
+   * Text similarity in [0, 1]: what similar-incident search would score, made symmetric. When the
+   * embedder knows no word of one of the two (a new kind of incident since the last retraining,
+   * its vector is zero), the dense side says nothing and BM25 alone decides; otherwise such
+   * incidents could never group until the next retraining.
+   */
   textSimilarity(a: IncidentFeatures, b: IncidentFeatures): number {
-    const dense = a.vector && b.vector ? Math.max(dot(a.vector, b.vector), 0) : 0;
     const lexical = (this.bm25Ratio(a, b) + this.bm25Ratio(b, a)) / 2;
+    if (!a.vector || !b.vector || isZero(a.vector) || isZero(b.vector)) return lexical;
     const w = this.index.fusion.denseWeight;
-    return w * dense + (1 - w) * lexical;
+    return w * Math.max(dot(a.vector, b.vector), 0) + (1 - w) * lexical;
   }
 
   /** Time and service evidence (0 when neither applies). */
@@ -143,7 +151,7 @@ export class PairScorer {
       const gapDays = Math.abs(a.createdAt - b.createdAt) / DAY_MS;
       bonus += this.evidence.timeWeight * Math.exp(-gapDays / this.evidence.timeWindowDays);
     }
-    if (a.service && a.service === b.service) bonus += this.evidence.serviceWeight;
+    if (a.serviceKey && a.serviceKey === b.serviceKey) bonus += this.evidence.serviceWeight;
     return bonus;
   }
 
@@ -170,8 +178,9 @@ export class PairScorer {
 
 }
 
-function norm(s: string | null | undefined): string {
-  return (s ?? "").trim().toLowerCase();
+function isZero(v: Float32Array): boolean {
+  for (let i = 0; i < v.length; i++) if (v[i] !== 0) return false;
+  return true;
 }
 
 function dot(a: Float32Array, b: Float32Array): number {

@@ -143,3 +143,15 @@ describe("recurrence scoring", () => {
     expect(groups.get("d")).not.toBe(groups.get("a"));
   });
 });
+
+describe("recurrence with an embedder that predates the words", () => {
+  it("groups incidents whose words the embedder never saw on their shared words alone", async () => {
+    const { rows } = await readIncidentCsvFile(FIXTURE);
+    // Fitted on the printer, laptop and wifi tickets only: no word of the recurring incidents is known.
+    const embedder = await LsaEmbedder.fit(rows.filter((r) => ["R11", "R12", "R13", "R14", "R15"].includes(r.id)), { seed: 7, minDf: 1 });
+    const recurring = rows.filter((r) => Number(r.id.slice(1)) <= 10);
+    expect(embedder.embed(recurring).every((v) => v.every((x) => x === 0))).toBe(true);
+    const c = RecurrenceClusterer.rebuild(new SimilarIncidentIndex(embedder), rows);
+    expect(groupsOf(c).sort()).toEqual(["R1,R2,R3,R4", "R10,R8,R9", "R5,R6,R7"]);
+  });
+});

@@ -9,6 +9,7 @@ import { createJobQueue, type JobQueue } from "../queue";
 import { SuggestionService } from "../../modules/suggestion/suggestion.service";
 import { ModelService } from "../../modules/model/model.service";
 import { ProblemService } from "../../modules/problem/problem.service";
+import { RecurrenceService } from "../../modules/problem/recurrence.service";
 import { systemClock, type Clock } from "../clock";
 
 /** The composition root of domain services; the API and the workers build the same set. */
@@ -20,6 +21,7 @@ export function createServices(deps: { dataSource: DataSource; pubsub: QuellPubS
     jobs: deps.jobs ?? createJobQueue(deps.config),
     incidents,
     problems,
+    recurrence: new RecurrenceService(deps.dataSource, deps.pubsub, problems, { minIncidents: deps.config.recurrenceMinIncidents, clock: deps.clock ?? systemClock }),
     suggestions: new SuggestionService(deps.dataSource, deps.pubsub, incidents),
     models: new ModelService(deps.dataSource, deps.pubsub),
     users: new UserService(deps.dataSource, deps.issuer),
