@@ -7,7 +7,9 @@ import { IncidentSuggestionsResolver, SuggestionResolver } from "./modules/sugge
 import { ModelResolver } from "./modules/model/model.resolver";
 import { JobResolver } from "./modules/job/job.resolver";
 import { MetricsResolver } from "./modules/metrics/metrics.resolver";
+import { ProblemResolver } from "./modules/problem/problem.resolver";
+import { IncidentProblemResolver, ProblemTaskResolver, SuggestionProblemResolver } from "./modules/problem/problem-links.resolver";
 import { ProblemCandidateResolver } from "./modules/problem/problem-candidate.resolver";
 
 /** Every resolver class in the API; the schema is built from exactly these. */
-export const RESOLVERS: NonEmptyArray<Function> = [IncidentResolver, UserResolver, TeamResolver, ServiceResolver, AuditResolver, IncidentSuggestionsResolver, SuggestionResolver, ModelResolver, JobResolver, MetricsResolver, ProblemCandidateResolver];
+export const RESOLVERS: NonEmptyArray<Function> = [IncidentResolver, UserResolver, TeamResolver, ServiceResolver, AuditResolver, IncidentSuggestionsResolver, SuggestionResolver, ModelResolver, JobResolver, MetricsResolver, ProblemResolver, IncidentProblemResolver, SuggestionProblemResolver, ProblemTaskResolver, ProblemCandidateResolver];

@@ -61,6 +61,29 @@ describe("incident list: filters, sorting, cursors and batching", () => {
     expect(large.sqlStatements).toBe(small.sqlStatements);
   });
 
+  it("batches the problem relations: a page of 5 costs the same SQL as a page of 50, for incidents with their problem and for problems", async () => {
+    const pm = { kind: "user" as const, userId: f.users.problem_manager.id, role: f.users.problem_manager.role, label: "pm" };
+    for (let p = 0; p < 12; p++) {
+      await t.api.services.problems.createFromIncidents(pm, { incidentIds: created.slice(p * 8, p * 8 + 8).map((c) => c.id) });
+    }
+    const incidentPage = (first: number) =>
+      t.gql(`query($first: Int) { incidents(first: $first, sort: { field: createdAt, direction: ASC }) { edges { node { id problem { key linkedIncidentCount } similarIncidentProblems { similarIncidents } } } } }`, { first }, f.tokens.analyst);
+    const [small, large] = [await incidentPage(5), await incidentPage(50)];
+    expect(large.errors).toBeUndefined();
+    expect(large.data!.incidents.edges.filter((e: { node: { problem: unknown } }) => e.node.problem)).toHaveLength(50);
+    expect(large.sqlStatements).toBe(small.sqlStatements);
+
+    const problemPage = (first: number) =>
+      t.gql(`query($first: Int) { problems(first: $first) { totalCount edges { node { key owner { name } services { name } linkedIncidentCount openIncidentCount isKnownError } } } }`, { first }, f.tokens.analyst);
+    const [few, many] = [await problemPage(2), await problemPage(12)];
+    expect(many.errors).toBeUndefined();
+    expect(many.data!.problems.edges).toHaveLength(12);
+    expect(many.data!.problems.edges[0].node.linkedIncidentCount).toBe(8);
+    // auth's user lookup + count + page + owners + services (links, then rows) + incident counts
+    expect(few.sqlStatements).toBe(7);
+    expect(many.sqlStatements).toBe(few.sqlStatements);
+  });
+
   it("walks every incident exactly once with cursors, even when new ones arrive mid-walk", async () => {
     const seen: string[] = [];
     let after: string | undefined;

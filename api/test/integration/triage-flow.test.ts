@@ -7,19 +7,10 @@ import { Suggestion } from "../../src/modules/suggestion/suggestion.entity";
 import { QueueName } from "../../src/platform/queue/queues";
 import { codeOf, seedFixture, startTestApi, type Fixture } from "../support/harness";
 import { seedHistory } from "../support/triage-history";
+import { waitFor } from "../support/wait";
 
 const SUGGESTION_FIELDS = `id kind value label confidence abstained abstainReason rank status modelVersion correctedValue
   reasonTerms { term weight } sharedTerms sameService similarIncident { id key resolution } decidedBy { id }`;
-
-async function waitFor<T>(probe: () => Promise<T | null | undefined | false>, timeoutMs = 30_000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > until) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 describe("triage flow (embedded: in-process jobs)", () => {
   let t: Awaited<ReturnType<typeof startTestApi>>;
@@ -63,7 +54,7 @@ describe("triage flow (embedded: in-process jobs)", () => {
     const id = await createIncident({ title: "Database primary unreachable", description: "connection refused" });
     coldStartId = id;
     const incident = await triaged(id);
-    expect(incident.suggestions.map((s) => s.kind).sort()).toEqual(["category", "severity", "similar", "team"]);
+    expect(incident.suggestions.map((s) => s.kind).sort()).toEqual(["category", "problem", "severity", "similar", "team"]);
     for (const s of incident.suggestions) {
       expect(s).toMatchObject({ abstained: true, value: null, confidence: null, status: "pending" });
     }

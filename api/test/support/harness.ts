@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { DataSource } from "typeorm";
-import { startApi, type QuellApi } from "../../src/app";
+import { startApi, startRuntime, type QuellApi } from "../../src/app";
+import type { Clock } from "../../src/platform/clock";
 import { Role } from "../../src/platform/auth/roles";
 import { loadConfig, type QuellConfig } from "../../src/platform/config";
 import { Criticality, ServiceKind, type Service } from "../../src/modules/catalog/catalog.entity";
@@ -72,9 +73,9 @@ export async function seedFixture(api: QuellApi, tag = randomBytes(3).toString("
   return { team, service, users, tokens };
 }
 
-export async function startTestApi(overrides: Partial<QuellConfig> = {}) {
+export async function startTestApi(overrides: Partial<QuellConfig> = {}, options: { clock?: Clock } = {}) {
   const config = testConfig(overrides);
-  const api = await startApi(config);
+  const api = await startApi(config, options.clock ? await startRuntime(config, { clock: options.clock }) : undefined);
   const gql = gqlClient(api.http.url);
   return {
     api,

@@ -73,6 +73,9 @@ export function AppShell({ wsUrl, children }: { wsUrl: string; children: ReactNo
             <Link href="/incidents/new" aria-current={pathname === "/incidents/new" ? "page" : undefined}>
               Report incident
             </Link>
+            <Link href="/problems" aria-current={pathname.startsWith("/problems") ? "page" : undefined}>
+              Problems
+            </Link>
             <Link href="/metrics" aria-current={pathname === "/metrics" ? "page" : undefined}>
               Metrics
             </Link>

@@ -7,6 +7,18 @@ export type TypedDocument<TResult, TVariables> = string & { readonly __result?: 
 export type ResultOf<D> = D extends TypedDocument<infer R, unknown> ? R : never;
 export type VariablesOf<D> = D extends TypedDocument<unknown, infer V> ? V : never;
 
+export interface AddProblemNoteInput {
+  message: string;
+  problemId: string;
+}
+
+export interface AddProblemTaskInput {
+  dueAt: string;
+  ownerId: string;
+  problemId: string;
+  title: string;
+}
+
 export interface AddTaskInput {
   dueAt: string;
   incidentId: string;
@@ -24,6 +36,11 @@ export interface AssignIncidentInput {
   assigneeId?: string | null;
   id: string;
   teamId?: string | null;
+  version: number;
+}
+
+export interface CompleteProblemTaskInput {
+  taskId: string;
   version: number;
 }
 
@@ -51,6 +68,28 @@ export interface CreateIncidentInput {
   serviceId?: string | null;
   severity?: Severity | null;
   teamId?: string | null;
+  title: string;
+  urgency?: number;
+}
+
+export interface CreateProblemFromIncidentsInput {
+  incidentIds: Array<string>;
+  /** Defaults to the caller when they are a problem manager. */
+  ownerId?: string | null;
+  statement?: string | null;
+  /** Defaults to the first incident's title. */
+  title?: string | null;
+}
+
+export interface CreateProblemInput {
+  impact?: number;
+  /** Incidents to link at once. */
+  incidentIds?: Array<string> | null;
+  /** A problem manager (or admin). */
+  ownerId?: string | null;
+  /** Affected services. */
+  serviceIds?: Array<string> | null;
+  statement?: string | null;
   title: string;
   urgency?: number;
 }
@@ -85,6 +124,11 @@ export interface DecideSuggestionInput {
   id: string;
 }
 
+export interface FiveWhyInput {
+  because: string;
+  why: string;
+}
+
 export type IncidentChangeKind = "assigned" | "created" | "report_changed" | "stage_changed" | "suggestions_changed" | "task_changed" | "timeline_appended" | "updated";
 export const IncidentChangeKindValues: readonly IncidentChangeKind[] = ["assigned", "created", "report_changed", "stage_changed", "suggestions_changed", "task_changed", "timeline_appended", "updated"];
 
@@ -111,6 +155,13 @@ export interface IncidentSort {
 
 export type IncidentSortField = "createdAt" | "number" | "priority" | "updatedAt";
 export const IncidentSortFieldValues: readonly IncidentSortField[] = ["createdAt", "number", "priority", "updatedAt"];
+
+export interface LinkIncidentsInput {
+  incidentIds: Array<string>;
+  problemId: string;
+  /** The problem's version. */
+  version: number;
+}
 
 export interface LoginInput {
   email: string;
@@ -139,6 +190,40 @@ export const ModelKindValues: readonly ModelKind[] = ["category", "embedder", "s
 export type ModelStatus = "active" | "rejected" | "superseded";
 export const ModelStatusValues: readonly ModelStatus[] = ["active", "rejected", "superseded"];
 
+/** Where a problem's priority comes from. */
+export type PrioritySource = "incidents" | "manual" | "matrix";
+export const PrioritySourceValues: readonly PrioritySource[] = ["incidents", "manual", "matrix"];
+
+export type ProblemChangeKind = "analysis_changed" | "created" | "incidents_changed" | "priority_changed" | "stage_changed" | "task_changed" | "timeline_appended" | "updated";
+export const ProblemChangeKindValues: readonly ProblemChangeKind[] = ["analysis_changed", "created", "incidents_changed", "priority_changed", "stage_changed", "task_changed", "timeline_appended", "updated"];
+
+export interface ProblemFilter {
+  /** true: only known errors; false: only the others. */
+  knownError?: boolean | null;
+  ownerId?: string | null;
+  /** Problems affecting this service. */
+  serviceId?: string | null;
+  stage?: Array<ProblemStage> | null;
+  /** Full-text search over title, statement, root cause and workaround (web-search syntax). */
+  text?: string | null;
+}
+
+/** Where a problem is in its lifecycle. */
+export type ProblemStage = "cancelled" | "closed" | "investigating" | "known_error" | "new" | "resolved" | "root_cause_known";
+export const ProblemStageValues: readonly ProblemStage[] = ["cancelled", "closed", "investigating", "known_error", "new", "resolved", "root_cause_known"];
+
+export type ProblemTimelineKind = "created" | "incidents_linked" | "incidents_unlinked" | "note" | "priority_changed" | "root_cause" | "stage_changed" | "task_added" | "task_completed" | "updated" | "workaround";
+export const ProblemTimelineKindValues: readonly ProblemTimelineKind[] = ["created", "incidents_linked", "incidents_unlinked", "note", "priority_changed", "root_cause", "stage_changed", "task_added", "task_completed", "updated", "workaround"];
+
+export interface RecordRootCauseInput {
+  contributingFactors?: Array<string> | null;
+  /** The whole chain, in order (replaces the stored one). */
+  fiveWhys?: Array<FiveWhyInput> | null;
+  id: string;
+  rootCause?: string | null;
+  version: number;
+}
+
 export interface ReopenIncidentInput {
   id: string;
   reason: string;
@@ -158,6 +243,21 @@ export interface SetPriorityCellInput {
   urgency: number;
 }
 
+export interface SetProblemPriorityInput {
+  id: string;
+  /** null hands the priority back to the roll-up. */
+  priority?: number | null;
+  /** Why (recorded with the priority). */
+  reason: string;
+  version: number;
+}
+
+export interface SetWorkaroundInput {
+  id: string;
+  version: number;
+  workaround: string;
+}
+
 /** Technical severity, set by agents (SEV1 is worst). */
 export type Severity = "SEV1" | "SEV2" | "SEV3" | "SEV4";
 export const SeverityValues: readonly Severity[] = ["SEV1", "SEV2", "SEV3", "SEV4"];
@@ -169,8 +269,8 @@ export const SortDirectionValues: readonly SortDirection[] = ["ASC", "DESC"];
 export type Stage = "assessed" | "cancelled" | "classified" | "closed" | "contained" | "eradicated" | "identified" | "recovered" | "reviewed";
 export const StageValues: readonly Stage[] = ["assessed", "cancelled", "classified", "closed", "contained", "eradicated", "identified", "recovered", "reviewed"];
 
-export type SuggestionKind = "category" | "severity" | "similar" | "team";
-export const SuggestionKindValues: readonly SuggestionKind[] = ["category", "severity", "similar", "team"];
+export type SuggestionKind = "category" | "problem" | "severity" | "similar" | "team";
+export const SuggestionKindValues: readonly SuggestionKind[] = ["category", "problem", "severity", "similar", "team"];
 
 export type SuggestionStatus = "accepted" | "corrected" | "dismissed" | "pending";
 export const SuggestionStatusValues: readonly SuggestionStatus[] = ["accepted", "corrected", "dismissed", "pending"];
@@ -188,6 +288,16 @@ export interface TransitionIncidentInput {
   version: number;
 }
 
+export interface TransitionProblemInput {
+  /** The fix, when moving to resolved. */
+  fixDescription?: string | null;
+  id: string;
+  /** Required to cancel, to reopen a resolved problem, and to close inside the quiet period. */
+  reason?: string | null;
+  to: ProblemStage;
+  version: number;
+}
+
 export interface UpdateIncidentInput {
   category?: string | null;
   commanderId?: string | null;
@@ -200,6 +310,18 @@ export interface UpdateIncidentInput {
   scribeId?: string | null;
   serviceId?: string | null;
   severity?: Severity | null;
+  title?: string | null;
+  urgency?: number | null;
+  /** The version you read; a stale one gets CONFLICT. */
+  version: number;
+}
+
+export interface UpdateProblemInput {
+  id: string;
+  impact?: number | null;
+  ownerId?: string | null;
+  serviceIds?: Array<string> | null;
+  statement?: string | null;
   title?: string | null;
   urgency?: number | null;
   /** The version you read; a stale one gets CONFLICT. */
@@ -308,6 +430,110 @@ export type IncidentDetailFragment = {
   } | null;
 };
 
+export type ProblemDetailFragment = {
+  id: string;
+  key: string;
+  number: number;
+  title: string;
+  statement: string;
+  stage: ProblemStage;
+  allowedTransitions: Array<ProblemStage>;
+  impact: number;
+  urgency: number;
+  priority: number;
+  prioritySource: PrioritySource;
+  priorityReason: string;
+  isKnownError: boolean;
+  version: number;
+  rootCause: string | null;
+  contributingFactors: Array<string>;
+  fiveWhys: Array<{
+    why: string;
+    because: string;
+  }>;
+  workaround: string | null;
+  workaroundAt: string | null;
+  workaroundBy: {
+    id: string;
+    name: string;
+  } | null;
+  fixDescription: string | null;
+  closeReason: string | null;
+  createdAt: string;
+  investigatingAt: string | null;
+  rootCauseKnownAt: string | null;
+  knownErrorAt: string | null;
+  resolvedAt: string | null;
+  closedAt: string | null;
+  cancelledAt: string | null;
+  linkedIncidentCount: number;
+  openIncidentCount: number;
+  owner: {
+    id: string;
+    name: string;
+  } | null;
+  services: Array<{
+    id: string;
+    name: string;
+  }>;
+  incidentsPerWeek: Array<{
+    weekStart: string;
+    count: number;
+  }>;
+  incidents: {
+    totalCount: number;
+    edges: Array<{
+      node: {
+        id: string;
+        key: string;
+        title: string;
+        stage: Stage;
+        priority: number;
+        createdAt: string;
+      };
+    }>;
+  };
+  timeline: Array<{
+    id: string;
+    kind: ProblemTimelineKind;
+    message: string;
+    actorId: string | null;
+    createdAt: string;
+  }>;
+  tasks: Array<{
+    id: string;
+    title: string;
+    ownerId: string;
+    dueAt: string;
+    completedAt: string | null;
+    version: number;
+    owner: {
+      id: string;
+      name: string;
+    } | null;
+  }>;
+};
+
+export type ProblemListItemFragment = {
+  id: string;
+  key: string;
+  title: string;
+  stage: ProblemStage;
+  priority: number;
+  isKnownError: boolean;
+  linkedIncidentCount: number;
+  openIncidentCount: number;
+  createdAt: string;
+  owner: {
+    id: string;
+    name: string;
+  } | null;
+  services: Array<{
+    id: string;
+    name: string;
+  }>;
+};
+
 export type QueueRowFragment = {
   id: string;
   key: string;
@@ -365,6 +591,7 @@ export type SuggestionItemFragment = {
   }>;
   sharedTerms: Array<string>;
   sameService: boolean | null;
+  matchedIncidents: Array<string>;
   similarIncident: {
     id: string;
     key: string;
@@ -375,6 +602,19 @@ export type SuggestionItemFragment = {
       id: string;
       name: string;
     } | null;
+    problem: {
+      id: string;
+      key: string;
+      isKnownError: boolean;
+    } | null;
+  } | null;
+  problem: {
+    id: string;
+    key: string;
+    title: string;
+    stage: ProblemStage;
+    isKnownError: boolean;
+    workaround: string | null;
   } | null;
 };
 
@@ -1157,6 +1397,606 @@ export type IncidentMetricsQueryVariables = {
 };
 export const IncidentMetricsDocument = "query IncidentMetrics($groupBy: MetricsGroupBy!, $window: MetricsWindow!) {\n  incidentMetrics(groupBy: $groupBy, window: $window) {\n    from\n    to\n    groupBy\n    groups {\n      key\n      incidents\n      open\n      major\n      duplicates\n      reopened\n      reopenRate\n      timeToAcknowledge {\n        ...Duration\n      }\n      timeToAssess {\n        ...Duration\n      }\n      timeToContain {\n        ...Duration\n      }\n      timeToRecover {\n        ...Duration\n      }\n      timeToClose {\n        ...Duration\n      }\n    }\n  }\n}\n\nfragment Duration on DurationStats {\n  count\n  meanMinutes\n  medianMinutes\n  p90Minutes\n}" as TypedDocument<IncidentMetricsQuery, IncidentMetricsQueryVariables>;
 
+export type ProblemsQuery = {
+  problems: {
+    totalCount: number;
+    pageInfo: {
+      hasNextPage: boolean;
+      endCursor: string | null;
+    };
+    edges: Array<{
+      node: {
+        id: string;
+        key: string;
+        title: string;
+        stage: ProblemStage;
+        priority: number;
+        isKnownError: boolean;
+        linkedIncidentCount: number;
+        openIncidentCount: number;
+        createdAt: string;
+        owner: {
+          id: string;
+          name: string;
+        } | null;
+        services: Array<{
+          id: string;
+          name: string;
+        }>;
+      };
+    }>;
+  };
+};
+export type ProblemsQueryVariables = {
+  filter?: ProblemFilter | null; // ProblemFilter
+  first?: number | null; // Int
+  after?: string | null; // String
+};
+export const ProblemsDocument = "query Problems($filter: ProblemFilter, $first: Int, $after: String) {\n  problems(filter: $filter, first: $first, after: $after) {\n    totalCount\n    pageInfo {\n      hasNextPage\n      endCursor\n    }\n    edges {\n      node {\n        ...ProblemListItem\n      }\n    }\n  }\n}\n\nfragment ProblemListItem on Problem {\n  id\n  key\n  title\n  stage\n  priority\n  isKnownError\n  linkedIncidentCount\n  openIncidentCount\n  createdAt\n  owner {\n    id\n    name\n  }\n  services {\n    id\n    name\n  }\n}" as TypedDocument<ProblemsQuery, ProblemsQueryVariables>;
+
+export type ProblemPageQuery = {
+  problem: {
+    id: string;
+    key: string;
+    number: number;
+    title: string;
+    statement: string;
+    stage: ProblemStage;
+    allowedTransitions: Array<ProblemStage>;
+    impact: number;
+    urgency: number;
+    priority: number;
+    prioritySource: PrioritySource;
+    priorityReason: string;
+    isKnownError: boolean;
+    version: number;
+    rootCause: string | null;
+    contributingFactors: Array<string>;
+    fiveWhys: Array<{
+      why: string;
+      because: string;
+    }>;
+    workaround: string | null;
+    workaroundAt: string | null;
+    workaroundBy: {
+      id: string;
+      name: string;
+    } | null;
+    fixDescription: string | null;
+    closeReason: string | null;
+    createdAt: string;
+    investigatingAt: string | null;
+    rootCauseKnownAt: string | null;
+    knownErrorAt: string | null;
+    resolvedAt: string | null;
+    closedAt: string | null;
+    cancelledAt: string | null;
+    linkedIncidentCount: number;
+    openIncidentCount: number;
+    owner: {
+      id: string;
+      name: string;
+    } | null;
+    services: Array<{
+      id: string;
+      name: string;
+    }>;
+    incidentsPerWeek: Array<{
+      weekStart: string;
+      count: number;
+    }>;
+    incidents: {
+      totalCount: number;
+      edges: Array<{
+        node: {
+          id: string;
+          key: string;
+          title: string;
+          stage: Stage;
+          priority: number;
+          createdAt: string;
+        };
+      }>;
+    };
+    timeline: Array<{
+      id: string;
+      kind: ProblemTimelineKind;
+      message: string;
+      actorId: string | null;
+      createdAt: string;
+    }>;
+    tasks: Array<{
+      id: string;
+      title: string;
+      ownerId: string;
+      dueAt: string;
+      completedAt: string | null;
+      version: number;
+      owner: {
+        id: string;
+        name: string;
+      } | null;
+    }>;
+  };
+};
+export type ProblemPageQueryVariables = {
+  number: string; // String!
+};
+export const ProblemPageDocument = "query ProblemPage($number: String!) {\n  problem(number: $number) {\n    ...ProblemDetail\n  }\n}\n\nfragment ProblemDetail on Problem {\n  id\n  key\n  number\n  title\n  statement\n  stage\n  allowedTransitions\n  impact\n  urgency\n  priority\n  prioritySource\n  priorityReason\n  isKnownError\n  version\n  rootCause\n  contributingFactors\n  fiveWhys {\n    why\n    because\n  }\n  workaround\n  workaroundAt\n  workaroundBy {\n    id\n    name\n  }\n  fixDescription\n  closeReason\n  createdAt\n  investigatingAt\n  rootCauseKnownAt\n  knownErrorAt\n  resolvedAt\n  closedAt\n  cancelledAt\n  linkedIncidentCount\n  openIncidentCount\n  owner {\n    id\n    name\n  }\n  services {\n    id\n    name\n  }\n  incidentsPerWeek {\n    weekStart\n    count\n  }\n  incidents(first: 100) {\n    totalCount\n    edges {\n      node {\n        id\n        key\n        title\n        stage\n        priority\n        createdAt\n      }\n    }\n  }\n  timeline {\n    id\n    kind\n    message\n    actorId\n    createdAt\n  }\n  tasks {\n    id\n    title\n    ownerId\n    dueAt\n    completedAt\n    version\n    owner {\n      id\n      name\n    }\n  }\n}" as TypedDocument<ProblemPageQuery, ProblemPageQueryVariables>;
+
+export type KnownErrorsQuery = {
+  knownErrors: Array<{
+    id: string;
+    key: string;
+    title: string;
+    stage: ProblemStage;
+    workaround: string | null;
+  }>;
+};
+export type KnownErrorsQueryVariables = {
+  search?: string | null; // String
+};
+export const KnownErrorsDocument = "query KnownErrors($search: String) {\n  knownErrors(search: $search, first: 10) {\n    id\n    key\n    title\n    stage\n    workaround\n  }\n}" as TypedDocument<KnownErrorsQuery, KnownErrorsQueryVariables>;
+
+export type IncidentProblemQuery = {
+  incident: {
+    id: string;
+    problem: {
+      id: string;
+      key: string;
+      title: string;
+      stage: ProblemStage;
+      version: number;
+      isKnownError: boolean;
+      workaround: string | null;
+      workaroundAt: string | null;
+      workaroundBy: {
+        id: string;
+        name: string;
+      } | null;
+    } | null;
+    similarIncidentProblems: Array<{
+      similarIncidents: number;
+      problem: {
+        id: string;
+        key: string;
+        title: string;
+        stage: ProblemStage;
+        version: number;
+        isKnownError: boolean;
+      };
+    }>;
+  };
+};
+export type IncidentProblemQueryVariables = {
+  id: string; // ID!
+};
+export const IncidentProblemDocument = "query IncidentProblem($id: ID!) {\n  incident(id: $id) {\n    id\n    problem {\n      id\n      key\n      title\n      stage\n      version\n      isKnownError\n      workaround\n      workaroundAt\n      workaroundBy {\n        id\n        name\n      }\n    }\n    similarIncidentProblems {\n      similarIncidents\n      problem {\n        id\n        key\n        title\n        stage\n        version\n        isKnownError\n      }\n    }\n  }\n}" as TypedDocument<IncidentProblemQuery, IncidentProblemQueryVariables>;
+
+export type CreateProblemFromIncidentsMutation = {
+  createProblemFromIncidents: {
+    id: string;
+    key: string;
+  };
+};
+export type CreateProblemFromIncidentsMutationVariables = {
+  input: CreateProblemFromIncidentsInput; // CreateProblemFromIncidentsInput!
+};
+export const CreateProblemFromIncidentsDocument = "mutation CreateProblemFromIncidents($input: CreateProblemFromIncidentsInput!) {\n  createProblemFromIncidents(input: $input) {\n    id\n    key\n  }\n}" as TypedDocument<CreateProblemFromIncidentsMutation, CreateProblemFromIncidentsMutationVariables>;
+
+export type LinkIncidentsToProblemMutation = {
+  linkIncidentsToProblem: {
+    id: string;
+    key: string;
+    version: number;
+  };
+};
+export type LinkIncidentsToProblemMutationVariables = {
+  input: LinkIncidentsInput; // LinkIncidentsInput!
+};
+export const LinkIncidentsToProblemDocument = "mutation LinkIncidentsToProblem($input: LinkIncidentsInput!) {\n  linkIncidentsToProblem(input: $input) {\n    id\n    key\n    version\n  }\n}" as TypedDocument<LinkIncidentsToProblemMutation, LinkIncidentsToProblemMutationVariables>;
+
+export type UnlinkIncidentsFromProblemMutation = {
+  unlinkIncidentsFromProblem: {
+    id: string;
+    key: string;
+    number: number;
+    title: string;
+    statement: string;
+    stage: ProblemStage;
+    allowedTransitions: Array<ProblemStage>;
+    impact: number;
+    urgency: number;
+    priority: number;
+    prioritySource: PrioritySource;
+    priorityReason: string;
+    isKnownError: boolean;
+    version: number;
+    rootCause: string | null;
+    contributingFactors: Array<string>;
+    fiveWhys: Array<{
+      why: string;
+      because: string;
+    }>;
+    workaround: string | null;
+    workaroundAt: string | null;
+    workaroundBy: {
+      id: string;
+      name: string;
+    } | null;
+    fixDescription: string | null;
+    closeReason: string | null;
+    createdAt: string;
+    investigatingAt: string | null;
+    rootCauseKnownAt: string | null;
+    knownErrorAt: string | null;
+    resolvedAt: string | null;
+    closedAt: string | null;
+    cancelledAt: string | null;
+    linkedIncidentCount: number;
+    openIncidentCount: number;
+    owner: {
+      id: string;
+      name: string;
+    } | null;
+    services: Array<{
+      id: string;
+      name: string;
+    }>;
+    incidentsPerWeek: Array<{
+      weekStart: string;
+      count: number;
+    }>;
+    incidents: {
+      totalCount: number;
+      edges: Array<{
+        node: {
+          id: string;
+          key: string;
+          title: string;
+          stage: Stage;
+          priority: number;
+          createdAt: string;
+        };
+      }>;
+    };
+    timeline: Array<{
+      id: string;
+      kind: ProblemTimelineKind;
+      message: string;
+      actorId: string | null;
+      createdAt: string;
+    }>;
+    tasks: Array<{
+      id: string;
+      title: string;
+      ownerId: string;
+      dueAt: string;
+      completedAt: string | null;
+      version: number;
+      owner: {
+        id: string;
+        name: string;
+      } | null;
+    }>;
+  };
+};
+export type UnlinkIncidentsFromProblemMutationVariables = {
+  input: LinkIncidentsInput; // LinkIncidentsInput!
+};
+export const UnlinkIncidentsFromProblemDocument = "mutation UnlinkIncidentsFromProblem($input: LinkIncidentsInput!) {\n  unlinkIncidentsFromProblem(input: $input) {\n    ...ProblemDetail\n  }\n}\n\nfragment ProblemDetail on Problem {\n  id\n  key\n  number\n  title\n  statement\n  stage\n  allowedTransitions\n  impact\n  urgency\n  priority\n  prioritySource\n  priorityReason\n  isKnownError\n  version\n  rootCause\n  contributingFactors\n  fiveWhys {\n    why\n    because\n  }\n  workaround\n  workaroundAt\n  workaroundBy {\n    id\n    name\n  }\n  fixDescription\n  closeReason\n  createdAt\n  investigatingAt\n  rootCauseKnownAt\n  knownErrorAt\n  resolvedAt\n  closedAt\n  cancelledAt\n  linkedIncidentCount\n  openIncidentCount\n  owner {\n    id\n    name\n  }\n  services {\n    id\n    name\n  }\n  incidentsPerWeek {\n    weekStart\n    count\n  }\n  incidents(first: 100) {\n    totalCount\n    edges {\n      node {\n        id\n        key\n        title\n        stage\n        priority\n        createdAt\n      }\n    }\n  }\n  timeline {\n    id\n    kind\n    message\n    actorId\n    createdAt\n  }\n  tasks {\n    id\n    title\n    ownerId\n    dueAt\n    completedAt\n    version\n    owner {\n      id\n      name\n    }\n  }\n}" as TypedDocument<UnlinkIncidentsFromProblemMutation, UnlinkIncidentsFromProblemMutationVariables>;
+
+export type TransitionProblemMutation = {
+  transitionProblem: {
+    id: string;
+    key: string;
+    number: number;
+    title: string;
+    statement: string;
+    stage: ProblemStage;
+    allowedTransitions: Array<ProblemStage>;
+    impact: number;
+    urgency: number;
+    priority: number;
+    prioritySource: PrioritySource;
+    priorityReason: string;
+    isKnownError: boolean;
+    version: number;
+    rootCause: string | null;
+    contributingFactors: Array<string>;
+    fiveWhys: Array<{
+      why: string;
+      because: string;
+    }>;
+    workaround: string | null;
+    workaroundAt: string | null;
+    workaroundBy: {
+      id: string;
+      name: string;
+    } | null;
+    fixDescription: string | null;
+    closeReason: string | null;
+    createdAt: string;
+    investigatingAt: string | null;
+    rootCauseKnownAt: string | null;
+    knownErrorAt: string | null;
+    resolvedAt: string | null;
+    closedAt: string | null;
+    cancelledAt: string | null;
+    linkedIncidentCount: number;
+    openIncidentCount: number;
+    owner: {
+      id: string;
+      name: string;
+    } | null;
+    services: Array<{
+      id: string;
+      name: string;
+    }>;
+    incidentsPerWeek: Array<{
+      weekStart: string;
+      count: number;
+    }>;
+    incidents: {
+      totalCount: number;
+      edges: Array<{
+        node: {
+          id: string;
+          key: string;
+          title: string;
+          stage: Stage;
+          priority: number;
+          createdAt: string;
+        };
+      }>;
+    };
+    timeline: Array<{
+      id: string;
+      kind: ProblemTimelineKind;
+      message: string;
+      actorId: string | null;
+      createdAt: string;
+    }>;
+    tasks: Array<{
+      id: string;
+      title: string;
+      ownerId: string;
+      dueAt: string;
+      completedAt: string | null;
+      version: number;
+      owner: {
+        id: string;
+        name: string;
+      } | null;
+    }>;
+  };
+};
+export type TransitionProblemMutationVariables = {
+  input: TransitionProblemInput; // TransitionProblemInput!
+};
+export const TransitionProblemDocument = "mutation TransitionProblem($input: TransitionProblemInput!) {\n  transitionProblem(input: $input) {\n    ...ProblemDetail\n  }\n}\n\nfragment ProblemDetail on Problem {\n  id\n  key\n  number\n  title\n  statement\n  stage\n  allowedTransitions\n  impact\n  urgency\n  priority\n  prioritySource\n  priorityReason\n  isKnownError\n  version\n  rootCause\n  contributingFactors\n  fiveWhys {\n    why\n    because\n  }\n  workaround\n  workaroundAt\n  workaroundBy {\n    id\n    name\n  }\n  fixDescription\n  closeReason\n  createdAt\n  investigatingAt\n  rootCauseKnownAt\n  knownErrorAt\n  resolvedAt\n  closedAt\n  cancelledAt\n  linkedIncidentCount\n  openIncidentCount\n  owner {\n    id\n    name\n  }\n  services {\n    id\n    name\n  }\n  incidentsPerWeek {\n    weekStart\n    count\n  }\n  incidents(first: 100) {\n    totalCount\n    edges {\n      node {\n        id\n        key\n        title\n        stage\n        priority\n        createdAt\n      }\n    }\n  }\n  timeline {\n    id\n    kind\n    message\n    actorId\n    createdAt\n  }\n  tasks {\n    id\n    title\n    ownerId\n    dueAt\n    completedAt\n    version\n    owner {\n      id\n      name\n    }\n  }\n}" as TypedDocument<TransitionProblemMutation, TransitionProblemMutationVariables>;
+
+export type RecordRootCauseMutation = {
+  recordRootCause: {
+    id: string;
+    key: string;
+    number: number;
+    title: string;
+    statement: string;
+    stage: ProblemStage;
+    allowedTransitions: Array<ProblemStage>;
+    impact: number;
+    urgency: number;
+    priority: number;
+    prioritySource: PrioritySource;
+    priorityReason: string;
+    isKnownError: boolean;
+    version: number;
+    rootCause: string | null;
+    contributingFactors: Array<string>;
+    fiveWhys: Array<{
+      why: string;
+      because: string;
+    }>;
+    workaround: string | null;
+    workaroundAt: string | null;
+    workaroundBy: {
+      id: string;
+      name: string;
+    } | null;
+    fixDescription: string | null;
+    closeReason: string | null;
+    createdAt: string;
+    investigatingAt: string | null;
+    rootCauseKnownAt: string | null;
+    knownErrorAt: string | null;
+    resolvedAt: string | null;
+    closedAt: string | null;
+    cancelledAt: string | null;
+    linkedIncidentCount: number;
+    openIncidentCount: number;
+    owner: {
+      id: string;
+      name: string;
+    } | null;
+    services: Array<{
+      id: string;
+      name: string;
+    }>;
+    incidentsPerWeek: Array<{
+      weekStart: string;
+      count: number;
+    }>;
+    incidents: {
+      totalCount: number;
+      edges: Array<{
+        node: {
+          id: string;
+          key: string;
+          title: string;
+          stage: Stage;
+          priority: number;
+          createdAt: string;
+        };
+      }>;
+    };
+    timeline: Array<{
+      id: string;
+      kind: ProblemTimelineKind;
+      message: string;
+      actorId: string | null;
+      createdAt: string;
+    }>;
+    tasks: Array<{
+      id: string;
+      title: string;
+      ownerId: string;
+      dueAt: string;
+      completedAt: string | null;
+      version: number;
+      owner: {
+        id: string;
+        name: string;
+      } | null;
+    }>;
+  };
+};
+export type RecordRootCauseMutationVariables = {
+  input: RecordRootCauseInput; // RecordRootCauseInput!
+};
+export const RecordRootCauseDocument = "mutation RecordRootCause($input: RecordRootCauseInput!) {\n  recordRootCause(input: $input) {\n    ...ProblemDetail\n  }\n}\n\nfragment ProblemDetail on Problem {\n  id\n  key\n  number\n  title\n  statement\n  stage\n  allowedTransitions\n  impact\n  urgency\n  priority\n  prioritySource\n  priorityReason\n  isKnownError\n  version\n  rootCause\n  contributingFactors\n  fiveWhys {\n    why\n    because\n  }\n  workaround\n  workaroundAt\n  workaroundBy {\n    id\n    name\n  }\n  fixDescription\n  closeReason\n  createdAt\n  investigatingAt\n  rootCauseKnownAt\n  knownErrorAt\n  resolvedAt\n  closedAt\n  cancelledAt\n  linkedIncidentCount\n  openIncidentCount\n  owner {\n    id\n    name\n  }\n  services {\n    id\n    name\n  }\n  incidentsPerWeek {\n    weekStart\n    count\n  }\n  incidents(first: 100) {\n    totalCount\n    edges {\n      node {\n        id\n        key\n        title\n        stage\n        priority\n        createdAt\n      }\n    }\n  }\n  timeline {\n    id\n    kind\n    message\n    actorId\n    createdAt\n  }\n  tasks {\n    id\n    title\n    ownerId\n    dueAt\n    completedAt\n    version\n    owner {\n      id\n      name\n    }\n  }\n}" as TypedDocument<RecordRootCauseMutation, RecordRootCauseMutationVariables>;
+
+export type SetWorkaroundMutation = {
+  setWorkaround: {
+    id: string;
+    key: string;
+    number: number;
+    title: string;
+    statement: string;
+    stage: ProblemStage;
+    allowedTransitions: Array<ProblemStage>;
+    impact: number;
+    urgency: number;
+    priority: number;
+    prioritySource: PrioritySource;
+    priorityReason: string;
+    isKnownError: boolean;
+    version: number;
+    rootCause: string | null;
+    contributingFactors: Array<string>;
+    fiveWhys: Array<{
+      why: string;
+      because: string;
+    }>;
+    workaround: string | null;
+    workaroundAt: string | null;
+    workaroundBy: {
+      id: string;
+      name: string;
+    } | null;
+    fixDescription: string | null;
+    closeReason: string | null;
+    createdAt: string;
+    investigatingAt: string | null;
+    rootCauseKnownAt: string | null;
+    knownErrorAt: string | null;
+    resolvedAt: string | null;
+    closedAt: string | null;
+    cancelledAt: string | null;
+    linkedIncidentCount: number;
+    openIncidentCount: number;
+    owner: {
+      id: string;
+      name: string;
+    } | null;
+    services: Array<{
+      id: string;
+      name: string;
+    }>;
+    incidentsPerWeek: Array<{
+      weekStart: string;
+      count: number;
+    }>;
+    incidents: {
+      totalCount: number;
+      edges: Array<{
+        node: {
+          id: string;
+          key: string;
+          title: string;
+          stage: Stage;
+          priority: number;
+          createdAt: string;
+        };
+      }>;
+    };
+    timeline: Array<{
+      id: string;
+      kind: ProblemTimelineKind;
+      message: string;
+      actorId: string | null;
+      createdAt: string;
+    }>;
+    tasks: Array<{
+      id: string;
+      title: string;
+      ownerId: string;
+      dueAt: string;
+      completedAt: string | null;
+      version: number;
+      owner: {
+        id: string;
+        name: string;
+      } | null;
+    }>;
+  };
+};
+export type SetWorkaroundMutationVariables = {
+  input: SetWorkaroundInput; // SetWorkaroundInput!
+};
+export const SetWorkaroundDocument = "mutation SetWorkaround($input: SetWorkaroundInput!) {\n  setWorkaround(input: $input) {\n    ...ProblemDetail\n  }\n}\n\nfragment ProblemDetail on Problem {\n  id\n  key\n  number\n  title\n  statement\n  stage\n  allowedTransitions\n  impact\n  urgency\n  priority\n  prioritySource\n  priorityReason\n  isKnownError\n  version\n  rootCause\n  contributingFactors\n  fiveWhys {\n    why\n    because\n  }\n  workaround\n  workaroundAt\n  workaroundBy {\n    id\n    name\n  }\n  fixDescription\n  closeReason\n  createdAt\n  investigatingAt\n  rootCauseKnownAt\n  knownErrorAt\n  resolvedAt\n  closedAt\n  cancelledAt\n  linkedIncidentCount\n  openIncidentCount\n  owner {\n    id\n    name\n  }\n  services {\n    id\n    name\n  }\n  incidentsPerWeek {\n    weekStart\n    count\n  }\n  incidents(first: 100) {\n    totalCount\n    edges {\n      node {\n        id\n        key\n        title\n        stage\n        priority\n        createdAt\n      }\n    }\n  }\n  timeline {\n    id\n    kind\n    message\n    actorId\n    createdAt\n  }\n  tasks {\n    id\n    title\n    ownerId\n    dueAt\n    completedAt\n    version\n    owner {\n      id\n      name\n    }\n  }\n}" as TypedDocument<SetWorkaroundMutation, SetWorkaroundMutationVariables>;
+
+export type AddProblemNoteMutation = {
+  addProblemNote: {
+    id: string;
+  };
+};
+export type AddProblemNoteMutationVariables = {
+  input: AddProblemNoteInput; // AddProblemNoteInput!
+};
+export const AddProblemNoteDocument = "mutation AddProblemNote($input: AddProblemNoteInput!) {\n  addProblemNote(input: $input) {\n    id\n  }\n}" as TypedDocument<AddProblemNoteMutation, AddProblemNoteMutationVariables>;
+
+export type AddProblemTaskMutation = {
+  addProblemTask: {
+    id: string;
+  };
+};
+export type AddProblemTaskMutationVariables = {
+  input: AddProblemTaskInput; // AddProblemTaskInput!
+};
+export const AddProblemTaskDocument = "mutation AddProblemTask($input: AddProblemTaskInput!) {\n  addProblemTask(input: $input) {\n    id\n  }\n}" as TypedDocument<AddProblemTaskMutation, AddProblemTaskMutationVariables>;
+
+export type CompleteProblemTaskMutation = {
+  completeProblemTask: {
+    id: string;
+  };
+};
+export type CompleteProblemTaskMutationVariables = {
+  input: CompleteProblemTaskInput; // CompleteProblemTaskInput!
+};
+export const CompleteProblemTaskDocument = "mutation CompleteProblemTask($input: CompleteProblemTaskInput!) {\n  completeProblemTask(input: $input) {\n    id\n  }\n}" as TypedDocument<CompleteProblemTaskMutation, CompleteProblemTaskMutationVariables>;
+
+export type ProblemChangedSubscription = {
+  problemChanged: {
+    problemId: string;
+    kind: ProblemChangeKind;
+  };
+};
+export type ProblemChangedSubscriptionVariables = {
+  problemId?: string | null; // ID
+};
+export const ProblemChangedDocument = "subscription ProblemChanged($problemId: ID) {\n  problemChanged(problemId: $problemId) {\n    problemId\n    kind\n  }\n}" as TypedDocument<ProblemChangedSubscription, ProblemChangedSubscriptionVariables>;
+
 export type QueueQuery = {
   incidents: {
     totalCount: number;
@@ -1247,6 +2087,7 @@ export type IncidentSuggestionsQuery = {
       }>;
       sharedTerms: Array<string>;
       sameService: boolean | null;
+      matchedIncidents: Array<string>;
       similarIncident: {
         id: string;
         key: string;
@@ -1257,6 +2098,19 @@ export type IncidentSuggestionsQuery = {
           id: string;
           name: string;
         } | null;
+        problem: {
+          id: string;
+          key: string;
+          isKnownError: boolean;
+        } | null;
+      } | null;
+      problem: {
+        id: string;
+        key: string;
+        title: string;
+        stage: ProblemStage;
+        isKnownError: boolean;
+        workaround: string | null;
       } | null;
     }>;
   };
@@ -1264,7 +2118,7 @@ export type IncidentSuggestionsQuery = {
 export type IncidentSuggestionsQueryVariables = {
   id: string; // ID!
 };
-export const IncidentSuggestionsDocument = "query IncidentSuggestions($id: ID!) {\n  incident(id: $id) {\n    id\n    suggestions {\n      ...SuggestionItem\n    }\n  }\n}\n\nfragment SuggestionItem on Suggestion {\n  id\n  kind\n  value\n  label\n  confidence\n  abstained\n  abstainReason\n  rank\n  modelVersion\n  status\n  decidedAt\n  correctedValue\n  decidedBy {\n    id\n    name\n  }\n  reasonTerms {\n    term\n    weight\n  }\n  sharedTerms\n  sameService\n  similarIncident {\n    id\n    key\n    title\n    stage\n    resolution\n    service {\n      id\n      name\n    }\n  }\n}" as TypedDocument<IncidentSuggestionsQuery, IncidentSuggestionsQueryVariables>;
+export const IncidentSuggestionsDocument = "query IncidentSuggestions($id: ID!) {\n  incident(id: $id) {\n    id\n    suggestions {\n      ...SuggestionItem\n    }\n  }\n}\n\nfragment SuggestionItem on Suggestion {\n  id\n  kind\n  value\n  label\n  confidence\n  abstained\n  abstainReason\n  rank\n  modelVersion\n  status\n  decidedAt\n  correctedValue\n  decidedBy {\n    id\n    name\n  }\n  reasonTerms {\n    term\n    weight\n  }\n  sharedTerms\n  sameService\n  matchedIncidents\n  similarIncident {\n    id\n    key\n    title\n    stage\n    resolution\n    service {\n      id\n      name\n    }\n    problem {\n      id\n      key\n      isKnownError\n    }\n  }\n  problem {\n    id\n    key\n    title\n    stage\n    isKnownError\n    workaround\n  }\n}" as TypedDocument<IncidentSuggestionsQuery, IncidentSuggestionsQueryVariables>;
 
 export type AcceptSuggestionMutation = {
   acceptSuggestion: {
@@ -1290,6 +2144,7 @@ export type AcceptSuggestionMutation = {
     }>;
     sharedTerms: Array<string>;
     sameService: boolean | null;
+    matchedIncidents: Array<string>;
     similarIncident: {
       id: string;
       key: string;
@@ -1300,13 +2155,26 @@ export type AcceptSuggestionMutation = {
         id: string;
         name: string;
       } | null;
+      problem: {
+        id: string;
+        key: string;
+        isKnownError: boolean;
+      } | null;
+    } | null;
+    problem: {
+      id: string;
+      key: string;
+      title: string;
+      stage: ProblemStage;
+      isKnownError: boolean;
+      workaround: string | null;
     } | null;
   };
 };
 export type AcceptSuggestionMutationVariables = {
   input: DecideSuggestionInput; // DecideSuggestionInput!
 };
-export const AcceptSuggestionDocument = "mutation AcceptSuggestion($input: DecideSuggestionInput!) {\n  acceptSuggestion(input: $input) {\n    ...SuggestionItem\n  }\n}\n\nfragment SuggestionItem on Suggestion {\n  id\n  kind\n  value\n  label\n  confidence\n  abstained\n  abstainReason\n  rank\n  modelVersion\n  status\n  decidedAt\n  correctedValue\n  decidedBy {\n    id\n    name\n  }\n  reasonTerms {\n    term\n    weight\n  }\n  sharedTerms\n  sameService\n  similarIncident {\n    id\n    key\n    title\n    stage\n    resolution\n    service {\n      id\n      name\n    }\n  }\n}" as TypedDocument<AcceptSuggestionMutation, AcceptSuggestionMutationVariables>;
+export const AcceptSuggestionDocument = "mutation AcceptSuggestion($input: DecideSuggestionInput!) {\n  acceptSuggestion(input: $input) {\n    ...SuggestionItem\n  }\n}\n\nfragment SuggestionItem on Suggestion {\n  id\n  kind\n  value\n  label\n  confidence\n  abstained\n  abstainReason\n  rank\n  modelVersion\n  status\n  decidedAt\n  correctedValue\n  decidedBy {\n    id\n    name\n  }\n  reasonTerms {\n    term\n    weight\n  }\n  sharedTerms\n  sameService\n  matchedIncidents\n  similarIncident {\n    id\n    key\n    title\n    stage\n    resolution\n    service {\n      id\n      name\n    }\n    problem {\n      id\n      key\n      isKnownError\n    }\n  }\n  problem {\n    id\n    key\n    title\n    stage\n    isKnownError\n    workaround\n  }\n}" as TypedDocument<AcceptSuggestionMutation, AcceptSuggestionMutationVariables>;
 
 export type CorrectSuggestionMutation = {
   correctSuggestion: {
@@ -1332,6 +2200,7 @@ export type CorrectSuggestionMutation = {
     }>;
     sharedTerms: Array<string>;
     sameService: boolean | null;
+    matchedIncidents: Array<string>;
     similarIncident: {
       id: string;
       key: string;
@@ -1342,13 +2211,26 @@ export type CorrectSuggestionMutation = {
         id: string;
         name: string;
       } | null;
+      problem: {
+        id: string;
+        key: string;
+        isKnownError: boolean;
+      } | null;
+    } | null;
+    problem: {
+      id: string;
+      key: string;
+      title: string;
+      stage: ProblemStage;
+      isKnownError: boolean;
+      workaround: string | null;
     } | null;
   };
 };
 export type CorrectSuggestionMutationVariables = {
   input: CorrectSuggestionInput; // CorrectSuggestionInput!
 };
-export const CorrectSuggestionDocument = "mutation CorrectSuggestion($input: CorrectSuggestionInput!) {\n  correctSuggestion(input: $input) {\n    ...SuggestionItem\n  }\n}\n\nfragment SuggestionItem on Suggestion {\n  id\n  kind\n  value\n  label\n  confidence\n  abstained\n  abstainReason\n  rank\n  modelVersion\n  status\n  decidedAt\n  correctedValue\n  decidedBy {\n    id\n    name\n  }\n  reasonTerms {\n    term\n    weight\n  }\n  sharedTerms\n  sameService\n  similarIncident {\n    id\n    key\n    title\n    stage\n    resolution\n    service {\n      id\n      name\n    }\n  }\n}" as TypedDocument<CorrectSuggestionMutation, CorrectSuggestionMutationVariables>;
+export const CorrectSuggestionDocument = "mutation CorrectSuggestion($input: CorrectSuggestionInput!) {\n  correctSuggestion(input: $input) {\n    ...SuggestionItem\n  }\n}\n\nfragment SuggestionItem on Suggestion {\n  id\n  kind\n  value\n  label\n  confidence\n  abstained\n  abstainReason\n  rank\n  modelVersion\n  status\n  decidedAt\n  correctedValue\n  decidedBy {\n    id\n    name\n  }\n  reasonTerms {\n    term\n    weight\n  }\n  sharedTerms\n  sameService\n  matchedIncidents\n  similarIncident {\n    id\n    key\n    title\n    stage\n    resolution\n    service {\n      id\n      name\n    }\n    problem {\n      id\n      key\n      isKnownError\n    }\n  }\n  problem {\n    id\n    key\n    title\n    stage\n    isKnownError\n    workaround\n  }\n}" as TypedDocument<CorrectSuggestionMutation, CorrectSuggestionMutationVariables>;
 
 export type DismissSuggestionMutation = {
   dismissSuggestion: {
@@ -1374,6 +2256,7 @@ export type DismissSuggestionMutation = {
     }>;
     sharedTerms: Array<string>;
     sameService: boolean | null;
+    matchedIncidents: Array<string>;
     similarIncident: {
       id: string;
       key: string;
@@ -1384,13 +2267,26 @@ export type DismissSuggestionMutation = {
         id: string;
         name: string;
       } | null;
+      problem: {
+        id: string;
+        key: string;
+        isKnownError: boolean;
+      } | null;
+    } | null;
+    problem: {
+      id: string;
+      key: string;
+      title: string;
+      stage: ProblemStage;
+      isKnownError: boolean;
+      workaround: string | null;
     } | null;
   };
 };
 export type DismissSuggestionMutationVariables = {
   input: DecideSuggestionInput; // DecideSuggestionInput!
 };
-export const DismissSuggestionDocument = "mutation DismissSuggestion($input: DecideSuggestionInput!) {\n  dismissSuggestion(input: $input) {\n    ...SuggestionItem\n  }\n}\n\nfragment SuggestionItem on Suggestion {\n  id\n  kind\n  value\n  label\n  confidence\n  abstained\n  abstainReason\n  rank\n  modelVersion\n  status\n  decidedAt\n  correctedValue\n  decidedBy {\n    id\n    name\n  }\n  reasonTerms {\n    term\n    weight\n  }\n  sharedTerms\n  sameService\n  similarIncident {\n    id\n    key\n    title\n    stage\n    resolution\n    service {\n      id\n      name\n    }\n  }\n}" as TypedDocument<DismissSuggestionMutation, DismissSuggestionMutationVariables>;
+export const DismissSuggestionDocument = "mutation DismissSuggestion($input: DecideSuggestionInput!) {\n  dismissSuggestion(input: $input) {\n    ...SuggestionItem\n  }\n}\n\nfragment SuggestionItem on Suggestion {\n  id\n  kind\n  value\n  label\n  confidence\n  abstained\n  abstainReason\n  rank\n  modelVersion\n  status\n  decidedAt\n  correctedValue\n  decidedBy {\n    id\n    name\n  }\n  reasonTerms {\n    term\n    weight\n  }\n  sharedTerms\n  sameService\n  matchedIncidents\n  similarIncident {\n    id\n    key\n    title\n    stage\n    resolution\n    service {\n      id\n      name\n    }\n    problem {\n      id\n      key\n      isKnownError\n    }\n  }\n  problem {\n    id\n    key\n    title\n    stage\n    isKnownError\n    workaround\n  }\n}" as TypedDocument<DismissSuggestionMutation, DismissSuggestionMutationVariables>;
 
 export type RetriageIncidentMutation = {
   retriageIncident: boolean;

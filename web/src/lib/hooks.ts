@@ -4,6 +4,7 @@ import { useCallback, useEffect, useRef, useState } from "react";
 import type { IncidentChangedSubscription, TypedDocument } from "../graphql/generated";
 import { IncidentChangedDocument } from "../graphql/generated";
 import { gql, subscribe } from "./client";
+import { describeError, isConflict } from "./errors";
 
 export interface QueryState<R> {
   data: R | null;
@@ -46,26 +47,23 @@ export function useQuery<R, V>(document: TypedDocument<R, V>, variables: V, skip
 }
 
 /**
- * Listens to incidentChanged (all incidents, or one) and calls onChange, at most once per
+ * Listens to a subscription and calls onChange with the latest event, at most once per
  * `debounceMs`, so a burst of changes costs one refetch. Returns whether the socket is up.
  */
-export function useIncidentChanges(
-  incidentId: string | null,
-  onChange: (change: IncidentChangedSubscription["incidentChanged"]) => void,
-  debounceMs = 250,
-): boolean {
+export function useLiveChanges<R, V>(document: TypedDocument<R, V>, variables: V, onChange: (data: R) => void, debounceMs = 250): boolean {
   const [live, setLive] = useState(false);
   const handler = useRef(onChange);
   handler.current = onChange;
+  const key = JSON.stringify(variables);
 
   useEffect(() => {
     let timer: ReturnType<typeof setTimeout> | null = null;
-    let last: IncidentChangedSubscription["incidentChanged"] | null = null;
+    let last: R | null = null;
     const stop = subscribe(
-      IncidentChangedDocument,
-      { incidentId },
+      document,
+      JSON.parse(key) as V,
       (data) => {
-        last = data.incidentChanged;
+        last = data;
         if (timer) return;
         timer = setTimeout(() => {
           timer = null;
@@ -78,7 +76,38 @@ export function useIncidentChanges(
       if (timer) clearTimeout(timer);
       stop();
     };
-  }, [incidentId, debounceMs]);
+  }, [document, key, debounceMs]);
 
   return live;
+}
+
+/** incidentChanged for all incidents, or one. */
+export function useIncidentChanges(
+  incidentId: string | null,
+  onChange: (change: IncidentChangedSubscription["incidentChanged"]) => void,
+  debounceMs = 250,
+): boolean {
+  return useLiveChanges(IncidentChangedDocument, { incidentId }, (data) => onChange(data.incidentChanged), debounceMs);
+}
+
+/** Runs one change: busy while it runs, CONFLICT goes to the page's banner (onConflict), other errors stay with the panel. */
+export function useChangeAction(onConflict: () => void) {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  async function run(fn: () => Promise<void>, context: { attemptedStage?: string } = {}): Promise<boolean> {
+    setBusy(true);
+    setError(null);
+    try {
+      await fn();
+      return true;
+    } catch (err) {
+      // CONFLICT is shown once, as the page banner with its reload button.
+      if (isConflict(err)) onConflict();
+      else setError(describeError(err, context));
+      return false;
+    } finally {
+      setBusy(false);
+    }
+  }
+  return { busy, error, setError, run };
 }

@@ -7,6 +7,7 @@ export const KIND_LABEL: Record<SuggestionKind, string> = {
   team: "Team",
   category: "Category",
   similar: "Similar incident",
+  problem: "Known problem",
 };
 
 export const STATUS_LABEL: Record<SuggestionStatus, string> = {

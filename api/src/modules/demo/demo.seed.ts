@@ -13,6 +13,7 @@ import { FollowUpTask } from "../incident/task.entity";
 import { TimelineEntry, TimelineKind } from "../incident/timeline.entity";
 import { Team } from "../team/team.entity";
 import { User } from "../user/user.entity";
+import { seedDemoProblems } from "./demo.problems";
 import { DEMO_PASSWORD, DEMO_SERVICES, DEMO_TEAMS, DEMO_USERS, INCIDENT_TEMPLATES, type IncidentTemplate } from "./demo.catalog";
 
 const MINUTE_MS = 60_000;
@@ -107,7 +108,8 @@ export async function seedDemoData(dataSource: DataSource, options: { incidentCo
     }
     const matrix = await manager.find(PriorityRule);
     const created = await seedIncidents(manager, { rand, now, incidentCount, teams, services, users, matrix });
-    await appendAudit(manager, null, { action: "demo.seed", entityType: "system", entityId: "demo", after: { teams: teams.size, services: services.size, users: users.length, incidents: created } });
+    const problems = await seedDemoProblems(manager, { now, users, services, matrix });
+    await appendAudit(manager, null, { action: "demo.seed", entityType: "system", entityId: "demo", after: { teams: teams.size, services: services.size, users: users.length, incidents: created, problems } });
   });
   logger.info({ incidents: incidentCount }, "seeded demo data");
   return { seeded: true, incidents: incidentCount };

@@ -12,14 +12,11 @@ import { INCIDENT_CHANGED, IncidentChangeKind, type IncidentChangedPayload } fro
 import { formatIncidentNumber } from "../incident/incident.rules";
 import type { IncidentChange, IncidentService } from "../incident/incident.service";
 import { priorityFor } from "../incident/priority.rules";
-import { completeTaskRow } from "../record/task.rules";
+import type { Suggestion } from "../suggestion/suggestion.entity";
 import { User } from "../user/user.entity";
 import { Problem, ProblemIncidentLink, ProblemTransition } from "./problem.entity";
-import { PROBLEM_CHANGED, ProblemChangeKind, type ProblemChangedPayload } from "./problem.events";
+import { ProblemChangeKind } from "./problem.events";
 import type {
-  AddProblemNoteInput,
-  AddProblemTaskInput,
-  CompleteProblemTaskInput,
   CreateProblemFromIncidentsInput,
   CreateProblemInput,
   RecordRootCauseInput,
@@ -30,9 +27,9 @@ import type {
 } from "./problem.inputs";
 import { ProblemStage, TERMINAL_PROBLEM_STAGES, checkProblemTransition } from "./problem.lifecycle";
 import { PROBLEM_STAGE_STAMP, closingRefusal, formatProblemNumber, rollUpPriority } from "./problem.rules";
-import { ProblemTask, ProblemTimelineEntry, ProblemTimelineKind } from "./problem-work.entity";
+import { ProblemTimelineKind } from "./problem-work.entity";
+import { appendProblemTimeline, assertProblemOpen, lockProblem, publishProblemChange, type TimelineInput } from "./problem.records";
 
-type TimelineInput = { kind: ProblemTimelineKind; message: string; data?: Record<string, unknown> };
 const OWNER_ROLES: readonly Role[] = [Role.problem_manager, Role.admin];
 const CLOSED_INCIDENT_STAGES = ["closed", "cancelled"];
 
@@ -95,17 +92,17 @@ export class ProblemService {
       });
       await manager.save(problem);
       await manager.insert(ProblemTransition, { problemId: problem.id, fromStage: null, toStage: ProblemStage.new, at: now, actorId: actor.userId || null, reason: null });
-      await this.appendTimeline(manager, problem.id, actor, { kind: ProblemTimelineKind.created, message: `${formatProblemNumber(problem.number)} opened: ${problem.title}` });
+      await appendProblemTimeline(manager, problem.id, actor, { kind: ProblemTimelineKind.created, message: `${formatProblemNumber(problem.number)} opened: ${problem.title}` });
       await appendAudit(manager, actor, { action: "problem.create", entityType: "problem", entityId: problem.id, before: null, after: problem });
       if (input.incidentIds?.length) {
         const entry = await this.attach(w, problem, actor, input.incidentIds);
-        if (entry) await this.appendTimeline(manager, problem.id, actor, entry);
+        if (entry) await appendProblemTimeline(manager, problem.id, actor, entry);
         if (await this.rollUp(manager, problem)) await manager.save(problem);
       } else {
         await this.rollUp(manager, problem); // sets the reason; the priority is the matrix's
         await manager.update(Problem, { id: problem.id }, { priorityReason: problem.priorityReason, prioritySource: problem.prioritySource });
       }
-      this.publishAfterCommit(w, problem.id, ProblemChangeKind.created, actor);
+      publishProblemChange(this.pubsub, w, problem.id, ProblemChangeKind.created, actor);
       return problem;
     });
   }
@@ -215,7 +212,7 @@ export class ProblemService {
 
   async recordRootCause(actor: Principal, input: RecordRootCauseInput): Promise<Problem> {
     return this.mutate(actor, input.id, input.version, "problem.root_cause", ProblemChangeKind.analysis_changed, async (problem) => {
-      this.assertOpen(problem);
+      assertProblemOpen(problem);
       const changed: string[] = [];
       if (input.rootCause !== undefined && input.rootCause.trim() !== (problem.rootCause ?? "")) {
         problem.rootCause = input.rootCause.trim() || null;
@@ -236,7 +233,7 @@ export class ProblemService {
 
   async setWorkaround(actor: Principal, input: SetWorkaroundInput): Promise<Problem> {
     return this.mutate(actor, input.id, input.version, "problem.workaround", ProblemChangeKind.analysis_changed, async (problem) => {
-      this.assertOpen(problem);
+      assertProblemOpen(problem);
       problem.workaround = input.workaround.trim();
       problem.workaroundById = actor.userId || null;
       problem.workaroundAt = this.options.clock.now();
@@ -258,6 +255,12 @@ export class ProblemService {
     }, work);
   }
 
+  /** Accepting a `problem` suggestion links its incident to the suggested problem. */
+  async linkSuggested(actor: Principal, suggestion: Pick<Suggestion, "value" | "incidentId">): Promise<void> {
+    if (!suggestion.value) throw badInput("id", "this suggestion names no problem");
+    await this.linkIncidents(actor, { problemId: suggestion.value, incidentIds: [suggestion.incidentId] });
+  }
+
   async unlinkIncidents(actor: Principal, input: { problemId: string; version?: number; incidentIds: string[] }, work?: UnitOfWork): Promise<Problem> {
     return this.mutate(actor, input.problemId, input.version, "problem.unlink_incidents", ProblemChangeKind.incidents_changed, async (problem, w) => {
       const links = await w.manager.find(ProblemIncidentLink, { where: { problemId: problem.id, incidentId: In([...new Set(input.incidentIds)]) } });
@@ -271,44 +274,6 @@ export class ProblemService {
     }, work);
   }
 
-  async addNote(actor: Principal, input: AddProblemNoteInput): Promise<ProblemTimelineEntry> {
-    return inTransaction(this.dataSource, async (work) => {
-      const problem = await this.lock(work.manager, input.problemId);
-      const entry = await this.appendTimeline(work.manager, problem.id, actor, { kind: ProblemTimelineKind.note, message: input.message });
-      await appendAudit(work.manager, actor, { action: "problem.note", entityType: "problem_timeline_entry", entityId: entry.id, after: entry });
-      this.publishAfterCommit(work, problem.id, ProblemChangeKind.timeline_appended, actor);
-      return entry;
-    });
-  }
-
-  async addTask(actor: Principal, input: AddProblemTaskInput): Promise<ProblemTask> {
-    return inTransaction(this.dataSource, async (work) => {
-      const { manager } = work;
-      const problem = await this.lock(manager, input.problemId);
-      this.assertOpen(problem);
-      if (!(await manager.exists(User, { where: { id: input.ownerId } }))) throw notFound("User", input.ownerId);
-      const task = await manager.save(manager.create(ProblemTask, { problemId: problem.id, title: input.title.trim(), ownerId: input.ownerId, dueAt: input.dueAt }));
-      await this.appendTimeline(manager, problem.id, actor, { kind: ProblemTimelineKind.task_added, message: `Task added: ${task.title}`, data: { taskId: task.id } });
-      await appendAudit(manager, actor, { action: "problem_task.create", entityType: "problem_task", entityId: task.id, after: task });
-      this.publishAfterCommit(work, problem.id, ProblemChangeKind.task_changed, actor);
-      return task;
-    });
-  }
-
-  async completeTask(actor: Principal, input: CompleteProblemTaskInput): Promise<ProblemTask> {
-    return inTransaction(this.dataSource, async (work) => {
-      const { manager } = work;
-      const task = await manager.findOne(ProblemTask, { where: { id: input.taskId }, lock: { mode: "pessimistic_write" } });
-      if (!task) throw notFound("ProblemTask", input.taskId);
-      const before = completeTaskRow(task, input.version, actor, "ProblemTask", this.options.clock.now());
-      await manager.save(task);
-      await this.appendTimeline(manager, task.problemId, actor, { kind: ProblemTimelineKind.task_completed, message: `Task completed: ${task.title}`, data: { taskId: task.id } });
-      await appendAudit(manager, actor, { action: "problem_task.complete", entityType: "problem_task", entityId: task.id, before, after: task });
-      this.publishAfterCommit(work, task.problemId, ProblemChangeKind.task_changed, actor);
-      return task;
-    });
-  }
-
   /**
    * Runs inside every incident edit: a duplicate of a linked incident joins the same problem, and
    * a linked incident whose priority or stage changed re-ranks its problem.
@@ -318,7 +283,7 @@ export class ProblemService {
     if (action === "incident.mark_duplicate" && incident.duplicateOfId && !(await this.problemIdOf(incident.id, manager))) {
       const problemId = await this.problemIdOf(incident.duplicateOfId, manager);
       if (problemId) {
-        const problem = await this.lock(manager, problemId);
+        const problem = await lockProblem(manager, problemId);
         if (!TERMINAL_PROBLEM_STAGES.includes(problem.stage)) await this.linkIncidents(actor, { problemId, incidentIds: [incident.id] }, work);
       }
       return;
@@ -326,14 +291,14 @@ export class ProblemService {
     if (incident.priority === before.priority && incident.stage === before.stage) return;
     const problemId = await this.problemIdOf(incident.id, manager);
     if (!problemId) return;
-    const problem = await this.lock(manager, problemId);
+    const problem = await lockProblem(manager, problemId);
     const snapshot = { ...problem };
     const entry = await this.rollUp(manager, problem);
     if (!entry) return;
     await manager.save(problem);
-    await this.appendTimeline(manager, problem.id, actor, entry);
+    await appendProblemTimeline(manager, problem.id, actor, entry);
     await appendAudit(manager, actor, { action: "problem.priority_rollup", entityType: "problem", entityId: problem.id, before: snapshot, after: problem });
-    this.publishAfterCommit(work, problem.id, ProblemChangeKind.priority_changed, actor);
+    publishProblemChange(this.pubsub, work, problem.id, ProblemChangeKind.priority_changed, actor);
   }
 
   /** Inserts the links; returns the timeline entry, or null when every incident was linked already. */
@@ -404,33 +369,21 @@ export class ProblemService {
     work?: UnitOfWork,
   ): Promise<Problem> {
     return this.run(work, async (w) => {
-      const problem = await this.lock(w.manager, id);
+      const problem = await lockProblem(w.manager, id);
       if (expectedVersion !== undefined && problem.version !== expectedVersion) throw conflict("Problem", id, expectedVersion, problem.version);
       const before = { ...problem };
       const entries = await apply(problem, w);
       if (entries.length === 0) return problem;
       await w.manager.save(problem);
-      for (const entry of entries) await this.appendTimeline(w.manager, problem.id, actor, entry);
+      for (const entry of entries) await appendProblemTimeline(w.manager, problem.id, actor, entry);
       await appendAudit(w.manager, actor, { action, entityType: "problem", entityId: problem.id, before, after: problem });
-      this.publishAfterCommit(w, problem.id, kind, actor);
+      publishProblemChange(this.pubsub, w, problem.id, kind, actor);
       return problem;
     });
   }
 
   private run<T>(work: UnitOfWork | undefined, fn: (work: UnitOfWork) => Promise<T>): Promise<T> {
     return work ? fn(work) : inTransaction(this.dataSource, fn);
-  }
-
-  private assertOpen(problem: Problem): void {
-    if (TERMINAL_PROBLEM_STAGES.includes(problem.stage)) {
-      throw new QuellError(ErrorCode.PreconditionFailed, `${formatProblemNumber(problem.number)} is ${problem.stage}; it can no longer be edited.`);
-    }
-  }
-
-  private async lock(manager: EntityManager, id: string): Promise<Problem> {
-    const problem = await manager.findOne(Problem, { where: { id }, lock: { mode: "pessimistic_write" } });
-    if (!problem) throw notFound("Problem", id);
-    return problem;
   }
 
   private async assertOwner(manager: EntityManager, ownerId: string | undefined | null): Promise<void> {
@@ -456,17 +409,6 @@ export class ProblemService {
   private async incidentKeys(manager: EntityManager, ids: string[]): Promise<string[]> {
     const rows = await manager.find(Incident, { where: { id: In(ids) }, select: { id: true, number: true }, order: { number: "ASC" } });
     return rows.map((r) => formatIncidentNumber(r.number));
-  }
-
-  private async appendTimeline(manager: EntityManager, problemId: string, actor: Principal, entry: TimelineInput): Promise<ProblemTimelineEntry> {
-    return manager.save(
-      manager.create(ProblemTimelineEntry, { problemId, kind: entry.kind, message: entry.message, data: entry.data ?? null, actorId: actor.userId || null }),
-    );
-  }
-
-  private publishAfterCommit(work: UnitOfWork, problemId: string, kind: ProblemChangeKind, actor: Principal): void {
-    const payload: ProblemChangedPayload = { problemId, kind, actorId: actor.userId || null };
-    work.afterCommit(() => this.pubsub.publish(PROBLEM_CHANGED, payload));
   }
 
   /** Incident pages show their problem: tell them the link changed. */

@@ -25,6 +25,9 @@ export interface SuggestionDraft {
   modelVersion: string | null;
 }
 
+/** What accepting a suggestion of some kind does, supplied by the module that owns it (problems link the incident). */
+export type SuggestionApplier = (actor: Principal, suggestion: Suggestion) => Promise<void>;
+
 export interface KindMetrics extends DecisionCounts {
   precision: number | null;
   coverage: number | null;
@@ -33,11 +36,18 @@ export interface KindMetrics extends DecisionCounts {
 
 /** Suggestions: stored by the triage worker, decided by people, measured from those decisions. */
 export class SuggestionService {
+  private readonly appliers = new Map<SuggestionKind, SuggestionApplier>();
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly pubsub: QuellPubSub,
     private readonly incidents: IncidentService,
   ) {}
+
+  /** Registers what accepting a suggestion of this kind does to the incident. */
+  onAccept(kind: SuggestionKind, applier: SuggestionApplier): void {
+    this.appliers.set(kind, applier);
+  }
 
   forIncident(incidentId: string, kind?: SuggestionKind): Promise<Suggestion[]> {
     return this.dataSource.getRepository(Suggestion).find({
@@ -113,7 +123,9 @@ export class SuggestionService {
 
   async correct(actor: Principal, id: string, value: string): Promise<Suggestion> {
     const suggestion = await this.pendingSuggestion(id);
-    if (suggestion.kind === SuggestionKind.similar) throw badInput("value", "a similar-incident suggestion is accepted or dismissed, not corrected");
+    if (suggestion.kind === SuggestionKind.similar || suggestion.kind === SuggestionKind.problem) {
+      throw badInput("value", `a ${suggestion.kind} suggestion is accepted or dismissed, not corrected`);
+    }
     const normalized = await this.validateValue(suggestion.kind, value);
     await this.applyToIncident(actor, suggestion, normalized);
     return this.decide(actor, suggestion, SuggestionStatus.corrected, normalized);
@@ -199,6 +211,8 @@ export class SuggestionService {
 
   /** The decided value goes onto the incident through the incident's own use cases. */
   private async applyToIncident(actor: Principal, suggestion: Suggestion, value: string): Promise<void> {
+    const applier = this.appliers.get(suggestion.kind);
+    if (applier) return applier(actor, suggestion);
     if (suggestion.kind === SuggestionKind.similar) return;
     const incident = await this.incidents.getById(suggestion.incidentId);
     if (suggestion.kind === SuggestionKind.team) {

@@ -4,6 +4,7 @@ import { UnrecoverableError } from "../../platform/queue/job-queue";
 import { logger } from "../../platform/logger";
 import { formatIncidentNumber } from "../incident/incident.rules";
 import { ModelKind } from "../model/model.entity";
+import { matchProblems } from "../problem/problem.matcher";
 import type { ModelService } from "../model/model.service";
 import { MIN_LABELLED, MIN_SIMILAR_HISTORY, type EmbedderBundle } from "../model/model.training";
 import { SimilarStore, type IndexableIncident } from "./similar.store";
@@ -93,7 +94,8 @@ export class TriageEngine {
     const drafts: SuggestionDraft[] = [];
     for (const kind of CLASSIFIER_KINDS) drafts.push(await this.classify(kind, incident));
     const t2 = performance.now();
-    drafts.push(...(await this.findSimilar(incident)));
+    const similar = await this.findSimilar(incident);
+    drafts.push(...similar, ...(await matchProblems(this.dataSource, similar)));
     const t3 = performance.now();
     const stored = await this.suggestions.replacePending(incident.id, hash, drafts);
     const ms = (a: number, b: number) => Math.round((b - a) * 10) / 10;

@@ -13,6 +13,7 @@ import { AssignPanel } from "./AssignPanel";
 import { FieldsForm } from "./FieldsForm";
 import { ReportEditor } from "./ReportEditor";
 import { RolesPanel } from "./RolesPanel";
+import { ProblemPanel } from "./ProblemPanel";
 import { StagePanel } from "./StagePanel";
 import { TasksPanel } from "./TasksPanel";
 import { Timeline } from "./Timeline";
@@ -94,6 +95,7 @@ export function IncidentView({ incidentKey }: { incidentKey: string }) {
         {conflict && <ConflictBanner onReload={() => void reload()} />}
         <div className="incident-grid" key={generation}>
           <div className="col-main">
+            <ProblemPanel />
             <StagePanel />
             <SuggestionsPanel />
             <FieldsForm />

@@ -2,7 +2,9 @@
 
 import Link from "next/link";
 import { useEffect, useState } from "react";
+import { useSession } from "@/components/AppShell";
 import { StageBadge } from "@/components/Badges";
+import { KnownErrorBadge, ProblemStageBadge } from "@/components/problem/ProblemBadges";
 import { ErrorText } from "@/components/Notices";
 import {
   AcceptSuggestionDocument,
@@ -27,6 +29,7 @@ const SIMILAR_SHOWN = 3;
 /** What the triage models propose for this incident, with why, and the agent's decision on each. */
 export function SuggestionsPanel() {
   const { incident, changeTick, refresh } = useIncident();
+  const { user } = useSession();
   const query = useQuery(IncidentSuggestionsDocument, { id: incident.id });
   const action = useAction();
   const [note, setNote] = useState<string | null>(null);
@@ -41,6 +44,8 @@ export function SuggestionsPanel() {
   // Decisions are for open incidents; a closed one shows what was suggested and decided, read-only.
   const readOnly = incident.stage === "closed" || incident.stage === "cancelled";
   const similar = all.filter((s) => s.kind === "similar" && !s.abstained).sort((a, b) => a.rank - b.rank);
+  const problems = all.filter((s) => s.kind === "problem" && !s.abstained).sort((a, b) => a.rank - b.rank);
+  const mayDecide = user?.role !== "analyst";
 
   const decide = (fn: () => Promise<unknown>, done: string) =>
     action.run(async () => {
@@ -63,6 +68,9 @@ export function SuggestionsPanel() {
           return s ? <ClassifierSuggestion key={kind} s={s} busy={action.busy} readOnly={readOnly} decide={decide} /> : null;
         })}
       </div>
+      {problems.map((s) => (
+        <ProblemSuggestion key={s.id} s={s} busy={action.busy} readOnly={readOnly || !mayDecide} decide={decide} />
+      ))}
       {similar.length > 0 && (
         <div className="similar">
           <h3>Similar past incidents</h3>
@@ -216,6 +224,15 @@ function SimilarItem({ s, busy, readOnly, decide }: { s: SuggestionItemFragment;
           <span>{s.label ?? "An earlier incident"}</span>
         )}{" "}
         {past && <StageBadge stage={past.stage} />}
+        {past?.problem && (
+          <>
+            {" "}
+            <Link href={`/problems/${past.problem.key}`} className="small">
+              {past.problem.key}
+            </Link>
+            {past.problem.isKnownError && <KnownErrorBadge />}
+          </>
+        )}
       </div>
       <p className="muted small">
         Match {s.confidence !== null ? percent(s.confidence) : "—"}
@@ -239,5 +256,49 @@ function SimilarItem({ s, busy, readOnly, decide }: { s: SuggestionItemFragment;
         <p className="decision small">{s.status === "accepted" ? "Marked helpful" : STATUS_LABEL[s.status]}</p>
       )}
     </li>
+  );
+}
+
+/** An open problem or known error this incident looks like: the match, why, and the workaround to try now. */
+function ProblemSuggestion({ s, busy, readOnly, decide }: { s: SuggestionItemFragment; busy: boolean; readOnly: boolean; decide: Decide }) {
+  const p = s.problem;
+  const id = `sugg-${s.id}`;
+  return (
+    <div role="group" className="suggestion problem-suggestion" aria-labelledby={`${id}-h`}>
+      <h3 id={`${id}-h`}>
+        Looks like{" "}
+        {p ? (
+          <Link href={`/problems/${p.key}`}>
+            {p.key} {p.title}
+          </Link>
+        ) : (
+          s.label
+        )}{" "}
+        {p && <ProblemStageBadge stage={p.stage} />} {p?.isKnownError && <KnownErrorBadge />}
+      </h3>
+      <p className="muted small">
+        Match {s.confidence !== null ? percent(s.confidence) : "—"}
+        {s.matchedIncidents.length > 0 ? ` · like its ${s.matchedIncidents.join(", ")}` : ""}
+        {s.sameService ? " · same service" : ""}
+        {s.sharedTerms.length > 0 ? ` · shares “${s.sharedTerms.slice(0, 5).join("”, “")}”` : ""}
+      </p>
+      {p?.workaround && (
+        <p className="workaround-text">
+          <strong>Workaround:</strong> {p.workaround}
+        </p>
+      )}
+      {s.status === "pending" && !readOnly ? (
+        <div className="actions small">
+          <button type="button" className="primary" disabled={busy} onClick={() => void decide(() => gql(AcceptSuggestionDocument, { input: { id: s.id } }), `Linked to ${p?.key ?? "the problem"}.`)}>
+            Link to {p?.key ?? "problem"}
+          </button>
+          <button type="button" disabled={busy} onClick={() => void decide(() => gql(DismissSuggestionDocument, { input: { id: s.id } }), "Problem suggestion dismissed.")}>
+            Not this problem
+          </button>
+        </div>
+      ) : (
+        <p className="decision small">{s.status === "accepted" ? "Linked" : STATUS_LABEL[s.status]}</p>
+      )}
+    </div>
   );
 }

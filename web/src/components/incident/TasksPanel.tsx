@@ -1,39 +1,17 @@
 "use client";
 
-import { useState, type FormEvent } from "react";
 import { ErrorText } from "@/components/Notices";
 import { AddTaskDocument, CompleteTaskDocument } from "@/graphql/generated";
 import { gql } from "@/lib/client";
 import { exactTime } from "@/lib/format";
 import { useAction, useIncident, userName } from "./context";
-import { NamedOptions } from "@/components/NamedOptions";
-
-function inDays(days: number): string {
-  const d = new Date(Date.now() + days * 86_400_000);
-  return d.toISOString().slice(0, 10);
-}
+import { NewTaskForm } from "@/components/record/NewTaskForm";
 
 export function TasksPanel() {
   const { incident, lookups, meId, refresh } = useIncident();
   const action = useAction();
-  const [title, setTitle] = useState("");
-  const [ownerId, setOwnerId] = useState(meId ?? "");
-  const [due, setDue] = useState(inDays(7));
   const open = incident.tasks.filter((t) => !t.completedAt).length;
   const terminal = incident.stage === "closed" || incident.stage === "cancelled";
-
-  async function add(e: FormEvent) {
-    e.preventDefault();
-    const ok = await action.run(async () => {
-      await gql(AddTaskDocument, {
-        input: { incidentId: incident.id, title: title.trim(), ownerId, dueAt: new Date(`${due}T17:00:00`).toISOString() },
-      });
-    });
-    if (ok) {
-      setTitle("");
-      await refresh();
-    }
-  }
 
   const complete = (taskId: string, version: number) =>
     action.run(async () => {
@@ -69,30 +47,19 @@ export function TasksPanel() {
         </ul>
       )}
       {!terminal && (
-        <form onSubmit={add} className="inline-form">
-          <div className="field grow">
-            <label htmlFor="task-title">New task</label>
-            <input id="task-title" value={title} onChange={(e) => setTitle(e.target.value)} placeholder="e.g. Add an alert on queue depth" />
-          </div>
-          <div className="field">
-            <label htmlFor="task-owner">Owner</label>
-            <select id="task-owner" value={ownerId} onChange={(e) => setOwnerId(e.target.value)} required>
-              <NamedOptions empty="Choose…" items={(lookups?.users ?? []).filter((u) => u.active)} />
-            </select>
-          </div>
-          <div className="field">
-            <label htmlFor="task-due">Due</label>
-            <input id="task-due" type="date" value={due} onChange={(e) => setDue(e.target.value)} required />
-          </div>
-          <div className="field">
-            <span className="label-spacer" aria-hidden="true">
-              &nbsp;
-            </span>
-            <button type="submit" disabled={action.busy || !title.trim() || !ownerId}>
-              Add task
-            </button>
-          </div>
-        </form>
+        <NewTaskForm
+          idPrefix="task"
+          users={lookups?.users ?? []}
+          defaultOwnerId={meId}
+          busy={action.busy}
+          placeholder="e.g. Add an alert on queue depth"
+          onAdd={(task) =>
+            action.run(async () => {
+              await gql(AddTaskDocument, { input: { incidentId: incident.id, ...task } });
+              await refresh();
+            })
+          }
+        />
       )}
       <ErrorText message={action.error} />
     </section>

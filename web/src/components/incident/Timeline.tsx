@@ -4,7 +4,7 @@ import { useState, type FormEvent } from "react";
 import { ErrorText } from "@/components/Notices";
 import { AddNoteDocument, type TimelineKind } from "@/graphql/generated";
 import { gql } from "@/lib/client";
-import { exactTime, relativeTime } from "@/lib/format";
+import { TimelineList } from "@/components/record/TimelineList";
 import { useAction, useIncident, userName } from "./context";
 
 const KIND_LABEL: Record<TimelineKind, string> = {
@@ -56,19 +56,7 @@ export function Timeline() {
         </div>
         <ErrorText message={action.error} />
       </form>
-      <ol className="timeline" aria-label="Newest first">
-        {entries.map((entry) => (
-          <li key={entry.id} className={`tl-${entry.kind}`}>
-            <div className="tl-meta">
-              <span className="badge kind">{KIND_LABEL[entry.kind]}</span> <strong>{userName(lookups, entry.actorId)}</strong>{" "}
-              <time dateTime={entry.createdAt} title={exactTime(entry.createdAt)}>
-                {relativeTime(entry.createdAt)}
-              </time>
-            </div>
-            <p className="tl-message">{entry.message}</p>
-          </li>
-        ))}
-      </ol>
+      <TimelineList entries={entries} labels={KIND_LABEL} nameOf={(id) => userName(lookups, id)} />
     </section>
   );
 }

@@ -1,8 +1,8 @@
 "use client";
 
-import { createContext, useContext, useState } from "react";
+import { createContext, useContext } from "react";
 import type { IncidentDetailFragment, LookupsQuery } from "@/graphql/generated";
-import { describeError, isConflict } from "@/lib/errors";
+import { useChangeAction } from "@/lib/hooks";
 
 export interface IncidentCtx {
   incident: IncidentDetailFragment;
@@ -30,25 +30,7 @@ export function useIncident(): IncidentCtx {
 
 /** Runs one change: busy while it runs, CONFLICT goes to the page banner, other errors stay local. */
 export function useAction() {
-  const { reportConflict } = useIncident();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  async function run(fn: () => Promise<void>, context: { attemptedStage?: string } = {}): Promise<boolean> {
-    setBusy(true);
-    setError(null);
-    try {
-      await fn();
-      return true;
-    } catch (err) {
-      // CONFLICT is shown once, as the page banner with its reload button.
-      if (isConflict(err)) reportConflict();
-      else setError(describeError(err, context));
-      return false;
-    } finally {
-      setBusy(false);
-    }
-  }
-  return { busy, error, setError, run };
+  return useChangeAction(useIncident().reportConflict);
 }
 
 export function userName(lookups: LookupsQuery | null, id: string | null | undefined): string {

@@ -1,0 +1,7 @@
+"use client";
+
+import { ProblemList } from "@/components/problem/ProblemList";
+
+export default function ProblemsPage() {
+  return <ProblemList />;
+}
