@@ -6,19 +6,10 @@ import { PROBLEM_CANDIDATE_CHANGED, type CandidateChangedPayload } from "../../s
 import { RecurrenceEngine } from "../../src/modules/problem/recurrence.engine";
 import { codeOf, seedFixture, startTestApi, type Fixture } from "../support/harness";
 import { seedHistory } from "../support/triage-history";
+import { waitFor } from "../support/wait";
 
 const CANDIDATE_FIELDS = `id version status size incidentIds firstAt lastAt spanDays services { name incidents } teams { name incidents }
   topTerms cohesion perWeek openHours problemId decidedById decidedAt note incidents { id key createdAt }`;
-
-async function waitFor<T>(probe: () => Promise<T | null | undefined | false>, timeoutMs = 60_000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > until) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 describe("recurring incidents become problem candidates (over HTTP, jobs in-process)", () => {
   let t: Awaited<ReturnType<typeof startTestApi>>;
@@ -56,7 +47,7 @@ describe("recurring incidents become problem candidates (over HTTP, jobs in-proc
     return res.data!.problemCandidates.edges.map((e: any) => e.node) as any[];
   };
   const candidateWith = (ids: string[], status = ["open"]) =>
-    waitFor(async () => (await candidates(status)).find((c) => ids.every((id) => c.incidentIds.includes(id))));
+    waitFor(async () => (await candidates(status)).find((c) => ids.every((id) => c.incidentIds.includes(id))), 60_000);
 
   const payroll = [
     ["Payroll export fails: certificate expired on sftp gateway", "nightly payroll export to the bank sftp gateway failed, certificate expired"],

@@ -7,6 +7,13 @@ export type TypedDocument<TResult, TVariables> = string & { readonly __result?: 
 export type ResultOf<D> = D extends TypedDocument<infer R, unknown> ? R : never;
 export type VariablesOf<D> = D extends TypedDocument<unknown, infer V> ? V : never;
 
+export interface AcceptProblemCandidateInput {
+  id: string;
+  /** Defaults to the oldest incident's title. */
+  title?: string | null;
+  version: number;
+}
+
 export interface AddProblemNoteInput {
   message: string;
   problemId: string;
@@ -38,6 +45,12 @@ export interface AssignIncidentInput {
   teamId?: string | null;
   version: number;
 }
+
+export type CandidateChangeKind = "created" | "decided" | "gone" | "updated";
+export const CandidateChangeKindValues: readonly CandidateChangeKind[] = ["created", "decided", "gone", "updated"];
+
+export type CandidateStatus = "accepted" | "dismissed" | "gone" | "merged" | "open";
+export const CandidateStatusValues: readonly CandidateStatus[] = ["accepted", "dismissed", "gone", "merged", "open"];
 
 export interface CompleteProblemTaskInput {
   taskId: string;
@@ -124,6 +137,12 @@ export interface DecideSuggestionInput {
   id: string;
 }
 
+export interface DismissProblemCandidateInput {
+  id: string;
+  reason?: string | null;
+  version: number;
+}
+
 export interface FiveWhyInput {
   because: string;
   why: string;
@@ -171,6 +190,13 @@ export interface LoginInput {
 export interface MarkDuplicateInput {
   duplicateOfId: string;
   id: string;
+  version: number;
+}
+
+export interface MergeProblemCandidateInput {
+  id: string;
+  /** The existing problem that gets the candidate's incidents. */
+  problemId: string;
   version: number;
 }
 
