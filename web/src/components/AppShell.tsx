@@ -73,8 +73,11 @@ export function AppShell({ wsUrl, children }: { wsUrl: string; children: ReactNo
             <Link href="/incidents/new" aria-current={pathname === "/incidents/new" ? "page" : undefined}>
               Report incident
             </Link>
-            <Link href="/problems" aria-current={pathname.startsWith("/problems") ? "page" : undefined}>
+            <Link href="/problems" aria-current={pathname.startsWith("/problems") && pathname !== "/problems/candidates" ? "page" : undefined}>
               Problems
+            </Link>
+            <Link href="/problems/candidates" aria-current={pathname === "/problems/candidates" ? "page" : undefined}>
+              Candidates
             </Link>
             <Link href="/metrics" aria-current={pathname === "/metrics" ? "page" : undefined}>
               Metrics

@@ -11,8 +11,13 @@ registerProcessor(QueueName.Triage, (runtime) => {
   const engine = new TriageEngine(dataSource, services.models, services.suggestions);
   return async (payload) => {
     await engine.triage(payload.incidentId);
-    if (payload.reason !== "model_changed") {
-      await services.jobs.enqueue(QueueName.Recurrence, "assign", { mode: "incremental", incidentId: payload.incidentId });
-    }
+    // After an activation every open incident is re-triaged: one recurrence job a minute is enough
+    // (it rebuilds the groups because the embedder changed; the rest only catch up).
+    await services.jobs.enqueue(
+      QueueName.Recurrence,
+      "assign",
+      { mode: "incremental", incidentId: payload.incidentId },
+      payload.reason === "model_changed" ? { jobId: `recurrence-after-model-change:${Math.floor(Date.now() / 60_000)}` } : {},
+    );
   };
 });
