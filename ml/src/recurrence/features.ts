@@ -23,6 +23,11 @@ export interface EvidenceWeights {
   timeWindowDays: number;
   /** Added when both incidents name the same service. */
   serviceWeight: number;
+  /**
+   * Share of an incident's words the embedder must know for the dense side to count fully; below
+   * it the dense weight shrinks in proportion (0 words known: BM25 alone).
+   */
+  fullDenseCoverage: number;
 }
 
 /** What the scorer keeps per incident: term ids and counts (sorted by id), not the text. */
@@ -30,6 +35,8 @@ export interface IncidentFeatures {
   id: string;
   /** The incident's LSA vector as the index holds it (a copy: the index may move its own). */
   vector: Float32Array | null;
+  /** Share of its words (counted with repeats) the embedder knows: how much of the text its vector stands for. */
+  coverage: number;
   termIds: Int32Array;
   tfs: Uint16Array;
   length: number;
@@ -88,10 +95,13 @@ export class PairScorer {
       }
       counts.set(id, (counts.get(id) ?? 0) + 1);
     }
+    const vocab = this.index.embedder.tfidf.vocab;
+    const known = terms.filter((t) => vocab.indexOf(t) !== undefined).length;
     const termIds = Int32Array.from(counts.keys()).sort();
     const f: IncidentFeatures = {
       id: x.id,
       vector: this.index.ann.getVector(x.id) ?? null,
+      coverage: terms.length ? known / terms.length : 0,
       termIds,
       tfs: Uint16Array.from(termIds, (t) => Math.min(counts.get(t)!, 65_535)),
       length: terms.length,
@@ -132,15 +142,17 @@ export class PairScorer {
   }
 
   /**
-   * Text similarity in [0, 1]: what similar-incident search would score, made symmetric. When the
-   * embedder knows no word of one of the two (a new kind of incident since the last retraining,
-   * its vector is zero), the dense side says nothing and BM25 alone decides; otherwise such
-   * incidents could never group until the next retraining.
+   * Text similarity in [0, 1]: what similar-incident search would score, made symmetric. The dense
+   * side counts only as far as the embedder knows the words of both incidents: a vector built from
+   * the one or two words it knows (a new kind of incident since the last retraining, often just a
+   * number marker) looks like any other such vector, and two unrelated incidents scored 0.6 on it.
+   * With no known word, BM25 alone decides, so new kinds of incidents still group.
    */
   textSimilarity(a: IncidentFeatures, b: IncidentFeatures): number {
     const lexical = (this.bm25Ratio(a, b) + this.bm25Ratio(b, a)) / 2;
-    if (!a.vector || !b.vector || isZero(a.vector) || isZero(b.vector)) return lexical;
-    const w = this.index.fusion.denseWeight;
+    if (!a.vector || !b.vector) return lexical;
+    const trust = Math.min(1, Math.min(a.coverage, b.coverage) / Math.max(this.evidence.fullDenseCoverage, 1e-9));
+    const w = this.index.fusion.denseWeight * trust;
     return w * Math.max(dot(a.vector, b.vector), 0) + (1 - w) * lexical;
   }
 
@@ -176,11 +188,6 @@ export class PairScorer {
     return self > 0 ? Math.min(cross / self, 1) : 0;
   }
 
-}
-
-function isZero(v: Float32Array): boolean {
-  for (let i = 0; i < v.length; i++) if (v[i] !== 0) return false;
-  return true;
 }
 
 function dot(a: Float32Array, b: Float32Array): number {

@@ -154,4 +154,20 @@ describe("recurrence with an embedder that predates the words", () => {
     const c = RecurrenceClusterer.rebuild(new SimilarIncidentIndex(embedder), rows);
     expect(groupsOf(c).sort()).toEqual(["R1,R2,R3,R4", "R10,R8,R9", "R5,R6,R7"]);
   });
+
+  it("does not join two unrelated incidents because the only word the embedder knows in each is a number", async () => {
+    // A number in a third of the history, so the number marker is in the embedder's vocabulary.
+    const history = Array.from({ length: 12 }, (_, i) => ({ id: `h${i}`, title: i % 3 ? "checkout payment gateway declined" : `checkout returns http ${500 + i}`, description: "card payment errors" }));
+    const embedder = await LsaEmbedder.fit(history, { seed: 7 });
+    const at = new Date("2024-03-01T00:00:00Z");
+    const late = { id: "n1", title: "Order confirmation emails delayed by 20 minutes", description: "customers see confirmation emails arriving late", createdAt: at };
+    const backup = { id: "n2", title: "Nightly backup job times out after 4 hours", description: "the storage array backup timed out", createdAt: at };
+    // Both vectors stand for the number marker alone, so they point the same way.
+    const [v1, v2] = embedder.embed([late, backup]);
+    expect(v1.reduce((s, x, i) => s + x * v2[i], 0)).toBeGreaterThan(0.9);
+    const c = RecurrenceClusterer.rebuild(new SimilarIncidentIndex(embedder), [...history.map((h, i) => ({ ...h, createdAt: new Date(at.getTime() - (i + 1) * 86_400_000) })), late, backup]);
+    expect(c.groupKeyOf("n2")).not.toBe(c.groupKeyOf("n1"));
+    // Opened at the same moment, yet below the joining threshold.
+    expect(c.scorer.similarity(c.scorer.get("n1")!, c.scorer.get("n2")!)).toBeLessThan(DEFAULT_RECURRENCE.threshold);
+  });
 });

@@ -164,9 +164,10 @@ export class RecurrenceService {
     return gone;
   }
 
-  private async linkedAmong(incidentIds: readonly string[]): Promise<Set<string>> {
+  /** Inside a transaction pass its manager: embedded PGlite has one connection, held by the transaction. */
+  private async linkedAmong(incidentIds: readonly string[], manager: EntityManager = this.dataSource.manager): Promise<Set<string>> {
     if (incidentIds.length === 0) return new Set();
-    const rows = await this.dataSource.getRepository(ProblemIncidentLink).find({ where: { incidentId: In([...new Set(incidentIds)]) }, select: { incidentId: true } });
+    const rows = await manager.getRepository(ProblemIncidentLink).find({ where: { incidentId: In([...new Set(incidentIds)]) }, select: { incidentId: true } });
     return new Set(rows.map((r) => r.incidentId));
   }
 
@@ -238,7 +239,7 @@ export class RecurrenceService {
       if (candidate.status !== CandidateStatus.open) {
         throw new QuellError(ErrorCode.PreconditionFailed, `This candidate is ${candidate.status}; only open candidates can be decided.`, { status: candidate.status });
       }
-      const linked = await this.linkedAmong(candidate.incidentIds);
+      const linked = await this.linkedAmong(candidate.incidentIds, work.manager);
       const free = candidate.incidentIds.filter((i) => !linked.has(i));
       if (free.length === 0) throw new QuellError(ErrorCode.PreconditionFailed, "All of this candidate's incidents were linked to problems meanwhile.");
       const before = { ...candidate };
