@@ -27,6 +27,6 @@ describe("embedded mode after a restart", () => {
       const r = (await runtime.dataSource.query(`SELECT kind, abstained FROM suggestion WHERE incident_id = $1`, [incident.id])) as Array<{ kind: string; abstained: boolean }>;
       return r.length > 0 && r;
     });
-    expect(rows.map((r) => r.kind).sort()).toEqual(["category", "severity", "similar", "team"]);
+    expect(rows.map((r) => r.kind).sort()).toEqual(["category", "problem", "severity", "similar", "team"]);
   });
 });

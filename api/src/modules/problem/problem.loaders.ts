@@ -38,13 +38,14 @@ function createProblemLoaders(dataSource: DataSource) {
       return problemIds.map((id) => services.filter((s) => links.some((l) => l.problem_id === id && l.service_id === s.id)));
     }),
     /**
-     * incident id → the problems linked to its similar past incidents (from its latest triage),
+     * incident id → the problems linked to its similar past incidents (the CASE casts only similar
+     * values, which are incident ids, so the join can use problem_incident's key) (from its latest triage),
      * with how many of those similar incidents each problem has.
      */
     similarProblems: new DataLoader<string, ProblemCount[]>(async (incidentIds) => {
       const rows = (await dataSource.query(
         `SELECT s.incident_id, l.problem_id, count(*)::int AS n
-           FROM suggestion s JOIN problem_incident l ON l.incident_id::text = s.value
+           FROM suggestion s JOIN problem_incident l ON l.incident_id = (CASE WHEN s.kind = 'similar' THEN s.value::uuid END)
           WHERE s.incident_id = ANY($1::uuid[]) AND s.kind = 'similar' AND NOT s.abstained
           GROUP BY s.incident_id, l.problem_id
           ORDER BY n DESC, l.problem_id`,

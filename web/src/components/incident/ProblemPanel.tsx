@@ -5,7 +5,7 @@ import { useRouter } from "next/navigation";
 import { useEffect, useState, type FormEvent } from "react";
 import { useSession } from "@/components/AppShell";
 import { ErrorText } from "@/components/Notices";
-import { KnownErrorBadge, ProblemStageBadge } from "@/components/problem/ProblemBadges";
+import { ProblemStateBadges } from "@/components/problem/ProblemBadges";
 import { CreateProblemFromIncidentsDocument, IncidentProblemDocument, LinkIncidentsToProblemDocument, ProblemPageDocument } from "@/graphql/generated";
 import { gql } from "@/lib/client";
 import { describeError } from "@/lib/errors";
@@ -70,7 +70,7 @@ export function ProblemPanel() {
           <Link href={`/problems/${problem.key}`}>
             {problem.key} {problem.title}
           </Link>{" "}
-          <ProblemStageBadge stage={problem.stage} /> {problem.isKnownError && <KnownErrorBadge />}
+          <ProblemStateBadges stage={problem.stage} isKnownError={problem.isKnownError} />
         </h2>
         {problem.workaround ? (
           <>
@@ -99,7 +99,7 @@ export function ProblemPanel() {
               <Link href={`/problems/${c.problem.key}`}>
                 {c.problem.key} {c.problem.title}
               </Link>{" "}
-              <ProblemStageBadge stage={c.problem.stage} /> {c.problem.isKnownError && <KnownErrorBadge />}{" "}
+              <ProblemStateBadges stage={c.problem.stage} isKnownError={c.problem.isKnownError} />{" "}
               <span className="muted">
                 linked to {c.similarIncidents} of its similar incident{c.similarIncidents === 1 ? "" : "s"}
               </span>{" "}

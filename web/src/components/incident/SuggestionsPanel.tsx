@@ -4,7 +4,7 @@ import Link from "next/link";
 import { useEffect, useState } from "react";
 import { useSession } from "@/components/AppShell";
 import { StageBadge } from "@/components/Badges";
-import { KnownErrorBadge, ProblemStageBadge } from "@/components/problem/ProblemBadges";
+import { KnownErrorBadge, ProblemStateBadges } from "@/components/problem/ProblemBadges";
 import { ErrorText } from "@/components/Notices";
 import {
   AcceptSuggestionDocument,
@@ -230,7 +230,12 @@ function SimilarItem({ s, busy, readOnly, decide }: { s: SuggestionItemFragment;
             <Link href={`/problems/${past.problem.key}`} className="small">
               {past.problem.key}
             </Link>
-            {past.problem.isKnownError && <KnownErrorBadge />}
+            {past.problem.isKnownError && (
+              <>
+                {" "}
+                <KnownErrorBadge />
+              </>
+            )}
           </>
         )}
       </div>
@@ -274,7 +279,7 @@ function ProblemSuggestion({ s, busy, readOnly, decide }: { s: SuggestionItemFra
         ) : (
           s.label
         )}{" "}
-        {p && <ProblemStageBadge stage={p.stage} />} {p?.isKnownError && <KnownErrorBadge />}
+        {p && <ProblemStateBadges stage={p.stage} isKnownError={p.isKnownError} />}
       </h3>
       <p className="muted small">
         Match {s.confidence !== null ? percent(s.confidence) : "—"}

@@ -9,3 +9,18 @@ export function ProblemStageBadge({ stage }: { stage: ProblemStage }) {
 export function KnownErrorBadge() {
   return <span className="badge known-error">Known error</span>;
 }
+
+/** The stage, and the known-error badge when the stage does not already say so (resolved and closed known errors). */
+export function ProblemStateBadges({ stage, isKnownError }: { stage: ProblemStage; isKnownError: boolean }) {
+  return (
+    <>
+      <ProblemStageBadge stage={stage} />
+      {isKnownError && stage !== "known_error" && (
+        <>
+          {" "}
+          <KnownErrorBadge />
+        </>
+      )}
+    </>
+  );
+}

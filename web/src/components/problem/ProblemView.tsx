@@ -14,7 +14,7 @@ import { AnalysisPanel } from "./AnalysisPanel";
 import { ProblemContext } from "./context";
 import { IncidentsChart } from "./IncidentsChart";
 import { LinkedIncidents } from "./LinkedIncidents";
-import { KnownErrorBadge, ProblemStageBadge } from "./ProblemBadges";
+import { ProblemStateBadges } from "./ProblemBadges";
 import { ProblemTasks, ProblemTimeline } from "./ProblemWork";
 import { StageStepper } from "./StageStepper";
 import { WorkaroundPanel } from "./WorkaroundPanel";
@@ -69,9 +69,8 @@ export function ProblemView({ problemKey }: { problemKey: string }) {
             <span className="key">{problem.key}</span> {problem.title}
           </h1>
           <div className="badges">
-            <ProblemStageBadge stage={problem.stage} />
+            <ProblemStateBadges stage={problem.stage} isKnownError={problem.isKnownError} />
             <PriorityBadge priority={problem.priority} />
-            {problem.isKnownError && <KnownErrorBadge />}
             <span className={live ? "live on" : "live off"}>{live ? "Live" : "Reconnecting"}</span>
           </div>
         </header>
