@@ -11,6 +11,7 @@ import { Suggestion } from "./modules/suggestion/suggestion.entity";
 import { Team } from "./modules/team/team.entity";
 import { Problem, ProblemIncidentLink, ProblemTransition } from "./modules/problem/problem.entity";
 import { ProblemTask, ProblemTimelineEntry } from "./modules/problem/problem-work.entity";
+import { ProblemCandidate } from "./modules/problem/problem-candidate.entity";
 import { ApiToken, User } from "./modules/user/user.entity";
 import { ServiceDependency } from "./modules/catalog/service-dependency.entity";
 import { Change, ChangeApproval, ChangeProblemLink, ChangeReview, ChangeServiceLink, ChangeTransition, IncidentCause } from "./modules/change/change.entity";
@@ -54,4 +55,5 @@ export const ENTITIES = [
   ChangePolicy,
   Session,
   PasswordReset,
+  ProblemCandidate,
 ];

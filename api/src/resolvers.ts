@@ -14,8 +14,9 @@ import { ChangeFieldsResolver } from "./modules/change/change.fields";
 import { ChangeAdminResolver } from "./modules/change/change.admin.resolver";
 import { IncidentChangeResolver } from "./modules/change/change.incident.resolver";
 import { ProblemChangeResolver } from "./modules/change/change.problem.resolver";
+import { ProblemCandidateResolver } from "./modules/problem/problem-candidate.resolver";
 import { ServiceDependencyResolver } from "./modules/catalog/service-dependency.resolver";
 
 /** Every resolver class in the API; the schema is built from exactly these. */
 export const RESOLVERS: NonEmptyArray<Function> = [IncidentResolver, UserResolver, TeamResolver, ServiceResolver, AuditResolver, IncidentSuggestionsResolver, SuggestionResolver, ModelResolver, JobResolver, MetricsResolver, ProblemResolver, IncidentProblemResolver, SuggestionProblemResolver, ProblemTaskResolver,
-  ChangeResolver, ChangeFieldsResolver, ChangeAdminResolver, IncidentChangeResolver, ProblemChangeResolver, ServiceDependencyResolver];
+  ChangeResolver, ChangeFieldsResolver, ChangeAdminResolver, IncidentChangeResolver, ProblemChangeResolver, ServiceDependencyResolver, ProblemCandidateResolver];

@@ -6,6 +6,7 @@ import { IncidentClosureCode1795979954419 } from "./1795979954419-IncidentClosur
 import { ChangeManagement1795980010074 } from "./1795980010074-ChangeManagement";
 import { OutboxCompletion1795980314767 } from "./1795980314767-OutboxCompletion";
 import { ChangeFixesProblems1795980918409 } from "./1795980918409-ChangeFixesProblems";
+import { ProblemCandidates1795981056939 } from "./1795981056939-ProblemCandidates";
 
 /** Every migration, oldest first. Reviewed by hand; never edited once merged. */
 export const MIGRATIONS: Function[] = [
@@ -17,4 +18,5 @@ export const MIGRATIONS: Function[] = [
   ChangeManagement1795980010074,
   OutboxCompletion1795980314767,
   ChangeFixesProblems1795980918409,
+  ProblemCandidates1795981056939,
 ];

@@ -5,5 +5,6 @@ export { parseDate } from "./data/incidents";
 export * from "./text/index";
 export * from "./classifier/index";
 export * from "./similar/index";
+export * from "./recurrence/index";
 export * from "./evaluate/index";
 export { createRng, shuffleInPlace, stratifiedSplit } from "./util/random";

@@ -63,6 +63,31 @@ describe("ml evaluate on hand-made fixtures", () => {
     expect(r.accuracy).toBe(1);
   });
 
+  it("recurrence clusters one file with the defaults and prints one JSON object with the baseline beside it", async () => {
+    const c = capture();
+    const code = await runEvaluateCli(["evaluate", "--task", "recurrence", "--test", fixture("recurrence.csv"), "--json"], c.io);
+    expect(code).toBe(0);
+    const lines = c.out().trim().split("\n");
+    expect(lines).toHaveLength(1);
+    const r = JSON.parse(lines[0]);
+    expect(r.task).toBe("recurrence");
+    expect(r.n).toBe(15);
+    // Gold: {R1..R4} (6 pairs), {R5,R6,R7} and {R8,R9,R10} (3 each); all found, nothing else joined.
+    expect(r.gold_groups).toBe(3);
+    expect(r.gold_pairs).toBe(12);
+    expect([r.pair_precision, r.pair_recall, r.pair_f1, r.clusters, r.largest_cluster]).toEqual([1, 1, 1, 3, 4]);
+    for (const k of ["pair_precision", "pair_recall", "pair_f1", "clusters", "largest_cluster", "threshold"]) expect(r.baselines.tfidf_single_link).toHaveProperty(k);
+  });
+
+  it("recurrence takes no --train: it clusters the --test file alone", async () => {
+    const c = capture();
+    expect(await runEvaluateCli(["evaluate", "--task", "recurrence", "--train", fixture("recurrence.csv"), "--test", fixture("recurrence.csv")], c.io)).toBe(2);
+    expect(c.err()).toMatch(/--train is not used/);
+    const d = capture();
+    expect(await runEvaluateCli(["evaluate", "--task", "recurrence"], d.io)).toBe(2);
+    expect(d.err()).toMatch(/--test is required/);
+  });
+
   it("rejects bad arguments and missing files with a message and a non-zero code", async () => {
     const a = capture();
     expect(await runEvaluateCli(["evaluate", "--task", "priority", "--train", "x", "--test", "y"], a.io)).toBe(2);

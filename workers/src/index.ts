@@ -9,6 +9,8 @@ import "./processors/all";
 const log = logger.child({ component: "workers" });
 
 export const DAILY_MS = 24 * 3600_000;
+/** Incremental grouping drifts a little (an incident joins the best group at the time); a rebuild every 6 h corrects it. */
+export const RECURRENCE_REBUILD_MS = 6 * 3600_000;
 
 export interface WorkerOptions {
   /** Queues to consume (default: all). */
@@ -77,6 +79,9 @@ export async function startWorkers(runtime: QuellRuntime, options: WorkerOptions
     await jobs
       .repeat(QueueName.Retrain, "retrain-daily", "retrain", { requestedBy: null, trigger: "schedule" }, DAILY_MS)
       .catch((err: unknown) => log.warn({ err: err instanceof Error ? err.message : err }, "could not register the daily retrain"));
+    await jobs
+      .repeat(QueueName.Recurrence, "recurrence-rebuild", "rebuild", { mode: "rebuild", incidentId: null }, RECURRENCE_REBUILD_MS)
+      .catch((err: unknown) => log.warn({ err: err instanceof Error ? err.message : err }, "could not register the recurrence rebuild"));
     await trainFirstModels(runtime);
   }
   log.info({ mode: jobs.kind, queues: options.queues ?? ALL_QUEUES, relay: !!relay }, "workers started");

@@ -7,7 +7,9 @@ import { registerCommand } from "./commands";
 
 registerCommand({
   name: "ml evaluate",
-  summary: "--task severity|team|similar --train TRAIN.csv --test TEST.csv [--json]: train fresh, score, touch no stored data",
+  summary:
+    "--task severity|team|similar --train TRAIN.csv --test TEST.csv [--json]: train fresh, score, touch no stored data; " +
+    "--task recurrence --test FILE.csv: cluster the file with the production defaults, score against its duplicate_of groups",
   run(args, io) {
     return runEvaluateCli(["evaluate", ...args], io);
   },

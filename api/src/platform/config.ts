@@ -58,6 +58,8 @@ export interface QuellConfig {
   exposeSqlCount: boolean;
   /** Days a resolved problem must stay free of new linked incidents before it closes without a reason. */
   problemQuietPeriodDays: number;
+  /** Incidents without a problem a recurring group needs to become a problem candidate. */
+  recurrenceMinIncidents: number;
 }
 
 function intFromEnv(name: string, fallback: number, env: NodeJS.ProcessEnv): number {
@@ -170,6 +172,7 @@ function readConfig(env: NodeJS.ProcessEnv, overrides: Partial<QuellConfig>): Om
     argon2Concurrency: intFromEnv("QUELL_ARGON2_CONCURRENCY", 2, env),
     exposeSqlCount: env.QUELL_EXPOSE_SQL_COUNT === "1",
     problemQuietPeriodDays: intFromEnv("QUELL_PROBLEM_QUIET_PERIOD_DAYS", 14, env),
+    recurrenceMinIncidents: intFromEnv("QUELL_RECURRENCE_MIN_INCIDENTS", 3, env),
     ...rest,
   };
 }

@@ -3,6 +3,7 @@ import { readIncidentCsvFile, type IncidentRow } from "../data/incidents";
 import { InsufficientDataError } from "../classifier/errors";
 import { evaluateClassification, type ClassificationReport } from "./classification";
 import { evaluateSimilar, type SimilarReport } from "./similar";
+import { evaluateRecurrence, type RecurrenceReport } from "./recurrence";
 import { createProgressBar, type Writable } from "./progress";
 
 export interface CliIo {
@@ -10,8 +11,10 @@ export interface CliIo {
   stderr: Writable;
 }
 
-const USAGE = "usage: ml evaluate --task severity|team|similar --train TRAIN.csv --test TEST.csv [--json]";
-const TASKS = ["severity", "team", "similar"] as const;
+const USAGE =
+  "usage: ml evaluate --task severity|team|similar --train TRAIN.csv --test TEST.csv [--json]\n" +
+  "       ml evaluate --task recurrence --test FILE.csv [--json]";
+const TASKS = ["severity", "team", "similar", "recurrence"] as const;
 type Task = (typeof TASKS)[number];
 
 /** Exit codes: 0 done, 1 the data could not be evaluated, 2 bad arguments or unreadable files. */
@@ -24,17 +27,19 @@ export async function runEvaluateCli(argv: readonly string[], io: CliIo): Promis
   const { task, train, test, json } = parsed;
 
   const bar = createProgressBar(io.stderr);
-  const trainRows = await loadRows(train, "train", io);
+  const trainRows = train === null ? [] : await loadRows(train, "train", io);
   if (!trainRows) return 2;
   const testRows = await loadRows(test, "test", io);
   if (!testRows) return 2;
-  let report: ClassificationReport | SimilarReport;
+  let report: ClassificationReport | SimilarReport | RecurrenceReport;
   try {
     const progress = (p: { percent: number; stage: string }) => bar.update(p.percent, p.stage);
     report =
-      task === "similar"
-        ? await evaluateSimilar(trainRows, testRows, progress)
-        : await evaluateClassification(task, trainRows, testRows, progress);
+      task === "recurrence"
+        ? await evaluateRecurrence(testRows, progress)
+        : task === "similar"
+          ? await evaluateSimilar(trainRows, testRows, progress)
+          : await evaluateClassification(task, trainRows, testRows, progress);
   } catch (e) {
     bar.done();
     if (e instanceof InsufficientDataError) return fail(io, `cannot evaluate: ${e.message}`, 1);
@@ -45,7 +50,7 @@ export async function runEvaluateCli(argv: readonly string[], io: CliIo): Promis
   return 0;
 }
 
-function parseFlags(args: string[]): { task: Task; train: string; test: string; json: boolean } | string {
+function parseFlags(args: string[]): { task: Task; train: string | null; test: string; json: boolean } | string {
   const values: Record<string, string> = {};
   let json = false;
   for (let i = 0; i < args.length; i++) {
@@ -57,9 +62,13 @@ function parseFlags(args: string[]): { task: Task; train: string; test: string; 
       values[a.slice(2)] = v;
     } else return `unknown argument "${a}"`;
   }
-  for (const k of ["task", "train", "test"]) if (!values[k]) return `--${k} is required`;
+  if (!values.task) return "--task is required";
   if (!(TASKS as readonly string[]).includes(values.task)) return `--task must be one of ${TASKS.join(", ")}, not "${values.task}"`;
-  return { task: values.task as Task, train: values.train, test: values.test, json };
+  // Recurrence clusters one file with the production defaults: there is nothing to train on.
+  const needTrain = values.task !== "recurrence";
+  if (!needTrain && values.train) return "--task recurrence clusters the --test file alone; --train is not used";
+  for (const k of needTrain ? ["train", "test"] : ["test"]) if (!values[k]) return `--${k} is required`;
+  return { task: values.task as Task, train: needTrain ? values.train : null, test: values.test, json };
 }
 
 async function loadRows(path: string, which: string, io: CliIo): Promise<IncidentRow[] | null> {
@@ -86,7 +95,16 @@ function pct(x: number): string {
   return x.toFixed(3);
 }
 
-function humanReport(r: ClassificationReport | SimilarReport): string {
+function humanReport(r: ClassificationReport | SimilarReport | RecurrenceReport): string {
+  if (r.task === "recurrence") {
+    const b = r.baselines.tfidf_single_link;
+    return (
+      `recurrence: ${r.n} rows, ${r.gold_groups} gold groups (${r.gold_pairs} pairs)  pair precision ${pct(r.pair_precision)}  ` +
+      `recall ${pct(r.pair_recall)}  F1 ${pct(r.pair_f1)}  clusters ${r.clusters}  largest ${r.largest_cluster}\n` +
+      `TF-IDF single link (cosine >= ${b.threshold}): precision ${pct(b.pair_precision)}  recall ${pct(b.pair_recall)}  ` +
+      `F1 ${pct(b.pair_f1)}  clusters ${b.clusters}  largest ${b.largest_cluster}\n`
+    );
+  }
   if (r.task === "similar") {
     return (
       `similar: ${r.queries} queries  RR@1 ${pct(r.rr_at_1)}  RR@5 ${pct(r.rr_at_5)}  RR@10 ${pct(r.rr_at_10)}  ` +

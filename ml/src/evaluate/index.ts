@@ -5,3 +5,5 @@ export type { SimilarReport } from "./similar";
 export { runEvaluateCli } from "./cli";
 export type { CliIo } from "./cli";
 export { createProgressBar } from "./progress";
+export { evaluateRecurrence } from "./recurrence";
+export type { RecurrenceReport } from "./recurrence";

@@ -22,6 +22,11 @@ export class Bm25Index {
     return this.docOf.size;
   }
 
+  /** Mean document length in terms (BM25's length normalisation). */
+  get averageLength(): number {
+    return this.size ? this.totalLength / this.size : 0;
+  }
+
   has(id: string): boolean {
     return this.docOf.has(id);
   }

@@ -20,6 +20,8 @@ export interface SimilarSearchOptions {
   /** Only incidents created strictly before this time (incidents without a date are kept). */
   before?: Date;
   excludeId?: string;
+  /** Only incidents this accepts (e.g. recurrence clustering: only those already assigned). */
+  filter?: (id: string) => boolean;
 }
 
 export interface SimilarHit {
@@ -134,6 +136,7 @@ export class SimilarIncidentIndex {
     const before = opts.before?.getTime();
     const filter = (id: string) => {
       if (id === opts.excludeId) return false;
+      if (opts.filter && !opts.filter(id)) return false;
       const created = this.meta.get(id)?.createdAt;
       return before === undefined || created === null || created === undefined || created < before;
     };

@@ -21,6 +21,11 @@ export function bm25TermScore(
   p: Bm25Params = DEFAULT_BM25,
 ): number {
   if (tf <= 0) return 0;
+  return bm25Idf(df, nDocs) * bm25TfFactor(tf, docLen, avgDocLen, p);
+}
+
+/** BM25's saturating, length-normalised term-frequency factor: a term's score without its idf. */
+export function bm25TfFactor(tf: number, docLen: number, avgDocLen: number, p: Bm25Params = DEFAULT_BM25): number {
   const norm = p.k1 * (1 - p.b + (p.b * docLen) / (avgDocLen || 1));
-  return (bm25Idf(df, nDocs) * (tf * (p.k1 + 1))) / (tf + norm);
+  return (tf * (p.k1 + 1)) / (tf + norm);
 }

@@ -78,8 +78,11 @@ export function AppShell({ wsUrl, children }: { wsUrl: string; children: ReactNo
                 Report incident
               </Link>
             )}
-            <Link href="/problems" aria-current={pathname.startsWith("/problems") ? "page" : undefined}>
+            <Link href="/problems" aria-current={pathname.startsWith("/problems") && pathname !== "/problems/candidates" ? "page" : undefined}>
               Problems
+            </Link>
+            <Link href="/problems/candidates" aria-current={pathname === "/problems/candidates" ? "page" : undefined}>
+              Candidates
             </Link>
             <Link href="/changes" aria-current={pathname === "/changes" ? "page" : undefined}>
               Changes

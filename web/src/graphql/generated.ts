@@ -7,6 +7,13 @@ export type TypedDocument<TResult, TVariables> = string & { readonly __result?: 
 export type ResultOf<D> = D extends TypedDocument<infer R, unknown> ? R : never;
 export type VariablesOf<D> = D extends TypedDocument<unknown, infer V> ? V : never;
 
+export interface AcceptProblemCandidateInput {
+  id: string;
+  /** Defaults to the oldest incident's title. */
+  title?: string | null;
+  version: number;
+}
+
 export interface AddProblemNoteInput {
   message: string;
   problemId: string;
@@ -41,6 +48,12 @@ export interface AssignIncidentInput {
   teamId?: string | null;
   version: number;
 }
+
+export type CandidateChangeKind = "created" | "decided" | "gone" | "updated";
+export const CandidateChangeKindValues: readonly CandidateChangeKind[] = ["created", "decided", "gone", "updated"];
+
+export type CandidateStatus = "accepted" | "dismissed" | "gone" | "merged" | "open";
+export const CandidateStatusValues: readonly CandidateStatus[] = ["accepted", "dismissed", "gone", "merged", "open"];
 
 /** Which record, at which version (a stale version gets CONFLICT). */
 export interface CatalogVersionInput {
@@ -227,6 +240,12 @@ export interface DecideSuggestionInput {
   id: string;
 }
 
+export interface DismissProblemCandidateInput {
+  id: string;
+  reason?: string | null;
+  version: number;
+}
+
 export interface FiveWhyInput {
   because: string;
   why: string;
@@ -302,6 +321,13 @@ export interface LoginInput {
 export interface MarkDuplicateInput {
   duplicateOfId: string;
   id: string;
+  version: number;
+}
+
+export interface MergeProblemCandidateInput {
+  id: string;
+  /** The existing problem that gets the candidate's incidents. */
+  problemId: string;
   version: number;
 }
 
@@ -569,6 +595,36 @@ export interface WriteReportInput {
   wentWell?: string | null;
   whatHappened?: string | null;
 }
+
+export type CandidateCardFragment = {
+  id: string;
+  version: number;
+  status: CandidateStatus;
+  size: number;
+  firstAt: string;
+  lastAt: string;
+  spanDays: number;
+  perWeek: number;
+  openHours: number;
+  cohesion: number;
+  topTerms: Array<string>;
+  note: string | null;
+  services: Array<{
+    name: string;
+    incidents: number;
+  }>;
+  teams: Array<{
+    name: string;
+    incidents: number;
+  }>;
+  incidents: Array<{
+    id: string;
+    key: string;
+    title: string;
+    createdAt: string;
+    stage: Stage;
+  }>;
+};
 
 export type ChangeDetailFragment = {
   id: string;
@@ -1295,6 +1351,90 @@ export type MeQuery = {
 };
 export type MeQueryVariables = Record<string, never>;
 export const MeDocument = "query Me {\n  me {\n    id\n    name\n    email\n    role\n    teamId\n  }\n}" as TypedDocument<MeQuery, MeQueryVariables>;
+
+export type ProblemCandidatesQuery = {
+  problemCandidates: {
+    totalCount: number;
+    edges: Array<{
+      node: {
+        id: string;
+        version: number;
+        status: CandidateStatus;
+        size: number;
+        firstAt: string;
+        lastAt: string;
+        spanDays: number;
+        perWeek: number;
+        openHours: number;
+        cohesion: number;
+        topTerms: Array<string>;
+        note: string | null;
+        services: Array<{
+          name: string;
+          incidents: number;
+        }>;
+        teams: Array<{
+          name: string;
+          incidents: number;
+        }>;
+        incidents: Array<{
+          id: string;
+          key: string;
+          title: string;
+          createdAt: string;
+          stage: Stage;
+        }>;
+      };
+    }>;
+  };
+};
+export type ProblemCandidatesQueryVariables = {
+  status?: Array<CandidateStatus> | null; // [CandidateStatus!]
+  first?: number | null; // Int
+};
+export const ProblemCandidatesDocument = "query ProblemCandidates($status: [CandidateStatus!], $first: Int) {\n  problemCandidates(status: $status, first: $first) {\n    totalCount\n    edges {\n      node {\n        ...CandidateCard\n      }\n    }\n  }\n}\n\nfragment CandidateCard on ProblemCandidate {\n  id\n  version\n  status\n  size\n  firstAt\n  lastAt\n  spanDays\n  perWeek\n  openHours\n  cohesion\n  topTerms\n  note\n  services {\n    name\n    incidents\n  }\n  teams {\n    name\n    incidents\n  }\n  incidents {\n    id\n    key\n    title\n    createdAt\n    stage\n  }\n}" as TypedDocument<ProblemCandidatesQuery, ProblemCandidatesQueryVariables>;
+
+export type AcceptProblemCandidateMutation = {
+  acceptProblemCandidate: {
+    id: string;
+    key: string;
+  };
+};
+export type AcceptProblemCandidateMutationVariables = {
+  input: AcceptProblemCandidateInput; // AcceptProblemCandidateInput!
+};
+export const AcceptProblemCandidateDocument = "mutation AcceptProblemCandidate($input: AcceptProblemCandidateInput!) {\n  acceptProblemCandidate(input: $input) {\n    id\n    key\n  }\n}" as TypedDocument<AcceptProblemCandidateMutation, AcceptProblemCandidateMutationVariables>;
+
+export type MergeProblemCandidateMutation = {
+  mergeProblemCandidate: {
+    id: string;
+    key: string;
+  };
+};
+export type MergeProblemCandidateMutationVariables = {
+  input: MergeProblemCandidateInput; // MergeProblemCandidateInput!
+};
+export const MergeProblemCandidateDocument = "mutation MergeProblemCandidate($input: MergeProblemCandidateInput!) {\n  mergeProblemCandidate(input: $input) {\n    id\n    key\n  }\n}" as TypedDocument<MergeProblemCandidateMutation, MergeProblemCandidateMutationVariables>;
+
+export type DismissProblemCandidateMutation = {
+  dismissProblemCandidate: {
+    id: string;
+    status: CandidateStatus;
+  };
+};
+export type DismissProblemCandidateMutationVariables = {
+  input: DismissProblemCandidateInput; // DismissProblemCandidateInput!
+};
+export const DismissProblemCandidateDocument = "mutation DismissProblemCandidate($input: DismissProblemCandidateInput!) {\n  dismissProblemCandidate(input: $input) {\n    id\n    status\n  }\n}" as TypedDocument<DismissProblemCandidateMutation, DismissProblemCandidateMutationVariables>;
+
+export type ProblemCandidateChangedSubscription = {
+  problemCandidateChanged: {
+    candidateId: string;
+    kind: CandidateChangeKind;
+  };
+};
+export type ProblemCandidateChangedSubscriptionVariables = Record<string, never>;
+export const ProblemCandidateChangedDocument = "subscription ProblemCandidateChanged {\n  problemCandidateChanged {\n    candidateId\n    kind\n  }\n}" as TypedDocument<ProblemCandidateChangedSubscription, ProblemCandidateChangedSubscriptionVariables>;
 
 export type ChangeListQuery = {
   changes: {

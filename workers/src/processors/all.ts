@@ -1,3 +1,4 @@
 // Importing a processor module registers it.
 import "./triage.processor";
 import "./retrain.processor";
+import "./recurrence.processor";

@@ -14,6 +14,7 @@ import { SuggestionKind } from "../../modules/suggestion/suggestion.entity";
 import { ModelService } from "../../modules/model/model.service";
 import { ProblemService } from "../../modules/problem/problem.service";
 import { ProblemWorkService } from "../../modules/problem/problem-work.service";
+import { RecurrenceService } from "../../modules/problem/recurrence.service";
 import { systemClock, type Clock } from "../clock";
 import { ChangeService } from "../../modules/change/change.service";
 import { ChangeProblems } from "../../modules/change/change.problems";
@@ -34,6 +35,7 @@ export function createServices(deps: { dataSource: DataSource; pubsub: QuellPubS
     incidents,
     problems,
     problemWork: new ProblemWorkService(deps.dataSource, deps.pubsub, { clock }),
+    recurrence: new RecurrenceService(deps.dataSource, deps.pubsub, problems, { minIncidents: deps.config.recurrenceMinIncidents, clock }),
     suggestions,
     models: new ModelService(deps.dataSource, deps.pubsub),
     users: new UserService(deps.dataSource, new SessionService(deps.dataSource, deps.issuer, deps.config.refreshTtlSeconds), deps.loginThrottle),

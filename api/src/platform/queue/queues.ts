@@ -2,12 +2,15 @@
 export enum QueueName {
   Triage = "triage",
   Retrain = "retrain",
+  Recurrence = "recurrence",
 }
 
 export interface JobPayloads {
   [QueueName.Triage]: { incidentId: string; reason: "created" | "text_changed" | "manual" | "model_changed" };
   /** runId names the training_run row to report progress on; a scheduled run creates its own. */
   [QueueName.Retrain]: { requestedBy: string | null; trigger: "schedule" | "manual" | "cli"; runId?: string | null };
+  /** incremental: assign the incidents that arrived since the last pass; rebuild: regroup everything. */
+  [QueueName.Recurrence]: { mode: "incremental" | "rebuild"; incidentId: string | null };
 }
 
 export interface QueuePolicy {
@@ -23,6 +26,8 @@ export interface QueuePolicy {
 export const QUEUE_POLICY: Record<QueueName, QueuePolicy> = {
   [QueueName.Triage]: { attempts: 5, backoffMs: 1_000, concurrency: 4 },
   [QueueName.Retrain]: { attempts: 2, backoffMs: 60_000, concurrency: 1 },
+  // One pass at a time: each one continues the groups the previous one left.
+  [QueueName.Recurrence]: { attempts: 3, backoffMs: 5_000, concurrency: 1 },
 };
 
 export const ALL_QUEUES: readonly QueueName[] = Object.values(QueueName);

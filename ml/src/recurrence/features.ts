@@ -1,0 +1,197 @@
+import { retrievalTerms } from "../similar/lsa-embedder";
+import type { SimilarIncidentIndex } from "../similar/similar-index";
+import { bm25Idf, bm25TfFactor } from "../text/bm25";
+
+/** An incident as recurrence clustering sees it: its text and the evidence beside the text. */
+export interface RecurrenceIncident {
+  id: string;
+  title: string;
+  description?: string | null;
+  service?: string | null;
+  team?: string | null;
+  /** When it was opened; incidents without a date get no time evidence. */
+  createdAt: Date | null;
+  /** When it was resolved; open incidents count as open until `now` in the evidence. */
+  resolvedAt?: Date | null;
+}
+
+/** How much time and service add to the text similarity of two incidents. */
+export interface EvidenceWeights {
+  /** Added for two incidents opened at the same moment, decaying exponentially with the gap. */
+  timeWeight: number;
+  /** The gap (days) at which the time bonus has fallen to 1/e of timeWeight. */
+  timeWindowDays: number;
+  /** Added when both incidents name the same service. */
+  serviceWeight: number;
+  /**
+   * Share of an incident's words the embedder must know for the dense side to count fully; below
+   * it the dense weight shrinks in proportion (0 words known: BM25 alone).
+   */
+  fullDenseCoverage: number;
+}
+
+/** What the scorer keeps per incident: term ids and counts (sorted by id), not the text. */
+export interface IncidentFeatures {
+  id: string;
+  /** The incident's LSA vector as the index holds it (a copy: the index may move its own). */
+  vector: Float32Array | null;
+  /** Share of its words (counted with repeats) the embedder knows: how much of the text its vector stands for. */
+  coverage: number;
+  termIds: Int32Array;
+  tfs: Uint16Array;
+  length: number;
+  createdAt: number | null;
+  resolvedAt: number | null;
+  /** As written (for evidence); compared without case through serviceKey. */
+  service: string;
+  serviceKey: string;
+  team: string;
+}
+
+const DAY_MS = 86_400_000;
+
+/**
+ * Pair similarity on the similar-incident model itself: the fused score of similar-incident search
+ * (dense LSA cosine weighted `fusion.denseWeight`, BM25 the rest), with BM25 divided by the query's
+ * own score (the best score a query gets when it is itself indexed, which is how search
+ * normalises it) and averaged over both directions so that the score is symmetric. Time and
+ * service are added as evidence on top of the text.
+ */
+export class PairScorer {
+  private readonly termIdOf = new Map<string, number>();
+  private readonly termOfId: string[] = [];
+  private readonly features = new Map<string, IncidentFeatures>();
+  /** Idf per term id, valid while the BM25 index has the size in idfAtSize (a rebuild never changes it). */
+  private idfCache = new Float64Array(1024);
+  private idfAtSize = new Int32Array(1024).fill(-1);
+
+  constructor(
+    readonly index: SimilarIncidentIndex,
+    readonly evidence: EvidenceWeights,
+  ) {}
+
+  has(id: string): boolean {
+    return this.features.has(id);
+  }
+
+  get(id: string): IncidentFeatures | undefined {
+    return this.features.get(id);
+  }
+
+  term(termId: number): string {
+    return this.termOfId[termId];
+  }
+
+  /** Keeps the features of an incident (replacing earlier ones: its text may have changed). */
+  add(x: RecurrenceIncident): IncidentFeatures {
+    const counts = new Map<number, number>();
+    const terms = retrievalTerms(x, this.index.bm25TitleWeight);
+    for (const t of terms) {
+      let id = this.termIdOf.get(t);
+      if (id === undefined) {
+        id = this.termOfId.length;
+        this.termIdOf.set(t, id);
+        this.termOfId.push(t);
+      }
+      counts.set(id, (counts.get(id) ?? 0) + 1);
+    }
+    const vocab = this.index.embedder.tfidf.vocab;
+    const known = terms.filter((t) => vocab.indexOf(t) !== undefined).length;
+    const termIds = Int32Array.from(counts.keys()).sort();
+    const f: IncidentFeatures = {
+      id: x.id,
+      vector: this.index.ann.getVector(x.id) ?? null,
+      coverage: terms.length ? known / terms.length : 0,
+      termIds,
+      tfs: Uint16Array.from(termIds, (t) => Math.min(counts.get(t)!, 65_535)),
+      length: terms.length,
+      createdAt: x.createdAt ? x.createdAt.getTime() : null,
+      resolvedAt: x.resolvedAt ? x.resolvedAt.getTime() : null,
+      service: (x.service ?? "").trim(),
+      serviceKey: (x.service ?? "").trim().toLowerCase(),
+      team: (x.team ?? "").trim(),
+    };
+    this.features.set(x.id, f);
+    return f;
+  }
+
+  remove(id: string): boolean {
+    return this.features.delete(id);
+  }
+
+  /** BM25 idf of a term under the index's current document frequencies. */
+  idf(termId: number): number {
+    const n = this.index.bm25.size;
+    if (termId >= this.idfAtSize.length) this.growIdfCache();
+    if (this.idfAtSize[termId] !== n) {
+      const df = this.index.bm25.documentFrequency(this.termOfId[termId]);
+      this.idfCache[termId] = df === 0 ? 0 : bm25Idf(df, n);
+      this.idfAtSize[termId] = n;
+    }
+    return this.idfCache[termId];
+  }
+
+  private growIdfCache(): void {
+    const size = Math.max(this.termOfId.length, this.idfAtSize.length * 2);
+    const idf = new Float64Array(size);
+    idf.set(this.idfCache);
+    const at = new Int32Array(size).fill(-1);
+    at.set(this.idfAtSize);
+    this.idfCache = idf;
+    this.idfAtSize = at;
+  }
+
+  /**
+   * Text similarity in [0, 1]: what similar-incident search would score, made symmetric. The dense
+   * side counts only as far as the embedder knows the words of both incidents: a vector built from
+   * the one or two words it knows (a new kind of incident since the last retraining, often just a
+   * number marker) looks like any other such vector, and two unrelated incidents scored 0.6 on it.
+   * With no known word, BM25 alone decides, so new kinds of incidents still group.
+   */
+  textSimilarity(a: IncidentFeatures, b: IncidentFeatures): number {
+    const lexical = (this.bm25Ratio(a, b) + this.bm25Ratio(b, a)) / 2;
+    if (!a.vector || !b.vector) return lexical;
+    const trust = Math.min(1, Math.min(a.coverage, b.coverage) / Math.max(this.evidence.fullDenseCoverage, 1e-9));
+    const w = this.index.fusion.denseWeight * trust;
+    return w * Math.max(dot(a.vector, b.vector), 0) + (1 - w) * lexical;
+  }
+
+  /** Time and service evidence (0 when neither applies). */
+  evidenceBonus(a: IncidentFeatures, b: IncidentFeatures): number {
+    let bonus = 0;
+    if (a.createdAt !== null && b.createdAt !== null && this.evidence.timeWeight > 0) {
+      const gapDays = Math.abs(a.createdAt - b.createdAt) / DAY_MS;
+      bonus += this.evidence.timeWeight * Math.exp(-gapDays / this.evidence.timeWindowDays);
+    }
+    if (a.serviceKey && a.serviceKey === b.serviceKey) bonus += this.evidence.serviceWeight;
+    return bonus;
+  }
+
+  similarity(a: IncidentFeatures, b: IncidentFeatures): number {
+    return this.textSimilarity(a, b) + this.evidenceBonus(a, b);
+  }
+
+  /** BM25 of `q` as a query against `d`, over BM25 of `q` against itself (1 when d = q). */
+  private bm25Ratio(q: IncidentFeatures, d: IncidentFeatures): number {
+    const { averageLength: avg, params } = this.index.bm25;
+    let cross = 0;
+    let self = 0;
+    let j = 0;
+    for (let i = 0; i < q.termIds.length; i++) {
+      const t = q.termIds[i];
+      const idf = this.idf(t);
+      if (idf === 0) continue;
+      self += idf * bm25TfFactor(q.tfs[i], q.length, avg, params);
+      while (j < d.termIds.length && d.termIds[j] < t) j++;
+      if (j < d.termIds.length && d.termIds[j] === t) cross += idf * bm25TfFactor(d.tfs[j], d.length, avg, params);
+    }
+    return self > 0 ? Math.min(cross / self, 1) : 0;
+  }
+
+}
+
+function dot(a: Float32Array, b: Float32Array): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i] * b[i];
+  return s;
+}
