@@ -111,3 +111,21 @@ export function seamonkey(dir: string): { train: IncidentRow[]; test: IncidentRo
   }
   return timeSplit([...rows.values()]);
 }
+
+/**
+ * IT service-desk tickets (CC0): `Document,Topic_group`, the ticket text and the group that handled
+ * it (routing, 8 groups). No dates, so a seeded stratified 80/20 split. The text is the title: the
+ * publisher already joined subject and body and stripped punctuation.
+ */
+export function itServiceTickets(dir: string): { train: IncidentRow[]; test: IncidentRow[] } {
+  const recs = parseCsv(readFileSync(path.join(dir, "it-service-tickets", "tickets.csv"), "utf8")).slice(1);
+  const rows = recs
+    .filter((r) => r.fields[0]?.trim() && r.fields[1]?.trim())
+    .map((r, i) => row({ id: `ticket-${i}`, title: r.fields[0].trim(), team: r.fields[1].trim() }, r.line));
+  const split = stratifiedSplit(
+    rows.map((r) => r.team),
+    0.2,
+    2024,
+  );
+  return { train: split.train.map((i) => rows[i]), test: split.holdout.map((i) => rows[i]) };
+}

@@ -71,6 +71,16 @@ async function main(): Promise<void> {
       `features ${clf.featurizer.size}, epochs ${clf.validation.epochs}, best epoch ${clf.validation.best_epoch}`,
   );
   console.log(`validation: macro-F1 ${clf.validation.macro_f1.toFixed(3)}, ECE ${clf.validation.ece.toFixed(3)}, coverage ${clf.validation.coverage.toFixed(3)}`);
+  // Inference as triage runs it: one incident at a time, with the per-term reasons.
+  const probes = resampled(1_000, 12);
+  const latencies = probes.map((x) => {
+    const t = performance.now();
+    clf.predict(x);
+    return performance.now() - t;
+  });
+  latencies.sort((x, y) => x - y);
+  const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))].toFixed(2);
+  console.log(`inference (one incident, with reasons): p50 ${at(0.5)} ms, p95 ${at(0.95)} ms, p99 ${at(0.99)} ms over ${latencies.length}`);
   const mem = process.memoryUsage();
   console.log(`memory: rss ${(mem.rss / 2 ** 20).toFixed(0)} MB, heap used ${(mem.heapUsed / 2 ** 20).toFixed(0)} MB`);
 }

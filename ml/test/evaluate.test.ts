@@ -88,6 +88,19 @@ describe("ml evaluate on hand-made fixtures", () => {
     expect(d.err()).toMatch(/--test is required/);
   });
 
+  it("counts abstained rows in accuracy and macro-F1 and reports top-3 accuracy", async () => {
+    const train = (await readIncidentCsvFile(fixture("classify-train.csv"))).rows;
+    const test = (await readIncidentCsvFile(fixture("classify-test.csv"))).rows;
+    // A row no known word: the model abstains on it, yet it is still a TEST row to be scored.
+    const unknown = { ...test[0], id: "Q-unknown", title: "zzqx wvvq", description: "", service: "", category: "", team: "dba", line: 99 };
+    const r = await evaluateClassification("team", train, [...test, unknown]);
+    expect(r.n_test).toBe(7);
+    expect(r.coverage).toBeLessThan(1);
+    // Six rows are right; the abstained one counts as right or wrong by its top label, over 7 rows.
+    expect([6 / 7, 1]).toContainEqual(r.accuracy);
+    expect(r.top3_accuracy).toBe(1); // two teams: both are always in the top 3
+  });
+
   it("rejects bad arguments and missing files with a message and a non-zero code", async () => {
     const a = capture();
     expect(await runEvaluateCli(["evaluate", "--task", "priority", "--train", "x", "--test", "y"], a.io)).toBe(2);

@@ -3,7 +3,7 @@ import { startWorkers, type RunningWorkers } from "@quell/workers/index";
 import { SYSTEM_ACTOR } from "../../src/modules/audit/audit.service";
 import { INCIDENT_CHANGED, type IncidentChangedPayload } from "../../src/modules/incident/incident.events";
 import { TriageEngine } from "../../src/modules/suggestion/triage.engine";
-import { Suggestion } from "../../src/modules/suggestion/suggestion.entity";
+import { Suggestion, SuggestionKind } from "../../src/modules/suggestion/suggestion.entity";
 import { QueueName } from "../../src/platform/queue/queues";
 import { codeOf, seedFixture, startTestApi, type Fixture } from "../support/harness";
 import { seedHistory } from "../support/triage-history";
@@ -111,6 +111,14 @@ describe("triage flow (embedded: in-process jobs)", () => {
     expect(byKind("severity")[0].confidence).toBeGreaterThan(0.5);
     expect(byKind("severity")[0].reasonTerms.length).toBeGreaterThan(0);
     expect(byKind("team")[0]).toMatchObject({ value: f.team.id, label: f.team.name });
+    // Routing stores the top 3 teams by name with calibrated confidences, the suggestion first.
+    const [stored] = await t.api.dataSource.getRepository(Suggestion).find({ where: { incidentId: id, kind: SuggestionKind.team } });
+    const alternatives = stored.reasons.alternatives as { value: string; label: string; confidence: number }[];
+    expect(alternatives.map((a) => a.value)).toEqual(expect.arrayContaining([f.team.id]));
+    expect(alternatives[0]).toMatchObject({ value: f.team.id, label: f.team.name });
+    expect(alternatives).toHaveLength(3);
+    expect(alternatives.map((a) => a.label)).toEqual(expect.arrayContaining(["Network team", "Identity team"]));
+    expect(alternatives.reduce((s, a) => s + a.confidence, 0)).toBeLessThanOrEqual(1 + 1e-9);
     expect(byKind("category")[0]).toMatchObject({ value: "database" });
     const similar = byKind("similar");
     expect(similar).toHaveLength(10);

@@ -1,8 +1,26 @@
 import { classificationMetrics } from "./metrics";
 
+/** What a model's validation predictions are judged by: routing wants the top answer right, severity every class found. */
+export type ValidationObjective = "accuracy" | "macro_f1";
+
+/** Score of predicted class indices against true ones under an objective. */
+export function objectiveScore(objective: ValidationObjective, truth: readonly number[], predicted: readonly number[], nClasses: number): number {
+  if (objective === "accuracy") {
+    let hits = 0;
+    for (let i = 0; i < truth.length; i++) if (truth[i] === predicted[i]) hits++;
+    return truth.length ? hits / truth.length : 0;
+  }
+  const names = Array.from({ length: nClasses }, (_, c) => String(c));
+  return classificationMetrics(
+    truth.map((c) => names[c]),
+    predicted.map((c) => names[c]),
+    names,
+  ).macroF1;
+}
+
 /**
  * Per-class offsets added to the logits, chosen on the validation split by coordinate ascent to
- * maximise macro-F1. Class weights already balance the loss, but the argmax that is best for
+ * maximise the objective (default macro-F1). Class weights already balance the loss, but the argmax that is best for
  * macro-F1 still differs from the one that is best for likelihood (Lipton et al., 2014, on
  * F1-optimal thresholds); a few offsets close most of that gap. Returns zeros when it cannot help.
  */
@@ -12,11 +30,10 @@ export function tuneClassOffsets(
   nClasses: number,
   rounds = 3,
   minGain = 1e-4,
+  objective: ValidationObjective = "macro_f1",
 ): Float64Array {
   const offsets = new Float64Array(nClasses);
-  const names = Array.from({ length: nClasses }, (_, c) => String(c));
-  const truth = labels.map((c) => names[c]);
-  const f1 = () => classificationMetrics(truth, logits.map((l) => names[argmaxWith(l, offsets)]), names).macroF1;
+  const f1 = () => objectiveScore(objective, labels, logits.map((l) => argmaxWith(l, offsets)), nClasses);
   let best = f1();
   for (let r = 0; r < rounds; r++) {
     let improved = false;

@@ -10,8 +10,26 @@ export interface FitOptions {
   epochs: number;
   batchSize: number;
   learningRate: number;
-  /** L2 penalty on the weights, per example. */
+  /** L2 penalty on the weights a batch touches, per example (lazy: rare terms are shrunk rarely). */
   l2: number;
+  /**
+   * Uniform L2 penalty (weight decay) on every weight at every step: (decay / 2) |W|^2 added to the
+   * mean loss. Unlike `l2` it also holds back terms seen in a few examples, which is where a
+   * softmax over many n-grams overfits. Default 0.
+   */
+  weightDecay?: number;
+  /**
+   * Learning rate at the last step as a share of `learningRate`, reached by linear decay (default 1:
+   * constant). Adam at a constant rate keeps jumping around the optimum; decaying it lets the
+   * weights settle there, i.e. training converges.
+   */
+  finalLearningRateShare?: number;
+  /**
+   * "softmax" (default): cross-entropy of softmax(logits). "squared_hinge": one-vs-rest
+   * max(0, 1 - y_c z_c)^2 summed over classes (the loss of a linear SVM such as LinearSVC); the
+   * scores are still turned into probabilities by a temperature-scaled softmax afterwards.
+   */
+  loss?: "softmax" | "squared_hinge";
   seed: number;
   /** Features kept per example (largest values first) so a batch is a dense [B, L] block. */
   maxFeaturesPerExample: number;
@@ -44,6 +62,9 @@ export async function fitLinearSoftmax(
   const W = tf.variable(tf.zeros([Math.max(nFeatures, 1), C]), true, `quell_softmax_W_${run}`);
   const b = tf.variable(tf.zeros([C]), true, `quell_softmax_b_${run}`);
   const optimizer = tf.train.adam(opts.learningRate);
+  const totalSteps = opts.epochs * Math.ceil(X.length / opts.batchSize);
+  let stepsDone = 0;
+  const finalShare = opts.finalLearningRateShare ?? 1;
   const order = X.map((_, i) => i);
   let best: LinearSoftmax | null = null;
   let bestScore = -Infinity;
@@ -53,6 +74,8 @@ export async function fitLinearSoftmax(
       shuffleInPlace(order, rng);
       for (let start = 0; start < order.length; start += opts.batchSize) {
         const batch = order.slice(start, start + opts.batchSize);
+        // tfjs' Adam reads its learningRate field at every update, so the schedule sets it there.
+        (optimizer as unknown as { learningRate: number }).learningRate = opts.learningRate * (1 - (1 - finalShare) * (stepsDone++ / Math.max(1, totalSteps - 1)));
         step(batch);
         if (start % (opts.batchSize * 20) === 0) {
           onProgress?.((epoch + start / order.length) / opts.epochs);
@@ -103,9 +126,17 @@ export async function fitLinearSoftmax(
       // for 150k rows of 6 floats).
       const rows = tf.gatherND(W, idxT.reshape([B * L, 1])).reshape([B, L, C]);
       const logits = rows.mul(valT).sum(1).add(b);
-      const p = tf.softmax(logits);
-      // d(weighted mean cross-entropy)/d logits = w_i * (p - y) / sum(w)
-      const dLogits = p.sub(tf.tensor2d(onehot, [B, C])).mul(tf.tensor2d(sw, [B, 1]).div(swSum));
+      const target = tf.tensor2d(onehot, [B, C]);
+      // d(weighted mean cross-entropy)/d logits = w_i * (p - y) / sum(w); for the squared hinge with
+      // s = 2y - 1: -2 s max(0, 1 - s z) per class.
+      const dLoss =
+        opts.loss === "squared_hinge"
+          ? (() => {
+              const sign = target.mul(2).sub(1);
+              return tf.relu(tf.scalar(1).sub(sign.mul(logits))).mul(sign).mul(-2);
+            })()
+          : tf.softmax(logits).sub(target);
+      const dLogits = dLoss.mul(tf.tensor2d(sw, [B, 1]).div(swSum));
       const perEntry = valT.mul(dLogits.reshape([B, 1, C])).reshape([B * L, C]);
       let perRow = perEntry;
       if (opts.l2 > 0) {
@@ -114,7 +145,8 @@ export async function fitLinearSoftmax(
         const mask = tf.tensor2d(val.map((v) => (v !== 0 ? opts.l2 / B : 0)), [B * L, 1]);
         perRow = perEntry.add(rows.reshape([B * L, C]).mul(mask));
       }
-      const dW = tf.scatterND(idxT.reshape([B * L, 1]), perRow, W.shape as [number, number]);
+      let dW = tf.scatterND(idxT.reshape([B * L, 1]), perRow, W.shape as [number, number]);
+      if (opts.weightDecay) dW = dW.add(W.mul(opts.weightDecay));
       const db = dLogits.sum(0);
       optimizer.applyGradients([
         { name: W.name, tensor: dW },

@@ -16,4 +16,5 @@ export { chooseAbstainThreshold } from "./abstain";
 export { fitNaiveBayesLinear, blendLinear } from "./nb-linear";
 export type { NaiveBayesLinearOptions } from "./nb-linear";
 export { blendWithNaiveBayes, BLEND_GRID, DEFAULT_NB_BLEND } from "./train";
-export { tuneClassOffsets } from "./bias-tuning";
+export { tuneClassOffsets, objectiveScore } from "./bias-tuning";
+export type { ValidationObjective } from "./bias-tuning";

@@ -12,6 +12,8 @@ export interface ClassificationReport {
   n_test: number;
   accuracy: number;
   macro_f1: number;
+  /** Share of TEST rows whose label is among the model's 3 most probable labels. */
+  top3_accuracy: number;
   per_class: Record<string, ClassMetrics>;
   baselines: {
     majority: { accuracy: number; macro_f1: number };
@@ -88,6 +90,11 @@ export async function evaluateClassification(
     n_test: test.length,
     accuracy: m.accuracy,
     macro_f1: m.macroF1,
+    top3_accuracy: topKAccuracy(
+      truth,
+      preds.map((p) => p.distribution.map((d) => d.label)),
+      3,
+    ),
     per_class: m.perClass,
     baselines: {
       majority: { accuracy: majM.accuracy, macro_f1: majM.macroF1 },
@@ -109,12 +116,38 @@ export async function evaluateClassification(
   };
 }
 
+/** Macro-F1 over the union of truth and predicted labels (scikit-learn's rule): every report and the registry use this one. */
+export function macroF1OverUnion(truth: readonly string[], predicted: readonly (string | null)[]): number {
+  const labels = [...new Set([...truth, ...predicted.filter((p): p is string => p !== null)])].sort();
+  return classificationMetrics(truth, predicted, labels).macroF1;
+}
+
+export function accuracyOf(truth: readonly string[], predicted: readonly (string | null)[]): number {
+  let hits = 0;
+  for (let i = 0; i < truth.length; i++) if (predicted[i] === truth[i]) hits++;
+  return truth.length ? hits / truth.length : 0;
+}
+
+/** Share of rows whose truth is among the first k ranked labels. */
+export function topKAccuracy(truth: readonly string[], ranked: readonly (readonly string[])[], k: number): number {
+  let hits = 0;
+  for (let i = 0; i < truth.length; i++) if (ranked[i].slice(0, k).includes(truth[i])) hits++;
+  return truth.length ? hits / truth.length : 0;
+}
+
 /**
  * Paired bootstrap (Efron & Tibshirani; as in Koehn 2004 for system comparisons): TEST rows are
  * resampled with replacement, both systems scored on the same resample, and the 2.5 / 97.5
- * percentiles of the macro-F1 difference returned. Seeded, so a report repeats exactly.
+ * percentiles of metric(a) - metric(b) returned. Seeded, so a report repeats exactly.
  */
-export function pairedBootstrapGain(truth: readonly string[], a: readonly string[], b: readonly string[], reps = 400, seed = 1): [number, number] {
+export function pairedBootstrapInterval(
+  truth: readonly string[],
+  a: readonly string[],
+  b: readonly string[],
+  metric: (truth: readonly string[], predicted: readonly string[]) => number,
+  reps = 400,
+  seed = 1,
+): [number, number] {
   const n = truth.length;
   if (n === 0) return [0, 0];
   const rng = createRng(seed);
@@ -129,10 +162,15 @@ export function pairedBootstrapGain(truth: readonly string[], a: readonly string
       pa[i] = a[j];
       pb[i] = b[j];
     }
-    diffs.push(classificationMetrics(t, pa, unionLabels(t, pa)).macroF1 - classificationMetrics(t, pb, unionLabels(t, pb)).macroF1);
+    diffs.push(metric(t, pa) - metric(t, pb));
   }
   diffs.sort((x, y) => x - y);
   return [diffs[Math.floor(0.025 * (reps - 1))], diffs[Math.ceil(0.975 * (reps - 1))]];
+}
+
+/** 95 % paired-bootstrap interval of the macro-F1 difference a - b. */
+export function pairedBootstrapGain(truth: readonly string[], a: readonly string[], b: readonly string[], reps = 400, seed = 1): [number, number] {
+  return pairedBootstrapInterval(truth, a, b, macroF1OverUnion, reps, seed);
 }
 
 function unionLabels(a: readonly string[], b: readonly string[]): string[] {

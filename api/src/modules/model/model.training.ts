@@ -4,10 +4,10 @@ import {
   LsaEmbedder,
   MIN_TOTAL_EXAMPLES,
   SimilarIncidentIndex,
-  classificationMetrics,
   expectedCalibrationError,
   initBackend,
   loadClassifier,
+  macroF1OverUnion,
   trainClassifier,
   type ClassifierArtifact,
   type IvfState,
@@ -72,6 +72,11 @@ function labelOf(row: HistoryRow, kind: ClassifierKind, decided: Map<string, str
   return row.category;
 }
 
+/** Routing (team, category) is judged by whether the first suggestion is right; severity by every class (macro-F1). */
+function objectiveOf(kind: ClassifierKind): "accuracy" | "macro_f1" {
+  return kind === ModelKind.severity ? "macro_f1" : "accuracy";
+}
+
 function inputOf(row: HistoryRow, kind: ClassifierKind) {
   // The category model must not see the category it predicts.
   return { title: row.title, description: row.description, service: row.service ?? undefined, category: kind === ModelKind.category ? undefined : (row.category ?? undefined) };
@@ -80,12 +85,14 @@ function inputOf(row: HistoryRow, kind: ClassifierKind) {
 function score(clf: TrainedClassifier, rows: HistoryRow[], kind: ClassifierKind, truth: string[]): Record<string, number> {
   const preds = rows.map((r) => clf.predict(inputOf(r, kind), { explain: false }));
   const top = preds.map((p) => p.topLabel);
-  const m = classificationMetrics(truth, top);
+  const right = top.filter((t, i) => t === truth[i]).length;
   const answered = preds.filter((p) => !p.abstained);
   const answeredRight = preds.filter((p, i) => !p.abstained && p.label === truth[i]).length;
   return {
-    accuracy: m.accuracy,
-    macro_f1: m.macroF1,
+    accuracy: rows.length ? right / rows.length : 0,
+    // The same rule as `ml evaluate` (labels in the truth or the predictions), so the activation
+    // decision and the CLI's figures agree.
+    macro_f1: macroF1OverUnion(truth, top),
     ece: expectedCalibrationError(
       preds.map((p) => p.confidence),
       preds.map((p, i) => p.topLabel === truth[i]),
@@ -192,7 +199,7 @@ export class ModelTrainer {
     try {
       candidate = await trainClassifier(
         train.map((r) => ({ ...inputOf(r, kind), label: labelOf(r, kind, decided)! })),
-        { seed: 42, onProgress: (p) => progress(p.percent * 0.9, p.stage) },
+        { seed: 42, objective: objectiveOf(kind), onProgress: (p) => progress(p.percent * 0.9, p.stage) },
       );
     } catch (error) {
       if (error instanceof InsufficientDataError) return { kind, outcome: "insufficient_data", reason: error.message };
@@ -207,8 +214,10 @@ export class ModelTrainer {
       const active = loadClassifier(await this.models.loadArtifact<ClassifierArtifact>(activeRef.id));
       activeMetrics = score(active, holdout, kind, truth);
     }
-    // "Not worse": macro-F1 on the same holdout at least equal to the active model's.
-    const better = !activeMetrics || candidateMetrics.macro_f1 >= activeMetrics.macro_f1 - 1e-9;
+    // "Not worse": the kind's objective on the same holdout at least equal to the active model's.
+    const key = objectiveOf(kind);
+    const shown = key === "accuracy" ? "accuracy" : "macro-F1";
+    const better = !activeMetrics || candidateMetrics[key] >= activeMetrics[key] - 1e-9;
     const metrics = { holdout: candidateMetrics, active_on_same_holdout: activeMetrics, active_model_id: activeRef?.id ?? null, validation: candidate.validation, labels: candidate.labels };
     const model = await this.models.register(
       { kind, trainingFrom: train[0].createdAt, trainingTo: train[train.length - 1].createdAt, nExamples: train.length, metrics, artifact: candidate.toArtifact(), trainingRunId: runId },
@@ -220,9 +229,9 @@ export class ModelTrainer {
       outcome: better ? "activated" : "kept_active",
       reason: better
         ? activeMetrics
-          ? `macro-F1 ${candidateMetrics.macro_f1.toFixed(3)} ≥ active ${activeMetrics.macro_f1.toFixed(3)} on the same holdout`
-          : `first ${kind} model (macro-F1 ${candidateMetrics.macro_f1.toFixed(3)} on the holdout)`
-        : `macro-F1 ${candidateMetrics.macro_f1.toFixed(3)} < active ${activeMetrics!.macro_f1.toFixed(3)} on the same holdout`,
+          ? `${shown} ${candidateMetrics[key].toFixed(3)} ≥ active ${activeMetrics[key].toFixed(3)} on the same holdout`
+          : `first ${kind} model (${shown} ${candidateMetrics[key].toFixed(3)} on the holdout)`
+        : `${shown} ${candidateMetrics[key].toFixed(3)} < active ${activeMetrics![key].toFixed(3)} on the same holdout`,
       modelId: model.id,
       version: model.version,
       candidate: candidateMetrics,

@@ -127,7 +127,12 @@ export class TriageEngine {
       category: kind === SuggestionKind.category ? undefined : (incident.category ?? undefined),
     });
     const modelVersion = `${kind} v${loaded.version}`;
-    const reasons = { terms: p.reasons, distribution: p.distribution.slice(0, 5) };
+    // Routing offers the top 3 with calibrated confidences (abstaining or not), so an agent can pick one in one click.
+    const reasons = {
+      terms: p.reasons,
+      distribution: p.distribution.slice(0, 5),
+      ...(kind === SuggestionKind.team ? { alternatives: await this.alternativesFor(p.distribution.slice(0, 3)) } : {}),
+    };
     if (p.abstained || p.label === null) {
       const why = p.abstainReason === "no_known_terms" ? "the text shares no known word with past incidents" : lowConfidenceReason(p.confidence, loaded.model.abstainThreshold);
       return { ...base, reasons, confidence: p.confidence, abstained: true, abstainReason: why, modelId: loaded.id, modelVersion };
@@ -167,6 +172,12 @@ export class TriageEngine {
         modelId: this.similar!.modelId,
         modelVersion: `embedder v${this.similarVersion}`,
       }));
+  }
+
+  private async alternativesFor(top: { label: string; probability: number }[]): Promise<{ value: string; label: string; confidence: number }[]> {
+    const names = (await this.dataSource.query(`SELECT id::text AS id, name FROM team WHERE id::text = ANY($1::text[])`, [top.map((t) => t.label)])) as Array<{ id: string; name: string }>;
+    const nameOf = new Map(names.map((n) => [n.id, n.name]));
+    return top.map((t) => ({ value: t.label, label: nameOf.get(t.label) ?? t.label, confidence: t.probability }));
   }
 
   private async labelFor(kind: ClassifierKind, value: string): Promise<string> {
