@@ -23,13 +23,16 @@ export class ProblemCandidateResolver {
   @Query(() => ProblemCandidateConnection, { description: "Recurring incidents grouped by the model, most recent activity first (open ones by default)." })
   async problemCandidates(
     @Ctx() ctx: QuellContext,
-    @Arg("status", () => [CandidateStatus], { nullable: true, defaultValue: [CandidateStatus.open] }) status: CandidateStatus[],
-    @Arg("first", () => Int, { nullable: true, defaultValue: 50 }) first: number,
+    @Arg("status", () => [CandidateStatus], { nullable: true, defaultValue: [CandidateStatus.open] }) status: CandidateStatus[] | null,
+    @Arg("first", () => Int, { nullable: true, defaultValue: 50 }) first: number | null,
     @Arg("after", () => String, { nullable: true }) after?: string,
   ): Promise<ProblemCandidateConnection> {
-    if (first < 1 || first > MAX_PAGE) throw badInput("first", `must be 1-${MAX_PAGE}`);
-    if (status.length === 0) throw badInput("status", "name at least one status");
-    const page = await ctx.services.recurrence.list(status, first, after);
+    // An explicit null means "the default", as leaving the argument out does.
+    const statuses = status ?? [CandidateStatus.open];
+    const pageSize = first ?? 50;
+    if (pageSize < 1 || pageSize > MAX_PAGE) throw badInput("first", `must be 1-${MAX_PAGE}`);
+    if (statuses.length === 0) throw badInput("status", "name at least one status");
+    const page = await ctx.services.recurrence.list(statuses, pageSize, after);
     return {
       edges: page.rows.map((node) => ({ node, cursor: encodeCursor(node.lastAt.toISOString(), node.id) })),
       pageInfo: {
