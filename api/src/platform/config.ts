@@ -58,6 +58,8 @@ export interface QuellConfig {
   exposeSqlCount: boolean;
   /** Days a resolved problem must stay free of new linked incidents before it closes without a reason. */
   problemQuietPeriodDays: number;
+  /** How often running subscriptions re-check their session while idle (revoked or expired closes the socket). */
+  subscriptionRecheckMs: number;
   /** Incidents without a problem a recurring group needs to become a problem candidate. */
   recurrenceMinIncidents: number;
 }
@@ -172,6 +174,7 @@ function readConfig(env: NodeJS.ProcessEnv, overrides: Partial<QuellConfig>): Om
     argon2Concurrency: intFromEnv("QUELL_ARGON2_CONCURRENCY", 2, env),
     exposeSqlCount: env.QUELL_EXPOSE_SQL_COUNT === "1",
     problemQuietPeriodDays: intFromEnv("QUELL_PROBLEM_QUIET_PERIOD_DAYS", 14, env),
+    subscriptionRecheckMs: intFromEnv("QUELL_SUBSCRIPTION_RECHECK_MS", 30_000, env),
     recurrenceMinIncidents: intFromEnv("QUELL_RECURRENCE_MIN_INCIDENTS", 3, env),
     ...rest,
   };

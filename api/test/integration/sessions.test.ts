@@ -15,7 +15,8 @@ describe("server-side sessions", () => {
   let t: Awaited<ReturnType<typeof startTestApi>>;
   let f: Fixture;
   beforeAll(async () => {
-    t = await startTestApi();
+    // Idle subscriptions re-check their session every 150 ms here (30 s by default).
+    t = await startTestApi({ subscriptionRecheckMs: 150 });
     f = await seedFixture(t.api);
   });
   afterAll(async () => t?.stop());
@@ -153,6 +154,22 @@ describe("server-side sessions", () => {
     await t.gql(`mutation { createIncident(input: { title: "After logout", impact: 3, urgency: 3 }) { id } }`, {}, f.tokens.agent);
     expect(await closed).toBe(4401);
     expect(data).toHaveLength(1);
+    await client.dispose();
+  });
+
+  it("closes an idle subscription's socket with 4401 soon after its session is revoked, with no event to trigger it", async () => {
+    const session = await login(f.users.analyst.email);
+    const url = t.api.http.url.replace("http", "ws") + "/graphql";
+    const client = createClient({ url, webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${session.token}` }, retryAttempts: 0, lazy: false, onNonLazyError: () => undefined });
+    const closed = new Promise<number>((resolve) => client.on("closed", (event) => resolve((event as { code: number }).code)));
+    await new Promise<void>((resolve) => {
+      client.subscribe({ query: "subscription { problemChanged { problemId } }" }, { next: () => undefined, error: () => undefined, complete: () => undefined });
+      client.on("connected", () => resolve());
+    });
+    // Let the subscription start, then end the session; nothing is published afterwards.
+    await new Promise((r) => setTimeout(r, 300));
+    await t.gql(LOGOUT, { i: { refreshToken: session.refreshToken } }, session.token);
+    expect(await closed).toBe(4401);
     await client.dispose();
   });
 });

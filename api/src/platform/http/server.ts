@@ -75,6 +75,7 @@ export async function startHttpServer(config: QuellConfig, schema: GraphQLSchema
     pipeline,
     contextFor,
     recheck: recheckSubscriber,
+    recheckIntervalMs: config.subscriptionRecheckMs,
     authenticate: (authorization) => principalFromBearer(services.dataSource, services.issuer, authorization),
     log: logger.child({ component: "graphql-ws" }),
   });

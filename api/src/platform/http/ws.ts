@@ -31,6 +31,8 @@ interface WsOptions {
   contextFor(authorization: string | undefined, clientAddress: string | undefined): Promise<QuellContext>;
   /** Re-authorises a subscription's caller before each event; throws UNAUTHENTICATED or FORBIDDEN when they lost access. */
   recheck?(args: ExecutionArgs): Promise<void>;
+  /** How often idle subscriptions are re-checked too, so a revoked or expired session closes without waiting for an event. */
+  recheckIntervalMs?: number;
   /** Checks the connection's credential once, at `connection_init`. */
   authenticate(authorization: string | undefined): Promise<unknown>;
   log: Logger;
@@ -60,7 +62,25 @@ export function serveGraphQLOverWebSocket(wsServer: WebSocketServer, options: Ws
   }
 
   /** Subscription streams that lose their caller's rights (a revoked session, a changed role) close the socket. */
+  // Running subscriptions per socket, re-checked on a timer as well as before each event.
+  const live = new Map<WebSocket, Set<ExecutionArgs>>();
+  const recheckTimer =
+    options.recheck && options.recheckIntervalMs
+      ? setInterval(() => {
+          for (const [socket, running] of live) {
+            for (const args of running) {
+              options.recheck!(args).catch((err: unknown) => {
+                if (socket.readyState === socket.OPEN) closeFor(socket, err);
+              });
+            }
+          }
+        }, options.recheckIntervalMs)
+      : undefined;
+  recheckTimer?.unref();
+
   async function* closingOnLostAccess(events: AsyncIterable<unknown>, socket: WebSocket, args: ExecutionArgs) {
+    const running = live.get(socket) ?? new Set<ExecutionArgs>();
+    live.set(socket, running.add(args));
     try {
       for await (const event of events) {
         await options.recheck?.(args);
@@ -69,6 +89,9 @@ export function serveGraphQLOverWebSocket(wsServer: WebSocketServer, options: Ws
     } catch (err) {
       if (closeCodeFor(err) === CloseCode.InternalServerError) throw err;
       closeFor(socket, err);
+    } finally {
+      running.delete(args);
+      if (running.size === 0) live.delete(socket);
     }
   }
 
@@ -143,6 +166,8 @@ export function serveGraphQLOverWebSocket(wsServer: WebSocketServer, options: Ws
   wsServer.on("connection", (socket, request) => {
     // Oversized frames and broken clients: ws closes the socket itself; one structured line is enough.
     socket.on("error", (err) => log.warn({ err: { message: err.message, code: (err as { code?: string }).code } }, "WebSocket client error"));
+    // A stream parked waiting for its next event may not reach its finally; forget the socket's subscriptions with it.
+    socket.on("close", () => live.delete(socket));
     let pongWait: NodeJS.Timeout | null = null;
     const keepAlive = setInterval(() => {
       if (socket.readyState !== socket.OPEN) return;
@@ -182,6 +207,7 @@ export function serveGraphQLOverWebSocket(wsServer: WebSocketServer, options: Ws
 
   return {
     async dispose() {
+      if (recheckTimer) clearInterval(recheckTimer);
       for (const client of wsServer.clients) client.close(1001, "Going away");
       wsServer.removeAllListeners();
       await new Promise<void>((resolve) => wsServer.close(() => resolve()));
