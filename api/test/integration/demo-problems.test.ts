@@ -33,4 +33,12 @@ describe("demo seed: problems", () => {
     const moves = await dataSource.query(`SELECT to_stage::text AS to FROM problem_transition WHERE problem_id = $1 ORDER BY at`, [closed.id]);
     expect(moves.map((m: { to: string }) => m.to)).toEqual(["new", "investigating", "root_cause_known", "known_error", "resolved", "closed"]);
   });
+
+  it("gives every closed demo incident a resolution and a closure code, as closing requires", async () => {
+    const [row] = (await dataSource.query(
+      `SELECT count(*)::int AS closed, count(*) FILTER (WHERE closure_code IS NULL OR coalesce(resolution, '') = '')::int AS missing FROM incident WHERE stage = 'closed'`,
+    )) as Array<{ closed: number; missing: number }>;
+    expect(row.closed).toBeGreaterThan(100);
+    expect(row.missing).toBe(0);
+  });
 });

@@ -3,7 +3,7 @@ import { hashPassword } from "../../platform/auth/auth.service";
 import { logger } from "../../platform/logger";
 import { appendAudit } from "../audit/audit.service";
 import { Service } from "../catalog/catalog.entity";
-import { Incident, IncidentTransition, Severity } from "../incident/incident.entity";
+import { ClosureCode, Incident, IncidentTransition, Severity } from "../incident/incident.entity";
 import { STAGE_ORDER, Stage } from "../incident/incident.lifecycle";
 import { priorityFor, type PriorityMatrix } from "../incident/priority.rules";
 import { PriorityRule } from "../incident/priority-rule.entity";
@@ -36,6 +36,14 @@ function prng(seed: number) {
     pick: <T>(items: readonly T[]) => items[Math.floor(next() * items.length)],
   };
 }
+
+const DEMO_CLOSURE_CODES: readonly ClosureCode[] = [
+  ClosureCode.solved_permanently,
+  ClosureCode.solved_permanently,
+  ClosureCode.solved_permanently,
+  ClosureCode.solved_workaround,
+  ClosureCode.solved_remotely,
+];
 
 /** Where an incident of this age should be: old ones are mostly closed, new ones anywhere. */
 function targetStage(rand: ReturnType<typeof prng>, ageDays: number, priority: number): Stage {
@@ -190,6 +198,8 @@ async function seedIncidents(manager: EntityManager, ctx: SeedContext): Promise<
     }
     incident.acknowledgedAt = incident.classifiedAt ?? (assignee ? new Date(identifiedAt.getTime() + rand.int(1, 20) * MINUTE_MS) : null);
     if (incident.recoveredAt) incident.resolution = template.resolution;
+    // Closing requires a closure code, so demo history has one too (picked by position: the random stream, and so the rest of the demo, stays as it was).
+    if (incident.stage === Stage.closed) incident.closureCode = DEMO_CLOSURE_CODES[incidents.length % DEMO_CLOSURE_CODES.length]!;
     incident.updatedAt = new Date(at > now.getTime() ? now.getTime() : at);
     incidents.push(incident);
     if (!byTemplate.has(template)) byTemplate.set(template, []);
