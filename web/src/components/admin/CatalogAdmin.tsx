@@ -16,24 +16,16 @@ import {
 } from "@/graphql/generated";
 import { gql } from "@/lib/client";
 import { useQuery } from "@/lib/hooks";
+import { useAdminAction } from "./useAdminAction";
 import { adminError } from "./adminErrors";
 
 /** Teams and services: create, rename, re-own, delete (refused while anything refers to them). */
 export function CatalogAdmin({ part }: { part: "teams" | "services" }) {
   const catalog = useQuery(AdminCatalogDocument, {});
-  const [error, setError] = useState<string | null>(null);
   const [name, setName] = useState("");
   const [ownerTeamId, setOwnerTeamId] = useState("");
 
-  const act = async (work: () => Promise<unknown>) => {
-    setError(null);
-    try {
-      await work();
-    } catch (err) {
-      setError(adminError(err));
-    }
-    await catalog.reload();
-  };
+  const { error, act } = useAdminAction(catalog.reload);
 
   const create = (e: FormEvent) => {
     e.preventDefault();

@@ -17,25 +17,17 @@ import {
 import { gql } from "@/lib/client";
 import { exactTime } from "@/lib/format";
 import { useQuery } from "@/lib/hooks";
+import { useAdminAction } from "./useAdminAction";
 import { adminError, roleLabel } from "./adminErrors";
 
 /** People: create, change role, deactivate/reactivate, issue a one-time password reset code. */
 export function UsersAdmin() {
   const { user: me } = useSession();
   const users = useQuery(AdminUsersDocument, {});
-  const [error, setError] = useState<string | null>(null);
   const [reset, setReset] = useState<{ name: string; code: string; expiresAt: string } | null>(null);
   const [form, setForm] = useState({ email: "", name: "", password: "", role: "agent" as Role, teamId: "" });
 
-  const act = async (work: () => Promise<unknown>) => {
-    setError(null);
-    try {
-      await work();
-    } catch (err) {
-      setError(adminError(err));
-    }
-    await users.reload();
-  };
+  const { error, act } = useAdminAction(users.reload);
 
   const create = (e: FormEvent) => {
     e.preventDefault();
