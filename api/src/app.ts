@@ -12,6 +12,7 @@ import { createServices, type Services } from "./platform/graphql/services";
 import { startHttpServer, type HttpServer } from "./platform/http/server";
 import { logger } from "./platform/logger";
 import { QuellPubSub } from "./platform/pubsub";
+import { METRICS_CSV_EXPORT } from "./modules/metrics/metrics.csv";
 
 export interface QuellRuntime {
   config: QuellConfig;
@@ -59,7 +60,7 @@ export interface QuellApi extends QuellRuntime {
 export async function startApi(config: QuellConfig, runtime?: QuellRuntime): Promise<QuellApi> {
   const base = runtime ?? (await startRuntime(config));
   const schema = await buildQuellSchema(base.services.pubsub);
-  const http = await startHttpServer(config, schema, base.services);
+  const http = await startHttpServer(config, schema, base.services, [METRICS_CSV_EXPORT]);
   return {
     ...base,
     http,

@@ -1,5 +1,9 @@
 import type { DataSource } from "typeorm";
+import { MEASURES } from "../../measures";
 import { badInput } from "../../platform/errors";
+import { buildStatements, bucketStarts, MAX_ROWS, validateRequest, type MetricsRequest } from "./metrics.query";
+import { MetricsGrouping } from "./metrics.registry";
+import type { MetricsGroupKey, MetricsInput, MetricsResult, MetricsRow } from "./metrics.query.types";
 import { MetricsGroupBy, type DurationStats, type IncidentMetrics, type IncidentMetricsGroup } from "./metrics.types";
 
 const MAX_WINDOW_DAYS = 3 * 366;
@@ -81,4 +85,77 @@ export async function incidentMetrics(dataSource: DataSource, window: { from: Da
     };
   });
   return { from: window.from, to: window.to, groupBy, groups };
+}
+
+
+/** The request with defaults for what was left out or sent as null. */
+export function normaliseRequest(input: MetricsInput): MetricsRequest {
+  const f = input.filter ?? {};
+  return {
+    measures: input.measures,
+    groupBy: input.groupBy ?? MetricsGrouping.none,
+    thenBy: input.thenBy ?? MetricsGrouping.none,
+    bucket: input.bucket ?? null,
+    from: input.from,
+    to: input.to,
+    filter: { services: f.services ?? [], teams: f.teams ?? [], priorities: f.priorities ?? [], severities: f.severities ?? [], categories: f.categories ?? [] },
+  };
+}
+
+type Raw = Record<string, unknown>;
+const groupOf = (row: Raw, n: 1 | 2): MetricsGroupKey | null =>
+  row[`g${n}_label`] === undefined ? null : { id: (row[`g${n}_id`] as string | null) ?? null, label: String(row[`g${n}_label`]) };
+
+/**
+ * Runs the `metrics` query: one statement per source, merged into one row per bucket × group × group.
+ * With a bucket, every group seen gets every bucket (counts 0, averages null), so a chart needs no gap filling.
+ */
+export async function runMetrics(dataSource: DataSource, input: MetricsInput): Promise<MetricsResult> {
+  const req = normaliseRequest(input);
+  const measures = validateRequest(req, MEASURES);
+  const statements = buildStatements(req, measures);
+  const rows = new Map<string, MetricsRow>();
+  const groupPairs = new Map<string, [MetricsGroupKey | null, MetricsGroupKey | null]>();
+  const keyOf = (bucket: Date | null, g1: MetricsGroupKey | null, g2: MetricsGroupKey | null) => `${bucket?.getTime() ?? ""}|${g1?.id ?? ""}|${g2?.id ?? ""}`;
+  const empties = measures.map((m) => m.empty);
+  const rowFor = (bucket: Date | null, g1: MetricsGroupKey | null, g2: MetricsGroupKey | null) => {
+    const key = keyOf(bucket, g1, g2);
+    let row = rows.get(key);
+    if (!row) {
+      if (rows.size >= MAX_ROWS) throw badInput("groupBy", `this asks for more than ${MAX_ROWS} rows; use a coarser bucket, a shorter range or fewer groups`);
+      row = { bucketStart: bucket, group: g1, group2: g2, values: [...empties] };
+      rows.set(key, row);
+    }
+    return row;
+  };
+  for (const st of statements) {
+    const result = (await dataSource.query(st.sql, st.params)) as Raw[];
+    if (result.length > MAX_ROWS) throw badInput("groupBy", `this asks for more than ${MAX_ROWS} rows; use a coarser bucket, a shorter range or fewer groups`);
+    for (const r of result) {
+      const g1 = groupOf(r, 1);
+      const g2 = groupOf(r, 2);
+      groupPairs.set(`${g1?.id ?? ""}|${g2?.id ?? ""}`, [g1, g2]);
+      const row = rowFor((r.bucket_start as Date | null) ?? null, g1, g2);
+      st.measures.forEach((m, n) => {
+        const v = r[`m${n}`] as number | null;
+        row.values[measures.indexOf(m)] = v === null ? m.empty : Number(v);
+      });
+    }
+  }
+  const starts = req.bucket ? bucketStarts(req.bucket, req.from, req.to) : [null];
+  if (req.groupBy === MetricsGrouping.none) groupPairs.set("|", [null, null]);
+  for (const [g1, g2] of groupPairs.values()) for (const start of starts) rowFor(start, g1, g2);
+  const label = (g: MetricsGroupKey | null) => g?.label ?? "";
+  const sorted = [...rows.values()].sort(
+    (a, b) => (a.bucketStart?.getTime() ?? 0) - (b.bucketStart?.getTime() ?? 0) || label(a.group).localeCompare(label(b.group)) || label(a.group2).localeCompare(label(b.group2)),
+  );
+  return {
+    from: req.from,
+    to: req.to,
+    bucket: req.bucket,
+    groupBy: req.groupBy,
+    thenBy: req.thenBy,
+    columns: measures.map((m) => ({ measure: m.id, unit: m.unit })),
+    rows: sorted,
+  };
 }

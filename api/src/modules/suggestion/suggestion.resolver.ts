@@ -69,7 +69,9 @@ export class SuggestionResolver {
 
   @Allow(...ANY_ROLE)
   // Aggregates over every suggestion and decision.
-  @Query(() => [SuggestionKindMetrics], { complexity: 300, description: "Precision and coverage per suggestion kind, measured from people's decisions." })
+  @Query(() => [SuggestionKindMetrics], { complexity: 300, description: "Precision and coverage per suggestion kind, measured from people's decisions.",
+    deprecationReason: "Use `metrics` with measure suggestionAcceptanceRate grouped by suggestionKind (by week or month too).",
+  })
   suggestionMetrics(@Ctx() ctx: QuellContext, @Arg("since", () => Date, { nullable: true }) since?: Date): Promise<SuggestionKindMetrics[]> {
     return ctx.services.suggestions.metrics(since);
   }

@@ -20,6 +20,7 @@ import type { Services } from "../graphql/services";
 import { logger } from "../logger";
 import { queryCountScope } from "../database/query-counter";
 import { graphiqlPage } from "./graphiql";
+import { serveGraphQLExport, type GraphQLExport } from "./graphql-export";
 import { RateLimiter } from "./rate-limit";
 import { serveGraphQLOverWebSocket } from "./ws";
 
@@ -39,7 +40,7 @@ export interface HttpServer {
 }
 
 /** The API's HTTP face: GraphQL over POST/GET and WebSocket, the IDE, and health probes. */
-export async function startHttpServer(config: QuellConfig, schema: GraphQLSchema, services: Services): Promise<HttpServer> {
+export async function startHttpServer(config: QuellConfig, schema: GraphQLSchema, services: Services, exports: readonly GraphQLExport[] = []): Promise<HttpServer> {
   const app = express();
   app.disable("x-powered-by");
   if (config.trustProxy) app.set("trust proxy", /^\d+$/.test(config.trustProxy) ? Number(config.trustProxy) : config.trustProxy);
@@ -152,6 +153,7 @@ export async function startHttpServer(config: QuellConfig, schema: GraphQLSchema
     }
     next();
   });
+  for (const exp of exports) app.get(exp.path, serveGraphQLExport(schema, exp, (req) => contextFor(req.headers.authorization, req.ip)));
   app.use(
     "/graphql",
     // Every SQL statement of a request is counted in its own scope (see CountingLogger).

@@ -1,0 +1,115 @@
+import { badInput } from "../../platform/errors";
+import { groupingsOf, MetricsBucket, MetricsGrouping, type MeasureDefinition, type MetricSource, type MetricsFilterName } from "./metrics.registry";
+
+/** Longest range one query may cover, and most rows it may return: big asks are refused, not attempted. */
+export const MAX_RANGE_DAYS = 3 * 366;
+export const MAX_ROWS = 5000;
+/** A year of days, seven years of weeks: more buckets than a chart can show is a mistake, not a request. */
+export const MAX_BUCKETS = 370;
+const DAY_MS = 86_400_000;
+
+export interface MetricsRequest {
+  measures: string[];
+  groupBy: MetricsGrouping;
+  thenBy: MetricsGrouping;
+  bucket: MetricsBucket | null;
+  from: Date;
+  to: Date;
+  filter: Partial<Record<MetricsFilterName, Array<string | number>>>;
+}
+
+/** One SQL statement per source: its measures' values keyed by bucket and groups. */
+export interface SourceStatement {
+  source: MetricSource;
+  measures: MeasureDefinition[];
+  sql: string;
+  params: unknown[];
+}
+
+/** Bucket starts (UTC) covering [from, to): the first one may start before `from`. */
+export function bucketStarts(bucket: MetricsBucket, from: Date, to: Date): Date[] {
+  const d = new Date(Date.UTC(from.getUTCFullYear(), from.getUTCMonth(), bucket === MetricsBucket.month ? 1 : from.getUTCDate()));
+  if (bucket === MetricsBucket.week) d.setUTCDate(d.getUTCDate() - ((d.getUTCDay() + 6) % 7));
+  const starts: Date[] = [];
+  while (d < to) {
+    starts.push(new Date(d));
+    if (bucket === MetricsBucket.month) d.setUTCMonth(d.getUTCMonth() + 1);
+    else d.setUTCDate(d.getUTCDate() + (bucket === MetricsBucket.week ? 7 : 1));
+  }
+  return starts;
+}
+
+/** Refuses what makes no sense, naming the argument; returns the measures' definitions in request order. */
+export function validateRequest(req: MetricsRequest, registry: readonly MeasureDefinition[]): MeasureDefinition[] {
+  if (Number.isNaN(req.from.getTime()) || Number.isNaN(req.to.getTime())) throw badInput("from", "is not a valid time");
+  if (!(req.from < req.to)) throw badInput("to", "must be after `from`");
+  if (req.to.getTime() - req.from.getTime() > MAX_RANGE_DAYS * DAY_MS) throw badInput("to", `the range may cover at most ${MAX_RANGE_DAYS} days`);
+  if (req.thenBy !== MetricsGrouping.none && req.groupBy === MetricsGrouping.none) throw badInput("thenBy", "needs a groupBy first");
+  if (req.thenBy !== MetricsGrouping.none && req.thenBy === req.groupBy) throw badInput("thenBy", `is the same as groupBy (${req.groupBy})`);
+  if (new Set(req.measures).size !== req.measures.length) throw badInput("measures", "lists a measure twice");
+  if (req.bucket) {
+    const buckets = bucketStarts(req.bucket, req.from, req.to).length;
+    if (buckets > MAX_BUCKETS) throw badInput("bucket", `this range holds ${buckets} ${req.bucket} buckets; at most ${MAX_BUCKETS}: use a coarser bucket or a shorter range`);
+  }
+  const measures = req.measures.map((id) => {
+    const m = registry.find((d) => d.id === id);
+    if (!m) throw badInput("measures", `${id} is not a measure`);
+    return m;
+  });
+  for (const m of measures) {
+    const supported = groupingsOf(m);
+    for (const [arg, grouping] of [["groupBy", req.groupBy], ["thenBy", req.thenBy]] as const) {
+      if (!supported.includes(grouping)) throw badInput(arg, `${m.id} cannot be grouped by ${grouping}; it can by ${supported.join(", ")}`);
+    }
+    if (m.requires && req.groupBy !== m.requires && req.thenBy !== m.requires) throw badInput("groupBy", `${m.id} is defined per ${m.requires}: group by ${m.requires}`);
+    for (const [name, values] of Object.entries(req.filter)) {
+      if (values?.length && !m.source.filters[name as MetricsFilterName]) throw badInput(`filter.${name}`, `${m.id} has no ${name} to filter on`);
+    }
+  }
+  return measures;
+}
+
+const TRUNC_UNIT: Record<MetricsBucket, string> = { day: "day", week: "week", month: "month" };
+
+/** The statements for a validated request: measures sharing a source share one scan. */
+export function buildStatements(req: MetricsRequest, measures: MeasureDefinition[]): SourceStatement[] {
+  const bySource = new Map<MetricSource, MeasureDefinition[]>();
+  for (const m of measures) bySource.set(m.source, [...(bySource.get(m.source) ?? []), m]);
+  return [...bySource].map(([source, ms]) => {
+    const params: unknown[] = [req.from, req.to];
+    const where: string[] = [];
+    for (const [name, values] of Object.entries(req.filter)) {
+      if (!values?.length) continue;
+      params.push(values);
+      where.push(`${source.filters[name as MetricsFilterName]} = ANY($${params.length})`);
+    }
+    const groups = [req.groupBy, req.thenBy].filter((g) => g !== MetricsGrouping.none).map((g) => source.dimensions[g]!);
+    const unit = req.bucket ? TRUNC_UNIT[req.bucket] : null;
+    const keys = [
+      ...(source.kind === "event" ? (unit ? [`date_trunc('${unit}', ${source.at} AT TIME ZONE 'UTC')`] : ["NULL::timestamp"]) : ["b.bucket"]),
+      ...groups.map((g) => g.key),
+    ];
+    const values = ms.map((m, n) => `(${m.aggregate})::float8 AS m${n}`);
+    let from: string;
+    if (source.kind === "event") {
+      from = `FROM ${source.from} WHERE ${source.at} >= $1 AND ${source.at} < $2`;
+    } else {
+      const buckets = unit
+        ? `SELECT bs AS bucket, least((bs + interval '1 ${unit}') AT TIME ZONE 'UTC', $2) AS bucket_end
+             FROM generate_series(date_trunc('${unit}', $1::timestamptz AT TIME ZONE 'UTC'), $2::timestamptz AT TIME ZONE 'UTC', interval '1 ${unit}') bs
+            WHERE bs < $2::timestamptz AT TIME ZONE 'UTC'`
+        : `SELECT NULL::timestamp AS bucket, $2::timestamptz AS bucket_end WHERE $1::timestamptz IS NOT NULL`;
+      from = `FROM (${buckets}) b, ${source.from} WHERE ${source.openAt}`;
+    }
+    const keyNames = ["bucket", "g1", "g2"].slice(0, keys.length);
+    const labels = groups.map((g, n) => `${g.label ? g.label(`agg.g${n + 1}`) : `agg.g${n + 1}::text`} AS g${n + 1}_label, agg.g${n + 1}::text AS g${n + 1}_id`);
+    const sql = `WITH agg AS (
+        SELECT ${keys.map((k, n) => `${k} AS ${keyNames[n]}`).join(", ")}, ${values.join(", ")}
+        ${from}${where.length ? ` AND ${where.join(" AND ")}` : ""}
+        GROUP BY ${keys.map((_, n) => n + 1).join(", ")}
+      )
+      SELECT agg.bucket AT TIME ZONE 'UTC' AS bucket_start${labels.length ? `, ${labels.join(", ")}` : ""}, ${ms.map((_, n) => `agg.m${n}`).join(", ")}
+        FROM agg LIMIT ${MAX_ROWS + 1}`;
+    return { source, measures: ms, sql, params };
+  });
+}
