@@ -149,6 +149,14 @@ export async function runMetrics(dataSource: DataSource, input: MetricsInput): P
   const sorted = [...rows.values()].sort(
     (a, b) => (a.bucketStart?.getTime() ?? 0) - (b.bucketStart?.getTime() ?? 0) || label(a.group).localeCompare(label(b.group)) || label(a.group2).localeCompare(label(b.group2)),
   );
+  const records = sorted.map((r) => {
+    const record: Record<string, unknown> = {};
+    if (req.bucket) record.bucketStart = r.bucketStart!.toISOString();
+    if (r.group) Object.assign(record, { group: r.group.label, groupId: r.group.id });
+    if (r.group2) Object.assign(record, { group2: r.group2.label, group2Id: r.group2.id });
+    measures.forEach((m, n) => (record[m.id] = r.values[n]));
+    return record;
+  });
   return {
     from: req.from,
     to: req.to,
@@ -157,5 +165,6 @@ export async function runMetrics(dataSource: DataSource, input: MetricsInput): P
     thenBy: req.thenBy,
     columns: measures.map((m) => ({ measure: m.id, unit: m.unit })),
     rows: sorted,
+    records,
   };
 }
