@@ -34,6 +34,8 @@ registerEnumType(ClosureCode, { name: "ClosureCode", description: "How an incide
 @Entity("incident")
 @Index("IDX_incident_stage_created", ["stage", "createdAt"])
 @Index("IDX_incident_created_id", ["createdAt", "id"])
+// Range scans of the metrics query (see incident.measures.ts).
+@Index("IDX_incident_identified", ["identifiedAt"])
 // Full-text search over title and description: an expression index, created by hand in the migration.
 @Index("IDX_incident_search", { synchronize: false })
 export class Incident extends VersionedEntity {

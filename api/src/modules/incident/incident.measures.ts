@@ -1,4 +1,4 @@
-import { durationMeasures, MetricsGrouping, type MeasureDefinition, type MetricDimension, type MetricSource } from "../metrics/metrics.registry";
+import { durationMeasures, MetricsGrouping, type DurationRollup, type MeasureDefinition, type MetricDimension, type MetricSource } from "../metrics/metrics.registry";
 
 const INCIDENT_DIMENSIONS: Partial<Record<MetricsGrouping, MetricDimension>> = {
   [MetricsGrouping.service]: { key: "i.service_id", label: (k) => `coalesce((SELECT name FROM service WHERE id = ${k}), 'no service')` },
@@ -16,6 +16,22 @@ const INCIDENT_FILTERS: MetricSource["filters"] = {
   severities: "i.severity::text",
   categories: "i.category",
 };
+
+/** Whole UTC days per service, team, priority and severity (migration IncidentMetricsRollup keeps it). */
+const DAILY: MetricSource = {
+  id: "incident.daily",
+  from: "incident_daily_rollup r",
+  kind: "event",
+  at: "(r.day::timestamp AT TIME ZONE 'UTC')",
+  dimensions: {
+    [MetricsGrouping.service]: { key: "r.service_id", label: INCIDENT_DIMENSIONS.service!.label },
+    [MetricsGrouping.team]: { key: "r.team_id", label: INCIDENT_DIMENSIONS.team!.label },
+    [MetricsGrouping.severity]: { key: "r.severity", label: INCIDENT_DIMENSIONS.severity!.label },
+    [MetricsGrouping.priority]: { key: "r.priority", label: INCIDENT_DIMENSIONS.priority!.label },
+  },
+  filters: { services: "r.service_id", teams: "r.team_id", priorities: "r.priority", severities: "r.severity" },
+};
+const daily = (column: string): DurationRollup => ({ source: DAILY, count: `r.${column}_n`, sumSeconds: `r.${column}_sum_s` });
 
 export interface IncidentSources {
   /** Incidents in the bucket they were identified in. */
@@ -54,6 +70,7 @@ export function incidentMeasures(s: IncidentSources): MeasureDefinition[] {
       source: s.identified,
       aggregate: "count(*)",
       empty: 0,
+      rollup: { source: DAILY, aggregate: "sum(r.incidents)" },
     },
     {
       id: "incidentsResolved",
@@ -71,10 +88,10 @@ export function incidentMeasures(s: IncidentSources): MeasureDefinition[] {
       aggregate: "count(*)",
       empty: 0,
     },
-    ...durationMeasures("mtta", s.identified, "i.identified_at", "i.acknowledged_at", `Time to acknowledge (MTTA): \`identifiedAt\` → \`acknowledgedAt\` (first assignment or classification). ${COHORT}`),
-    ...durationMeasures("mttr", s.identified, "i.identified_at", "i.closed_at", `Time to resolve (MTTR): \`identifiedAt\` → \`closedAt\`. ${COHORT}`),
-    ...durationMeasures("timeToContain", s.identified, "i.identified_at", "i.contained_at", `Time to contain: \`identifiedAt\` → \`containedAt\`. ${COHORT}`),
-    ...durationMeasures("timeToRecover", s.identified, "i.identified_at", "i.recovered_at", `Time to recover (service restored): \`identifiedAt\` → \`recoveredAt\`. ${COHORT}`),
+    ...durationMeasures("mtta", s.identified, "i.identified_at", "i.acknowledged_at", `Time to acknowledge (MTTA): \`identifiedAt\` → \`acknowledgedAt\` (first assignment or classification). ${COHORT}`, daily("ack")),
+    ...durationMeasures("mttr", s.identified, "i.identified_at", "i.closed_at", `Time to resolve (MTTR): \`identifiedAt\` → \`closedAt\`. ${COHORT}`, daily("close")),
+    ...durationMeasures("timeToContain", s.identified, "i.identified_at", "i.contained_at", `Time to contain: \`identifiedAt\` → \`containedAt\`. ${COHORT}`, daily("contain")),
+    ...durationMeasures("timeToRecover", s.identified, "i.identified_at", "i.recovered_at", `Time to recover (service restored): \`identifiedAt\` → \`recoveredAt\`. ${COHORT}`, daily("recover")),
     {
       id: "mtbfHours",
       description: "Mean time between failures per service: the hours between the first and last `identifiedAt` of the service's incidents in the bucket divided by the gaps between them (count − 1), which is the mean gap between consecutive incidents. Null with fewer than two incidents. Needs `service` as one of the groupings. Unit: hours.",
@@ -91,6 +108,7 @@ export function incidentMeasures(s: IncidentSources): MeasureDefinition[] {
       source: s.identified,
       aggregate: "avg((i.reopen_count > 0)::int)",
       empty: null,
+      rollup: { source: DAILY, aggregate: "sum(r.reopened)::float8 / nullif(sum(r.incidents), 0)" },
     },
     {
       id: "firstTimeRightAssignmentRate",

@@ -26,6 +26,21 @@ export interface SourceStatement {
   params: unknown[];
 }
 
+const isUtcMidnight = (d: Date) => d.getTime() % DAY_MS === 0;
+
+/** Where a measure is read from for this request: its rollup when the request fits it, else its own rows. */
+export function plannedSource(req: MetricsRequest, m: MeasureDefinition): { source: MetricSource; aggregate: string } {
+  const r = m.rollup;
+  const fits =
+    r &&
+    req.bucket !== null &&
+    isUtcMidnight(req.from) &&
+    isUtcMidnight(req.to) &&
+    [req.groupBy, req.thenBy].every((g) => g === MetricsGrouping.none || r.source.dimensions[g]) &&
+    Object.entries(req.filter).every(([name, values]) => !values?.length || r.source.filters[name as MetricsFilterName]);
+  return fits ? r : { source: m.source, aggregate: m.aggregate };
+}
+
 /** Bucket starts (UTC) covering [from, to): the first one may start before `from`. */
 export function bucketStarts(bucket: MetricsBucket, from: Date, to: Date): Date[] {
   const d = new Date(Date.UTC(from.getUTCFullYear(), from.getUTCMonth(), bucket === MetricsBucket.month ? 1 : from.getUTCDate()));
@@ -74,7 +89,12 @@ const TRUNC_UNIT: Record<MetricsBucket, string> = { day: "day", week: "week", mo
 /** The statements for a validated request: measures sharing a source share one scan. */
 export function buildStatements(req: MetricsRequest, measures: MeasureDefinition[]): SourceStatement[] {
   const bySource = new Map<MetricSource, MeasureDefinition[]>();
-  for (const m of measures) bySource.set(m.source, [...(bySource.get(m.source) ?? []), m]);
+  const aggregateOf = new Map<MeasureDefinition, string>();
+  for (const m of measures) {
+    const { source, aggregate } = plannedSource(req, m);
+    aggregateOf.set(m, aggregate);
+    bySource.set(source, [...(bySource.get(source) ?? []), m]);
+  }
   return [...bySource].map(([source, ms]) => {
     const params: unknown[] = [req.from, req.to];
     const where: string[] = [];
@@ -89,7 +109,7 @@ export function buildStatements(req: MetricsRequest, measures: MeasureDefinition
       ...(source.kind === "event" ? (unit ? [`date_trunc('${unit}', ${source.at} AT TIME ZONE 'UTC')`] : ["NULL::timestamp"]) : ["b.bucket"]),
       ...groups.map((g) => g.key),
     ];
-    const values = ms.map((m, n) => `(${m.aggregate})::float8 AS m${n}`);
+    const values = ms.map((m, n) => `(${aggregateOf.get(m)})::float8 AS m${n}`);
     let from: string;
     if (source.kind === "event") {
       from = `FROM ${source.from} WHERE ${source.at} >= $1 AND ${source.at} < $2`;

@@ -73,6 +73,18 @@ export interface MeasureDefinition {
   groupings?: readonly MetricsGrouping[];
   /** A grouping that must be present (MTBF is per service). */
   requires?: MetricsGrouping;
+  /**
+   * The same numbers from a rollup of whole UTC days, used when the request is bucketed, its range
+   * starts and ends at UTC midnight, and the rollup has every grouping and filter asked for.
+   */
+  rollup?: { source: MetricSource; aggregate: string };
+}
+
+/** A rollup's columns for one duration: how many rows have it, and the sum of its seconds. */
+export interface DurationRollup {
+  source: MetricSource;
+  count: string;
+  sumSeconds: string;
 }
 
 export function groupingsOf(measure: MeasureDefinition): readonly MetricsGrouping[] {
@@ -90,7 +102,7 @@ const STAT_WORDS = { Mean: "mean", Median: "median", P90: "90th percentile" } as
  * Mean, median and p90 of the minutes between two timestamps of one row, as three measures.
  * `date_part` rather than `extract`: extract returns numeric in PostgreSQL 14+, which is slower to aggregate.
  */
-export function durationMeasures(prefix: string, source: MetricSource, from: string, to: string, definition: string): MeasureDefinition[] {
+export function durationMeasures(prefix: string, source: MetricSource, from: string, to: string, definition: string, rollup?: DurationRollup): MeasureDefinition[] {
   const minutes = `date_part('epoch', ${to} - ${from}) / 60.0`;
   return (Object.keys(STAT_SQL) as Array<keyof typeof STAT_SQL>).map((stat) => ({
     id: `${prefix}${stat}`,
@@ -99,5 +111,7 @@ export function durationMeasures(prefix: string, source: MetricSource, from: str
     source,
     aggregate: STAT_SQL[stat](minutes),
     empty: null,
+    // A mean is a sum over a count, so it rolls up; a median or p90 does not.
+    ...(rollup && stat === "Mean" ? { rollup: { source: rollup.source, aggregate: `sum(${rollup.sumSeconds}) / nullif(sum(${rollup.count}), 0) / 60.0` } } : {}),
   }));
 }
