@@ -49,7 +49,7 @@ async function fill(pool: Pool, size: number, services: string[], teamId: string
             t, t, t + (5 + n % 55) * interval '1 minute',
             t + (30 + n % 300) * interval '1 minute',
             CASE WHEN n % 10 = 0 THEN NULL ELSE t + (60 + n % 900) * interval '1 minute' END,
-            CASE WHEN n % 10 = 0 THEN NULL ELSE t + (120 + (n * 7919) % 4000) * interval '1 minute' END,
+            CASE WHEN n % 10 = 0 THEN NULL ELSE t + (120 + (n::bigint * 7919) % 4000) * interval '1 minute' END,
             (n % 50 = 0)::int
        FROM (SELECT n, $1::timestamptz + (n::float8 / $2) * ($5::float8 * interval '1 millisecond') AS t FROM generate_series(1, $2) n) s`,
     [new Date(END - TWO_YEARS_MS), size, services, teamId, TWO_YEARS_MS],

@@ -55,11 +55,16 @@ export class IncidentMetricsRollup1795990000000 implements MigrationInterface {
     await queryRunner.query(`CREATE TRIGGER incident_rollup_insert AFTER INSERT ON incident REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION incident_rollup_apply()`);
     await queryRunner.query(`CREATE TRIGGER incident_rollup_update AFTER UPDATE ON incident REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION incident_rollup_apply()`);
     await queryRunner.query(`CREATE TRIGGER incident_rollup_delete AFTER DELETE ON incident REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION incident_rollup_apply()`);
+    // TRUNCATE fires no row or delete triggers; the rollup empties with the table.
+    await queryRunner.query(`CREATE FUNCTION incident_rollup_truncate() RETURNS trigger LANGUAGE plpgsql AS $fn$ BEGIN TRUNCATE incident_daily_rollup; RETURN NULL; END $fn$`);
+    await queryRunner.query(`CREATE TRIGGER incident_rollup_truncate AFTER TRUNCATE ON incident FOR EACH STATEMENT EXECUTE FUNCTION incident_rollup_truncate()`);
     // Incidents already stored.
     await queryRunner.query(APPLY(CONTRIBUTION("incident", 1)));
   }
 
   public async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`DROP TRIGGER incident_rollup_truncate ON incident`);
+    await queryRunner.query(`DROP FUNCTION incident_rollup_truncate()`);
     await queryRunner.query(`DROP TRIGGER incident_rollup_delete ON incident`);
     await queryRunner.query(`DROP TRIGGER incident_rollup_update ON incident`);
     await queryRunner.query(`DROP TRIGGER incident_rollup_insert ON incident`);

@@ -331,8 +331,44 @@ export interface MergeProblemCandidateInput {
   version: number;
 }
 
+/** A calendar bucket in UTC. Weeks start on Monday (ISO); a bucket's row carries its start even when the range starts inside it. */
+export type MetricsBucket = "day" | "month" | "week";
+export const MetricsBucketValues: readonly MetricsBucket[] = ["day", "month", "week"];
+
+/** Keeps only the rows that match every filter given; a measure whose data has no such column refuses the filter. */
+export interface MetricsFilter {
+  categories?: Array<string> | null;
+  priorities?: Array<number> | null;
+  services?: Array<string> | null;
+  severities?: Array<Severity> | null;
+  teams?: Array<string> | null;
+}
+
 export type MetricsGroupBy = "month" | "none" | "priority" | "service" | "severity" | "team";
 export const MetricsGroupByValues: readonly MetricsGroupBy[] = ["month", "none", "priority", "service", "severity", "team"];
+
+/** A dimension to split metrics rows by; `none` keeps everything together. */
+export type MetricsGrouping = "assignee" | "category" | "none" | "priority" | "problem" | "service" | "severity" | "suggestionKind" | "team";
+export const MetricsGroupingValues: readonly MetricsGrouping[] = ["assignee", "category", "none", "priority", "problem", "service", "severity", "suggestionKind", "team"];
+
+export interface MetricsInput {
+  /** Split the range into calendar buckets; left out, each group gets one row over the whole range. */
+  bucket?: MetricsBucket | null;
+  filter?: MetricsFilter | null;
+  /** Start of the range (inclusive). */
+  from: string;
+  groupBy?: MetricsGrouping | null;
+  /** The measures, in the order the values of each row follow. */
+  measures: Array<MetricsMeasure>;
+  /** A second grouping, inside the first. */
+  thenBy?: MetricsGrouping | null;
+  /** End of the range (exclusive). */
+  to: string;
+}
+
+/** A measure the `metrics` query can compute; each value's description is its definition. */
+export type MetricsMeasure = "changeSuccessRate" | "changesImplemented" | "firstTimeRightAssignmentRate" | "incidentBacklog" | "incidentsCausedByChanges" | "incidentsCreated" | "incidentsResolved" | "mtbfHours" | "mttaMean" | "mttaMedian" | "mttaP90" | "mttrMean" | "mttrMedian" | "mttrP90" | "problemAgeMeanDays" | "problemBacklog" | "recurrenceRate" | "reopenRate" | "suggestionAcceptanceRate" | "suggestionsDecided" | "timeToContainMean" | "timeToContainMedian" | "timeToContainP90" | "timeToRecoverMean" | "timeToRecoverMedian" | "timeToRecoverP90";
+export const MetricsMeasureValues: readonly MetricsMeasure[] = ["changeSuccessRate", "changesImplemented", "firstTimeRightAssignmentRate", "incidentBacklog", "incidentsCausedByChanges", "incidentsCreated", "incidentsResolved", "mtbfHours", "mttaMean", "mttaMedian", "mttaP90", "mttrMean", "mttrMedian", "mttrP90", "problemAgeMeanDays", "problemBacklog", "recurrenceRate", "reopenRate", "suggestionAcceptanceRate", "suggestionsDecided", "timeToContainMean", "timeToContainMedian", "timeToContainP90", "timeToRecoverMean", "timeToRecoverMedian", "timeToRecoverP90"];
 
 export interface MetricsWindow {
   /** Incidents identified at or after this time. */
@@ -1295,6 +1331,33 @@ export type AdminAuditQueryVariables = {
   beforeSeq?: string | null; // String
 };
 export const AdminAuditDocument = "query AdminAudit($beforeSeq: String) {\n  auditLog(first: 50, beforeSeq: $beforeSeq) {\n    seq\n    at\n    actorLabel\n    action\n    entityType\n    entityId\n  }\n  verifyAuditLog {\n    ok\n    checked\n    brokenAtSeq\n    reason\n  }\n}" as TypedDocument<AdminAuditQuery, AdminAuditQueryVariables>;
+
+export type AnalyticsMetricsQuery = {
+  metrics: {
+    columns: Array<{
+      measure: MetricsMeasure;
+      unit: string;
+    }>;
+    records: Array<Record<string, unknown>>;
+  };
+};
+export type AnalyticsMetricsQueryVariables = {
+  input: MetricsInput; // MetricsInput!
+};
+export const AnalyticsMetricsDocument = "query AnalyticsMetrics($input: MetricsInput!) {\n  metrics(input: $input) {\n    columns {\n      measure\n      unit\n    }\n    records\n  }\n}" as TypedDocument<AnalyticsMetricsQuery, AnalyticsMetricsQueryVariables>;
+
+export type AnalyticsLookupsQuery = {
+  teams: Array<{
+    id: string;
+    name: string;
+  }>;
+  services: Array<{
+    id: string;
+    name: string;
+  }>;
+};
+export type AnalyticsLookupsQueryVariables = Record<string, never>;
+export const AnalyticsLookupsDocument = "query AnalyticsLookups {\n  teams {\n    id\n    name\n  }\n  services {\n    id\n    name\n  }\n}" as TypedDocument<AnalyticsLookupsQuery, AnalyticsLookupsQueryVariables>;
 
 export type LoginMutation = {
   login: {

@@ -150,6 +150,11 @@ export function configureSubscriptions(url: string): void {
   resetSubscriptions();
 }
 
+/** The API's own base URL (for links to its GraphQL IDE), from the WebSocket URL the layout configured. */
+export function apiBaseUrl(): string | null {
+  return wsUrl ? wsUrl.replace(/^ws/, "http").replace(/\/graphql$/, "") : null;
+}
+
 function resetSubscriptions(): void {
   wsClient?.dispose();
   wsClient = null;

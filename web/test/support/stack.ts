@@ -244,3 +244,15 @@ export async function launchChromium(executablePath: string): Promise<{ page: Pa
     },
   };
 }
+
+/** axe-core's serious and critical WCAG 2.1 AA violations on the page as it is now (empty when clean). */
+export async function seriousAxeViolations(page: Page): Promise<Array<{ id: string; impact: string; targets: string[] }>> {
+  await page.addScriptTag({ path: createRequire(path.join(repoDir, "package.json")).resolve("axe-core/axe.min.js") });
+  const violations = (await page.evaluate(async () => {
+    const result = await (window as unknown as { axe: { run(ctx: Document, o: object): Promise<{ violations: Array<{ id: string; impact: string; nodes: Array<{ target: string[] }> }> }> } }).axe.run(document, {
+      runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] },
+    });
+    return result.violations.map((v) => ({ id: v.id, impact: v.impact, targets: v.nodes.slice(0, 3).map((n) => n.target.join(" ")) }));
+  })) as Array<{ id: string; impact: string; targets: string[] }>;
+  return violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+}

@@ -16,15 +16,27 @@ query Queue {
 `;
 
 let cached: string | undefined;
+const MAX_PREFILL_CHARS = 20_000;
 
-/** GraphiQL with its scripts inlined from the npm package: it works with no internet access. */
-export function graphiqlPage(): string {
-  cached ??= renderGraphiQL({
+function render(query: string, variables?: string): string {
+  return renderGraphiQL({
     title: "Quell GraphQL IDE",
     endpoint: "/graphql",
-    defaultQuery: DEFAULT_QUERY,
+    defaultQuery: query,
+    ...(variables !== undefined ? { defaultTabs: [{ query, variables }] } : {}),
     subscriptionsProtocol: "WS",
     headerEditorEnabled: true,
   } as Parameters<typeof renderGraphiQL>[0]);
+}
+
+/**
+ * GraphiQL with its scripts inlined from the npm package: it works with no internet access.
+ * `?query=…&variables=…` opens it with that operation (links from the web app's charts); the
+ * options are written into an inline script, so text with `<` (or too long) is ignored, not embedded.
+ */
+export function graphiqlPage(prefill: { query?: unknown; variables?: unknown } = {}): string {
+  const usable = (v: unknown): v is string => typeof v === "string" && v.length > 0 && v.length <= MAX_PREFILL_CHARS && !v.includes("<");
+  if (usable(prefill.query)) return render(prefill.query, usable(prefill.variables) ? prefill.variables : undefined);
+  cached ??= render(DEFAULT_QUERY);
   return cached;
 }

@@ -148,7 +148,7 @@ export async function startHttpServer(config: QuellConfig, schema: GraphQLSchema
   });
   app.get(["/", "/graphiql"], (req, res, next) => {
     if (req.path === "/" || req.accepts(["html", "json"]) === "html") {
-      res.type("html").send(graphiqlPage());
+      res.type("html").send(graphiqlPage({ query: req.query.query, variables: req.query.variables }));
       return;
     }
     next();
