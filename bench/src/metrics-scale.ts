@@ -72,7 +72,16 @@ async function main(): Promise<void> {
     const analyst = await api.services.users.createUser(null, { email: "analyst@bench.test", name: "Analyst", password: "plum-orbit-galley-7-tundra", role: Role.analyst });
     const { token } = await api.services.users.sessions.open(analyst);
     const input = { measures: ["mttrMean"], groupBy: "service", bucket: "week", from: new Date(END - YEAR_MS).toISOString(), to: new Date(END).toISOString() };
-    const viaApi = async () => {
+    const viaApi = async (): Promise<Array<{ bucketStart: string; groupId: string; mttrMean: number | null }>> => {
+      try {
+        return await postMetrics();
+      } catch (err) {
+        // The server closed an idle keep-alive socket as the client reused it (slow yardstick runs on a loaded machine): once more.
+        if ((err as { cause?: { code?: string } }).cause?.code !== "ECONNRESET") throw err;
+        return postMetrics();
+      }
+    };
+    const postMetrics = async () => {
       const res = await fetch(`${api.http.url}/graphql`, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${token}` }, body: JSON.stringify({ query: QUERY, variables: { input } }) });
       const body = (await res.json()) as { data?: { metrics: { records: Array<{ bucketStart: string; groupId: string; mttrMean: number | null }> } }; errors?: unknown };
       if (!body.data) throw new Error(JSON.stringify(body.errors));
