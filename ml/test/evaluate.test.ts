@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import * as path from "node:path";
-import { readIncidentCsvFile, evaluateClassification, evaluateSimilar, runEvaluateCli, pairedBootstrapGain } from "@quell/ml";
+import { readIncidentCsvFile, evaluateClassification, evaluateSimilar, runEvaluateCli, pairedBootstrapGain, createRng, type IncidentRow } from "@quell/ml";
 
 const fixture = (f: string) => path.join(__dirname, "fixtures", f);
 
@@ -111,6 +111,60 @@ describe("ml evaluate on hand-made fixtures", () => {
     expect(b.err()).toMatch(/not found/);
     const c = capture();
     expect(await runEvaluateCli(["train"], c.io)).toBe(2);
+  });
+});
+
+/**
+ * Three teams whose tickets share most of their words (each ticket draws 70 % of its words from a
+ * common pool, 30 % from its team's own), and 15 % of TRAIN and TEST labels are flipped: no model can
+ * be right on every row, so the scores below are not 1 by construction.
+ */
+function overlappingTickets(n: number, seed: number, prefix: string): IncidentRow[] {
+  const rng = createRng(seed);
+  const common = ["login", "error", "slow", "page", "user", "cannot", "system", "report", "issue", "server", "access", "request"];
+  const own: Record<string, string[]> = {
+    network: ["vpn", "wifi", "dns", "latency", "router", "packet"],
+    database: ["query", "replica", "deadlock", "index", "backup", "table"],
+    desktop: ["laptop", "printer", "monitor", "keyboard", "driver", "screen"],
+  };
+  const teams = Object.keys(own);
+  const pick = (xs: string[]) => xs[Math.floor(rng() * xs.length)];
+  return Array.from({ length: n }, (_, i) => {
+    const team = teams[i % teams.length];
+    const words = Array.from({ length: 8 }, () => (rng() < 0.3 ? pick(own[team]) : pick(common)));
+    const label = rng() < 0.15 ? pick(teams.filter((t) => t !== team)) : team;
+    return {
+      id: `${prefix}${i}`, title: words.slice(0, 4).join(" "), description: words.slice(4).join(" "), severity: "", team: label,
+      category: "", service: "", createdAt: null, resolvedAt: null, duplicateOf: null, line: i + 2,
+    };
+  });
+}
+
+describe("ml evaluate on data that is not separable", () => {
+  const train = overlappingTickets(240, 11, "N");
+  const test = overlappingTickets(90, 12, "M");
+
+  it("scores below 1 and above the majority baseline, and its figures add up over every TEST row", async () => {
+    const r = await evaluateClassification("team", train, test);
+    expect(r.n_test).toBe(90);
+    expect(r.accuracy).toBeLessThan(0.99);
+    expect(r.accuracy).toBeGreaterThan(r.baselines.majority.accuracy);
+    const perClass = Object.values(r.per_class);
+    expect(perClass.reduce((s, m) => s + m.support, 0)).toBe(90);
+    expect(perClass.reduce((s, m) => s + m.recall * m.support, 0) / 90).toBeCloseTo(r.accuracy, 10);
+    expect(perClass.reduce((s, m) => s + m.f1, 0) / perClass.length).toBeCloseTo(r.macro_f1, 10);
+    expect(r.top3_accuracy).toBe(1); // three teams
+  });
+
+  it("abstaining on every row changes neither accuracy nor macro-F1: abstained rows count by their top label", async () => {
+    const answering = await evaluateClassification("team", train, test, undefined, { abstainThreshold: 0 });
+    const abstaining = await evaluateClassification("team", train, test, undefined, { abstainThreshold: 1.01 });
+    expect(answering.coverage).toBe(1);
+    expect(abstaining.coverage).toBe(0);
+    expect(abstaining.accuracy).toBeGreaterThan(0);
+    expect(abstaining.accuracy).toBe(answering.accuracy);
+    expect(abstaining.macro_f1).toBe(answering.macro_f1);
+    expect(abstaining.per_class).toEqual(answering.per_class);
   });
 });
 

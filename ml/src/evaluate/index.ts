@@ -1,4 +1,4 @@
-export { evaluateClassification, pairedBootstrapGain, pairedBootstrapInterval, macroF1OverUnion, accuracyOf, topKAccuracy } from "./classification";
+export { evaluateClassification, pairedBootstrapGain, pairedBootstrapInterval, macroF1OverUnion, scoreTopLabels, objectiveOfTask, accuracyOf, topKAccuracy } from "./classification";
 export type { ClassificationReport, ClassificationTask, EvalProgress } from "./classification";
 export { evaluateSimilar } from "./similar";
 export type { SimilarReport } from "./similar";

@@ -14,7 +14,12 @@ export interface EmbedderText {
 }
 
 export interface LsaOptions {
-  /** Output dimension (default 128: on SeaMonkey duplicates it beat 64, RR@10 0.87 vs 0.80). Zero-padded if the corpus supports fewer. */
+  /**
+   * Output dimension, zero-padded if the corpus supports fewer. Provenance of the default 128: it
+   * was chosen on all 46 SeaMonkey duplicates (RR@10 0.87 vs 0.80 at 64), and 5 of those queries
+   * are the TEST split's, so that figure is not a TRAIN-internal one; it has not been re-chosen on
+   * the 41 TRAIN duplicates alone (`bench:ml-tune-similar`). Treat it as unvalidated.
+   */
   dim?: number;
   seed?: number;
   minDf?: number;

@@ -7,7 +7,7 @@ import {
   expectedCalibrationError,
   initBackend,
   loadClassifier,
-  macroF1OverUnion,
+  scoreTopLabels,
   trainClassifier,
   type ClassifierArtifact,
   type IvfState,
@@ -85,14 +85,15 @@ function inputOf(row: HistoryRow, kind: ClassifierKind) {
 function score(clf: TrainedClassifier, rows: HistoryRow[], kind: ClassifierKind, truth: string[]): Record<string, number> {
   const preds = rows.map((r) => clf.predict(inputOf(r, kind), { explain: false }));
   const top = preds.map((p) => p.topLabel);
-  const right = top.filter((t, i) => t === truth[i]).length;
+  // The same scoring function as `ml evaluate` (macro-F1 over labels in the truth or the
+  // predictions; an abstained row counts by its top label), so the activation decision and the
+  // CLI's figures agree.
+  const scored = scoreTopLabels(truth, top);
   const answered = preds.filter((p) => !p.abstained);
   const answeredRight = preds.filter((p, i) => !p.abstained && p.label === truth[i]).length;
   return {
-    accuracy: rows.length ? right / rows.length : 0,
-    // The same rule as `ml evaluate` (labels in the truth or the predictions), so the activation
-    // decision and the CLI's figures agree.
-    macro_f1: macroF1OverUnion(truth, top),
+    accuracy: scored.accuracy,
+    macro_f1: scored.macroF1,
     ece: expectedCalibrationError(
       preds.map((p) => p.confidence),
       preds.map((p, i) => p.topLabel === truth[i]),
