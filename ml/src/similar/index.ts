@@ -9,3 +9,5 @@ export { DEFAULT_FUSION, fuse } from "./fusion";
 export type { FusionOptions } from "./fusion";
 export { kMeans, assignNearest } from "./kmeans";
 export { TopK } from "./topk";
+export { visitInArrivalOrder } from "./arrival-order";
+export type { DatedRow, GrowingIndex } from "./arrival-order";

@@ -9,6 +9,7 @@ import {
   loadClassifier,
   macroF1OverUnion,
   trainClassifier,
+  visitInArrivalOrder,
   type ClassifierArtifact,
   type IvfState,
   type LsaArtifact,
@@ -302,21 +303,28 @@ export class ModelTrainer {
   }
 }
 
-/** RR@k of the duplicate links: is the original among the top k earlier incidents? */
+/**
+ * RR@k of the duplicate links: is the original among the top k earlier incidents? The index grows
+ * in arrival order, so each query's BM25 statistics come only from incidents created before it.
+ */
 function rankingMetrics(embedder: LsaEmbedder, rows: HistoryRow[], queries: HistoryRow[]): Record<string, number> {
   const index = new SimilarIncidentIndex(embedder);
-  for (const r of rows) index.add({ id: r.id, title: r.title, description: r.description, service: r.service, createdAt: r.createdAt });
   let at1 = 0;
   let at10 = 0;
   let mrr = 0;
-  for (const q of queries) {
-    const hits = index.search({ title: q.title, description: q.description, service: q.service }, { k: 20, before: q.createdAt, excludeId: q.id });
-    const pos = hits.findIndex((h) => h.id === q.duplicateOfId);
-    if (pos < 0) continue;
-    if (pos < 1) at1++;
-    if (pos < 10) at10++;
-    mrr += 1 / (pos + 1);
-  }
+  visitInArrivalOrder(
+    rows,
+    queries,
+    { add: (r) => index.add({ id: r.id, title: r.title, description: r.description, service: r.service, createdAt: r.createdAt }), remove: (id) => index.remove(id) },
+    (q) => {
+      const hits = index.search({ title: q.title, description: q.description, service: q.service }, { k: 20, excludeId: q.id });
+      const pos = hits.findIndex((h) => h.id === q.duplicateOfId);
+      if (pos < 0) return;
+      if (pos < 1) at1++;
+      if (pos < 10) at10++;
+      mrr += 1 / (pos + 1);
+    },
+  );
   const n = queries.length || 1;
   return { duplicate_queries: queries.length, rr_at_1: at1 / n, rr_at_10: at10 / n, mrr: mrr / n };
 }
