@@ -4,7 +4,7 @@ import { SimilarIncidentIndex } from "../similar/similar-index";
 import { Bm25Index } from "../similar/bm25-index";
 import { visitInArrivalOrder } from "../similar/arrival-order";
 import type { VectorHit } from "../similar/ivf-index";
-import { DEFAULT_FUSION, type FusionOptions } from "../similar/fusion";
+import { SIMILAR_INCIDENT_FUSION, type FusionOptions } from "../similar/fusion";
 import type { EvalProgress } from "./classification";
 
 export interface SimilarReport {
@@ -74,7 +74,7 @@ export async function evaluateSimilar(
       return (m.mrr + m.rr[10]) / 2;
     };
     // Few queries make a noisy curve: leave the default (the prior) only for a clear gain.
-    const prior = DEFAULT_FUSION.denseWeight;
+    const prior = SIMILAR_INCIDENT_FUSION.denseWeight;
     let best = objective(prior) + MIN_TUNING_GAIN;
     fusion = { denseWeight: prior };
     for (const w of [0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8].filter((x) => x !== prior)) {
@@ -105,7 +105,7 @@ export async function evaluateSimilar(
       dense_only: { rr_at_10: dense.rr[10], mrr: dense.mrr, rr_at_1: dense.rr[1], rr_at_5: dense.rr[5], rr_at_20: dense.rr[20] },
     },
     queries_target_not_candidate: queries.filter((q) => !isCandidate(q.row, byId.get(q.target))).length,
-    fusion: { ...DEFAULT_FUSION, ...fusion },
+    fusion: { ...SIMILAR_INCIDENT_FUSION, ...fusion },
     fusion_tuned_on_train_queries: tune ? innerQueries.length : 0,
   };
 }
@@ -132,7 +132,7 @@ export function rankDuplicates(
   queries: readonly IncidentRow[],
   opts: { fusion?: Partial<FusionOptions>; bm25TitleWeight?: number } = {},
 ): Map<string, QueryRanking> {
-  const index = new SimilarIncidentIndex(embedder, { fusion: opts.fusion, candidates: RANK_DEPTH, bm25TitleWeight: opts.bm25TitleWeight });
+  const index = new SimilarIncidentIndex(embedder, { fusion: { ...SIMILAR_INCIDENT_FUSION, ...opts.fusion }, candidates: RANK_DEPTH, bm25TitleWeight: opts.bm25TitleWeight });
   const baseline = new Bm25Index();
   const vectors = new Map<string, Float32Array>();
   const vectorOf = (r: IncidentRow) => {
@@ -158,7 +158,7 @@ export function rankDuplicates(
       const notSelf = (id: string) => id !== q.id;
       out.set(q.id, {
         id: q.id,
-        fused: index.search(q, { k: RANK_DEPTH, excludeId: q.id }).map((h) => ({ id: h.id, score: h.score })),
+        fused: index.search(q, { k: RANK_DEPTH, excludeId: q.id, queryTime: q.createdAt ?? undefined }).map((h) => ({ id: h.id, score: h.score })),
         bm25: baseline.search(retrievalTerms(q, LEGACY_TITLE_WEIGHT), RANK_DEPTH, notSelf),
         dense: index.ann.exactSearch(vectorOf(q), RANK_DEPTH, notSelf),
       });

@@ -1,7 +1,7 @@
 import { Bm25Index } from "./bm25-index";
 import { IvfIndex } from "./ivf-index";
 import { LsaEmbedder, retrievalTerms, type EmbedderText } from "./lsa-embedder";
-import { DEFAULT_FUSION, fuse, type Candidate, type FusionOptions } from "./fusion";
+import { DEFAULT_FUSION, fuse, recencyBonus, type Candidate, type FusionOptions } from "./fusion";
 import { bm25Idf } from "../text/bm25";
 import { EMAIL_TOKEN, HEX_TOKEN, NUM_TOKEN, URL_TOKEN } from "../text/normalize";
 
@@ -22,6 +22,8 @@ export interface SimilarSearchOptions {
   excludeId?: string;
   /** Only incidents this accepts (e.g. recurrence clustering: only those already assigned). */
   filter?: (id: string) => boolean;
+  /** When the query was raised, for the fusion's recency bonus; default `before`, else now. */
+  queryTime?: Date;
 }
 
 export interface SimilarHit {
@@ -159,8 +161,13 @@ export class SimilarIncidentIndex {
     const maxBm25 = lexical.length ? lexical[0].score : 0;
     const qService = normService(query.service);
     const qSet = new Set(qTerms);
+    const queryTime = (opts.queryTime ?? opts.before)?.getTime() ?? Date.now();
+    const recency = (id: string) => {
+      const created = this.meta.get(id)?.createdAt;
+      return created === null || created === undefined ? 0 : recencyBonus((queryTime - created) / 86_400_000, this.fusion);
+    };
     return [...byId.values()]
-      .map((c) => ({ c, score: fuse(c, maxBm25, this.fusion) }))
+      .map((c) => ({ c, score: fuse(c, maxBm25, this.fusion) + recency(c.id) }))
       .sort((a, b) => b.score - a.score || (a.c.id < b.c.id ? -1 : 1))
       .slice(0, k)
       .map(({ c, score }) => ({

@@ -4,6 +4,7 @@ import {
   LsaEmbedder,
   MIN_TOTAL_EXAMPLES,
   SimilarIncidentIndex,
+  SIMILAR_INCIDENT_FUSION,
   expectedCalibrationError,
   initBackend,
   loadClassifier,
@@ -308,7 +309,7 @@ export class ModelTrainer {
  * in arrival order, so each query's BM25 statistics come only from incidents created before it.
  */
 function rankingMetrics(embedder: LsaEmbedder, rows: HistoryRow[], queries: HistoryRow[]): Record<string, number> {
-  const index = new SimilarIncidentIndex(embedder);
+  const index = new SimilarIncidentIndex(embedder, { fusion: SIMILAR_INCIDENT_FUSION });
   let at1 = 0;
   let at10 = 0;
   let mrr = 0;
@@ -317,7 +318,7 @@ function rankingMetrics(embedder: LsaEmbedder, rows: HistoryRow[], queries: Hist
     queries,
     { add: (r) => index.add({ id: r.id, title: r.title, description: r.description, service: r.service, createdAt: r.createdAt }), remove: (id) => index.remove(id) },
     (q) => {
-      const hits = index.search({ title: q.title, description: q.description, service: q.service }, { k: 20, excludeId: q.id });
+      const hits = index.search({ title: q.title, description: q.description, service: q.service }, { k: 20, excludeId: q.id, queryTime: q.createdAt });
       const pos = hits.findIndex((h) => h.id === q.duplicateOfId);
       if (pos < 0) return;
       if (pos < 1) at1++;

@@ -1,4 +1,4 @@
-import { IvfIndex, LsaEmbedder, SimilarIncidentIndex, type SimilarHit } from "@quell/ml";
+import { IvfIndex, LsaEmbedder, SIMILAR_INCIDENT_FUSION, SimilarIncidentIndex, type SimilarHit } from "@quell/ml";
 import type { DataSource } from "typeorm";
 import { logger } from "../../platform/logger";
 import { bytesToVector } from "../model/model.artifact";
@@ -34,7 +34,7 @@ export class SimilarStore {
 
   static async open(dataSource: DataSource, modelId: string, bundle: EmbedderBundle): Promise<SimilarStore> {
     const embedder = LsaEmbedder.fromArtifact(bundle.lsa);
-    const index = new SimilarIncidentIndex(embedder, { ann: IvfIndex.fromState(bundle.ivf) });
+    const index = new SimilarIncidentIndex(embedder, { ann: IvfIndex.fromState(bundle.ivf), fusion: SIMILAR_INCIDENT_FUSION });
     const store = new SimilarStore(dataSource, modelId, index);
     const started = Date.now();
     await store.sync(true);
