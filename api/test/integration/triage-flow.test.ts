@@ -206,6 +206,11 @@ describe("triage flow (embedded: in-process jobs)", () => {
     await t.api.dataSource.query(`UPDATE training_run SET status = 'running' WHERE id = $1`, [stuck.id]);
     expect(codeOf(await t.gql(`mutation { retrainModels { id } }`, {}, f.tokens.admin))).toBe("CONFLICT");
     await t.api.dataSource.query(`UPDATE training_run SET updated_at = now() - interval '7 hours' WHERE id = $1`, [stuck.id]);
+    // One incident with a "not similar" (dismissed above) and a "helpful" verdict: the next
+    // training reads them as one judged query with one ordered pair.
+    const [judged] = await t.api.dataSource.query(`SELECT incident_id FROM suggestion WHERE kind = 'similar' AND status = 'dismissed'`);
+    const [helpful] = await t.api.dataSource.query(`SELECT id FROM suggestion WHERE kind = 'similar' AND status = 'pending' AND NOT abstained AND incident_id = $1 ORDER BY rank LIMIT 1`, [judged.incident_id]);
+    expect((await t.gql(`mutation($input: DecideSuggestionInput!) { acceptSuggestion(input: $input) { status } }`, { input: { id: helpful.id } }, f.tokens.agent)).data!.acceptSuggestion.status).toBe("accepted");
     const res = await t.gql(`mutation { retrainModels { id } }`, {}, f.tokens.admin);
     expect(res.errors).toBeUndefined();
     const run = await waitFor(async () => {
@@ -213,5 +218,9 @@ describe("triage flow (embedded: in-process jobs)", () => {
       return (r.status === "succeeded" || r.status === "failed") && r;
     }, 120_000);
     expect(run.status).toBe("succeeded");
+    const registry = await t.gql(`{ models { kind version metrics } }`, {}, f.tokens.admin);
+    const embedder = registry.data!.models.filter((m: any) => m.kind === "embedder").sort((x: any, y: any) => y.version - x.version)[0];
+    // Too few verdicts to move the weights (20 judged queries are needed), but they were read.
+    expect(embedder.metrics.feedback).toMatchObject({ judged_queries: 1, pairs: 1, dense_weight: 0.6, recency_weight: 0.2 });
   });
 });

@@ -1,4 +1,4 @@
-import { fuse, recencyBonus, type FusionOptions } from "./fusion";
+import { fuseWithRecency, type FusionOptions } from "./fusion";
 
 /** One similar incident a person judged: its evidence as it was shown, and the verdict. */
 export interface JudgedCandidate {
@@ -34,7 +34,7 @@ const DENSE_WEIGHTS = [0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8];
 const RECENCY_WEIGHTS = [0, 0.1, 0.2, 0.3, 0.5];
 
 function score(c: JudgedCandidate, f: FusionOptions): number {
-  return fuse({ id: "", dense: c.dense, bm25: c.bm25Relative, denseRank: 1, bm25Rank: 1 }, 1, f) + recencyBonus(c.ageDays, f);
+  return fuseWithRecency({ id: "", dense: c.dense, bm25: c.bm25Relative, denseRank: 1, bm25Rank: 1 }, 1, f, c.ageDays);
 }
 
 function pairAccuracy(judged: readonly JudgedCandidate[][], f: FusionOptions): { right: number; pairs: number } {

@@ -36,11 +36,16 @@ export const DEFAULT_FUSION: FusionOptions = { method: "weighted", denseWeight: 
  */
 export const SIMILAR_INCIDENT_FUSION: FusionOptions = { ...DEFAULT_FUSION, recencyWeight: 0.2, recencyDays: 180 };
 
-/** The recency bonus of a candidate created `days` before the query. */
-export function recencyBonus(days: number, f: FusionOptions): number {
+/**
+ * The fused score plus the recency bonus of a candidate created `ageDays` before the query. Only a
+ * candidate with some textual evidence gets the bonus: recency ranks among related incidents, it
+ * must never make an unrelated one (or anything, for an empty query) look similar.
+ */
+export function fuseWithRecency(c: Candidate, maxBm25: number, f: FusionOptions, ageDays: number): number {
+  const base = fuse(c, maxBm25, f);
   const w = f.recencyWeight ?? 0;
-  if (w <= 0 || !Number.isFinite(days)) return 0;
-  return w * Math.exp(-Math.max(days, 0) / (f.recencyDays ?? 180));
+  if (base <= 0 || w <= 0 || !Number.isFinite(ageDays)) return base;
+  return base + w * Math.exp(-Math.max(ageDays, 0) / (f.recencyDays ?? 180));
 }
 
 export interface Candidate {

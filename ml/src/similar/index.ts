@@ -5,7 +5,7 @@ export type { IvfOptions, IvfState, VectorHit } from "./ivf-index";
 export { Bm25Index } from "./bm25-index";
 export { SimilarIncidentIndex, DEFAULT_BM25_TITLE_WEIGHT } from "./similar-index";
 export type { IndexedIncident, SimilarQuery, SimilarSearchOptions, SimilarHit, SimilarIndexOptions } from "./similar-index";
-export { DEFAULT_FUSION, SIMILAR_INCIDENT_FUSION, fuse, recencyBonus } from "./fusion";
+export { DEFAULT_FUSION, SIMILAR_INCIDENT_FUSION, fuse, fuseWithRecency } from "./fusion";
 export type { FusionOptions } from "./fusion";
 export { kMeans, assignNearest } from "./kmeans";
 export { TopK } from "./topk";

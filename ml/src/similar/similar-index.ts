@@ -1,7 +1,7 @@
 import { Bm25Index } from "./bm25-index";
 import { IvfIndex } from "./ivf-index";
 import { LsaEmbedder, retrievalTerms, type EmbedderText } from "./lsa-embedder";
-import { DEFAULT_FUSION, fuse, recencyBonus, type Candidate, type FusionOptions } from "./fusion";
+import { DEFAULT_FUSION, fuseWithRecency, type Candidate, type FusionOptions } from "./fusion";
 import { bm25Idf } from "../text/bm25";
 import { EMAIL_TOKEN, HEX_TOKEN, NUM_TOKEN, URL_TOKEN } from "../text/normalize";
 
@@ -31,6 +31,8 @@ export interface SimilarHit {
   score: number;
   denseScore: number;
   bm25Score: number;
+  /** BM25 over the query's best BM25 score, as the fusion weighs it (kept with verdicts to learn the weights). */
+  bm25Relative: number;
   reasons: { sharedTerms: string[]; sameService: boolean };
 }
 
@@ -162,12 +164,12 @@ export class SimilarIncidentIndex {
     const qService = normService(query.service);
     const qSet = new Set(qTerms);
     const queryTime = (opts.queryTime ?? opts.before)?.getTime() ?? Date.now();
-    const recency = (id: string) => {
+    const ageDays = (id: string) => {
       const created = this.meta.get(id)?.createdAt;
-      return created === null || created === undefined ? 0 : recencyBonus((queryTime - created) / 86_400_000, this.fusion);
+      return created === null || created === undefined ? NaN : (queryTime - created) / 86_400_000;
     };
     return [...byId.values()]
-      .map((c) => ({ c, score: fuse(c, maxBm25, this.fusion) + recency(c.id) }))
+      .map((c) => ({ c, score: fuseWithRecency(c, maxBm25, this.fusion, ageDays(c.id)) }))
       .sort((a, b) => b.score - a.score || (a.c.id < b.c.id ? -1 : 1))
       .slice(0, k)
       .map(({ c, score }) => ({
@@ -175,6 +177,7 @@ export class SimilarIncidentIndex {
         score,
         denseScore: c.dense,
         bm25Score: c.bm25,
+        bm25Relative: maxBm25 > 0 ? c.bm25 / maxBm25 : 0,
         reasons: {
           sharedTerms: this.sharedTerms(qSet, c.id),
           sameService: qService !== "" && this.meta.get(c.id)?.service === qService,
