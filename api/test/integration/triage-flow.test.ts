@@ -10,7 +10,7 @@ import { seedHistory } from "../support/triage-history";
 import { waitFor } from "../support/wait";
 
 const SUGGESTION_FIELDS = `id kind value label confidence abstained abstainReason rank status modelVersion correctedValue
-  reasonTerms { term weight } sharedTerms sameService similarIncident { id key resolution } decidedBy { id }`;
+  reasonTerms { term weight } sharedTerms sameService similarIncident { id key resolution } decidedBy { id } alternatives { value label confidence }`;
 
 describe("triage flow (embedded: in-process jobs)", () => {
   let t: Awaited<ReturnType<typeof startTestApi>>;
@@ -119,6 +119,9 @@ describe("triage flow (embedded: in-process jobs)", () => {
     expect(alternatives).toHaveLength(3);
     expect(alternatives.map((a) => a.label)).toEqual(expect.arrayContaining(["Network team", "Identity team"]));
     expect(alternatives.reduce((s, a) => s + a.confidence, 0)).toBeLessThanOrEqual(1 + 1e-9);
+    // GraphQL shows the same three, so the agent can pick one in one click.
+    expect(byKind("team")[0].alternatives).toEqual(alternatives);
+    expect(byKind("severity")[0].alternatives).toEqual([]);
     expect(byKind("category")[0]).toMatchObject({ value: "database" });
     const similar = byKind("similar");
     expect(similar).toHaveLength(10);
