@@ -1,4 +1,4 @@
-import { evaluateSimilar, initBackend, LsaEmbedder, SimilarIncidentIndex, type FusionOptions, type IncidentRow } from "@quell/ml";
+import { DEFAULT_FUSION, evaluateSimilar, initBackend, LsaEmbedder, rankDuplicates, SimilarIncidentIndex, type FusionOptions, type IncidentRow } from "@quell/ml";
 import { dataDir, seamonkey } from "./ml-data";
 
 /**
@@ -7,7 +7,9 @@ import { dataDir, seamonkey } from "./ml-data";
  * embedder fitted on TRAIN text (unsupervised). The TEST split is never read.
  * Args: JSON list of configs, each { titleWeight?, bm25TitleWeight?, fusion? }; or "loo" [titleWeight]:
  * the same queries, but the LSA is refitted without each query's own text (as for a new incident),
- * and the fusion weight is swept.
+ * and the fusion weight is swept; or "recency": the LSA is fitted on the older half of TRAIN and the
+ * duplicates of the newer half are ranked against the TRAIN bugs before them (each query's own pool),
+ * sweeping the recency bonus (weight x days) at the default dense weight.
  */
 async function main(): Promise<void> {
   const dir = dataDir();
@@ -15,6 +17,7 @@ async function main(): Promise<void> {
   await initBackend();
   const { train } = seamonkey(dir);
   if (process.argv[2] === "loo") return leaveQueryOut(train, Number(process.argv[3] ?? 4));
+  if (process.argv[2] === "recency") return recency(train);
   const configs: { titleWeight?: number; bm25TitleWeight?: number; fusion?: Partial<FusionOptions> }[] = JSON.parse(process.argv[2] ?? "[{}]");
   for (const c of configs) {
     const r = await evaluateSimilar(train, train, undefined, { fusion: c.fusion ?? { denseWeight: 0.5 }, titleWeight: c.titleWeight, bm25TitleWeight: c.bm25TitleWeight });
@@ -55,4 +58,17 @@ async function leaveQueryOut(train: IncidentRow[], titleWeight: number): Promise
     const mrr = (r.reduce((s, x) => s + (x > 0 ? 1 / x : 0), 0) / r.length).toFixed(3);
     console.log(`title ${titleWeight} dense weight ${w}: q ${r.length} RR@1/5/10/20 ${rr(1)}/${rr(5)}/${rr(10)}/${rr(20)} MRR ${mrr}`);
   });
+}
+
+async function recency(train: IncidentRow[]): Promise<void> {
+  const older = train.slice(0, Math.floor(train.length / 2)); // seamonkey() returns TRAIN oldest first
+  const queries = train.slice(older.length).filter((r) => r.duplicateOf);
+  const embedder = await LsaEmbedder.fit(older, { seed: 7 });
+  for (const [recencyWeight, recencyDays] of [[0, 180], [0.1, 60], [0.1, 365], [0.2, 60], [0.2, 180], [0.2, 365], [0.5, 60], [0.5, 180]]) {
+    const ranked = rankDuplicates(embedder, train, queries, { fusion: { ...DEFAULT_FUSION, recencyWeight, recencyDays } });
+    const ranks = queries.map((q) => ranked.get(q.id)!.fused.findIndex((h) => h.id === q.duplicateOf) + 1);
+    const rr = (k: number) => (ranks.filter((x) => x > 0 && x <= k).length / ranks.length).toFixed(3);
+    const mrr = (ranks.reduce((s, x) => s + (x > 0 ? 1 / x : 0), 0) / ranks.length).toFixed(3);
+    console.log(`recency weight ${recencyWeight} over ${recencyDays} days: q ${ranks.length} RR@1/5/10/20 ${rr(1)}/${rr(5)}/${rr(10)}/${rr(20)} MRR ${mrr}`);
+  }
 }

@@ -10,7 +10,7 @@ import { seedHistory } from "../support/triage-history";
 import { waitFor } from "../support/wait";
 
 const SUGGESTION_FIELDS = `id kind value label confidence abstained abstainReason rank status modelVersion correctedValue
-  reasonTerms { term weight } sharedTerms sameService similarIncident { id key resolution } decidedBy { id }`;
+  reasonTerms { term weight } sharedTerms sameService similarIncident { id key resolution } decidedBy { id } alternatives { value label confidence }`;
 
 describe("triage flow (embedded: in-process jobs)", () => {
   let t: Awaited<ReturnType<typeof startTestApi>>;
@@ -119,6 +119,9 @@ describe("triage flow (embedded: in-process jobs)", () => {
     expect(alternatives).toHaveLength(3);
     expect(alternatives.map((a) => a.label)).toEqual(expect.arrayContaining(["Network team", "Identity team"]));
     expect(alternatives.reduce((s, a) => s + a.confidence, 0)).toBeLessThanOrEqual(1 + 1e-9);
+    // GraphQL shows the same three, so the agent can pick one in one click.
+    expect(byKind("team")[0].alternatives).toEqual(alternatives);
+    expect(byKind("severity")[0].alternatives).toEqual([]);
     expect(byKind("category")[0]).toMatchObject({ value: "database" });
     const similar = byKind("similar");
     expect(similar).toHaveLength(10);
@@ -206,6 +209,11 @@ describe("triage flow (embedded: in-process jobs)", () => {
     await t.api.dataSource.query(`UPDATE training_run SET status = 'running' WHERE id = $1`, [stuck.id]);
     expect(codeOf(await t.gql(`mutation { retrainModels { id } }`, {}, f.tokens.admin))).toBe("CONFLICT");
     await t.api.dataSource.query(`UPDATE training_run SET updated_at = now() - interval '7 hours' WHERE id = $1`, [stuck.id]);
+    // One incident with a "not similar" (dismissed above) and a "helpful" verdict: the next
+    // training reads them as one judged query with one ordered pair.
+    const [judged] = await t.api.dataSource.query(`SELECT incident_id FROM suggestion WHERE kind = 'similar' AND status = 'dismissed'`);
+    const [helpful] = await t.api.dataSource.query(`SELECT id FROM suggestion WHERE kind = 'similar' AND status = 'pending' AND NOT abstained AND incident_id = $1 ORDER BY rank LIMIT 1`, [judged.incident_id]);
+    expect((await t.gql(`mutation($input: DecideSuggestionInput!) { acceptSuggestion(input: $input) { status } }`, { input: { id: helpful.id } }, f.tokens.agent)).data!.acceptSuggestion.status).toBe("accepted");
     const res = await t.gql(`mutation { retrainModels { id } }`, {}, f.tokens.admin);
     expect(res.errors).toBeUndefined();
     const run = await waitFor(async () => {
@@ -213,5 +221,9 @@ describe("triage flow (embedded: in-process jobs)", () => {
       return (r.status === "succeeded" || r.status === "failed") && r;
     }, 120_000);
     expect(run.status).toBe("succeeded");
+    const registry = await t.gql(`{ models { kind version metrics } }`, {}, f.tokens.admin);
+    const embedder = registry.data!.models.filter((m: any) => m.kind === "embedder").sort((x: any, y: any) => y.version - x.version)[0];
+    // Too few verdicts to move the weights (20 judged queries are needed), but they were read.
+    expect(embedder.metrics.feedback).toMatchObject({ judged_queries: 1, pairs: 1, dense_weight: 0.6, recency_weight: 0.2 });
   });
 });

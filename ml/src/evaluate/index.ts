@@ -1,7 +1,7 @@
 export { evaluateClassification, pairedBootstrapGain, pairedBootstrapInterval, macroF1OverUnion, scoreTopLabels, objectiveOfTask, accuracyOf, topKAccuracy } from "./classification";
 export type { ClassificationReport, ClassificationTask, EvalProgress } from "./classification";
-export { evaluateSimilar } from "./similar";
-export type { SimilarReport } from "./similar";
+export { evaluateSimilar, rankDuplicates } from "./similar";
+export type { SimilarReport, QueryRanking } from "./similar";
 export { runEvaluateCli } from "./cli";
 export type { CliIo } from "./cli";
 export { createProgressBar } from "./progress";

@@ -2,7 +2,9 @@ import type { IncidentRow } from "../data/incidents";
 import { LEGACY_TITLE_WEIGHT, LsaEmbedder, retrievalTerms } from "../similar/lsa-embedder";
 import { SimilarIncidentIndex } from "../similar/similar-index";
 import { Bm25Index } from "../similar/bm25-index";
-import { DEFAULT_FUSION, type FusionOptions } from "../similar/fusion";
+import { visitInArrivalOrder } from "../similar/arrival-order";
+import type { VectorHit } from "../similar/ivf-index";
+import { SIMILAR_INCIDENT_FUSION, type FusionOptions } from "../similar/fusion";
 import type { EvalProgress } from "./classification";
 
 export interface SimilarReport {
@@ -42,7 +44,8 @@ interface Query {
  * Rows without created_at count as earlier than everything; a query without created_at sees all
  * other rows. A query whose duplicate_of row is missing or not earlier can never be found: it is
  * counted as a miss (the honest choice) and reported in queries_target_not_candidate.
- * The LSA embedder is fitted on TRAIN text only; the fusion weight is tuned inside TRAIN (see below).
+ * The LSA embedder is fitted on TRAIN text only; BM25's statistics come from each query's own
+ * candidate pool (rankDuplicates); the fusion weight is tuned inside TRAIN (see below).
  */
 export async function evaluateSimilar(
   trainRows: readonly IncidentRow[],
@@ -54,7 +57,6 @@ export async function evaluateSimilar(
   const embedder = await LsaEmbedder.fit(trainRows, { seed: 7, dim: opts.dim, titleWeight: opts.titleWeight });
   const all = dedupe([...trainRows, ...testRows]);
   const byId = new Map(all.map((r) => [r.id, r]));
-  const vectors = new Map(all.map((r) => [r.id, embedder.embed([r])[0]]));
   onProgress?.({ percent: 40, stage: "tuning fusion" });
 
   // The fusion weight is tuned the way the test is run, inside TRAIN: an embedder fitted on the
@@ -66,15 +68,13 @@ export async function evaluateSimilar(
   const tune = !opts.fusion && innerQueries.length >= MIN_TUNING_QUERIES;
   if (tune) {
     const innerEmbedder = await LsaEmbedder.fit(inner.older, { seed: 7, dim: opts.dim, titleWeight: opts.titleWeight });
-    const innerVectors = new Map(trainRows.map((r) => [r.id, innerEmbedder.embed([r])[0]]));
-    const trainIndex = buildIndex(innerEmbedder, trainRows, innerVectors, {}, opts.bm25TitleWeight);
     const objective = (w: number) => {
-      trainIndex.fusion.denseWeight = w;
-      const m = score(innerQueries, (q) => trainIndex.search(q.row, searchOpts(q.row)).map((h) => h.id), byId);
+      const ranked = rankDuplicates(innerEmbedder, trainRows, innerQueries.map((q) => q.row), { fusion: { denseWeight: w }, bm25TitleWeight: opts.bm25TitleWeight });
+      const m = score(innerQueries, ranked, "fused", byId);
       return (m.mrr + m.rr[10]) / 2;
     };
     // Few queries make a noisy curve: leave the default (the prior) only for a clear gain.
-    const prior = DEFAULT_FUSION.denseWeight;
+    const prior = SIMILAR_INCIDENT_FUSION.denseWeight;
     let best = objective(prior) + MIN_TUNING_GAIN;
     fusion = { denseWeight: prior };
     for (const w of [0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8].filter((x) => x !== prior)) {
@@ -86,15 +86,11 @@ export async function evaluateSimilar(
     }
   }
   onProgress?.({ percent: 60, stage: "ranking" });
-  const index = buildIndex(embedder, all, vectors, fusion, opts.bm25TitleWeight);
   const queries = queriesOf(testRows);
-  const fused = score(queries, (q) => index.search(q.row, searchOpts(q.row)).map((h) => h.id), byId);
-
-  // The baseline stays plain BM25 on title (twice) and description, whatever the fused system uses.
-  const bm25 = new Bm25Index();
-  for (const r of all) bm25.add(r.id, retrievalTerms(r, LEGACY_TITLE_WEIGHT));
-  const lexical = score(queries, (q) => bm25.search(retrievalTerms(q.row, LEGACY_TITLE_WEIGHT), RANK_DEPTH, candidateFilter(q.row, byId)).map((h) => h.id), byId);
-  const dense = score(queries, (q) => index.ann.exactSearch(vectors.get(q.row.id)!, RANK_DEPTH, candidateFilter(q.row, byId)).map((h) => h.id), byId);
+  const ranked = rankDuplicates(embedder, all, queries.map((q) => q.row), { fusion, bm25TitleWeight: opts.bm25TitleWeight });
+  const fused = score(queries, ranked, "fused", byId);
+  const lexical = score(queries, ranked, "bm25", byId);
+  const dense = score(queries, ranked, "dense", byId);
   onProgress?.({ percent: 100, stage: "done" });
   return {
     task: "similar",
@@ -109,9 +105,66 @@ export async function evaluateSimilar(
       dense_only: { rr_at_10: dense.rr[10], mrr: dense.mrr, rr_at_1: dense.rr[1], rr_at_5: dense.rr[5], rr_at_20: dense.rr[20] },
     },
     queries_target_not_candidate: queries.filter((q) => !isCandidate(q.row, byId.get(q.target))).length,
-    fusion: index.fusion,
+    fusion: { ...SIMILAR_INCIDENT_FUSION, ...fusion },
     fusion_tuned_on_train_queries: tune ? innerQueries.length : 0,
   };
+}
+
+/** What each system ranked first for one query (up to RANK_DEPTH hits, best first). */
+export interface QueryRanking {
+  id: string;
+  fused: VectorHit[];
+  /** The baseline: plain BM25 on title (twice) and description, whatever the fused system uses. */
+  bm25: VectorHit[];
+  /** The LSA vectors alone, exact search. */
+  dense: VectorHit[];
+}
+
+/**
+ * Ranks each query against its candidate pool only (rows created strictly before it, itself
+ * excluded): the indexes grow in arrival order, so BM25's statistics never include a row the
+ * query could not have seen (see visitInArrivalOrder). Appending later rows changes no earlier
+ * query's ranking; the unit test pins that.
+ */
+export function rankDuplicates(
+  embedder: LsaEmbedder,
+  rows: readonly IncidentRow[],
+  queries: readonly IncidentRow[],
+  opts: { fusion?: Partial<FusionOptions>; bm25TitleWeight?: number } = {},
+): Map<string, QueryRanking> {
+  const index = new SimilarIncidentIndex(embedder, { fusion: { ...SIMILAR_INCIDENT_FUSION, ...opts.fusion }, candidates: RANK_DEPTH, bm25TitleWeight: opts.bm25TitleWeight });
+  const baseline = new Bm25Index();
+  const vectors = new Map<string, Float32Array>();
+  const vectorOf = (r: IncidentRow) => {
+    let v = vectors.get(r.id);
+    if (!v) vectors.set(r.id, (v = embedder.embed([r])[0]));
+    return v;
+  };
+  const out = new Map<string, QueryRanking>();
+  visitInArrivalOrder(
+    dedupe([...rows]),
+    queries,
+    {
+      add: (r) => {
+        index.addWithVector(r, vectorOf(r));
+        baseline.add(r.id, retrievalTerms(r, LEGACY_TITLE_WEIGHT));
+      },
+      remove: (id) => {
+        index.remove(id);
+        baseline.remove(id);
+      },
+    },
+    (q) => {
+      const notSelf = (id: string) => id !== q.id;
+      out.set(q.id, {
+        id: q.id,
+        fused: index.search(q, { k: RANK_DEPTH, excludeId: q.id, queryTime: q.createdAt ?? undefined }).map((h) => ({ id: h.id, score: h.score })),
+        bm25: baseline.search(retrievalTerms(q, LEGACY_TITLE_WEIGHT), RANK_DEPTH, notSelf),
+        dense: index.ann.exactSearch(vectorOf(q), RANK_DEPTH, notSelf),
+      });
+    },
+  );
+  return out;
 }
 
 /** Older 80 % and newest 20 % by created_at; rows without a date count as oldest. */
@@ -137,32 +190,12 @@ function isCandidate(query: IncidentRow, cand: IncidentRow | undefined): boolean
   return cand.createdAt < query.createdAt;
 }
 
-function candidateFilter(query: IncidentRow, byId: Map<string, IncidentRow>): (id: string) => boolean {
-  return (id) => isCandidate(query, byId.get(id));
-}
-
-function searchOpts(row: IncidentRow) {
-  return { k: RANK_DEPTH, before: row.createdAt ?? undefined, excludeId: row.id };
-}
-
-function buildIndex(
-  embedder: LsaEmbedder,
-  rows: readonly IncidentRow[],
-  vectors: Map<string, Float32Array>,
-  fusion: Partial<FusionOptions> = {},
-  bm25TitleWeight?: number,
-): SimilarIncidentIndex {
-  const index = new SimilarIncidentIndex(embedder, { fusion, candidates: RANK_DEPTH, bm25TitleWeight });
-  for (const r of rows) index.addWithVector(r, vectors.get(r.id)!);
-  return index;
-}
-
-function score(queries: readonly Query[], rank: (q: Query) => string[], byId: Map<string, IncidentRow>) {
+function score(queries: readonly Query[], ranked: Map<string, QueryRanking>, system: "fused" | "bm25" | "dense", byId: Map<string, IncidentRow>) {
   const rr: Record<number, number> = { 1: 0, 5: 0, 10: 0, 20: 0 };
   let mrr = 0;
   for (const q of queries) {
     if (!isCandidate(q.row, byId.get(q.target))) continue; // a miss at every k
-    const pos = rank(q).indexOf(q.target);
+    const pos = (ranked.get(q.row.id)?.[system] ?? []).findIndex((h) => h.id === q.target);
     if (pos < 0) continue;
     for (const k of [1, 5, 10, 20]) if (pos < k) rr[k]++;
     mrr += 1 / (pos + 1);

@@ -9,6 +9,10 @@ export interface FusionOptions {
   denseWeight: number;
   /** RRF constant (60 in the original paper). */
   rrfK: number;
+  /** Weight of the recency bonus exp(-days from the candidate to the query / recencyDays); 0 = off. */
+  recencyWeight?: number;
+  /** Days over which the recency bonus falls to 1/e. */
+  recencyDays?: number;
 }
 
 /**
@@ -18,6 +22,31 @@ export interface FusionOptions {
  * that includes the queries, which flatters it, so the weight is held at 0.6, not 0.8.
  */
 export const DEFAULT_FUSION: FusionOptions = { method: "weighted", denseWeight: 0.6, rrfK: 60 };
+
+/**
+ * Similar-incident search (the triage suggestion, its evaluation and the registry's holdout): the
+ * fusion above plus a recency bonus, as duplicates tend to follow their original within weeks. Chosen
+ * on TRAIN-internal validation only (`npm run bench:ml-tune-similar -- recency`: SeaMonkey TRAIN, LSA
+ * fitted on its older half, the 16 duplicates of its newer half ranked against earlier TRAIN bugs):
+ * MRR 0.474 / RR@10 0.688 without it; weight 0.2 over 60 / 180 / 365 days 0.553 / 0.563 / 0.556 and
+ * 0.813 / 0.875 / 0.875; weight 0.1 over 60 / 365 days 0.520 / 0.500; weight 0.5 over 60 / 180 days
+ * 0.568 / 0.523. 0.2 over 180 days is the middle of the plateau. Sixteen queries are few: read it as
+ * "a recency prior helps", not as a tuned optimum.
+ * Recurrence clustering keeps DEFAULT_FUSION (it has its own time evidence).
+ */
+export const SIMILAR_INCIDENT_FUSION: FusionOptions = { ...DEFAULT_FUSION, recencyWeight: 0.2, recencyDays: 180 };
+
+/**
+ * The fused score plus the recency bonus of a candidate created `ageDays` before the query. Only a
+ * candidate with some textual evidence gets the bonus: recency ranks among related incidents, it
+ * must never make an unrelated one (or anything, for an empty query) look similar.
+ */
+export function fuseWithRecency(c: Candidate, maxBm25: number, f: FusionOptions, ageDays: number): number {
+  const base = fuse(c, maxBm25, f);
+  const w = f.recencyWeight ?? 0;
+  if (base <= 0 || w <= 0 || !Number.isFinite(ageDays)) return base;
+  return base + w * Math.exp(-Math.max(ageDays, 0) / (f.recencyDays ?? 180));
+}
 
 export interface Candidate {
   id: string;

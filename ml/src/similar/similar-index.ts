@@ -1,7 +1,7 @@
 import { Bm25Index } from "./bm25-index";
 import { IvfIndex } from "./ivf-index";
 import { LsaEmbedder, retrievalTerms, type EmbedderText } from "./lsa-embedder";
-import { DEFAULT_FUSION, fuse, type Candidate, type FusionOptions } from "./fusion";
+import { DEFAULT_FUSION, fuseWithRecency, type Candidate, type FusionOptions } from "./fusion";
 import { bm25Idf } from "../text/bm25";
 import { EMAIL_TOKEN, HEX_TOKEN, NUM_TOKEN, URL_TOKEN } from "../text/normalize";
 
@@ -22,6 +22,8 @@ export interface SimilarSearchOptions {
   excludeId?: string;
   /** Only incidents this accepts (e.g. recurrence clustering: only those already assigned). */
   filter?: (id: string) => boolean;
+  /** When the query was raised, for the fusion's recency bonus; default `before`, else now. */
+  queryTime?: Date;
 }
 
 export interface SimilarHit {
@@ -29,6 +31,8 @@ export interface SimilarHit {
   score: number;
   denseScore: number;
   bm25Score: number;
+  /** BM25 over the query's best BM25 score, as the fusion weighs it (kept with verdicts to learn the weights). */
+  bm25Relative: number;
   reasons: { sharedTerms: string[]; sameService: boolean };
 }
 
@@ -159,8 +163,13 @@ export class SimilarIncidentIndex {
     const maxBm25 = lexical.length ? lexical[0].score : 0;
     const qService = normService(query.service);
     const qSet = new Set(qTerms);
+    const queryTime = (opts.queryTime ?? opts.before)?.getTime() ?? Date.now();
+    const ageDays = (id: string) => {
+      const created = this.meta.get(id)?.createdAt;
+      return created === null || created === undefined ? NaN : (queryTime - created) / 86_400_000;
+    };
     return [...byId.values()]
-      .map((c) => ({ c, score: fuse(c, maxBm25, this.fusion) }))
+      .map((c) => ({ c, score: fuseWithRecency(c, maxBm25, this.fusion, ageDays(c.id)) }))
       .sort((a, b) => b.score - a.score || (a.c.id < b.c.id ? -1 : 1))
       .slice(0, k)
       .map(({ c, score }) => ({
@@ -168,6 +177,7 @@ export class SimilarIncidentIndex {
         score,
         denseScore: c.dense,
         bm25Score: c.bm25,
+        bm25Relative: maxBm25 > 0 ? c.bm25 / maxBm25 : 0,
         reasons: {
           sharedTerms: this.sharedTerms(qSet, c.id),
           sameService: qService !== "" && this.meta.get(c.id)?.service === qService,

@@ -3,6 +3,7 @@ import { IvfIndex } from "./ivf-index";
 import { Bm25Index } from "./bm25-index";
 import { LsaEmbedder } from "./lsa-embedder";
 import { SimilarIncidentIndex } from "./similar-index";
+import { SIMILAR_INCIDENT_FUSION } from "./fusion";
 import { createRng } from "../util/random";
 
 function clustered(n: number, dim: number, clusters: number, seed: number): Float32Array {
@@ -106,6 +107,20 @@ describe("SimilarIncidentIndex", () => {
     const earlier = index.search({ title: "certificate expired payments" }, { k: 5, before: new Date("2024-01-15"), excludeId: "1" });
     expect(earlier.map((h) => h.id)).not.toContain("1");
     expect(earlier.map((h) => h.id)).not.toContain("4");
+  });
+
+  it("adds the recency bonus only among related incidents: newer first among equals, nothing for an empty query", async () => {
+    const embedder = await LsaEmbedder.fit(history, { dim: 8, minDf: 1 });
+    const index = new SimilarIncidentIndex(embedder, { fusion: SIMILAR_INCIDENT_FUSION });
+    const twins = [
+      { id: "old", title: "Mailbox quota exceeded", description: "", createdAt: new Date("2023-01-01") },
+      { id: "new", title: "Mailbox quota exceeded", description: "", createdAt: new Date("2024-02-20") },
+    ];
+    for (const h of [...history, ...twins]) index.add(h);
+    const hits = index.search({ title: "mailbox quota exceeded" }, { k: 3, queryTime: new Date("2024-03-01") });
+    expect(hits.slice(0, 2).map((h) => h.id)).toEqual(["new", "old"]);
+    expect(hits[0].score - hits[1].score).toBeGreaterThan(0.1);
+    expect(index.search({ title: "" }, { k: 5, queryTime: new Date("2024-03-01") }).every((h) => h.score === 0)).toBe(true);
   });
 
   it("embeds to fixed-size unit vectors, also after an artifact round trip, and survives odd input", async () => {

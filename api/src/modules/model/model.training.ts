@@ -4,13 +4,18 @@ import {
   LsaEmbedder,
   MIN_TOTAL_EXAMPLES,
   SimilarIncidentIndex,
+  SIMILAR_INCIDENT_FUSION,
   expectedCalibrationError,
   initBackend,
   loadClassifier,
   scoreTopLabels,
   trainClassifier,
+  learnFusionFromFeedback,
+  visitInArrivalOrder,
   type ClassifierArtifact,
   type IvfState,
+  type FusionOptions,
+  type JudgedCandidate,
   type LsaArtifact,
   type TrainedClassifier,
 } from "@quell/ml";
@@ -48,6 +53,13 @@ export interface HistoryRow {
 export interface EmbedderBundle {
   lsa: LsaArtifact;
   ivf: IvfState;
+  /** Fusion weights learned from "helpful / not similar" verdicts; absent in bundles from before, or without enough verdicts. */
+  fusion?: FusionOptions;
+}
+
+/** How similar-incident search fuses evidence with this bundle: its learned weights, else the default. */
+export function similarIncidentFusion(bundle: EmbedderBundle): FusionOptions {
+  return bundle.fusion ?? SIMILAR_INCIDENT_FUSION;
 }
 
 export interface KindOutcome {
@@ -144,6 +156,28 @@ export class ModelTrainer {
         ORDER BY incident_id, kind, decided_at DESC`,
     )) as Array<{ incident_id: string; kind: string; label: string | null }>;
     return new Map(rows.filter((r) => r.label).map((r) => [`${r.incident_id}:${r.kind}`, r.label!]));
+  }
+
+  /**
+   * "Helpful" (accepted) and "not similar" (dismissed) verdicts on similar incidents, per query
+   * incident, with the evidence each hit was shown with (stored in its reasons since bm25Relative was).
+   */
+  private async similarVerdicts(): Promise<JudgedCandidate[][]> {
+    const rows = (await this.dataSource.query(
+      `SELECT s.incident_id, s.status, (s.reasons->>'denseScore')::float8 AS dense, (s.reasons->>'bm25Relative')::float8 AS bm25_relative,
+              extract(epoch FROM q.created_at - c.created_at) / 86400 AS age_days
+         FROM suggestion s
+         JOIN incident q ON q.id = s.incident_id
+         JOIN incident c ON c.id::text = s.value
+        WHERE s.kind = 'similar' AND s.status IN ('accepted', 'dismissed') AND NOT s.abstained AND s.reasons ? 'bm25Relative'`,
+    )) as Array<{ incident_id: string; status: string; dense: number; bm25_relative: number; age_days: number | string }>;
+    const byQuery = new Map<string, JudgedCandidate[]>();
+    for (const r of rows) {
+      const list = byQuery.get(r.incident_id) ?? [];
+      list.push({ dense: Number(r.dense), bm25Relative: Number(r.bm25_relative), ageDays: Number(r.age_days), helpful: r.status === "accepted" });
+      byQuery.set(r.incident_id, list);
+    }
+    return [...byQuery.values()];
   }
 
   /** Runs a whole retraining for a run row; never throws for one kind's failure. */
@@ -250,6 +284,9 @@ export class ModelTrainer {
     const train = usable.slice(0, cut);
     progress(5, "fitting embedder");
     const candidate = await LsaEmbedder.fit(train, { seed: 7 });
+    progress(38, "learning from verdicts");
+    const learned = learnFusionFromFeedback(await this.similarVerdicts(), SIMILAR_INCIDENT_FUSION);
+    const feedback = { judged_queries: learned.queries, pairs: learned.pairs, pair_accuracy_before: learned.pairAccuracyBefore, pair_accuracy_after: learned.pairAccuracyAfter, dense_weight: learned.fusion.denseWeight, recency_weight: learned.fusion.recencyWeight ?? 0 };
     progress(40, "evaluating");
     const holdoutQueries = usable.slice(cut).filter((r) => r.duplicateOfId);
     const activeRef = (await this.models.activeModels()).find((m) => m.kind === kind);
@@ -258,10 +295,10 @@ export class ModelTrainer {
     let better = true;
     let reason = activeRef ? "" : "first embedder";
     if (holdoutQueries.length >= MIN_DUPLICATE_QUERIES) {
-      candidateMetrics = rankingMetrics(candidate, usable, holdoutQueries);
+      candidateMetrics = rankingMetrics(candidate, usable, holdoutQueries, learned.fusion);
       if (activeRef) {
-        const active = LsaEmbedder.fromArtifact((await this.models.loadArtifact<EmbedderBundle>(activeRef.id)).lsa);
-        activeMetrics = rankingMetrics(active, usable, holdoutQueries);
+        const activeBundle = await this.models.loadArtifact<EmbedderBundle>(activeRef.id);
+        activeMetrics = rankingMetrics(LsaEmbedder.fromArtifact(activeBundle.lsa), usable, holdoutQueries, similarIncidentFusion(activeBundle));
         better = candidateMetrics.rr_at_10 >= activeMetrics.rr_at_10 - 1e-9;
         reason = `RR@10 ${candidateMetrics.rr_at_10.toFixed(3)} ${better ? "≥" : "<"} active ${activeMetrics.rr_at_10.toFixed(3)} on ${holdoutQueries.length} holdout duplicates`;
       }
@@ -275,7 +312,7 @@ export class ModelTrainer {
     }
     if (!better) {
       const model = await this.models.register(
-        { kind, trainingFrom: train[0].createdAt, trainingTo: train[train.length - 1].createdAt, nExamples: train.length, metrics: { holdout: candidateMetrics, active_on_same_holdout: activeMetrics }, artifact: { lsa: candidate.toArtifact(), ivf: new IvfIndex(candidate.dim).toState() }, trainingRunId: runId },
+        { kind, trainingFrom: train[0].createdAt, trainingTo: train[train.length - 1].createdAt, nExamples: train.length, metrics: { holdout: candidateMetrics, active_on_same_holdout: activeMetrics, feedback }, artifact: { lsa: candidate.toArtifact(), ivf: new IvfIndex(candidate.dim).toState(), fusion: learned.fusion }, trainingRunId: runId },
         false,
       );
       return { kind, outcome: "kept_active", reason, modelId: model.id, version: model.version, candidate: candidateMetrics, active: activeMetrics };
@@ -292,7 +329,7 @@ export class ModelTrainer {
     const ivf = await IvfIndex.build(ids, vectors, candidate.dim);
     // Registered inactive first so the embeddings can reference it, then stored, then activated.
     const model = await this.models.register(
-      { kind, trainingFrom: train[0].createdAt, trainingTo: train[train.length - 1].createdAt, nExamples: train.length, metrics: { holdout: candidateMetrics, active_on_same_holdout: activeMetrics }, artifact: { lsa: candidate.toArtifact(), ivf: ivf.toState() }, trainingRunId: runId },
+      { kind, trainingFrom: train[0].createdAt, trainingTo: train[train.length - 1].createdAt, nExamples: train.length, metrics: { holdout: candidateMetrics, active_on_same_holdout: activeMetrics, feedback }, artifact: { lsa: candidate.toArtifact(), ivf: ivf.toState(), fusion: learned.fusion }, trainingRunId: runId },
       false,
     );
     progress(85, "storing embeddings");
@@ -303,21 +340,28 @@ export class ModelTrainer {
   }
 }
 
-/** RR@k of the duplicate links: is the original among the top k earlier incidents? */
-function rankingMetrics(embedder: LsaEmbedder, rows: HistoryRow[], queries: HistoryRow[]): Record<string, number> {
-  const index = new SimilarIncidentIndex(embedder);
-  for (const r of rows) index.add({ id: r.id, title: r.title, description: r.description, service: r.service, createdAt: r.createdAt });
+/**
+ * RR@k of the duplicate links: is the original among the top k earlier incidents? The index grows
+ * in arrival order, so each query's BM25 statistics come only from incidents created before it.
+ */
+function rankingMetrics(embedder: LsaEmbedder, rows: HistoryRow[], queries: HistoryRow[], fusion: FusionOptions): Record<string, number> {
+  const index = new SimilarIncidentIndex(embedder, { fusion });
   let at1 = 0;
   let at10 = 0;
   let mrr = 0;
-  for (const q of queries) {
-    const hits = index.search({ title: q.title, description: q.description, service: q.service }, { k: 20, before: q.createdAt, excludeId: q.id });
-    const pos = hits.findIndex((h) => h.id === q.duplicateOfId);
-    if (pos < 0) continue;
-    if (pos < 1) at1++;
-    if (pos < 10) at10++;
-    mrr += 1 / (pos + 1);
-  }
+  visitInArrivalOrder(
+    rows,
+    queries,
+    { add: (r) => index.add({ id: r.id, title: r.title, description: r.description, service: r.service, createdAt: r.createdAt }), remove: (id) => index.remove(id) },
+    (q) => {
+      const hits = index.search({ title: q.title, description: q.description, service: q.service }, { k: 20, excludeId: q.id, queryTime: q.createdAt });
+      const pos = hits.findIndex((h) => h.id === q.duplicateOfId);
+      if (pos < 0) return;
+      if (pos < 1) at1++;
+      if (pos < 10) at10++;
+      mrr += 1 / (pos + 1);
+    },
+  );
   const n = queries.length || 1;
   return { duplicate_queries: queries.length, rr_at_1: at1 / n, rr_at_10: at10 / n, mrr: mrr / n };
 }

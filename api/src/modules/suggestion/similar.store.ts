@@ -1,4 +1,4 @@
-import { IvfIndex, LsaEmbedder, SimilarIncidentIndex, type SimilarHit } from "@quell/ml";
+import { IvfIndex, LsaEmbedder, SimilarIncidentIndex, type FusionOptions, type SimilarHit } from "@quell/ml";
 import type { DataSource } from "typeorm";
 import { logger } from "../../platform/logger";
 import { bytesToVector } from "../model/model.artifact";
@@ -32,9 +32,10 @@ export class SimilarStore {
     readonly index: SimilarIncidentIndex,
   ) {}
 
-  static async open(dataSource: DataSource, modelId: string, bundle: EmbedderBundle): Promise<SimilarStore> {
+  /** `fusion`: how the index fuses its evidence for this reader (similar-incident search its bundle's learned weights; recurrence the default). */
+  static async open(dataSource: DataSource, modelId: string, bundle: EmbedderBundle, opts: { fusion?: (bundle: EmbedderBundle) => FusionOptions } = {}): Promise<SimilarStore> {
     const embedder = LsaEmbedder.fromArtifact(bundle.lsa);
-    const index = new SimilarIncidentIndex(embedder, { ann: IvfIndex.fromState(bundle.ivf) });
+    const index = new SimilarIncidentIndex(embedder, { ann: IvfIndex.fromState(bundle.ivf), fusion: opts.fusion?.(bundle) });
     const store = new SimilarStore(dataSource, modelId, index);
     const started = Date.now();
     await store.sync(true);

@@ -29,6 +29,13 @@ export class ReasonTerm {
   @Field(() => Float, { description: "How much this term pushed towards the suggested value." }) weight!: number;
 }
 
+@ObjectType({ description: "One of the top teams a routing suggestion ranks, with its calibrated probability." })
+export class SuggestionAlternative {
+  @Field(() => String, { description: "The team id (what correctSuggestion takes)." }) value!: string;
+  @Field(() => String, { description: "The team's name." }) label!: string;
+  @Field(() => Float) confidence!: number;
+}
+
 /**
  * What the triage models proposed for an incident, and what a person decided about it. An
  * abstained suggestion has no value: the model was not sure enough, or there is no model yet

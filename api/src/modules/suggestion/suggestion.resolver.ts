@@ -5,8 +5,8 @@ import type { QuellContext } from "../../platform/graphql/context";
 import { QueueName } from "../../platform/queue/queues";
 import { Incident } from "../incident/incident.entity";
 import { User } from "../user/user.entity";
-import { ReasonTerm, Suggestion, SuggestionKind, SuggestionStatus } from "./suggestion.entity";
-import { suggestsCurrentValue } from "./suggestion.rules";
+import { ReasonTerm, Suggestion, SuggestionAlternative, SuggestionKind, SuggestionStatus } from "./suggestion.entity";
+import { alternativesOf, suggestsCurrentValue } from "./suggestion.rules";
 import { CorrectSuggestionInput, DecideSuggestionInput, SuggestionKindMetrics } from "./suggestion.inputs";
 
 /** One batched query per request for the suggestions of every incident on a page (the triage queue lists 50). */
@@ -79,6 +79,13 @@ export class SuggestionResolver {
   @FieldResolver(() => [ReasonTerm], { description: "Terms that pushed a classifier towards the value, strongest first." })
   reasonTerms(@Root() s: Suggestion): ReasonTerm[] {
     return Array.isArray(s.reasons.terms) ? (s.reasons.terms as ReasonTerm[]) : [];
+  }
+
+  @FieldResolver(() => [SuggestionAlternative], {
+    description: "Team suggestions: the top 3 teams, most likely first, with calibrated confidences (the first is the suggestion itself). Picking another is a correction the next training learns from.",
+  })
+  alternatives(@Root() s: Suggestion): SuggestionAlternative[] {
+    return s.kind === SuggestionKind.team && !s.abstained ? alternativesOf(s.reasons) : [];
   }
 
   @FieldResolver(() => [String], { description: "Similar incidents: the words both share, rarest first." })

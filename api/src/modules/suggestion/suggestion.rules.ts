@@ -41,6 +41,16 @@ export function suggestionMetrics(c: DecisionCounts): { precision: number | null
   };
 }
 
+/** The ranked alternatives a team suggestion stored in its reasons (the top 3 teams), or none. */
+export function alternativesOf(reasons: Record<string, unknown>): Array<{ value: string; label: string; confidence: number }> {
+  const list = reasons.alternatives;
+  if (!Array.isArray(list)) return [];
+  return list.filter(
+    (a): a is { value: string; label: string; confidence: number } =>
+      typeof a === "object" && a !== null && typeof a.value === "string" && typeof a.label === "string" && typeof a.confidence === "number",
+  );
+}
+
 /** The confidence, in words, for an abstention the person reads. */
 export function lowConfidenceReason(confidence: number, threshold: number): string {
   return `not confident enough: ${Math.round(confidence * 100)}% where ${Math.round(threshold * 100)}% is needed`;

@@ -6,7 +6,7 @@ import { formatIncidentNumber } from "../incident/incident.rules";
 import { ModelKind } from "../model/model.entity";
 import { matchProblems } from "../problem/problem.matcher";
 import type { ModelService } from "../model/model.service";
-import { MIN_LABELLED, MIN_SIMILAR_HISTORY, type EmbedderBundle } from "../model/model.training";
+import { MIN_LABELLED, MIN_SIMILAR_HISTORY, similarIncidentFusion, type EmbedderBundle } from "../model/model.training";
 import { SimilarStore, type IndexableIncident } from "./similar.store";
 import { SuggestionKind } from "./suggestion.entity";
 import { lowConfidenceReason, triageInputHash } from "./suggestion.rules";
@@ -76,7 +76,7 @@ export class TriageEngine {
     const embedder = active.find((m) => m.kind === ModelKind.embedder);
     if (!embedder) this.similar = null;
     else if (this.similar?.modelId !== embedder.id) {
-      this.similar = await SimilarStore.open(this.dataSource, embedder.id, await this.models.loadArtifact<EmbedderBundle>(embedder.id));
+      this.similar = await SimilarStore.open(this.dataSource, embedder.id, await this.models.loadArtifact<EmbedderBundle>(embedder.id), { fusion: similarIncidentFusion });
       this.similarVersion = embedder.version;
     }
   }
@@ -165,7 +165,7 @@ export class TriageEngine {
         value: h.id,
         label: `${formatIncidentNumber(byId.get(h.id)!.number)} ${byId.get(h.id)!.title}`.slice(0, 400),
         confidence: h.score,
-        reasons: { sharedTerms: h.reasons.sharedTerms, sameService: h.reasons.sameService, denseScore: h.denseScore, bm25Score: h.bm25Score },
+        reasons: { sharedTerms: h.reasons.sharedTerms, sameService: h.reasons.sameService, denseScore: h.denseScore, bm25Score: h.bm25Score, bm25Relative: h.bm25Relative },
         abstained: false,
         abstainReason: null,
         rank: i + 1,
