@@ -8,6 +8,7 @@ import { OutboxCompletion1795980314767 } from "./1795980314767-OutboxCompletion"
 import { ChangeFixesProblems1795980918409 } from "./1795980918409-ChangeFixesProblems";
 import { ProblemCandidates1795981056939 } from "./1795981056939-ProblemCandidates";
 import { IncidentMetricsRollup1795990000000 } from "./1795990000000-IncidentMetricsRollup";
+import { OpenQueueIndex1795990560453 } from "./1795990560453-OpenQueueIndex";
 
 /** Every migration, oldest first. Reviewed by hand; never edited once merged. */
 export const MIGRATIONS: Function[] = [
@@ -21,4 +22,5 @@ export const MIGRATIONS: Function[] = [
   ChangeFixesProblems1795980918409,
   ProblemCandidates1795981056939,
   IncidentMetricsRollup1795990000000,
+  OpenQueueIndex1795990560453,
 ];

@@ -62,6 +62,8 @@ export interface QuellConfig {
   subscriptionRecheckMs: number;
   /** Incidents without a problem a recurring group needs to become a problem candidate. */
   recurrenceMinIncidents: number;
+  /** Bearer token Prometheus sends to GET /metrics (QUELL_METRICS_TOKEN); unset turns the endpoint off. */
+  metricsToken: string | undefined;
 }
 
 function intFromEnv(name: string, fallback: number, env: NodeJS.ProcessEnv): number {
@@ -93,6 +95,12 @@ export function weakJwtSecretReason(secret: string | undefined): string | undefi
   const bytes = Buffer.byteLength(secret, "utf8");
   if (bytes < MIN_JWT_SECRET_BYTES) return `JWT_SECRET is ${bytes} bytes; it needs at least ${MIN_JWT_SECRET_BYTES}`;
   return undefined;
+}
+
+/** Why a metrics token is too weak outside development (it guards what the process reveals about its load), or undefined. */
+export function weakMetricsTokenReason(token: string): string | undefined {
+  const bytes = Buffer.byteLength(token, "utf8");
+  return bytes < MIN_JWT_SECRET_BYTES ? `QUELL_METRICS_TOKEN is ${bytes} bytes; it needs at least ${MIN_JWT_SECRET_BYTES}` : undefined;
 }
 
 /**
@@ -140,6 +148,8 @@ export function loadConfig(overrides: Partial<QuellConfig> = {}, env: NodeJS.Pro
   const development = overrides.development ?? (!base.databaseUrl || env.NODE_ENV === "development");
   const jwtSecret = resolveJwtSecret({ development, dataDir: base.dataDir, secret: overrides.jwtSecret ?? (env.JWT_SECRET || undefined) });
   const seedDemo = overrides.seedDemo ?? (env.QUELL_SEED === "demo" || (!base.databaseUrl && env.QUELL_SEED !== "0"));
+  const weakMetrics = !development && base.metricsToken !== undefined ? weakMetricsTokenReason(base.metricsToken) : undefined;
+  if (weakMetrics) throw new UnsafeConfigError(`Quell refuses to start: ${weakMetrics}. Make one as for JWT_SECRET, or leave it unset to turn /metrics off.`);
   return { ...base, development, jwtSecret, seedDemo };
 }
 
@@ -176,6 +186,7 @@ function readConfig(env: NodeJS.ProcessEnv, overrides: Partial<QuellConfig>): Om
     problemQuietPeriodDays: intFromEnv("QUELL_PROBLEM_QUIET_PERIOD_DAYS", 14, env),
     subscriptionRecheckMs: intFromEnv("QUELL_SUBSCRIPTION_RECHECK_MS", 30_000, env),
     recurrenceMinIncidents: intFromEnv("QUELL_RECURRENCE_MIN_INCIDENTS", 3, env),
+    metricsToken: env.QUELL_METRICS_TOKEN || undefined,
     ...rest,
   };
 }

@@ -56,9 +56,31 @@ describe("incident list: filters, sorting, cursors and batching", () => {
     expect(small.errors).toBeUndefined();
     expect(large.data!.incidents.edges).toHaveLength(50);
     expect(large.data!.incidents.edges.every((e: { node: { latestTimelineEntry: unknown } }) => e.node.latestTimelineEntry)).toBe(true);
-    // auth's user lookup + count + page + services + teams + users + latest timeline entries
-    expect(small.sqlStatements).toBe(7);
+    // auth's session lookup + one page statement (total, rows, service, team, assignee, latest timeline entry)
+    expect(small.sqlStatements).toBe(2);
     expect(large.sqlStatements).toBe(small.sqlStatements);
+  });
+
+  it("brings each row's service, team, assignee and latest entry with the page, the same as loading them one by one", async () => {
+    const res = await page({ first: 50, filter: { stage: ["identified"] }, sort: { field: "priority", direction: "ASC" } });
+    expect(res.errors).toBeUndefined();
+    expect(res.sqlStatements).toBe(2);
+    const conn = res.data!.incidents;
+    expect(conn.totalCount).toBe(90);
+    const byId = new Map(created.map((c) => [c.id, c]));
+    for (const { node } of conn.edges) {
+      const incident = byId.get(node.id)!;
+      expect(node.stage).toBe("identified");
+      expect(node.service?.name ?? null).toBe(incident.serviceId ? f.service.name : null);
+      expect(node.team.name).toBe(f.team.name);
+      expect(node.assignee?.name ?? null).toBe(incident.assigneeId ? f.users.agent.name : null);
+      expect(node.latestTimelineEntry.message).toBe(`opened ${created.indexOf(incident)}`);
+    }
+    const priorities = conn.edges.map((e: { node: { priority: number } }) => e.node.priority);
+    expect(priorities).toEqual([...priorities].sort((a, b) => a - b));
+    // An empty page still knows its total (zero) and has no cursors.
+    const empty = await page({ first: 5, filter: { stage: ["cancelled"] } });
+    expect(empty.data!.incidents).toMatchObject({ totalCount: 0, edges: [], pageInfo: { hasNextPage: false, endCursor: null } });
   });
 
   it("batches the problem relations: a page of 5 costs the same SQL as a page of 50, for incidents with their problem and for problems", async () => {

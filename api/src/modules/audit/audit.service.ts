@@ -1,4 +1,5 @@
 import type { DataSource, EntityManager } from "typeorm";
+import type { QueryDeepPartialEntity } from "typeorm/query-builder/QueryPartialEntity";
 import { Role, type Principal } from "../../platform/auth/roles";
 import { AuditRecord } from "./audit.entity";
 import { GENESIS_HASH, chainHash, verifyChain, type ChainVerdict } from "./audit.rules";
@@ -42,7 +43,8 @@ export async function appendAudit(manager: EntityManager, actor: Principal | nul
     prevHash: head?.hash ?? GENESIS_HASH,
   });
   record.hash = chainHash(record.prevHash, record);
-  await manager.save(AuditRecord, record);
+  // insert, not save: save first SELECTs the row by its (given) key, one more round trip under the chain's lock.
+  await manager.insert(AuditRecord, record as QueryDeepPartialEntity<AuditRecord>);
   return record;
 }
 

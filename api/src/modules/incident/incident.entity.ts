@@ -36,6 +36,8 @@ registerEnumType(ClosureCode, { name: "ClosureCode", description: "How an incide
 @Index("IDX_incident_created_id", ["createdAt", "id"])
 // Range scans of the metrics query (see incident.measures.ts).
 @Index("IDX_incident_identified", ["identifiedAt"])
+// The agent queue: open stages by priority, the id breaking ties as the keyset cursor does (priority alone made the page scan and discard the closed rows).
+@Index("IDX_incident_open_queue", ["priority", "id"], { where: "stage IN ('identified', 'classified', 'assessed')" })
 // Full-text search over title and description: an expression index, created by hand in the migration.
 @Index("IDX_incident_search", { synchronize: false })
 export class Incident extends VersionedEntity {

@@ -72,7 +72,7 @@ export class IncidentResolver {
     @Arg("first", () => Int, { nullable: true, defaultValue: 50 }) first?: number,
     @Arg("after", () => String, { nullable: true }) after?: string,
   ): Promise<IncidentPage> {
-    return listIncidents(ctx.dataSource, { filter, sort, first, after });
+    return listIncidents(ctx.dataSource, { filter, sort, first, after }, ctx.loaders);
   }
 
   @Allow(...ANY_ROLE)

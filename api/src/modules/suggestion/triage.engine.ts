@@ -1,3 +1,4 @@
+import { modelInference } from "../../platform/observability/metrics";
 import { initBackend, loadClassifier, type ClassifierArtifact, type TrainedClassifier } from "@quell/ml";
 import type { DataSource } from "typeorm";
 import { UnrecoverableError } from "../../platform/queue/job-queue";
@@ -120,12 +121,14 @@ export class TriageEngine {
     if (!loaded) {
       return { ...base, abstained: true, abstainReason: await this.coldStartReason(kind), modelId: null, modelVersion: null };
     }
+    const endInference = modelInference.startTimer({ kind });
     const p = loaded.model.predict({
       title: incident.title,
       description: incident.description,
       service: incident.service ?? undefined,
       category: kind === SuggestionKind.category ? undefined : (incident.category ?? undefined),
     });
+    endInference();
     const modelVersion = `${kind} v${loaded.version}`;
     // Routing offers the top 3 with calibrated confidences (abstaining or not), so an agent can pick one in one click.
     const reasons = {

@@ -7,9 +7,8 @@ import {
   type GraphQLInputType,
 } from "graphql";
 import { IsDefined, ValidateIf } from "class-validator";
-import { Extensions, type MiddlewareFn } from "type-graphql";
+import { Extensions } from "type-graphql";
 import { badInput } from "../errors";
-import type { QuellContext } from "./context";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const isUuid = (value: unknown): value is string => typeof value === "string" && UUID.test(value);
@@ -80,28 +79,18 @@ function checkFor(type: GraphQLInputType, trim = false): Check | undefined {
   return undefined;
 }
 
-const checksByField = new WeakMap<GraphQLField<unknown, unknown>, Array<[GraphQLArgument, Check]>>();
-
-function checksOf(field: GraphQLField<unknown, unknown>): Array<[GraphQLArgument, Check]> {
-  let checks = checksByField.get(field);
-  if (!checks) {
-    checks = field.args.map((a) => [a, checkFor(a.type)] as [GraphQLArgument, Check | undefined]).filter((e): e is [GraphQLArgument, Check] => !!e[1]);
-    checksByField.set(field, checks);
-  }
-  return checks;
+/** The argument checks of one field, worked out once from its types; empty when no argument needs one. */
+export function argumentChecks(field: GraphQLField<unknown, unknown>): Array<[GraphQLArgument, Check]> {
+  return field.args.map((a) => [a, checkFor(a.type)] as [GraphQLArgument, Check | undefined]).filter((e): e is [GraphQLArgument, Check] => !!e[1]);
 }
 
 /**
- * Global middleware, so every operation (and every one added later) gets it: IDs must be UUIDs,
- * text must be storable, and fields marked `@Trim()` are trimmed, all before the resolver or
- * class-validator sees the arguments. Works from the schema's types, whichever transport.
+ * IDs must be UUIDs, text must be storable, and fields marked `@Trim()` are trimmed, before the
+ * resolver or class-validator sees the arguments. Applied to every field with such arguments (and
+ * every one added later) by guardSchema, from the schema's types, whichever transport.
  */
-export const inputHygiene: MiddlewareFn<QuellContext> = ({ args, info }, next) => {
-  const field = info.parentType.getFields()[info.fieldName];
-  if (field && field.args.length) {
-    for (const [arg, check] of checksOf(field)) {
-      if (args[arg.name] !== undefined && args[arg.name] !== null) args[arg.name] = check(args[arg.name], arg.name);
-    }
+export function cleanArguments(args: Record<string, unknown>, checks: Array<[GraphQLArgument, Check]>): void {
+  for (const [arg, check] of checks) {
+    if (args[arg.name] !== undefined && args[arg.name] !== null) args[arg.name] = check(args[arg.name], arg.name);
   }
-  return next();
-};
+}

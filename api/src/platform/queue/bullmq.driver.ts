@@ -1,3 +1,4 @@
+import { timedProcessor } from "../observability/metrics";
 import { Queue, Worker, type ConnectionOptions, type Job } from "bullmq";
 import { logger } from "../logger";
 import type { EnqueueOptions, FailedJob, JobQueue, Processor } from "./job-queue";
@@ -82,7 +83,8 @@ export class BullMqJobQueue implements JobQueue {
     );
   }
 
-  process<Q extends QueueName>(queue: Q, processor: Processor<Q>, opts: { concurrency?: number } = {}): void {
+  process<Q extends QueueName>(queue: Q, untimed: Processor<Q>, opts: { concurrency?: number } = {}): void {
+    const processor = timedProcessor(queue, untimed);
     const worker = new Worker(
       queue,
       async (job: Job) => {
@@ -119,6 +121,10 @@ export class BullMqJobQueue implements JobQueue {
       this.opts.enqueueTimeoutMs ?? 3_000,
       `schedule ${queue}`,
     );
+  }
+
+  async waitingCount(queue: QueueName): Promise<number> {
+    return withTimeout(this.queue(queue).getWaitingCount(), 2_000, `count waiting ${queue}`);
   }
 
   async failedJobs(queue?: QueueName, limit = 100): Promise<FailedJob[]> {

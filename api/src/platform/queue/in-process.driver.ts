@@ -1,3 +1,4 @@
+import { timedProcessor } from "../observability/metrics";
 import { randomUUID } from "node:crypto";
 import { logger } from "../logger";
 import { UnrecoverableError, backoffDelay, type EnqueueOptions, type FailedJob, type JobQueue, type Processor } from "./job-queue";
@@ -55,7 +56,7 @@ export class InProcessJobQueue implements JobQueue {
 
   process<Q extends QueueName>(queue: Q, processor: Processor<Q>, opts: { concurrency?: number } = {}): void {
     const consumer: Consumer = {
-      processor: processor as unknown as Processor<QueueName>,
+      processor: timedProcessor(queue, processor) as unknown as Processor<QueueName>,
       concurrency: opts.concurrency ?? QUEUE_POLICY[queue].concurrency,
       running: 0,
       waiting: this.parked.get(queue) ?? [],
@@ -71,6 +72,10 @@ export class InProcessJobQueue implements JobQueue {
     }, everyMs);
     timer.unref();
     this.timers.add(timer);
+  }
+
+  async waitingCount(queue: QueueName): Promise<number> {
+    return (this.consumers.get(queue)?.waiting ?? this.parked.get(queue) ?? []).length;
   }
 
   async failedJobs(queue?: QueueName, limit = 100): Promise<FailedJob[]> {

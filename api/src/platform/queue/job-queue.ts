@@ -46,6 +46,8 @@ export interface JobQueue {
   /** A job that repeats every `everyMs`, registered once however many processes ask. */
   repeat<Q extends QueueName>(queue: Q, schedulerId: string, name: string, payload: JobPayloads[Q], everyMs: number): Promise<void>;
   failedJobs(queue?: QueueName, limit?: number): Promise<FailedJob[]>;
+  /** Jobs waiting to start in a queue (the metrics' queue depth). */
+  waitingCount(queue: QueueName): Promise<number>;
   /** Puts a failed job back to run again; false when there is no such failed job. */
   retry(queue: QueueName, id: string): Promise<boolean>;
   /** Resolves when the queue's backing store answers (Redis PING); rejects when it does not. */
