@@ -7,6 +7,7 @@ import { ChangeManagement1795980010074 } from "./1795980010074-ChangeManagement"
 import { OutboxCompletion1795980314767 } from "./1795980314767-OutboxCompletion";
 import { ChangeFixesProblems1795980918409 } from "./1795980918409-ChangeFixesProblems";
 import { ProblemCandidates1795981056939 } from "./1795981056939-ProblemCandidates";
+import { ServiceLevels1795990183105 } from "./1795990183105-ServiceLevels";
 
 /** Every migration, oldest first. Reviewed by hand; never edited once merged. */
 export const MIGRATIONS: Function[] = [
@@ -19,4 +20,5 @@ export const MIGRATIONS: Function[] = [
   OutboxCompletion1795980314767,
   ChangeFixesProblems1795980918409,
   ProblemCandidates1795981056939,
+  ServiceLevels1795990183105,
 ];
