@@ -18,6 +18,7 @@ import { Change, ChangeApproval, ChangeProblemLink, ChangeReview, ChangeServiceL
 import { ChangePolicy, ChangeTemplate, FreezeWindow, RiskRule } from "./modules/change/change-config.entity";
 import { PasswordReset, Session } from "./modules/user/session.entity";
 import { SlaCalendar, SlaClock, SlaPolicy } from "./modules/sla/sla.entity";
+import { Notification, NotificationSubscription, Webhook, WebhookDelivery } from "./modules/notification/notification.entity";
 
 /** Every table TypeORM maps; migrations must agree with this list (`npm run migration:check`). */
 export const ENTITIES = [
@@ -60,4 +61,8 @@ export const ENTITIES = [
   SlaCalendar,
   SlaPolicy,
   SlaClock,
+  Webhook,
+  WebhookDelivery,
+  NotificationSubscription,
+  Notification,
 ];

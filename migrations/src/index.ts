@@ -8,6 +8,7 @@ import { OutboxCompletion1795980314767 } from "./1795980314767-OutboxCompletion"
 import { ChangeFixesProblems1795980918409 } from "./1795980918409-ChangeFixesProblems";
 import { ProblemCandidates1795981056939 } from "./1795981056939-ProblemCandidates";
 import { ServiceLevels1795990183105 } from "./1795990183105-ServiceLevels";
+import { Notifications1795991278452 } from "./1795991278452-Notifications";
 
 /** Every migration, oldest first. Reviewed by hand; never edited once merged. */
 export const MIGRATIONS: Function[] = [
@@ -21,4 +22,5 @@ export const MIGRATIONS: Function[] = [
   ChangeFixesProblems1795980918409,
   ProblemCandidates1795981056939,
   ServiceLevels1795990183105,
+  Notifications1795991278452,
 ];

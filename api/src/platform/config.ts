@@ -62,6 +62,14 @@ export interface QuellConfig {
   subscriptionRecheckMs: number;
   /** Incidents without a problem a recurring group needs to become a problem candidate. */
   recurrenceMinIncidents: number;
+  /** Let outbound webhooks reach private and loopback addresses outside development (QUELL_WEBHOOK_ALLOW_PRIVATE=1); refused by default (SSRF). */
+  webhookAllowPrivate: boolean;
+  /** SMTP server for notification email (QUELL_SMTP_URL, e.g. smtps://user:pass@mail.example.com); unset: in-app only. */
+  smtpUrl: string | undefined;
+  /** From address of notification email. */
+  mailFrom: string;
+  /** The web app's public address, for links in messages (QUELL_PUBLIC_URL). */
+  publicUrl: string | undefined;
 }
 
 function intFromEnv(name: string, fallback: number, env: NodeJS.ProcessEnv): number {
@@ -176,6 +184,10 @@ function readConfig(env: NodeJS.ProcessEnv, overrides: Partial<QuellConfig>): Om
     problemQuietPeriodDays: intFromEnv("QUELL_PROBLEM_QUIET_PERIOD_DAYS", 14, env),
     subscriptionRecheckMs: intFromEnv("QUELL_SUBSCRIPTION_RECHECK_MS", 30_000, env),
     recurrenceMinIncidents: intFromEnv("QUELL_RECURRENCE_MIN_INCIDENTS", 3, env),
+    webhookAllowPrivate: env.QUELL_WEBHOOK_ALLOW_PRIVATE === "1",
+    smtpUrl: env.QUELL_SMTP_URL || undefined,
+    mailFrom: env.QUELL_MAIL_FROM || "Quell <quell@localhost>",
+    publicUrl: env.QUELL_PUBLIC_URL || undefined,
     ...rest,
   };
 }

@@ -3,3 +3,4 @@ import "./triage.processor";
 import "./retrain.processor";
 import "./recurrence.processor";
 import "./sla.processor";
+import "./notify.processor";

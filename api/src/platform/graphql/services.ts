@@ -21,6 +21,8 @@ import { ChangeProblems } from "../../modules/change/change.problems";
 import { ChangeAdminService } from "../../modules/change/change.admin.service";
 import { ServiceDependencyService } from "../../modules/catalog/service-dependency.service";
 import { SlaService } from "../../modules/sla/sla.service";
+import { NotificationService } from "../../modules/notification/notification.service";
+import { WebhookService } from "../../modules/notification/notification.webhooks";
 
 /** The composition root of domain services; the API and the workers build the same set. */
 export function createServices(deps: { dataSource: DataSource; pubsub: QuellPubSub; issuer: TokenIssuer; config: QuellConfig; loginThrottle: LoginThrottle; jobs?: JobQueue; clock?: Clock }) {
@@ -36,6 +38,8 @@ export function createServices(deps: { dataSource: DataSource; pubsub: QuellPubS
     ...deps,
     jobs,
     sla,
+    notifications: new NotificationService(deps.dataSource, deps.config, incidents, sla),
+    webhooks: new WebhookService(deps.dataSource, deps.config),
     incidents,
     problems,
     problemWork: new ProblemWorkService(deps.dataSource, deps.pubsub, { clock }),

@@ -18,7 +18,7 @@ export interface JobPayloads {
   /** Checks one incident's clocks for warnings and breaches; null sweeps every overdue clock. */
   [QueueName.Sla]: { incidentId: string | null };
   /** A domain event to fan out to webhooks and subscribers. */
-  [QueueName.Notify]: { entity: "incident" | "problem" | "change"; id: string; event: string; actorId: string | null };
+  [QueueName.Notify]: { entity: "incident" | "problem" | "change"; id: string; event: string; actorId: string | null; detail?: string | null; occurredAt?: string | null };
   [QueueName.Webhook]: { deliveryId: string };
   [QueueName.Email]: { notificationId: string };
 }
