@@ -98,6 +98,9 @@ export function AppShell({ wsUrl, children }: { wsUrl: string; children: ReactNo
             <Link href="/metrics" aria-current={pathname === "/metrics" ? "page" : undefined}>
               Metrics
             </Link>
+            <Link href="/notifications" aria-current={pathname === "/notifications" ? "page" : undefined}>
+              Notifications
+            </Link>
             {user.role === "admin" && (
               <Link href="/admin" aria-current={pathname === "/admin" ? "page" : undefined}>
                 Admin
