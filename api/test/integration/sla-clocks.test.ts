@@ -116,6 +116,16 @@ describe("SLA clocks", () => {
     expect(state.sla.resolution.timeLeftMs).toBe(-1 * H);
   });
 
+  it("keeps the outcomes as data the compliance figures are computed from", async () => {
+    const rows = await t.api.services.sla.compliance(new Date("2026-01-01T00:00:00Z"), new Date("2027-01-01T00:00:00Z"));
+    const resolution = rows.find((r) => r.kind === "resolution")!;
+    const response = rows.find((r) => r.kind === "response")!;
+    // The 49 hours without workers breached every clock still running (printer, checkout, export);
+    // the duplicate's clocks stopped when it was cancelled, within target.
+    expect(resolution).toMatchObject({ breached: 3, met: 1, finished: 4 });
+    expect(response).toMatchObject({ breached: 3, met: 1, finished: 4 });
+  });
+
   it("sorts the queue by the nearest SLA deadline, incidents without a running clock last", async () => {
     const soon = await open("Soon due", 1, 1);
     const later = await open("Later due", 3, 3);

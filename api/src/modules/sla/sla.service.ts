@@ -178,7 +178,8 @@ export class SlaService {
       collect(alerts, c, due);
       const wasPending = !!change?.before.pendingReason;
       const isPending = !!incident.pendingReason;
-      if (c.kind === SlaClockKind.response && incident.acknowledgedAt) stopClock(c, cal, now);
+      // A cancelled or closed incident needs no response any more either.
+      if (c.kind === SlaClockKind.response && (incident.acknowledgedAt || TERMINAL.includes(incident.stage))) stopClock(c, cal, now);
       if (c.kind === SlaClockKind.resolution) {
         if (RESOLVED.includes(incident.stage)) stopClock(c, cal, now);
         else if (c.stoppedAt) restartClock(c, cal, now); // reopened
