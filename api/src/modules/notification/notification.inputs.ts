@@ -1,4 +1,4 @@
-import { ArrayMaxSize, IsInt, IsOptional, IsUUID, Length, Matches, MaxLength } from "class-validator";
+import { ArrayMaxSize, IsBoolean, IsEnum, IsInt, IsOptional, IsUUID, Length, Matches, MaxLength } from "class-validator";
 import { Field, ID, InputType, Int } from "type-graphql";
 import { Trim } from "../../platform/graphql/input-hygiene";
 import { SubscriptionTarget, WebhookKind } from "./notification.entity";
@@ -9,14 +9,14 @@ export class SaveWebhookInput {
   @Field(() => Int, { nullable: true }) @IsOptional() @IsInt() version?: number;
   @Field(() => String) @Trim() @Length(1, 120) name!: string;
   @Field(() => String) @Trim() @Length(8, 2000) url!: string;
-  @Field(() => WebhookKind, { defaultValue: WebhookKind.generic }) kind!: WebhookKind;
+  @Field(() => WebhookKind, { defaultValue: WebhookKind.generic }) @IsEnum(WebhookKind) kind!: WebhookKind;
   @Field(() => [String], { defaultValue: [] }) @ArrayMaxSize(50) @Matches(/^[a-z_]+\.[a-z_]+$/, { each: true, message: "events are names like incident.create" }) events!: string[];
-  @Field(() => Boolean, { defaultValue: true }) active!: boolean;
+  @Field(() => Boolean, { defaultValue: true }) @IsBoolean() active!: boolean;
 }
 
 @InputType()
 export class SubscribeInput {
-  @Field(() => SubscriptionTarget) targetType!: SubscriptionTarget;
+  @Field(() => SubscriptionTarget) @IsEnum(SubscriptionTarget) targetType!: SubscriptionTarget;
   @Field(() => ID) @IsUUID() targetId!: string;
 }
 
