@@ -17,6 +17,8 @@ import { ServiceDependency } from "./modules/catalog/service-dependency.entity";
 import { Change, ChangeApproval, ChangeProblemLink, ChangeReview, ChangeServiceLink, ChangeTransition, IncidentCause } from "./modules/change/change.entity";
 import { ChangePolicy, ChangeTemplate, FreezeWindow, RiskRule } from "./modules/change/change-config.entity";
 import { PasswordReset, Session } from "./modules/user/session.entity";
+import { SlaCalendar, SlaClock, SlaPolicy } from "./modules/sla/sla.entity";
+import { Notification, NotificationSubscription, Webhook, WebhookDelivery } from "./modules/notification/notification.entity";
 
 /** Every table TypeORM maps; migrations must agree with this list (`npm run migration:check`). */
 export const ENTITIES = [
@@ -56,4 +58,11 @@ export const ENTITIES = [
   Session,
   PasswordReset,
   ProblemCandidate,
+  SlaCalendar,
+  SlaPolicy,
+  SlaClock,
+  Webhook,
+  WebhookDelivery,
+  NotificationSubscription,
+  Notification,
 ];

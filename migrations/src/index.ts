@@ -9,6 +9,8 @@ import { ChangeFixesProblems1795980918409 } from "./1795980918409-ChangeFixesPro
 import { ProblemCandidates1795981056939 } from "./1795981056939-ProblemCandidates";
 import { IncidentMetricsRollup1795990000000 } from "./1795990000000-IncidentMetricsRollup";
 import { OpenQueueIndex1795990560453 } from "./1795990560453-OpenQueueIndex";
+import { ServiceLevels1795990183105 } from "./1795990183105-ServiceLevels";
+import { Notifications1795991278452 } from "./1795991278452-Notifications";
 
 /** Every migration, oldest first. Reviewed by hand; never edited once merged. */
 export const MIGRATIONS: Function[] = [
@@ -22,5 +24,7 @@ export const MIGRATIONS: Function[] = [
   ChangeFixesProblems1795980918409,
   ProblemCandidates1795981056939,
   IncidentMetricsRollup1795990000000,
+  ServiceLevels1795990183105,
   OpenQueueIndex1795990560453,
+  Notifications1795991278452,
 ];

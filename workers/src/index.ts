@@ -11,6 +11,8 @@ const log = logger.child({ component: "workers" });
 export const DAILY_MS = 24 * 3600_000;
 /** Incremental grouping drifts a little (an incident joins the best group at the time); a rebuild every 6 h corrects it. */
 export const RECURRENCE_REBUILD_MS = 6 * 3600_000;
+/** The SLA safety-net sweep: delayed per-incident timers do the work, this catches what they missed. */
+export const SLA_SWEEP_MS = 60_000;
 
 export interface WorkerOptions {
   /** Queues to consume (default: all). */
@@ -75,7 +77,16 @@ export async function startWorkers(runtime: QuellRuntime, options: WorkerOptions
     }
     relay.start();
   }
+  // Whatever fell due while no worker ran is recorded now, not at the next sweep.
+  if ((options.queues ?? ALL_QUEUES).includes(QueueName.Sla)) {
+    await jobs
+      .enqueue(QueueName.Sla, "sweep", { incidentId: null }, { jobId: `sla-sweep-start-${Date.now()}` })
+      .catch((err: unknown) => log.warn({ err: err instanceof Error ? err.message : err }, "could not queue the start-up SLA sweep"));
+  }
   if (options.schedules !== false) {
+    await jobs
+      .repeat(QueueName.Sla, "sla-sweep", "sweep", { incidentId: null }, SLA_SWEEP_MS)
+      .catch((err: unknown) => log.warn({ err: err instanceof Error ? err.message : err }, "could not register the SLA sweep"));
     await jobs
       .repeat(QueueName.Retrain, "retrain-daily", "retrain", { requestedBy: null, trigger: "schedule" }, DAILY_MS)
       .catch((err: unknown) => log.warn({ err: err instanceof Error ? err.message : err }, "could not register the daily retrain"));
@@ -84,6 +95,8 @@ export async function startWorkers(runtime: QuellRuntime, options: WorkerOptions
       .catch((err: unknown) => log.warn({ err: err instanceof Error ? err.message : err }, "could not register the recurrence rebuild"));
     await trainFirstModels(runtime);
   }
+  // Problem and change events reach webhooks through their pub/sub topics.
+  const stopListening = (options.queues ?? ALL_QUEUES).includes(QueueName.Notify) ? runtime.services.notifications.listen(runtime.services.pubsub, jobs) : () => undefined;
   log.info({ mode: jobs.kind, queues: options.queues ?? ALL_QUEUES, relay: !!relay }, "workers started");
   let closing: Promise<void> | null = null;
   return {
@@ -91,6 +104,7 @@ export async function startWorkers(runtime: QuellRuntime, options: WorkerOptions
     relay,
     close() {
       closing ??= (async () => {
+        stopListening();
         await relay?.stop();
         await jobs.close();
         log.info("workers stopped");

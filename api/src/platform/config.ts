@@ -64,6 +64,14 @@ export interface QuellConfig {
   recurrenceMinIncidents: number;
   /** Bearer token Prometheus sends to GET /metrics (QUELL_METRICS_TOKEN); unset turns the endpoint off. */
   metricsToken: string | undefined;
+  /** Let outbound webhooks reach private and loopback addresses outside development (QUELL_WEBHOOK_ALLOW_PRIVATE=1); refused by default (SSRF). */
+  webhookAllowPrivate: boolean;
+  /** SMTP server for notification email (QUELL_SMTP_URL, e.g. smtps://user:pass@mail.example.com); unset: in-app only. */
+  smtpUrl: string | undefined;
+  /** From address of notification email. */
+  mailFrom: string;
+  /** The web app's public address, for links in messages (QUELL_PUBLIC_URL). */
+  publicUrl: string | undefined;
 }
 
 function intFromEnv(name: string, fallback: number, env: NodeJS.ProcessEnv): number {
@@ -187,6 +195,10 @@ function readConfig(env: NodeJS.ProcessEnv, overrides: Partial<QuellConfig>): Om
     subscriptionRecheckMs: intFromEnv("QUELL_SUBSCRIPTION_RECHECK_MS", 30_000, env),
     recurrenceMinIncidents: intFromEnv("QUELL_RECURRENCE_MIN_INCIDENTS", 3, env),
     metricsToken: env.QUELL_METRICS_TOKEN || undefined,
+    webhookAllowPrivate: env.QUELL_WEBHOOK_ALLOW_PRIVATE === "1",
+    smtpUrl: env.QUELL_SMTP_URL || undefined,
+    mailFrom: env.QUELL_MAIL_FROM || "Quell <quell@localhost>",
+    publicUrl: env.QUELL_PUBLIC_URL || undefined,
     ...rest,
   };
 }

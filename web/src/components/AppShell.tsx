@@ -101,6 +101,9 @@ export function AppShell({ wsUrl, children }: { wsUrl: string; children: ReactNo
             <Link href="/analytics" aria-current={pathname === "/analytics" ? "page" : undefined}>
               Analytics
             </Link>
+            <Link href="/notifications" aria-current={pathname === "/notifications" ? "page" : undefined}>
+              Notifications
+            </Link>
             {user.role === "admin" && (
               <Link href="/admin" aria-current={pathname === "/admin" ? "page" : undefined}>
                 Admin

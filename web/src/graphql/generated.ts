@@ -240,6 +240,9 @@ export interface DecideSuggestionInput {
   id: string;
 }
 
+export type DeliveryStatus = "failed" | "pending" | "succeeded";
+export const DeliveryStatusValues: readonly DeliveryStatus[] = ["failed", "pending", "succeeded"];
+
 export interface DismissProblemCandidateInput {
   id: string;
   reason?: string | null;
@@ -292,8 +295,8 @@ export interface IncidentSort {
   field?: IncidentSortField;
 }
 
-export type IncidentSortField = "createdAt" | "number" | "priority" | "updatedAt";
-export const IncidentSortFieldValues: readonly IncidentSortField[] = ["createdAt", "number", "priority", "updatedAt"];
+export type IncidentSortField = "createdAt" | "number" | "priority" | "slaDueAt" | "updatedAt";
+export const IncidentSortFieldValues: readonly IncidentSortField[] = ["createdAt", "number", "priority", "slaDueAt", "updatedAt"];
 
 export interface IssuePasswordResetInput {
   id: string;
@@ -383,6 +386,10 @@ export const ModelKindValues: readonly ModelKind[] = ["category", "embedder", "s
 export type ModelStatus = "active" | "rejected" | "superseded";
 export const ModelStatusValues: readonly ModelStatus[] = ["active", "rejected", "superseded"];
 
+/** What an on-hold incident waits for (SLA clocks pause meanwhile). */
+export type PendingReason = "awaiting_requester" | "awaiting_vendor";
+export const PendingReasonValues: readonly PendingReason[] = ["awaiting_requester", "awaiting_vendor"];
+
 /** Where a problem's priority comes from. */
 export type PrioritySource = "incidents" | "manual" | "matrix";
 export const PrioritySourceValues: readonly PrioritySource[] = ["incidents", "manual", "matrix"];
@@ -454,6 +461,40 @@ export const RiskLevelValues: readonly RiskLevel[] = ["high", "low", "medium"];
 export type Role = "admin" | "agent" | "analyst" | "change_manager" | "problem_manager";
 export const RoleValues: readonly Role[] = ["admin", "agent", "analyst", "change_manager", "problem_manager"];
 
+export interface SaveSlaCalendarInput {
+  holidayCountry?: string | null;
+  holidays?: Array<SlaHolidayInput>;
+  /** Edit this calendar (with version); omit to create one. */
+  id?: string | null;
+  name: string;
+  timeZone: string;
+  version?: number | null;
+  weeklyHours: Array<SlaWeeklyWindowInput>;
+}
+
+export interface SaveSlaPolicyInput {
+  /** Business-hours calendar; null runs around the clock. */
+  calendarId?: string | null;
+  id?: string | null;
+  name: string;
+  priority: number;
+  resolutionTargetMinutes: number;
+  responseTargetMinutes: number;
+  version?: number | null;
+  warnAtShare?: number;
+}
+
+export interface SaveWebhookInput {
+  active?: boolean;
+  events?: Array<string>;
+  /** Edit this webhook (with version); omit to create one (its secret is returned once). */
+  id?: string | null;
+  kind?: WebhookKind;
+  name: string;
+  url: string;
+  version?: number | null;
+}
+
 export type ServiceKind = "business_service" | "configuration_item";
 export const ServiceKindValues: readonly ServiceKind[] = ["business_service", "configuration_item"];
 
@@ -462,6 +503,14 @@ export interface SetIncidentCauseInput {
   changeId?: string | null;
   incidentId: string;
   /** The incident's version. */
+  version: number;
+}
+
+export interface SetIncidentPendingInput {
+  id: string;
+  note?: string | null;
+  /** What it now waits for; null resumes work (and the SLA clocks). */
+  reason?: PendingReason | null;
   version: number;
 }
 
@@ -496,12 +545,39 @@ export interface SetWorkaroundInput {
 export type Severity = "SEV1" | "SEV2" | "SEV3" | "SEV4";
 export const SeverityValues: readonly Severity[] = ["SEV1", "SEV2", "SEV3", "SEV4"];
 
+/** response: until acknowledged or assigned; resolution: until recovered. */
+export type SlaClockKind = "resolution" | "response";
+export const SlaClockKindValues: readonly SlaClockKind[] = ["resolution", "response"];
+
+export interface SlaHolidayInput {
+  /** yyyy-MM-dd in the calendar's time zone */
+  date: string;
+  name: string;
+}
+
+export interface SlaWeeklyWindowInput {
+  /** HH:mm (24:00 for midnight) */
+  end: string;
+  /** HH:mm in the calendar's time zone */
+  start: string;
+  /** 1 = Monday … 7 = Sunday */
+  weekday: number;
+}
+
 export type SortDirection = "ASC" | "DESC";
 export const SortDirectionValues: readonly SortDirection[] = ["ASC", "DESC"];
 
 /** Where an incident is in its lifecycle. */
 export type Stage = "assessed" | "cancelled" | "classified" | "closed" | "contained" | "eradicated" | "identified" | "recovered" | "reviewed";
 export const StageValues: readonly Stage[] = ["assessed", "cancelled", "classified", "closed", "contained", "eradicated", "identified", "recovered", "reviewed"];
+
+export interface SubscribeInput {
+  targetId: string;
+  targetType: SubscriptionTarget;
+}
+
+export type SubscriptionTarget = "incident" | "service" | "team";
+export const SubscriptionTargetValues: readonly SubscriptionTarget[] = ["incident", "service", "team"];
 
 export type SuggestionKind = "category" | "problem" | "severity" | "similar" | "team";
 export const SuggestionKindValues: readonly SuggestionKind[] = ["category", "problem", "severity", "similar", "team"];
@@ -617,6 +693,15 @@ export interface UserVersionInput {
   id: string;
   version: number;
 }
+
+export interface WebhookDeliveriesFilter {
+  event?: string | null;
+  first?: number;
+  webhookId: string;
+}
+
+export type WebhookKind = "generic" | "slack";
+export const WebhookKindValues: readonly WebhookKind[] = ["generic", "slack"];
 
 export interface WriteReportInput {
   actionItems?: Array<string> | null;
@@ -1014,6 +1099,12 @@ export type QueueRowFragment = {
     id: string;
     name: string;
   } | null;
+  sla: {
+    timeLeftMs: number | null;
+    paused: boolean;
+    warning: boolean;
+    breached: boolean;
+  } | null;
   severitySuggestion: Array<{
     id: string;
     value: string | null;
@@ -1034,6 +1125,26 @@ export type SessionTokensFragment = {
     email: string | null;
     role: Role;
   };
+};
+
+export type SlaClockFieldsFragment = {
+  kind: SlaClockKind;
+  targetMinutes: number;
+  timeLeftMs: number;
+  dueAt: string | null;
+  running: boolean;
+  paused: boolean;
+  stopped: boolean;
+  warning: boolean;
+  breached: boolean;
+  breachedAt: string | null;
+};
+
+export type SlaSummaryFragment = {
+  timeLeftMs: number | null;
+  paused: boolean;
+  warning: boolean;
+  breached: boolean;
 };
 
 export type SuggestionItemFragment = {
@@ -3168,6 +3279,132 @@ export type IncidentMetricsQueryVariables = {
 };
 export const IncidentMetricsDocument = "query IncidentMetrics($groupBy: MetricsGroupBy!, $window: MetricsWindow!) {\n  incidentMetrics(groupBy: $groupBy, window: $window) {\n    from\n    to\n    groupBy\n    groups {\n      key\n      incidents\n      open\n      major\n      duplicates\n      reopened\n      reopenRate\n      timeToAcknowledge {\n        ...Duration\n      }\n      timeToAssess {\n        ...Duration\n      }\n      timeToContain {\n        ...Duration\n      }\n      timeToRecover {\n        ...Duration\n      }\n      timeToClose {\n        ...Duration\n      }\n    }\n  }\n}\n\nfragment Duration on DurationStats {\n  count\n  meanMinutes\n  medianMinutes\n  p90Minutes\n}" as TypedDocument<IncidentMetricsQuery, IncidentMetricsQueryVariables>;
 
+export type WebhooksQuery = {
+  webhooks: Array<{
+    id: string;
+    version: number;
+    name: string;
+    url: string;
+    kind: WebhookKind;
+    events: Array<string>;
+    active: boolean;
+    secretHint: string;
+  }>;
+};
+export type WebhooksQueryVariables = Record<string, never>;
+export const WebhooksDocument = "query Webhooks {\n  webhooks {\n    id\n    version\n    name\n    url\n    kind\n    events\n    active\n    secretHint\n  }\n}" as TypedDocument<WebhooksQuery, WebhooksQueryVariables>;
+
+export type WebhookDeliveriesQuery = {
+  webhookDeliveries: Array<{
+    id: string;
+    event: string;
+    status: DeliveryStatus;
+    attempts: number;
+    lastStatusCode: number | null;
+    lastError: string | null;
+    lastDurationMs: number | null;
+    replayOfId: string | null;
+    createdAt: string;
+    lastAttemptAt: string | null;
+  }>;
+};
+export type WebhookDeliveriesQueryVariables = {
+  filter: WebhookDeliveriesFilter; // WebhookDeliveriesFilter!
+};
+export const WebhookDeliveriesDocument = "query WebhookDeliveries($filter: WebhookDeliveriesFilter!) {\n  webhookDeliveries(filter: $filter) {\n    id\n    event\n    status\n    attempts\n    lastStatusCode\n    lastError\n    lastDurationMs\n    replayOfId\n    createdAt\n    lastAttemptAt\n  }\n}" as TypedDocument<WebhookDeliveriesQuery, WebhookDeliveriesQueryVariables>;
+
+export type SaveWebhookMutation = {
+  saveWebhook: {
+    secret: string | null;
+    webhook: {
+      id: string;
+    };
+  };
+};
+export type SaveWebhookMutationVariables = {
+  input: SaveWebhookInput; // SaveWebhookInput!
+};
+export const SaveWebhookDocument = "mutation SaveWebhook($input: SaveWebhookInput!) {\n  saveWebhook(input: $input) {\n    secret\n    webhook {\n      id\n    }\n  }\n}" as TypedDocument<SaveWebhookMutation, SaveWebhookMutationVariables>;
+
+export type DeleteWebhookMutation = {
+  deleteWebhook: {
+    id: string;
+  };
+};
+export type DeleteWebhookMutationVariables = {
+  id: string; // ID!
+  version: number; // Int!
+};
+export const DeleteWebhookDocument = "mutation DeleteWebhook($id: ID!, $version: Int!) {\n  deleteWebhook(id: $id, version: $version) {\n    id\n  }\n}" as TypedDocument<DeleteWebhookMutation, DeleteWebhookMutationVariables>;
+
+export type ReplayWebhookDeliveryMutation = {
+  replayWebhookDelivery: {
+    id: string;
+  };
+};
+export type ReplayWebhookDeliveryMutationVariables = {
+  id: string; // ID!
+};
+export const ReplayWebhookDeliveryDocument = "mutation ReplayWebhookDelivery($id: ID!) {\n  replayWebhookDelivery(id: $id) {\n    id\n  }\n}" as TypedDocument<ReplayWebhookDeliveryMutation, ReplayWebhookDeliveryMutationVariables>;
+
+export type MyNotificationsQuery = {
+  notificationSettings: {
+    emailEnabled: boolean;
+  };
+  mySubscriptions: Array<{
+    id: string;
+    targetType: SubscriptionTarget;
+    targetId: string;
+    createdAt: string;
+  }>;
+  myNotifications: Array<{
+    id: string;
+    event: string;
+    message: string;
+    incidentId: string | null;
+    createdAt: string;
+    readAt: string | null;
+  }>;
+  services: Array<{
+    id: string;
+    name: string;
+  }>;
+  teams: Array<{
+    id: string;
+    name: string;
+  }>;
+};
+export type MyNotificationsQueryVariables = Record<string, never>;
+export const MyNotificationsDocument = "query MyNotifications {\n  notificationSettings {\n    emailEnabled\n  }\n  mySubscriptions {\n    id\n    targetType\n    targetId\n    createdAt\n  }\n  myNotifications(first: 50) {\n    id\n    event\n    message\n    incidentId\n    createdAt\n    readAt\n  }\n  services {\n    id\n    name\n  }\n  teams {\n    id\n    name\n  }\n}" as TypedDocument<MyNotificationsQuery, MyNotificationsQueryVariables>;
+
+export type SubscribeMutation = {
+  subscribe: {
+    id: string;
+  };
+};
+export type SubscribeMutationVariables = {
+  input: SubscribeInput; // SubscribeInput!
+};
+export const SubscribeDocument = "mutation Subscribe($input: SubscribeInput!) {\n  subscribe(input: $input) {\n    id\n  }\n}" as TypedDocument<SubscribeMutation, SubscribeMutationVariables>;
+
+export type UnsubscribeMutation = {
+  unsubscribe: {
+    id: string;
+  };
+};
+export type UnsubscribeMutationVariables = {
+  id: string; // ID!
+};
+export const UnsubscribeDocument = "mutation Unsubscribe($id: ID!) {\n  unsubscribe(id: $id) {\n    id\n  }\n}" as TypedDocument<UnsubscribeMutation, UnsubscribeMutationVariables>;
+
+export type MarkNotificationsReadMutation = {
+  markNotificationsRead: number;
+};
+export type MarkNotificationsReadMutationVariables = {
+  ids: Array<string>; // [ID!]!
+};
+export const MarkNotificationsReadDocument = "mutation MarkNotificationsRead($ids: [ID!]!) {\n  markNotificationsRead(ids: $ids)\n}" as TypedDocument<MarkNotificationsReadMutation, MarkNotificationsReadMutationVariables>;
+
 export type ProblemsQuery = {
   problems: {
     totalCount: number;
@@ -3800,6 +4037,12 @@ export type QueueQuery = {
           id: string;
           name: string;
         } | null;
+        sla: {
+          timeLeftMs: number | null;
+          paused: boolean;
+          warning: boolean;
+          breached: boolean;
+        } | null;
         severitySuggestion: Array<{
           id: string;
           value: string | null;
@@ -3818,7 +4061,7 @@ export type QueueQueryVariables = {
   first?: number | null; // Int
   after?: string | null; // String
 };
-export const QueueDocument = "query Queue($filter: IncidentFilter, $sort: IncidentSort, $first: Int, $after: String) {\n  incidents(filter: $filter, sort: $sort, first: $first, after: $after) {\n    totalCount\n    pageInfo {\n      hasNextPage\n      endCursor\n    }\n    edges {\n      node {\n        ...QueueRow\n      }\n    }\n  }\n}\n\nfragment QueueRow on Incident {\n  id\n  key\n  number\n  title\n  stage\n  priority\n  severity\n  isMajor\n  createdAt\n  updatedAt\n  version\n  service {\n    id\n    name\n  }\n  team {\n    id\n    name\n  }\n  assignee {\n    id\n    name\n  }\n  severitySuggestion: suggestions(kind: severity) {\n    id\n    value\n    label\n    confidence\n    abstained\n    status\n  }\n}" as TypedDocument<QueueQuery, QueueQueryVariables>;
+export const QueueDocument = "query Queue($filter: IncidentFilter, $sort: IncidentSort, $first: Int, $after: String) {\n  incidents(filter: $filter, sort: $sort, first: $first, after: $after) {\n    totalCount\n    pageInfo {\n      hasNextPage\n      endCursor\n    }\n    edges {\n      node {\n        ...QueueRow\n      }\n    }\n  }\n}\n\nfragment QueueRow on Incident {\n  id\n  key\n  number\n  title\n  stage\n  priority\n  severity\n  isMajor\n  createdAt\n  updatedAt\n  version\n  service {\n    id\n    name\n  }\n  team {\n    id\n    name\n  }\n  assignee {\n    id\n    name\n  }\n  sla {\n    ...SlaSummary\n  }\n  severitySuggestion: suggestions(kind: severity) {\n    id\n    value\n    label\n    confidence\n    abstained\n    status\n  }\n}\n\nfragment SlaSummary on IncidentSla {\n  timeLeftMs\n  paused\n  warning\n  breached\n}" as TypedDocument<QueueQuery, QueueQueryVariables>;
 
 export type IncidentChangedSubscription = {
   incidentChanged: {
@@ -3831,6 +4074,124 @@ export type IncidentChangedSubscriptionVariables = {
   incidentId?: string | null; // ID
 };
 export const IncidentChangedDocument = "subscription IncidentChanged($incidentId: ID) {\n  incidentChanged(incidentId: $incidentId) {\n    incidentId\n    kind\n    actorId\n  }\n}" as TypedDocument<IncidentChangedSubscription, IncidentChangedSubscriptionVariables>;
+
+export type IncidentSlaQuery = {
+  incident: {
+    id: string;
+    version: number;
+    pendingReason: PendingReason | null;
+    pendingSince: string | null;
+    sla: {
+      policyName: string | null;
+      timeLeftMs: number | null;
+      paused: boolean;
+      warning: boolean;
+      breached: boolean;
+      response: {
+        kind: SlaClockKind;
+        targetMinutes: number;
+        timeLeftMs: number;
+        dueAt: string | null;
+        running: boolean;
+        paused: boolean;
+        stopped: boolean;
+        warning: boolean;
+        breached: boolean;
+        breachedAt: string | null;
+      } | null;
+      resolution: {
+        kind: SlaClockKind;
+        targetMinutes: number;
+        timeLeftMs: number;
+        dueAt: string | null;
+        running: boolean;
+        paused: boolean;
+        stopped: boolean;
+        warning: boolean;
+        breached: boolean;
+        breachedAt: string | null;
+      } | null;
+    } | null;
+  };
+};
+export type IncidentSlaQueryVariables = {
+  id: string; // ID!
+};
+export const IncidentSlaDocument = "query IncidentSla($id: ID!) {\n  incident(id: $id) {\n    id\n    version\n    pendingReason\n    pendingSince\n    sla {\n      policyName\n      ...SlaSummary\n      response {\n        ...SlaClockFields\n      }\n      resolution {\n        ...SlaClockFields\n      }\n    }\n  }\n}\n\nfragment SlaClockFields on SlaClockState {\n  kind\n  targetMinutes\n  timeLeftMs\n  dueAt\n  running\n  paused\n  stopped\n  warning\n  breached\n  breachedAt\n}\n\nfragment SlaSummary on IncidentSla {\n  timeLeftMs\n  paused\n  warning\n  breached\n}" as TypedDocument<IncidentSlaQuery, IncidentSlaQueryVariables>;
+
+export type SetIncidentPendingMutation = {
+  setIncidentPending: {
+    id: string;
+    version: number;
+    pendingReason: PendingReason | null;
+  };
+};
+export type SetIncidentPendingMutationVariables = {
+  input: SetIncidentPendingInput; // SetIncidentPendingInput!
+};
+export const SetIncidentPendingDocument = "mutation SetIncidentPending($input: SetIncidentPendingInput!) {\n  setIncidentPending(input: $input) {\n    id\n    version\n    pendingReason\n  }\n}" as TypedDocument<SetIncidentPendingMutation, SetIncidentPendingMutationVariables>;
+
+export type SlaAdminQuery = {
+  slaPolicies: Array<{
+    id: string;
+    version: number;
+    name: string;
+    priority: number;
+    responseTargetMinutes: number;
+    resolutionTargetMinutes: number;
+    warnAtShare: number;
+    calendarId: string | null;
+  }>;
+  slaCalendars: Array<{
+    id: string;
+    version: number;
+    name: string;
+    timeZone: string;
+    holidayCountry: string | null;
+    weeklyHours: Array<{
+      weekday: number;
+      start: string;
+      end: string;
+    }>;
+    holidays: Array<{
+      date: string;
+      name: string;
+    }>;
+  }>;
+};
+export type SlaAdminQueryVariables = Record<string, never>;
+export const SlaAdminDocument = "query SlaAdmin {\n  slaPolicies {\n    id\n    version\n    name\n    priority\n    responseTargetMinutes\n    resolutionTargetMinutes\n    warnAtShare\n    calendarId\n  }\n  slaCalendars {\n    id\n    version\n    name\n    timeZone\n    holidayCountry\n    weeklyHours {\n      weekday\n      start\n      end\n    }\n    holidays {\n      date\n      name\n    }\n  }\n}" as TypedDocument<SlaAdminQuery, SlaAdminQueryVariables>;
+
+export type SaveSlaPolicyMutation = {
+  saveSlaPolicy: {
+    id: string;
+  };
+};
+export type SaveSlaPolicyMutationVariables = {
+  input: SaveSlaPolicyInput; // SaveSlaPolicyInput!
+};
+export const SaveSlaPolicyDocument = "mutation SaveSlaPolicy($input: SaveSlaPolicyInput!) {\n  saveSlaPolicy(input: $input) {\n    id\n  }\n}" as TypedDocument<SaveSlaPolicyMutation, SaveSlaPolicyMutationVariables>;
+
+export type DeleteSlaPolicyMutation = {
+  deleteSlaPolicy: {
+    id: string;
+  };
+};
+export type DeleteSlaPolicyMutationVariables = {
+  id: string; // ID!
+  version: number; // Int!
+};
+export const DeleteSlaPolicyDocument = "mutation DeleteSlaPolicy($id: ID!, $version: Int!) {\n  deleteSlaPolicy(id: $id, version: $version) {\n    id\n  }\n}" as TypedDocument<DeleteSlaPolicyMutation, DeleteSlaPolicyMutationVariables>;
+
+export type SaveSlaCalendarMutation = {
+  saveSlaCalendar: {
+    id: string;
+  };
+};
+export type SaveSlaCalendarMutationVariables = {
+  input: SaveSlaCalendarInput; // SaveSlaCalendarInput!
+};
+export const SaveSlaCalendarDocument = "mutation SaveSlaCalendar($input: SaveSlaCalendarInput!) {\n  saveSlaCalendar(input: $input) {\n    id\n  }\n}" as TypedDocument<SaveSlaCalendarMutation, SaveSlaCalendarMutationVariables>;
 
 export type IncidentSuggestionsQuery = {
   incident: {

@@ -76,5 +76,6 @@ export function toIncidentSort(params: QueueParams): IncidentSort {
 /** Clicking a column header: a new column starts in its natural direction, the same one flips. */
 export function nextSort(params: QueueParams, field: IncidentSortField): Pick<QueueParams, "sort" | "dir"> {
   if (params.sort === field) return { sort: field, dir: params.dir === "ASC" ? "DESC" : "ASC" };
-  return { sort: field, dir: field === "priority" ? "ASC" : "DESC" };
+  // Highest priority and least time left come first.
+  return { sort: field, dir: field === "priority" || field === "slaDueAt" ? "ASC" : "DESC" };
 }

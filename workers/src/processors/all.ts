@@ -2,3 +2,5 @@
 import "./triage.processor";
 import "./retrain.processor";
 import "./recurrence.processor";
+import "./sla.processor";
+import "./notify.processor";

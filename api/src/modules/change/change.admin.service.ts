@@ -1,6 +1,7 @@
 import { In, type DataSource, type EntityManager, type EntityTarget, type ObjectLiteral } from "typeorm";
 import type { Principal } from "../../platform/auth/roles";
 import { inTransaction } from "../../platform/database/transaction";
+import { loadForEdit } from "../../platform/database/load-for-edit";
 import { ErrorCode, QuellError, badInput, conflict, notFound } from "../../platform/errors";
 import { appendAudit } from "../audit/audit.service";
 import { Service } from "../catalog/catalog.entity";
@@ -100,22 +101,6 @@ export class ChangeAdminService {
       return saved;
     });
   }
-}
-
-/** Loads a record to edit, locked, checking its version; null when creating (no id). */
-async function loadForEdit<T extends ObjectLiteral & { id: string; version: number }>(
-  manager: EntityManager,
-  entity: EntityTarget<T>,
-  label: string,
-  id: string | undefined,
-  version: number | undefined,
-): Promise<T | null> {
-  if (!id) return null;
-  if (version === undefined || version === null) throw badInput("version", "give the version you read when editing");
-  const row = await manager.findOne(entity, { where: { id } as never, lock: { mode: "pessimistic_write" } });
-  if (!row) throw notFound(label, id);
-  if (row.version !== version) throw conflict(label, id, version, row.version);
-  return row;
 }
 
 export async function assertServices(manager: EntityManager, ids: string[]): Promise<void> {

@@ -6,6 +6,7 @@ import { Service } from "../catalog/catalog.entity";
 import { Team } from "../team/team.entity";
 import { User } from "../user/user.entity";
 import { Stage } from "./incident.lifecycle";
+import { PendingReason } from "./incident.hold";
 
 export enum Severity {
   SEV1 = "SEV1",
@@ -154,6 +155,19 @@ export class Incident extends VersionedEntity {
   @Field(() => String, { nullable: true, description: "Its id in the system it was imported from (CSV `id`); imports are idempotent on it." })
   @Column({ type: "varchar", length: 200, nullable: true, unique: true })
   externalId!: string | null;
+
+  @Field(() => PendingReason, { nullable: true, description: "Set while the incident waits on the requester or a vendor; SLA clocks pause meanwhile." })
+  @Column({ type: "enum", enum: PendingReason, enumName: "pending_reason", nullable: true })
+  pendingReason!: PendingReason | null;
+
+  @Field(() => Date, { nullable: true, description: "Since when it has been waiting (null when it is not)." })
+  @Column({ type: "timestamptz", nullable: true })
+  pendingSince!: Date | null;
+
+  /** The nearest running SLA deadline, kept by the SLA module so the queue can sort by time left with an index. */
+  @Index("IDX_incident_sla_due_at")
+  @Column({ type: "timestamptz", nullable: true })
+  slaDueAt!: Date | null;
 
   /** First time someone took it (assignment or leaving `identified`): MTTA is measured to here. */
   @Field(() => Date, { nullable: true })

@@ -3,6 +3,7 @@ import { Field, ID, InputType, Int, registerEnumType } from "type-graphql";
 import { OptionalNotNull, Trim } from "../../platform/graphql/input-hygiene";
 import { ClosureCode, Severity } from "./incident.entity";
 import { Stage } from "./incident.lifecycle";
+import { PendingReason } from "./incident.hold";
 
 @InputType()
 export class CreateIncidentInput {
@@ -97,6 +98,16 @@ export class ReopenIncidentInput {
 }
 
 @InputType()
+export class SetIncidentPendingInput {
+  @Field(() => ID) @IsUUID() id!: string;
+  @Field(() => Int) @IsInt() version!: number;
+  @Field(() => PendingReason, { nullable: true, description: "What it now waits for; null resumes work (and the SLA clocks)." })
+  @IsOptional()
+  reason?: PendingReason | null;
+  @Field(() => String, { nullable: true }) @Trim() @IsOptional() @MaxLength(10_000) note?: string;
+}
+
+@InputType()
 export class MarkDuplicateInput {
   @Field(() => ID) @IsUUID() id!: string;
   @Field(() => Int) @IsInt() version!: number;
@@ -108,6 +119,8 @@ export enum IncidentSortField {
   updatedAt = "updatedAt",
   priority = "priority",
   number = "number",
+  /** The nearest running service-level deadline first (ASC); incidents without one come last. */
+  slaDueAt = "slaDueAt",
 }
 registerEnumType(IncidentSortField, { name: "IncidentSortField" });
 

@@ -23,16 +23,22 @@ const SORT_VALUE_CHECK: Record<IncidentSortField, (v: SortValue) => boolean> = {
   [IncidentSortField.updatedAt]: isTimestamp,
   [IncidentSortField.priority]: isSafeInteger,
   [IncidentSortField.number]: isSafeInteger,
+  [IncidentSortField.slaDueAt]: isTimestamp,
 };
+
+/** Incidents with no running SLA clock sort as if due at the end of time, so the keyset cursor never holds a null. */
+const NO_SLA_DEADLINE = "9999-12-31T00:00:00.000Z";
 
 const SORT_COLUMN: Record<IncidentSortField, string> = {
   [IncidentSortField.createdAt]: "i.created_at",
   [IncidentSortField.updatedAt]: "i.updated_at",
   [IncidentSortField.priority]: "i.priority",
   [IncidentSortField.number]: "i.number",
+  [IncidentSortField.slaDueAt]: `COALESCE(i.sla_due_at, CAST('${NO_SLA_DEADLINE}' AS timestamptz))`,
 };
 
 function sortValue(incident: Incident, field: IncidentSortField): string | number {
+  if (field === IncidentSortField.slaDueAt) return incident.slaDueAt?.toISOString() ?? NO_SLA_DEADLINE;
   const value = incident[field];
   return value instanceof Date ? value.toISOString() : (value as number);
 }

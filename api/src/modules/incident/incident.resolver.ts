@@ -18,6 +18,7 @@ import {
   CreateIncidentInput,
   IncidentFilter,
   IncidentSort,
+  SetIncidentPendingInput,
   MarkDuplicateInput,
   ReopenIncidentInput,
   SetPriorityCellInput,
@@ -155,6 +156,12 @@ export class IncidentResolver {
   @Mutation(() => Incident)
   reopenIncident(@Arg("input", () => ReopenIncidentInput) input: ReopenIncidentInput, @Ctx() ctx: QuellContext): Promise<Incident> {
     return ctx.services.incidents.reopen(ctx.principal!, input);
+  }
+
+  @Allow(...INCIDENT_WRITERS_LIST)
+  @Mutation(() => Incident, { description: "Puts the incident on hold (awaiting the requester or a vendor; SLA clocks pause) or, with reason null, back to work." })
+  setIncidentPending(@Arg("input", () => SetIncidentPendingInput) input: SetIncidentPendingInput, @Ctx() ctx: QuellContext): Promise<Incident> {
+    return ctx.services.incidents.setPending(ctx.principal!, input);
   }
 
   @Allow(...INCIDENT_WRITERS_LIST)

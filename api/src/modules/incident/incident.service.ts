@@ -20,10 +20,12 @@ import type {
   CreateIncidentInput,
   MarkDuplicateInput,
   ReopenIncidentInput,
+  SetIncidentPendingInput,
   TransitionIncidentInput,
   UpdateIncidentInput,
   WriteReportInput,
 } from "./incident.inputs";
+import { checkHold } from "./incident.hold";
 import { REOPEN_TARGET, Stage, TERMINAL, canReopen, checkTransition, stagesAfter } from "./incident.lifecycle";
 import { ACTION_ITEM_DUE_DAYS, CLOSURE_LABEL, STAGE_STAMP, actionItemTaskTitle, closureProblem, formatIncidentNumber } from "./incident.rules";
 import { PriorityRule } from "./priority-rule.entity";
@@ -56,9 +58,12 @@ export interface IncidentChange {
 }
 /** Runs inside the change's transaction, so another module's reaction commits (or fails) with it. */
 export type IncidentChangeHook = (work: UnitOfWork, change: IncidentChange) => Promise<void>;
+/** Runs inside the creating transaction (service-level clocks start with the incident). */
+export type IncidentCreateHook = (work: UnitOfWork, incident: Incident, actor: Principal) => Promise<void>;
 
 export class IncidentService {
   private readonly changeHooks: IncidentChangeHook[] = [];
+  private readonly createHooks: IncidentCreateHook[] = [];
 
   constructor(
     private readonly dataSource: DataSource,
@@ -68,6 +73,11 @@ export class IncidentService {
   /** Lets another module react to incident edits (problems follow their incidents' priority and duplicates) without incidents knowing it. */
   onChange(hook: IncidentChangeHook): void {
     this.changeHooks.push(hook);
+  }
+
+  /** Lets another module react to a new incident inside its transaction. */
+  onCreate(hook: IncidentCreateHook): void {
+    this.createHooks.push(hook);
   }
 
   async priorityMatrix(manager: EntityManager = this.dataSource.manager): Promise<PriorityMatrix> {
@@ -115,6 +125,7 @@ export class IncidentService {
       });
       await manager.save(incident);
       await manager.insert(IncidentTransition, { incidentId: incident.id, fromStage: null, toStage: Stage.identified, at: now, actorId: actor.userId || null, reason: null });
+      for (const hook of this.createHooks) await hook(work, incident, actor);
       await this.appendTimeline(manager, incident, actor, { kind: TimelineKind.created, message: `${formatIncidentNumber(incident.number)} opened: ${incident.title}` });
       await appendAudit(manager, actor, { action: "incident.create", entityType: "incident", entityId: incident.id, before: null, after: incident });
       await enqueueInTransaction(manager, QueueName.Triage, "triage", { incidentId: incident.id, reason: "created" });
@@ -316,6 +327,21 @@ export class IncidentService {
       incident.reopenCount += 1;
       await manager.insert(IncidentTransition, { incidentId: incident.id, fromStage: from, toStage: REOPEN_TARGET, at: now, actorId: actor.userId || null, reason: input.reason });
       return [{ kind: TimelineKind.reopened, message: `Reopened from ${from}: ${input.reason}`, data: { from } }];
+    });
+  }
+
+  /** Puts the incident on hold (waiting on the requester or a vendor) or back to work; the hold table says which moves are allowed. */
+  async setPending(actor: Principal, input: SetIncidentPendingInput): Promise<Incident> {
+    return this.mutate(actor, input.id, input.version, "incident.set_pending", IncidentChangeKind.updated, async (incident) => {
+      const to = input.reason ?? null;
+      if (to === incident.pendingReason) return [];
+      const verdict = checkHold(incident.pendingReason, to, { stage: incident.stage });
+      if (!verdict.ok) throw new QuellError(ErrorCode.InvalidTransition, verdict.reason, { from: incident.pendingReason ?? "working", to: to ?? "working", allowed: verdict.allowed });
+      const from = incident.pendingReason;
+      incident.pendingReason = to;
+      incident.pendingSince = to ? new Date() : null;
+      const what = to ? `On hold: ${to.replace("_", " ")}` : `Back to work (was ${from!.replace("_", " ")})`;
+      return [{ kind: TimelineKind.updated, message: `${what}${input.note ? `: ${input.note}` : ""}`, data: { fields: ["pendingReason"], from, to } }];
     });
   }
 

@@ -6,6 +6,8 @@ import { User } from "../../modules/user/user.entity";
 import { Incident } from "../../modules/incident/incident.entity";
 import { TimelineEntry } from "../../modules/incident/timeline.entity";
 import { createChangeLoaders } from "../../modules/change/change.loaders";
+import { createSlaLoaders } from "../../modules/sla/sla.loaders";
+import type { SlaService } from "../../modules/sla/sla.service";
 
 /** One batched SELECT per entity type per tick, whatever the page size. */
 function byId<T extends ObjectLiteral & { id: string }>(dataSource: DataSource, entity: EntityTarget<T>) {
@@ -32,7 +34,7 @@ function latestTimelineEntry(dataSource: DataSource) {
   });
 }
 
-export function createLoaders(dataSource: DataSource) {
+export function createLoaders(dataSource: DataSource, services: { sla: SlaService }) {
   return {
     user: byId(dataSource, User),
     team: byId(dataSource, Team),
@@ -40,6 +42,7 @@ export function createLoaders(dataSource: DataSource) {
     incident: byId(dataSource, Incident),
     latestTimelineEntry: latestTimelineEntry(dataSource),
     ...createChangeLoaders(dataSource),
+    ...createSlaLoaders(services.sla),
   };
 }
 

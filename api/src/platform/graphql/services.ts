@@ -20,6 +20,9 @@ import { ChangeService } from "../../modules/change/change.service";
 import { ChangeProblems } from "../../modules/change/change.problems";
 import { ChangeAdminService } from "../../modules/change/change.admin.service";
 import { ServiceDependencyService } from "../../modules/catalog/service-dependency.service";
+import { SlaService } from "../../modules/sla/sla.service";
+import { NotificationService } from "../../modules/notification/notification.service";
+import { WebhookService } from "../../modules/notification/notification.webhooks";
 
 /** The composition root of domain services; the API and the workers build the same set. */
 export function createServices(deps: { dataSource: DataSource; pubsub: QuellPubSub; issuer: TokenIssuer; config: QuellConfig; loginThrottle: LoginThrottle; jobs?: JobQueue; clock?: Clock }) {
@@ -29,9 +32,14 @@ export function createServices(deps: { dataSource: DataSource; pubsub: QuellPubS
   const suggestions = new SuggestionService(deps.dataSource, deps.pubsub, incidents);
   suggestions.onAccept(SuggestionKind.problem, (actor, s, work) => problems.linkSuggested(actor, s, work));
   const changeProblems = new ChangeProblems(deps.dataSource, deps.pubsub, problems);
+  const jobs = deps.jobs ?? createJobQueue(deps.config);
+  const sla = new SlaService(deps.dataSource, clock, () => jobs, incidents);
   return {
     ...deps,
-    jobs: deps.jobs ?? createJobQueue(deps.config),
+    jobs,
+    sla,
+    notifications: new NotificationService(deps.dataSource, deps.config, incidents, sla),
+    webhooks: new WebhookService(deps.dataSource, deps.config),
     incidents,
     problems,
     problemWork: new ProblemWorkService(deps.dataSource, deps.pubsub, { clock }),

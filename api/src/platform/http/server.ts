@@ -71,7 +71,7 @@ export async function startHttpServer(config: QuellConfig, schema: GraphQLSchema
     const requestId = randomUUID();
     const principal = await principalFromBearer(services.dataSource, services.issuer, authorization);
     if (principal) rateLimiter.check(principal.tokenId ?? principal.userId);
-    return { principal, authorization, clientAddress, dataSource: services.dataSource, loaders: createLoaders(services.dataSource), requestId, log: logger.child({ requestId }), services };
+    return { principal, authorization, clientAddress, dataSource: services.dataSource, loaders: createLoaders(services.dataSource, services), requestId, log: logger.child({ requestId }), services };
   }
 
   /**

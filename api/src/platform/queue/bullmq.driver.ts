@@ -72,6 +72,7 @@ export class BullMqJobQueue implements JobQueue {
     await withTimeout(
       this.queue(queue).add(name, payload, {
         jobId: opts.jobId,
+        ...(opts.delayMs && opts.delayMs > 0 ? { delay: Math.round(opts.delayMs) } : {}),
         attempts: policy.attempts,
         backoff: { type: "exponential", delay: policy.backoffMs },
         // Completed jobs stay a day so a re-delivered outbox row (same jobId) is recognised.

@@ -51,7 +51,14 @@ export class InProcessJobQueue implements JobQueue {
     const key = `${queue}:${id}`;
     if (this.known.has(key)) return;
     this.remember(key);
-    this.dispatch({ queue, id, name, payload: payload as Record<string, unknown>, attemptsMade: 0, createdAt: new Date() });
+    const job: LocalJob = { queue, id, name, payload: payload as Record<string, unknown>, attemptsMade: 0, createdAt: new Date() };
+    if (!opts.delayMs || opts.delayMs <= 0) return this.dispatch(job);
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      if (!this.closed) this.dispatch(job);
+    }, Math.min(opts.delayMs, 2 ** 31 - 1));
+    timer.unref();
+    this.timers.add(timer);
   }
 
   process<Q extends QueueName>(queue: Q, processor: Processor<Q>, opts: { concurrency?: number } = {}): void {

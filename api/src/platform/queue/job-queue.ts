@@ -21,6 +21,8 @@ export type Processor<Q extends QueueName> = (payload: JobPayloads[Q], job: JobI
 export interface EnqueueOptions {
   /** Dedupe key: a second job with the same id is ignored while the first is known (the outbox row id). */
   jobId?: string;
+  /** Run no sooner than this many ms from now (a timer that is re-armed by enqueueing a new job id). */
+  delayMs?: number;
 }
 
 export interface FailedJob {

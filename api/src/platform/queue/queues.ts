@@ -3,6 +3,10 @@ export enum QueueName {
   Triage = "triage",
   Retrain = "retrain",
   Recurrence = "recurrence",
+  Sla = "sla",
+  Notify = "notify",
+  Webhook = "webhook",
+  Email = "email",
 }
 
 export interface JobPayloads {
@@ -11,6 +15,12 @@ export interface JobPayloads {
   [QueueName.Retrain]: { requestedBy: string | null; trigger: "schedule" | "manual" | "cli"; runId?: string | null };
   /** incremental: assign the incidents that arrived since the last pass; rebuild: regroup everything. */
   [QueueName.Recurrence]: { mode: "incremental" | "rebuild"; incidentId: string | null };
+  /** Checks one incident's clocks for warnings and breaches; null sweeps every overdue clock. */
+  [QueueName.Sla]: { incidentId: string | null };
+  /** A domain event to fan out to webhooks and subscribers. */
+  [QueueName.Notify]: { entity: "incident" | "problem" | "change"; id: string; event: string; actorId: string | null; detail?: string | null; occurredAt?: string | null };
+  [QueueName.Webhook]: { deliveryId: string };
+  [QueueName.Email]: { notificationId: string };
 }
 
 export interface QueuePolicy {
@@ -28,6 +38,11 @@ export const QUEUE_POLICY: Record<QueueName, QueuePolicy> = {
   [QueueName.Retrain]: { attempts: 2, backoffMs: 60_000, concurrency: 1 },
   // One pass at a time: each one continues the groups the previous one left.
   [QueueName.Recurrence]: { attempts: 3, backoffMs: 5_000, concurrency: 1 },
+  [QueueName.Sla]: { attempts: 5, backoffMs: 1_000, concurrency: 2 },
+  [QueueName.Notify]: { attempts: 5, backoffMs: 1_000, concurrency: 2 },
+  // A receiver that is down gets 1, 2, 4, 8, 16, 32 s more: about a minute before the delivery is logged as failed (replayable).
+  [QueueName.Webhook]: { attempts: 7, backoffMs: 1_000, concurrency: 4 },
+  [QueueName.Email]: { attempts: 5, backoffMs: 5_000, concurrency: 2 },
 };
 
 export const ALL_QUEUES: readonly QueueName[] = Object.values(QueueName);

@@ -7,6 +7,8 @@ import { CatalogAdmin } from "@/components/admin/CatalogAdmin";
 import { PriorityMatrixAdmin } from "@/components/admin/PriorityMatrixAdmin";
 import { TokensAdmin } from "@/components/admin/TokensAdmin";
 import { UsersAdmin } from "@/components/admin/UsersAdmin";
+import { SlaAdmin } from "@/components/admin/SlaAdmin";
+import { WebhooksAdmin } from "@/components/admin/WebhooksAdmin";
 
 const SECTIONS = [
   { id: "users", label: "Users" },
@@ -14,6 +16,8 @@ const SECTIONS = [
   { id: "teams", label: "Teams" },
   { id: "services", label: "Services" },
   { id: "matrix", label: "Priority matrix" },
+  { id: "sla", label: "SLA policies" },
+  { id: "webhooks", label: "Webhooks" },
   { id: "audit", label: "Audit log" },
 ] as const;
 type SectionId = (typeof SECTIONS)[number]["id"];
@@ -49,6 +53,8 @@ export default function AdminPage() {
       {section === "teams" && <CatalogAdmin part="teams" />}
       {section === "services" && <CatalogAdmin part="services" />}
       {section === "matrix" && <PriorityMatrixAdmin />}
+      {section === "sla" && <SlaAdmin />}
+      {section === "webhooks" && <WebhooksAdmin />}
       {section === "audit" && <AuditAdmin />}
     </section>
   );

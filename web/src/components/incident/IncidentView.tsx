@@ -21,6 +21,7 @@ import { Timeline } from "./Timeline";
 import { StageTimes } from "./StageTimes";
 import { SuggestionsPanel } from "./SuggestionsPanel";
 import { WhatChangedPanel } from "./WhatChangedPanel";
+import { SlaPanel } from "@/components/sla/SlaPanel";
 
 export function IncidentView({ incidentKey }: { incidentKey: string }) {
   const { user } = useSession();
@@ -108,6 +109,7 @@ export function IncidentView({ incidentKey }: { incidentKey: string }) {
             <ReportEditor />
           </div>
           <aside className="col-side" aria-label="Assignment and roles">
+            <SlaPanel />
             <AssignPanel />
             <RolesPanel />
             <StageTimes />

@@ -10,6 +10,7 @@ import { LookupsDocument, QueueDocument, type IncidentSortField, type QueueRowFr
 import { describeError } from "@/lib/errors";
 import { exactTime, relativeTime } from "@/lib/format";
 import { useIncidentChanges, useQuery } from "@/lib/hooks";
+import { SlaBadge } from "@/components/sla/SlaBadge";
 import { nextSort, parseQueueParams, queueSearch, toIncidentFilter, toIncidentSort, type QueueParams } from "@/lib/queue";
 import { QueueFilters } from "./QueueFilters";
 import { SuggestedSeverity } from "./SuggestedSeverity";
@@ -79,6 +80,7 @@ export function TriageQueue() {
               <th scope="col">Title</th>
               <th scope="col">Stage</th>
               <SortHeader label="Priority" field="priority" params={params} onSort={setParams} />
+              <SortHeader label="SLA" field="slaDueAt" params={params} onSort={setParams} />
               <th scope="col">Severity</th>
               <th scope="col">Service</th>
               <th scope="col">Team</th>
@@ -110,6 +112,9 @@ export function TriageQueue() {
                 <td>
                   <PriorityBadge priority={row.priority} />
                 </td>
+                <td className="nowrap">
+                  <SlaBadge sla={row.sla} />
+                </td>
                 <td>
                   <SeverityBadge severity={row.severity} />
                   <SuggestedSeverity
@@ -138,7 +143,7 @@ export function TriageQueue() {
             ))}
             {queue.data && rows.length === 0 && (
               <tr>
-                <td colSpan={10} className="empty">
+                <td colSpan={11} className="empty">
                   No incidents match these filters.
                 </td>
               </tr>

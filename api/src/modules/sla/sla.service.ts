@@ -1,0 +1,364 @@
+import { In, LessThanOrEqual, type DataSource, type EntityManager } from "typeorm";
+import type { Principal } from "../../platform/auth/roles";
+import type { Clock } from "../../platform/clock";
+import { loadForEdit } from "../../platform/database/load-for-edit";
+import { inTransaction, type UnitOfWork } from "../../platform/database/transaction";
+import { ErrorCode, QuellError, badInput, notFound } from "../../platform/errors";
+import { logger } from "../../platform/logger";
+import type { JobQueue } from "../../platform/queue/job-queue";
+import { QueueName } from "../../platform/queue/queues";
+import { appendAudit } from "../audit/audit.service";
+import { Incident } from "../incident/incident.entity";
+import type { IncidentChange, IncidentService } from "../incident/incident.service";
+import { Stage, TERMINAL } from "../incident/incident.lifecycle";
+import { calendarProblem, isKnownCountry, makeCalendar, type BusinessCalendar } from "./sla.calendar";
+import { SlaCalendar, SlaClock, SlaClockKind, SlaPolicy } from "./sla.entity";
+import type { SaveSlaCalendarInput, SaveSlaPolicyInput } from "./sla.inputs";
+import {
+  nextCheckAt,
+  pauseClock,
+  recordDue,
+  restartClock,
+  resumeClock,
+  retargetClock,
+  startClock,
+  stopClock,
+  timeLeftMs,
+  type ClockState,
+} from "./sla.rules";
+import type { IncidentSla, SlaClockState } from "./sla.types";
+
+const log = logger.child({ component: "sla" });
+const MINUTE_MS = 60_000;
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+/** Incidents whose clocks one sweep looks at; the next sweep takes the rest. */
+const SWEEP_BATCH = 500;
+
+/** A warning or breach just recorded; the notification module turns it into webhooks and messages. */
+export interface SlaAlert {
+  incidentId: string;
+  kind: SlaClockKind;
+  event: "sla.warning" | "sla.breached";
+  at: Date;
+}
+export type SlaAlertHook = (work: UnitOfWork, alert: SlaAlert) => Promise<void>;
+
+/** Stages at which the resolution clock has reached its goal (service restored, or cancelled). */
+const RESOLVED: readonly Stage[] = [Stage.recovered, Stage.reviewed, ...TERMINAL];
+
+/**
+ * Service levels: policies and calendars, and the two clocks of each incident. The clocks follow
+ * the incident through its change hooks, inside the same transaction:
+ * - response runs from creation until `acknowledgedAt` is set (the first assignment to a person
+ *   or the first move out of `identified`: the incident module's definition of "someone took it");
+ * - resolution runs until the incident reaches `recovered` (or is cancelled), and again after a reopen;
+ * - both pause while `pendingReason` is set, and a priority change re-targets them, keeping the time spent.
+ * Warnings and breaches are recorded by delayed jobs armed after every change, and by a periodic
+ * sweep over `next_check_at`, which also catches whatever fell due while no worker ran.
+ */
+export class SlaService {
+  private readonly alertHooks: SlaAlertHook[] = [];
+
+  constructor(
+    private readonly dataSource: DataSource,
+    readonly clock: Clock,
+    private readonly jobs: () => JobQueue,
+    incidents: IncidentService,
+  ) {
+    incidents.onCreate((work, incident) => this.follow(work, incident, null));
+    incidents.onChange((work, change) => this.follow(work, change.incident, change));
+  }
+
+  onAlert(hook: SlaAlertHook): void {
+    this.alertHooks.push(hook);
+  }
+
+  // ---- administration -------------------------------------------------------------------
+
+  calendars(): Promise<SlaCalendar[]> {
+    return this.dataSource.getRepository(SlaCalendar).find({ order: { name: "ASC" } });
+  }
+
+  policies(): Promise<SlaPolicy[]> {
+    return this.dataSource.getRepository(SlaPolicy).find({ order: { priority: "ASC" } });
+  }
+
+  saveCalendar(actor: Principal, input: SaveSlaCalendarInput): Promise<SlaCalendar> {
+    const problem = calendarProblem(input.timeZone, input.weeklyHours);
+    if (problem) throw badInput(problem.field, problem.message);
+    const bad = input.holidays.find((h) => !ISO_DATE.test(h.date) || Number.isNaN(Date.parse(h.date)) || !h.name.trim());
+    if (bad) throw badInput("holidays", `"${bad.date}" needs a yyyy-MM-dd date and a name`);
+    const country = input.holidayCountry?.toUpperCase() ?? null;
+    if (country && !isKnownCountry(country)) throw badInput("holidayCountry", `no public-holiday data for "${country}"`);
+    return inTransaction(this.dataSource, async ({ manager }) => {
+      const calendar = await loadForEdit(manager, SlaCalendar, "SlaCalendar", input.id, input.version);
+      const before = calendar ? { ...calendar } : null;
+      const clash = await manager.findOne(SlaCalendar, { where: { name: input.name } });
+      if (clash && clash.id !== calendar?.id) throw new QuellError(ErrorCode.Conflict, `A calendar named "${input.name}" already exists.`, { field: "name" });
+      const saved = await manager.save(
+        Object.assign(calendar ?? manager.create(SlaCalendar), {
+          name: input.name,
+          timeZone: input.timeZone,
+          weeklyHours: input.weeklyHours.map((w) => ({ weekday: w.weekday, start: w.start, end: w.end })),
+          holidays: input.holidays.map((h) => ({ date: h.date, name: h.name.trim() })),
+          holidayCountry: country,
+        }),
+      );
+      await appendAudit(manager, actor, { action: calendar ? "sla_calendar.update" : "sla_calendar.create", entityType: "sla_calendar", entityId: saved.id, before, after: saved });
+      return saved;
+    });
+  }
+
+  /** Saving a policy applies to incidents opened (or re-prioritised) from now on; running clocks keep their targets. */
+  savePolicy(actor: Principal, input: SaveSlaPolicyInput): Promise<SlaPolicy> {
+    if (input.resolutionTargetMinutes < input.responseTargetMinutes) throw badInput("resolutionTargetMinutes", "must be at least the response target");
+    return inTransaction(this.dataSource, async ({ manager }) => {
+      if (input.calendarId && !(await manager.exists(SlaCalendar, { where: { id: input.calendarId } }))) throw notFound("SlaCalendar", input.calendarId);
+      const policy = await loadForEdit(manager, SlaPolicy, "SlaPolicy", input.id, input.version);
+      const before = policy ? { ...policy } : null;
+      const clash = await manager.findOne(SlaPolicy, { where: { priority: input.priority } });
+      if (clash && clash.id !== policy?.id) throw new QuellError(ErrorCode.Conflict, `P${input.priority} already has the policy "${clash.name}".`, { field: "priority" });
+      const saved = await manager.save(
+        Object.assign(policy ?? manager.create(SlaPolicy), {
+          name: input.name,
+          priority: input.priority,
+          responseTargetMinutes: input.responseTargetMinutes,
+          resolutionTargetMinutes: input.resolutionTargetMinutes,
+          warnAtShare: input.warnAtShare,
+          calendarId: input.calendarId ?? null,
+        }),
+      );
+      await appendAudit(manager, actor, { action: policy ? "sla_policy.update" : "sla_policy.create", entityType: "sla_policy", entityId: saved.id, before, after: saved });
+      return saved;
+    });
+  }
+
+  deletePolicy(actor: Principal, id: string, version: number): Promise<SlaPolicy> {
+    return inTransaction(this.dataSource, async ({ manager }) => {
+      const policy = (await loadForEdit(manager, SlaPolicy, "SlaPolicy", id, version))!;
+      const before = { ...policy };
+      await manager.delete(SlaPolicy, { id });
+      await appendAudit(manager, actor, { action: "sla_policy.delete", entityType: "sla_policy", entityId: id, before, after: null });
+      return before as SlaPolicy;
+    });
+  }
+
+  // ---- the clocks -------------------------------------------------------------------------
+
+  /** The incident's clocks follow its creation or one change (all in the change's transaction). */
+  private async follow(work: UnitOfWork, incident: Incident, change: IncidentChange | null): Promise<void> {
+    const { manager } = work;
+    const now = this.clock.now();
+    let clocks = await manager.find(SlaClock, { where: { incidentId: incident.id }, lock: { mode: "pessimistic_write" } });
+    const calendars = new CalendarCache(manager);
+    const priorityChanged = !!change && change.before.priority !== incident.priority;
+    if (clocks.length === 0) {
+      if (change && !priorityChanged) return;
+      clocks = await this.openClocks(manager, incident, change ? incident.createdAt : now);
+      if (clocks.length === 0) return;
+    } else if (priorityChanged) {
+      const policy = await manager.findOne(SlaPolicy, { where: { priority: incident.priority } });
+      if (policy) {
+        for (const c of clocks) {
+          const oldCal = await calendars.get(c.calendarId);
+          retargetClock(c, oldCal, now, targetOf(policy, c.kind), policy.warnAtShare);
+          c.policyId = policy.id;
+          if (c.calendarId !== policy.calendarId) {
+            c.calendarId = policy.calendarId;
+            // Re-plan the deadlines in the new calendar; the spent time stays as it was counted.
+            retargetClock(c, await calendars.get(c.calendarId), now, c.targetMs, c.warnShare);
+          }
+        }
+      }
+    }
+    const alerts: SlaAlert[] = [];
+    for (const c of clocks) {
+      const cal = await calendars.get(c.calendarId);
+      const due = recordDue(c, now);
+      collect(alerts, c, due);
+      const wasPending = !!change?.before.pendingReason;
+      const isPending = !!incident.pendingReason;
+      // A cancelled or closed incident needs no response any more either.
+      if (c.kind === SlaClockKind.response && (incident.acknowledgedAt || TERMINAL.includes(incident.stage))) stopClock(c, cal, now);
+      if (c.kind === SlaClockKind.resolution) {
+        if (RESOLVED.includes(incident.stage)) stopClock(c, cal, now);
+        else if (c.stoppedAt) restartClock(c, cal, now); // reopened
+      }
+      if (isPending && !wasPending) pauseClock(c, cal, now);
+      if (!isPending && (wasPending || c.pausedAt)) resumeClock(c, cal, now);
+      c.nextCheckAt = nextCheckAt(c);
+    }
+    await this.store(work, incident.id, clocks, alerts);
+  }
+
+  private async openClocks(manager: EntityManager, incident: Incident, since: Date): Promise<SlaClock[]> {
+    const policy = await manager.findOne(SlaPolicy, { where: { priority: incident.priority } });
+    if (!policy) return [];
+    const calendars = new CalendarCache(manager);
+    const cal = await calendars.get(policy.calendarId);
+    return [SlaClockKind.response, SlaClockKind.resolution].map((kind) => {
+      const c = manager.create(SlaClock, {
+        incidentId: incident.id,
+        kind,
+        policyId: policy.id,
+        calendarId: policy.calendarId,
+        targetMs: targetOf(policy, kind),
+        warnShare: policy.warnAtShare,
+        spentMs: 0,
+        runningSince: null,
+        pausedAt: null,
+        stoppedAt: null,
+        dueAt: null,
+        warnAt: null,
+        warnedAt: null,
+        breachedAt: null,
+        breachRecordedAt: null,
+        nextCheckAt: null,
+      });
+      startClock(c, cal, since);
+      return c;
+    });
+  }
+
+  /** Saves the clocks, keeps the incident's sort key, raises the alerts and re-arms the timers after commit. */
+  private async store(work: UnitOfWork, incidentId: string, clocks: SlaClock[], alerts: SlaAlert[]): Promise<void> {
+    const { manager } = work;
+    for (const c of clocks) c.nextCheckAt = nextCheckAt(c);
+    await manager.save(SlaClock, clocks);
+    const running = clocks.filter((c) => c.runningSince && c.dueAt).map((c) => c.dueAt!.getTime());
+    await manager.query(`UPDATE incident SET sla_due_at = $2 WHERE id = $1`, [incidentId, running.length ? new Date(Math.min(...running)) : null]);
+    for (const alert of alerts) for (const hook of this.alertHooks) await hook(work, alert);
+    const checks = clocks.map((c) => c.nextCheckAt).filter((d): d is Date => !!d);
+    if (checks.length) work.afterCommit(() => this.arm(incidentId, new Date(Math.min(...checks.map((d) => d.getTime())))));
+  }
+
+  /**
+   * A delayed job at the next warning or breach. Each re-arm is a new job id, so an older timer
+   * still fires, finds nothing due, and does nothing. If the queue is away the sweep covers it.
+   */
+  private arm(incidentId: string, at: Date): void {
+    const delayMs = Math.max(0, at.getTime() - this.clock.now().getTime());
+    this.jobs()
+      .enqueue(QueueName.Sla, "check", { incidentId }, { jobId: `sla-${incidentId}-${at.getTime()}`, delayMs })
+      .catch((err: unknown) => log.warn({ incidentId, err: err instanceof Error ? err.message : err }, "could not arm the SLA timer; the sweep will catch it"));
+  }
+
+  /** Records what has fallen due on one incident's clocks. Returns the alerts recorded. */
+  async check(incidentId: string): Promise<SlaAlert[]> {
+    return inTransaction(this.dataSource, async (work) => {
+      const now = this.clock.now();
+      const clocks = await work.manager.find(SlaClock, { where: { incidentId }, lock: { mode: "pessimistic_write" } });
+      const alerts: SlaAlert[] = [];
+      for (const c of clocks) collect(alerts, c, recordDue(c, now));
+      if (alerts.length) await this.store(work, incidentId, clocks, alerts);
+      return alerts;
+    });
+  }
+
+  /** The safety net: every incident with a warning or breach due by now. Returns how many alerts were recorded. */
+  async sweep(): Promise<number> {
+    const due = await this.dataSource.getRepository(SlaClock).find({
+      where: { nextCheckAt: LessThanOrEqual(this.clock.now()) },
+      select: { incidentId: true },
+      order: { nextCheckAt: "ASC" },
+      take: SWEEP_BATCH,
+    });
+    let recorded = 0;
+    for (const incidentId of new Set(due.map((c) => c.incidentId))) recorded += (await this.check(incidentId)).length;
+    if (recorded) log.info({ recorded }, "SLA sweep recorded warnings or breaches");
+    return recorded;
+  }
+
+  /** The stored SLA outcomes (targets, breached flags and times): what compliance figures are computed from. */
+  clocksOf(incidentIds: readonly string[]): Promise<SlaClock[]> {
+    return incidentIds.length ? this.dataSource.getRepository(SlaClock).find({ where: { incidentId: In([...incidentIds]) } }) : Promise.resolve([]);
+  }
+
+  /** Share of finished clocks that met their target, over incidents opened in [from, to). */
+  async compliance(from: Date, to: Date): Promise<{ kind: SlaClockKind; finished: number; met: number; breached: number }[]> {
+    const rows = (await this.dataSource.query(
+      `SELECT c.kind, count(*) FILTER (WHERE c.stopped_at IS NOT NULL OR c.breached_at IS NOT NULL)::int AS finished,
+              count(*) FILTER (WHERE c.stopped_at IS NOT NULL AND c.breached_at IS NULL)::int AS met,
+              count(*) FILTER (WHERE c.breached_at IS NOT NULL)::int AS breached
+         FROM sla_clock c JOIN incident i ON i.id = c.incident_id
+        WHERE i.created_at >= $1 AND i.created_at < $2 GROUP BY c.kind ORDER BY c.kind`,
+      [from, to],
+    )) as { kind: SlaClockKind; finished: number; met: number; breached: number }[];
+    return rows;
+  }
+
+  /** The incidents' SLA state as of now, for GraphQL (one query for the clocks, one for their calendars). */
+  async states(clocksByIncident: ReadonlyMap<string, SlaClock[]>): Promise<Map<string, IncidentSla>> {
+    const calendars = new CalendarCache(this.dataSource.manager);
+    const policyIds = [...new Set([...clocksByIncident.values()].flat().map((c) => c.policyId).filter((id): id is string => !!id))];
+    const policies = policyIds.length ? await this.dataSource.getRepository(SlaPolicy).find({ where: { id: In(policyIds) } }) : [];
+    await calendars.preload([...new Set([...clocksByIncident.values()].flat().map((c) => c.calendarId))]);
+    const now = this.clock.now();
+    const out = new Map<string, IncidentSla>();
+    for (const [incidentId, clocks] of clocksByIncident) {
+      const states: SlaClockState[] = [];
+      for (const c of clocks) states.push(describe(c, await calendars.get(c.calendarId), now));
+      const open = states.filter((s) => !s.stopped);
+      const running = open.filter((s) => s.running);
+      out.set(incidentId, {
+        policyName: policies.find((p) => p.id === clocks[0]?.policyId)?.name ?? null,
+        response: states.find((s) => s.kind === SlaClockKind.response) ?? null,
+        resolution: states.find((s) => s.kind === SlaClockKind.resolution) ?? null,
+        timeLeftMs: running.length ? Math.min(...running.map((s) => s.timeLeftMs)) : open.length ? Math.min(...open.map((s) => s.timeLeftMs)) : null,
+        paused: open.length > 0 && open.every((s) => s.paused),
+        warning: states.some((s) => s.warning && !s.breached && !s.stopped),
+        breached: states.some((s) => s.breached),
+      });
+    }
+    return out;
+  }
+}
+
+function targetOf(policy: SlaPolicy, kind: SlaClockKind): number {
+  return (kind === SlaClockKind.response ? policy.responseTargetMinutes : policy.resolutionTargetMinutes) * MINUTE_MS;
+}
+
+function collect(alerts: SlaAlert[], c: SlaClock, due: { warned: boolean; breached: boolean }): void {
+  if (due.warned && !due.breached) alerts.push({ incidentId: c.incidentId, kind: c.kind, event: "sla.warning", at: c.warnedAt! });
+  if (due.breached) alerts.push({ incidentId: c.incidentId, kind: c.kind, event: "sla.breached", at: c.breachedAt! });
+}
+
+function describe(c: SlaClock & ClockState, cal: BusinessCalendar | null, now: Date): SlaClockState {
+  const left = timeLeftMs(c, cal, now);
+  const breached = !!c.breachedAt || left < 0;
+  return {
+    kind: c.kind,
+    targetMinutes: c.targetMs / MINUTE_MS,
+    timeLeftMs: left,
+    dueAt: c.dueAt,
+    running: !!c.runningSince,
+    paused: !!c.pausedAt,
+    stopped: !!c.stoppedAt,
+    warning: !!c.warnedAt || (!c.stoppedAt && left <= c.targetMs * (1 - c.warnShare)),
+    breached,
+    warnedAt: c.warnedAt,
+    breachedAt: c.breachedAt,
+  };
+}
+
+/** Calendars read once per operation; `null` id is around the clock. */
+class CalendarCache {
+  private readonly byId = new Map<string, BusinessCalendar>();
+  constructor(private readonly manager: EntityManager) {}
+
+  async preload(ids: Array<string | null>): Promise<void> {
+    const wanted = ids.filter((id): id is string => !!id && !this.byId.has(id));
+    if (!wanted.length) return;
+    for (const row of await this.manager.find(SlaCalendar, { where: { id: In(wanted) } })) this.byId.set(row.id, toBusinessCalendar(row));
+  }
+
+  async get(id: string | null): Promise<BusinessCalendar | null> {
+    if (!id) return null;
+    await this.preload([id]);
+    return this.byId.get(id) ?? null;
+  }
+}
+
+export function toBusinessCalendar(row: SlaCalendar): BusinessCalendar {
+  return makeCalendar(row.timeZone, row.weeklyHours, row.holidays.map((h) => h.date), row.holidayCountry);
+}
