@@ -17,6 +17,7 @@ import { ServiceDependency } from "./modules/catalog/service-dependency.entity";
 import { Change, ChangeApproval, ChangeProblemLink, ChangeReview, ChangeServiceLink, ChangeTransition, IncidentCause } from "./modules/change/change.entity";
 import { ChangePolicy, ChangeTemplate, FreezeWindow, RiskRule } from "./modules/change/change-config.entity";
 import { PasswordReset, Session } from "./modules/user/session.entity";
+import { Alert, AlertEvent, AlertIncident, AlertIntegration, CorrelationRule, MaintenanceWindow } from "./modules/alert/alert.entity";
 
 /** Every table TypeORM maps; migrations must agree with this list (`npm run migration:check`). */
 export const ENTITIES = [
@@ -56,4 +57,10 @@ export const ENTITIES = [
   Session,
   PasswordReset,
   ProblemCandidate,
+  AlertIntegration,
+  AlertEvent,
+  Alert,
+  CorrelationRule,
+  MaintenanceWindow,
+  AlertIncident,
 ];

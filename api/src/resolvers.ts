@@ -16,7 +16,10 @@ import { IncidentChangeResolver } from "./modules/change/change.incident.resolve
 import { ProblemChangeResolver } from "./modules/change/change.problem.resolver";
 import { ProblemCandidateResolver } from "./modules/problem/problem-candidate.resolver";
 import { ServiceDependencyResolver } from "./modules/catalog/service-dependency.resolver";
+import { AlertResolver, IncidentAlertResolver } from "./modules/alert/alert.resolver";
+import { AlertAdminResolver } from "./modules/alert/alert.admin.resolver";
 
 /** Every resolver class in the API; the schema is built from exactly these. */
 export const RESOLVERS: NonEmptyArray<Function> = [IncidentResolver, UserResolver, TeamResolver, ServiceResolver, AuditResolver, IncidentSuggestionsResolver, SuggestionResolver, ModelResolver, JobResolver, MetricsResolver, ProblemResolver, IncidentProblemResolver, SuggestionProblemResolver, ProblemTaskResolver,
-  ChangeResolver, ChangeFieldsResolver, ChangeAdminResolver, IncidentChangeResolver, ProblemChangeResolver, ServiceDependencyResolver, ProblemCandidateResolver];
+  ChangeResolver, ChangeFieldsResolver, ChangeAdminResolver, IncidentChangeResolver, ProblemChangeResolver, ServiceDependencyResolver, ProblemCandidateResolver,
+  AlertResolver, IncidentAlertResolver, AlertAdminResolver];

@@ -7,6 +7,7 @@ import { ChangeManagement1795980010074 } from "./1795980010074-ChangeManagement"
 import { OutboxCompletion1795980314767 } from "./1795980314767-OutboxCompletion";
 import { ChangeFixesProblems1795980918409 } from "./1795980918409-ChangeFixesProblems";
 import { ProblemCandidates1795981056939 } from "./1795981056939-ProblemCandidates";
+import { EventManagement1795990031352 } from "./1795990031352-EventManagement";
 
 /** Every migration, oldest first. Reviewed by hand; never edited once merged. */
 export const MIGRATIONS: Function[] = [
@@ -19,4 +20,5 @@ export const MIGRATIONS: Function[] = [
   OutboxCompletion1795980314767,
   ChangeFixesProblems1795980918409,
   ProblemCandidates1795981056939,
+  EventManagement1795990031352,
 ];

@@ -62,6 +62,13 @@ export interface QuellConfig {
   subscriptionRecheckMs: number;
   /** Incidents without a problem a recurring group needs to become a problem candidate. */
   recurrenceMinIncidents: number;
+  /** Largest alert webhook body, in bytes (413 above it). */
+  alertBodyLimitBytes: number;
+  /** Events one alert integration may send per second (429 with Retry-After above it). */
+  alertEventsPerSecond: number;
+  /** Firing/resolved changes within alertFlapWindowSeconds that make an alert flap (held back). */
+  alertFlapThreshold: number;
+  alertFlapWindowSeconds: number;
 }
 
 function intFromEnv(name: string, fallback: number, env: NodeJS.ProcessEnv): number {
@@ -176,6 +183,10 @@ function readConfig(env: NodeJS.ProcessEnv, overrides: Partial<QuellConfig>): Om
     problemQuietPeriodDays: intFromEnv("QUELL_PROBLEM_QUIET_PERIOD_DAYS", 14, env),
     subscriptionRecheckMs: intFromEnv("QUELL_SUBSCRIPTION_RECHECK_MS", 30_000, env),
     recurrenceMinIncidents: intFromEnv("QUELL_RECURRENCE_MIN_INCIDENTS", 3, env),
+    alertBodyLimitBytes: intFromEnv("QUELL_ALERT_BODY_LIMIT_BYTES", 256 * 1024, env),
+    alertEventsPerSecond: intFromEnv("QUELL_ALERT_EVENTS_PER_SECOND", 1_000, env),
+    alertFlapThreshold: intFromEnv("QUELL_ALERT_FLAP_THRESHOLD", 4, env),
+    alertFlapWindowSeconds: intFromEnv("QUELL_ALERT_FLAP_WINDOW_SECONDS", 15 * 60, env),
     ...rest,
   };
 }

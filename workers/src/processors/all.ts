@@ -2,3 +2,4 @@
 import "./triage.processor";
 import "./retrain.processor";
 import "./recurrence.processor";
+import "./alerts.processor";

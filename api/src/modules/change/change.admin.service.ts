@@ -103,7 +103,7 @@ export class ChangeAdminService {
 }
 
 /** Loads a record to edit, locked, checking its version; null when creating (no id). */
-async function loadForEdit<T extends ObjectLiteral & { id: string; version: number }>(
+export async function loadForEdit<T extends ObjectLiteral & { id: string; version: number }>(
   manager: EntityManager,
   entity: EntityTarget<T>,
   label: string,

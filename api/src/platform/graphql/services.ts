@@ -20,15 +20,20 @@ import { ChangeService } from "../../modules/change/change.service";
 import { ChangeProblems } from "../../modules/change/change.problems";
 import { ChangeAdminService } from "../../modules/change/change.admin.service";
 import { ServiceDependencyService } from "../../modules/catalog/service-dependency.service";
+import type { Redis } from "ioredis";
+import { AlertService } from "../../modules/alert/alert.service";
+import { AlertAdminService } from "../../modules/alert/alert.admin.service";
+import { AlertIngestion } from "../../modules/alert/alert.ingest";
 
 /** The composition root of domain services; the API and the workers build the same set. */
-export function createServices(deps: { dataSource: DataSource; pubsub: QuellPubSub; issuer: TokenIssuer; config: QuellConfig; loginThrottle: LoginThrottle; jobs?: JobQueue; clock?: Clock }) {
+export function createServices(deps: { dataSource: DataSource; pubsub: QuellPubSub; issuer: TokenIssuer; config: QuellConfig; loginThrottle: LoginThrottle; jobs?: JobQueue; clock?: Clock; redis?: Redis }) {
   const incidents = new IncidentService(deps.dataSource, deps.pubsub);
   const clock = deps.clock ?? systemClock;
   const problems = new ProblemService(deps.dataSource, deps.pubsub, incidents, { quietPeriodDays: deps.config.problemQuietPeriodDays, clock });
   const suggestions = new SuggestionService(deps.dataSource, deps.pubsub, incidents);
   suggestions.onAccept(SuggestionKind.problem, (actor, s, work) => problems.linkSuggested(actor, s, work));
   const changeProblems = new ChangeProblems(deps.dataSource, deps.pubsub, problems);
+  const alertIngestion = new AlertIngestion(deps.dataSource, { perSecond: deps.config.alertEventsPerSecond, keyPrefix: deps.config.loginThrottlePrefix, redis: deps.redis });
   return {
     ...deps,
     jobs: deps.jobs ?? createJobQueue(deps.config),
@@ -45,6 +50,9 @@ export function createServices(deps: { dataSource: DataSource; pubsub: QuellPubS
     changeAdmin: new ChangeAdminService(deps.dataSource),
     serviceDependencies: new ServiceDependencyService(deps.dataSource),
     userAdmin: new UserAdministration(deps.dataSource),
+    alertIngestion,
+    alerts: new AlertService(deps.dataSource, incidents, { clock, flap: { windowMs: deps.config.alertFlapWindowSeconds * 1000, threshold: deps.config.alertFlapThreshold } }),
+    alertAdmin: new AlertAdminService(deps.dataSource, () => alertIngestion.forgetTokens()),
   };
 }
 

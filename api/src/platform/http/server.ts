@@ -39,7 +39,8 @@ export interface HttpServer {
 }
 
 /** The API's HTTP face: GraphQL over POST/GET and WebSocket, the IDE, and health probes. */
-export async function startHttpServer(config: QuellConfig, schema: GraphQLSchema, services: Services): Promise<HttpServer> {
+/** `mount` adds routes the composition root brings (a module's plain-HTTP endpoints). */
+export async function startHttpServer(config: QuellConfig, schema: GraphQLSchema, services: Services, mount?: (app: express.Express) => void): Promise<HttpServer> {
   const app = express();
   app.disable("x-powered-by");
   if (config.trustProxy) app.set("trust proxy", /^\d+$/.test(config.trustProxy) ? Number(config.trustProxy) : config.trustProxy);
@@ -152,6 +153,7 @@ export async function startHttpServer(config: QuellConfig, schema: GraphQLSchema
     }
     next();
   });
+  mount?.(app);
   app.use(
     "/graphql",
     // Every SQL statement of a request is counted in its own scope (see CountingLogger).

@@ -3,6 +3,7 @@ export enum QueueName {
   Triage = "triage",
   Retrain = "retrain",
   Recurrence = "recurrence",
+  Alerts = "alerts",
 }
 
 export interface JobPayloads {
@@ -11,6 +12,8 @@ export interface JobPayloads {
   [QueueName.Retrain]: { requestedBy: string | null; trigger: "schedule" | "manual" | "cli"; runId?: string | null };
   /** incremental: assign the incidents that arrived since the last pass; rebuild: regroup everything. */
   [QueueName.Recurrence]: { mode: "incremental" | "rebuild"; incidentId: string | null };
+  /** correlate: apply one stored alert event; recover: move an alert-opened incident whose alerts all resolved. */
+  [QueueName.Alerts]: { eventId: string | null; incidentId: string | null };
 }
 
 export interface QueuePolicy {
@@ -28,6 +31,8 @@ export const QUEUE_POLICY: Record<QueueName, QueuePolicy> = {
   [QueueName.Retrain]: { attempts: 2, backoffMs: 60_000, concurrency: 1 },
   // One pass at a time: each one continues the groups the previous one left.
   [QueueName.Recurrence]: { attempts: 3, backoffMs: 5_000, concurrency: 1 },
+  // Events of different fingerprints run side by side; locks per fingerprint and group keep them apart.
+  [QueueName.Alerts]: { attempts: 8, backoffMs: 500, concurrency: 8 },
 };
 
 export const ALL_QUEUES: readonly QueueName[] = Object.values(QueueName);
