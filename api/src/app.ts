@@ -13,6 +13,7 @@ import { startHttpServer, type HttpServer } from "./platform/http/server";
 import { logger } from "./platform/logger";
 import { QuellPubSub } from "./platform/pubsub";
 import { METRICS_CSV_EXPORT } from "./modules/metrics/metrics.csv";
+import { alertHooksRouter } from "./modules/alert/alert.http";
 
 export interface QuellRuntime {
   config: QuellConfig;
@@ -38,7 +39,7 @@ export async function startRuntime(config: QuellConfig, options: { clock?: Clock
     keyPrefix: config.loginThrottlePrefix,
     redis: throttleRedis,
   });
-  const services = createServices({ dataSource, pubsub, issuer, config, loginThrottle, clock: options.clock });
+  const services = createServices({ dataSource, pubsub, issuer, config, loginThrottle, clock: options.clock, redis: throttleRedis });
   return {
     config,
     dataSource,
@@ -60,7 +61,9 @@ export interface QuellApi extends QuellRuntime {
 export async function startApi(config: QuellConfig, runtime?: QuellRuntime): Promise<QuellApi> {
   const base = runtime ?? (await startRuntime(config));
   const schema = await buildQuellSchema(base.services.pubsub);
-  const http = await startHttpServer(config, schema, base.services, [METRICS_CSV_EXPORT]);
+  // Alert webhooks are plain HTTP beside GraphQL (monitoring systems speak JSON over POST).
+  const hooks = alertHooksRouter(base.services.alertIngestion, { bodyLimitBytes: config.alertBodyLimitBytes });
+  const http = await startHttpServer(config, schema, base.services, [METRICS_CSV_EXPORT], (app) => app.use(hooks));
   return {
     ...base,
     http,

@@ -19,6 +19,7 @@ import { ChangePolicy, ChangeTemplate, FreezeWindow, RiskRule } from "./modules/
 import { PasswordReset, Session } from "./modules/user/session.entity";
 import { SlaCalendar, SlaClock, SlaPolicy } from "./modules/sla/sla.entity";
 import { Notification, NotificationSubscription, Webhook, WebhookDelivery } from "./modules/notification/notification.entity";
+import { Alert, AlertEvent, AlertIncident, AlertIntegration, CorrelationRule, MaintenanceWindow } from "./modules/alert/alert.entity";
 
 /** Every table TypeORM maps; migrations must agree with this list (`npm run migration:check`). */
 export const ENTITIES = [
@@ -65,4 +66,10 @@ export const ENTITIES = [
   WebhookDelivery,
   NotificationSubscription,
   Notification,
+  AlertIntegration,
+  AlertEvent,
+  Alert,
+  CorrelationRule,
+  MaintenanceWindow,
+  AlertIncident,
 ];

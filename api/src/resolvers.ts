@@ -18,8 +18,11 @@ import { ProblemCandidateResolver } from "./modules/problem/problem-candidate.re
 import { ServiceDependencyResolver } from "./modules/catalog/service-dependency.resolver";
 import { SlaResolver } from "./modules/sla/sla.resolver";
 import { NotificationResolver } from "./modules/notification/notification.resolver";
+import { AlertResolver, IncidentAlertResolver } from "./modules/alert/alert.resolver";
+import { AlertAdminResolver } from "./modules/alert/alert.admin.resolver";
 
 /** Every resolver class in the API; the schema is built from exactly these. */
 export const RESOLVERS: NonEmptyArray<Function> = [IncidentResolver, UserResolver, TeamResolver, ServiceResolver, AuditResolver, IncidentSuggestionsResolver, SuggestionResolver, ModelResolver, JobResolver, MetricsResolver, ProblemResolver, IncidentProblemResolver, SuggestionProblemResolver, ProblemTaskResolver,
   ChangeResolver, ChangeFieldsResolver, ChangeAdminResolver, IncidentChangeResolver, ProblemChangeResolver, ServiceDependencyResolver, ProblemCandidateResolver,
-  SlaResolver, NotificationResolver];
+  SlaResolver, NotificationResolver,
+  AlertResolver, IncidentAlertResolver, AlertAdminResolver];

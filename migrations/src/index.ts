@@ -11,6 +11,7 @@ import { IncidentMetricsRollup1795990000000 } from "./1795990000000-IncidentMetr
 import { OpenQueueIndex1795990560453 } from "./1795990560453-OpenQueueIndex";
 import { ServiceLevels1795990183105 } from "./1795990183105-ServiceLevels";
 import { Notifications1795991278452 } from "./1795991278452-Notifications";
+import { EventManagement1795990031352 } from "./1795990031352-EventManagement";
 
 /** Every migration, oldest first. Reviewed by hand; never edited once merged. */
 export const MIGRATIONS: Function[] = [
@@ -24,6 +25,7 @@ export const MIGRATIONS: Function[] = [
   ChangeFixesProblems1795980918409,
   ProblemCandidates1795981056939,
   IncidentMetricsRollup1795990000000,
+  EventManagement1795990031352,
   ServiceLevels1795990183105,
   OpenQueueIndex1795990560453,
   Notifications1795991278452,

@@ -72,6 +72,13 @@ export interface QuellConfig {
   mailFrom: string;
   /** The web app's public address, for links in messages (QUELL_PUBLIC_URL). */
   publicUrl: string | undefined;
+  /** Largest alert webhook body, in bytes (413 above it). */
+  alertBodyLimitBytes: number;
+  /** Events one alert integration may send per second (429 with Retry-After above it). */
+  alertEventsPerSecond: number;
+  /** Firing/resolved changes within alertFlapWindowSeconds that make an alert flap (held back). */
+  alertFlapThreshold: number;
+  alertFlapWindowSeconds: number;
 }
 
 function intFromEnv(name: string, fallback: number, env: NodeJS.ProcessEnv): number {
@@ -199,6 +206,10 @@ function readConfig(env: NodeJS.ProcessEnv, overrides: Partial<QuellConfig>): Om
     smtpUrl: env.QUELL_SMTP_URL || undefined,
     mailFrom: env.QUELL_MAIL_FROM || "Quell <quell@localhost>",
     publicUrl: env.QUELL_PUBLIC_URL || undefined,
+    alertBodyLimitBytes: intFromEnv("QUELL_ALERT_BODY_LIMIT_BYTES", 256 * 1024, env),
+    alertEventsPerSecond: intFromEnv("QUELL_ALERT_EVENTS_PER_SECOND", 1_000, env),
+    alertFlapThreshold: intFromEnv("QUELL_ALERT_FLAP_THRESHOLD", 4, env),
+    alertFlapWindowSeconds: intFromEnv("QUELL_ALERT_FLAP_WINDOW_SECONDS", 15 * 60, env),
     ...rest,
   };
 }

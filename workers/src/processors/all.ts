@@ -4,3 +4,4 @@ import "./retrain.processor";
 import "./recurrence.processor";
 import "./sla.processor";
 import "./notify.processor";
+import "./alerts.processor";

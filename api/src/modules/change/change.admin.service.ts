@@ -103,6 +103,7 @@ export class ChangeAdminService {
   }
 }
 
+
 export async function assertServices(manager: EntityManager, ids: string[]): Promise<void> {
   if (!ids.length) return;
   const found = await manager.find(Service, { where: { id: In(ids) }, select: { id: true } });

@@ -96,7 +96,8 @@ export class IncidentService {
     return incident;
   }
 
-  async create(actor: Principal, input: CreateIncidentInput): Promise<Incident> {
+  /** Given `outer`, the incident is created inside the caller's transaction (an alert opening it). */
+  async create(actor: Principal, input: CreateIncidentInput, outer?: UnitOfWork): Promise<Incident> {
     return inTransaction(this.dataSource, async (work) => {
       const { manager } = work;
       await this.assertReferences(manager, { serviceId: input.serviceId, teamId: input.teamId, assigneeId: input.assigneeId });
@@ -131,7 +132,7 @@ export class IncidentService {
       await enqueueInTransaction(manager, QueueName.Triage, "triage", { incidentId: incident.id, reason: "created" });
       this.publishAfterCommit(work, incident.id, IncidentChangeKind.created, actor);
       return incident;
-    });
+    }, outer);
   }
 
   async update(actor: Principal, input: UpdateIncidentInput, opts: ChangeOptions = {}): Promise<Incident> {

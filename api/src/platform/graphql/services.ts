@@ -23,9 +23,13 @@ import { ServiceDependencyService } from "../../modules/catalog/service-dependen
 import { SlaService } from "../../modules/sla/sla.service";
 import { NotificationService } from "../../modules/notification/notification.service";
 import { WebhookService } from "../../modules/notification/notification.webhooks";
+import type { Redis } from "ioredis";
+import { AlertService } from "../../modules/alert/alert.service";
+import { AlertAdminService } from "../../modules/alert/alert.admin.service";
+import { AlertIngestion } from "../../modules/alert/alert.ingest";
 
 /** The composition root of domain services; the API and the workers build the same set. */
-export function createServices(deps: { dataSource: DataSource; pubsub: QuellPubSub; issuer: TokenIssuer; config: QuellConfig; loginThrottle: LoginThrottle; jobs?: JobQueue; clock?: Clock }) {
+export function createServices(deps: { dataSource: DataSource; pubsub: QuellPubSub; issuer: TokenIssuer; config: QuellConfig; loginThrottle: LoginThrottle; jobs?: JobQueue; clock?: Clock; redis?: Redis }) {
   const incidents = new IncidentService(deps.dataSource, deps.pubsub);
   const clock = deps.clock ?? systemClock;
   const problems = new ProblemService(deps.dataSource, deps.pubsub, incidents, { quietPeriodDays: deps.config.problemQuietPeriodDays, clock });
@@ -34,6 +38,7 @@ export function createServices(deps: { dataSource: DataSource; pubsub: QuellPubS
   const changeProblems = new ChangeProblems(deps.dataSource, deps.pubsub, problems);
   const jobs = deps.jobs ?? createJobQueue(deps.config);
   const sla = new SlaService(deps.dataSource, clock, () => jobs, incidents);
+  const alertIngestion = new AlertIngestion(deps.dataSource, { perSecond: deps.config.alertEventsPerSecond, keyPrefix: deps.config.loginThrottlePrefix, redis: deps.redis });
   return {
     ...deps,
     jobs,
@@ -53,6 +58,9 @@ export function createServices(deps: { dataSource: DataSource; pubsub: QuellPubS
     changeAdmin: new ChangeAdminService(deps.dataSource),
     serviceDependencies: new ServiceDependencyService(deps.dataSource),
     userAdmin: new UserAdministration(deps.dataSource),
+    alertIngestion,
+    alerts: new AlertService(deps.dataSource, incidents, { clock, flap: { windowMs: deps.config.alertFlapWindowSeconds * 1000, threshold: deps.config.alertFlapThreshold } }),
+    alertAdmin: new AlertAdminService(deps.dataSource, () => alertIngestion.forgetTokens()),
   };
 }
 

@@ -59,7 +59,8 @@ export interface HttpServer {
 }
 
 /** The API's HTTP face: GraphQL over POST/GET and WebSocket, the IDE, and health probes. */
-export async function startHttpServer(config: QuellConfig, schema: GraphQLSchema, services: Services, exports: readonly GraphQLExport[] = []): Promise<HttpServer> {
+/** `exports` are GraphQL operations served as downloads; `mount` adds routes the composition root brings (a module's plain-HTTP endpoints). */
+export async function startHttpServer(config: QuellConfig, schema: GraphQLSchema, services: Services, exports: readonly GraphQLExport[] = [], mount?: (app: express.Express) => void): Promise<HttpServer> {
   const app = express();
   app.disable("x-powered-by");
   if (config.trustProxy) app.set("trust proxy", /^\d+$/.test(config.trustProxy) ? Number(config.trustProxy) : config.trustProxy);
@@ -191,6 +192,7 @@ export async function startHttpServer(config: QuellConfig, schema: GraphQLSchema
     next();
   });
   for (const exp of exports) app.get(exp.path, serveGraphQLExport(schema, exp, (req) => contextFor(req.headers.authorization, req.ip)));
+  mount?.(app);
   app.use(
     "/graphql",
     // Every SQL statement of a request is counted in its own scope (see CountingLogger).

@@ -7,6 +7,7 @@ export enum QueueName {
   Notify = "notify",
   Webhook = "webhook",
   Email = "email",
+  Alerts = "alerts",
 }
 
 export interface JobPayloads {
@@ -21,6 +22,8 @@ export interface JobPayloads {
   [QueueName.Notify]: { entity: "incident" | "problem" | "change"; id: string; event: string; actorId: string | null; detail?: string | null; occurredAt?: string | null };
   [QueueName.Webhook]: { deliveryId: string };
   [QueueName.Email]: { notificationId: string };
+  /** correlate: apply one stored alert event; recover: move an alert-opened incident whose alerts all resolved. */
+  [QueueName.Alerts]: { eventId: string | null; incidentId: string | null };
 }
 
 export interface QueuePolicy {
@@ -43,6 +46,8 @@ export const QUEUE_POLICY: Record<QueueName, QueuePolicy> = {
   // A receiver that is down gets 1, 2, 4, 8, 16, 32 s more: about a minute before the delivery is logged as failed (replayable).
   [QueueName.Webhook]: { attempts: 7, backoffMs: 1_000, concurrency: 4 },
   [QueueName.Email]: { attempts: 5, backoffMs: 5_000, concurrency: 2 },
+  // Events of different fingerprints run side by side; locks per fingerprint and group keep them apart.
+  [QueueName.Alerts]: { attempts: 8, backoffMs: 500, concurrency: 8 },
 };
 
 export const ALL_QUEUES: readonly QueueName[] = Object.values(QueueName);

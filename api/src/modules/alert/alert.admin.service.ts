@@ -1,0 +1,140 @@
+import { randomBytes } from "node:crypto";
+import type { DataSource } from "typeorm";
+import { hashApiToken } from "../../platform/auth/auth.service";
+import type { Principal } from "../../platform/auth/roles";
+import { inTransaction } from "../../platform/database/transaction";
+import { badInput, ErrorCode, QuellError } from "../../platform/errors";
+import { appendAudit } from "../audit/audit.service";
+import { assertServices } from "../change/change.admin.service";
+import { loadForEdit } from "../../platform/database/load-for-edit";
+import { AlertIntegration, AlertSource, CorrelationRule, MaintenanceWindow } from "./alert.entity";
+import type { AlertIntegrationInput, CorrelationRuleInput, MaintenanceWindowInput } from "./alert.inputs";
+
+const TOKEN_PREFIX = "qai_";
+
+/** A new integration token: shown once, only its hash is kept. */
+function newIntegrationToken(): { token: string; hash: string; prefix: string } {
+  const token = TOKEN_PREFIX + randomBytes(32).toString("base64url");
+  return { token, hash: hashApiToken(token), prefix: token.slice(0, 10) };
+}
+
+function withoutHash(integration: AlertIntegration): AlertIntegration {
+  const { tokenHash: _omit, ...safe } = integration;
+  return safe as AlertIntegration;
+}
+
+/** Admins' side of event management: integrations and their tokens, correlation rules, maintenance windows. */
+export class AlertAdminService {
+  constructor(
+    private readonly dataSource: DataSource,
+    /** Told when a token changes, so cached lookups are dropped in this process. */
+    private readonly onTokensChanged: () => void = () => undefined,
+  ) {}
+
+  /** Creates an integration (answering its token, once) or edits one (id + version; the token stays). */
+  saveIntegration(actor: Principal, input: AlertIntegrationInput): Promise<{ integration: AlertIntegration; token: string | null }> {
+    if (input.source === AlertSource.generic && !input.fieldMapping) throw badInput("fieldMapping", "a generic webhook needs a field mapping (at least the title's path)");
+    return inTransaction(this.dataSource, async ({ manager }) => {
+      if (input.serviceId) await assertServices(manager, [input.serviceId]);
+      const existing = await loadForEdit(manager, AlertIntegration, "AlertIntegration", input.id, input.version);
+      const clash = await manager.findOne(AlertIntegration, { where: { name: input.name } });
+      if (clash && clash.id !== existing?.id) throw new QuellError(ErrorCode.Conflict, `An integration named "${input.name}" already exists.`, { field: "name" });
+      const before = existing ? { ...existing } : null;
+      const fresh = existing ? null : newIntegrationToken();
+      const saved = await manager.save(
+        Object.assign(existing ?? manager.create(AlertIntegration, { tokenHash: fresh!.hash, tokenPrefix: fresh!.prefix }), {
+          name: input.name,
+          source: input.source,
+          serviceId: input.serviceId ?? null,
+          serviceLabel: input.serviceLabel,
+          dedupFields: [...new Set(input.dedupFields)],
+          fieldMapping: input.fieldMapping ? { ...input.fieldMapping } : null,
+          enabled: input.enabled,
+        }),
+      );
+      await appendAudit(manager, actor, { action: existing ? "alert_integration.update" : "alert_integration.create", entityType: "alert_integration", entityId: saved.id, before: before && withoutHash(before), after: withoutHash(saved) });
+      if (existing) this.onTokensChanged();
+      return { integration: withoutHash(saved), token: fresh?.token ?? null };
+    });
+  }
+
+  /** Replaces an integration's token; the old one stops working at once (and in other replicas within the token cache time). */
+  rotateIntegrationToken(actor: Principal, id: string, version: number): Promise<{ integration: AlertIntegration; token: string }> {
+    return inTransaction(this.dataSource, async ({ manager }) => {
+      const integration = (await loadForEdit(manager, AlertIntegration, "AlertIntegration", id, version))!;
+      const fresh = newIntegrationToken();
+      integration.tokenHash = fresh.hash;
+      integration.tokenPrefix = fresh.prefix;
+      const saved = await manager.save(integration);
+      await appendAudit(manager, actor, { action: "alert_integration.rotate_token", entityType: "alert_integration", entityId: id, before: null, after: { tokenPrefix: fresh.prefix } });
+      this.onTokensChanged();
+      return { integration: withoutHash(saved), token: fresh.token };
+    });
+  }
+
+  saveRule(actor: Principal, input: CorrelationRuleInput): Promise<CorrelationRule> {
+    const matchLabels = input.matchLabels ?? {};
+    const badLabel = Object.entries(matchLabels).find(([, v]) => typeof v !== "string");
+    if (badLabel) throw badInput("matchLabels", `${badLabel[0]} must be a string`);
+    return inTransaction(this.dataSource, async ({ manager }) => {
+      const rule = await loadForEdit(manager, CorrelationRule, "CorrelationRule", input.id, input.version);
+      const clash = await manager.findOne(CorrelationRule, { where: { name: input.name } });
+      if (clash && clash.id !== rule?.id) throw new QuellError(ErrorCode.Conflict, `A rule named "${input.name}" already exists.`, { field: "name" });
+      const before = rule ? { ...rule } : null;
+      const saved = await manager.save(
+        Object.assign(rule ?? manager.create(CorrelationRule), {
+          name: input.name,
+          position: input.position,
+          enabled: input.enabled,
+          matchLabels: matchLabels as Record<string, string>,
+          sameService: input.sameService,
+          groupLabels: [...new Set(input.groupLabels)],
+          windowMinutes: input.windowMinutes,
+          createIncident: input.createIncident,
+          recoverIncident: input.recoverIncident,
+        }),
+      );
+      await appendAudit(manager, actor, { action: rule ? "correlation_rule.update" : "correlation_rule.create", entityType: "correlation_rule", entityId: saved.id, before, after: saved });
+      return saved;
+    });
+  }
+
+  deleteRule(actor: Principal, id: string, version: number): Promise<CorrelationRule> {
+    return this.deleteRecord(actor, CorrelationRule, "CorrelationRule", "correlation_rule", id, version);
+  }
+
+  saveMaintenanceWindow(actor: Principal, input: MaintenanceWindowInput): Promise<MaintenanceWindow> {
+    if (input.endsAt.getTime() <= input.startsAt.getTime()) throw badInput("endsAt", "must be after startsAt");
+    return inTransaction(this.dataSource, async ({ manager }) => {
+      await assertServices(manager, input.serviceIds);
+      const window = await loadForEdit(manager, MaintenanceWindow, "MaintenanceWindow", input.id, input.version);
+      const before = window ? { ...window } : null;
+      const saved = await manager.save(
+        Object.assign(window ?? manager.create(MaintenanceWindow), {
+          name: input.name,
+          reason: input.reason ?? "",
+          startsAt: input.startsAt,
+          endsAt: input.endsAt,
+          serviceIds: [...new Set(input.serviceIds)],
+        }),
+      );
+      await appendAudit(manager, actor, { action: window ? "maintenance_window.update" : "maintenance_window.create", entityType: "maintenance_window", entityId: saved.id, before, after: saved });
+      return saved;
+    });
+  }
+
+  deleteMaintenanceWindow(actor: Principal, id: string, version: number): Promise<MaintenanceWindow> {
+    return this.deleteRecord(actor, MaintenanceWindow, "MaintenanceWindow", "maintenance_window", id, version);
+  }
+
+  private deleteRecord<T extends CorrelationRule | MaintenanceWindow>(actor: Principal, entity: new () => T, label: string, type: string, id: string, version: number): Promise<T> {
+    return inTransaction(this.dataSource, async ({ manager }) => {
+      const row = (await loadForEdit(manager, entity, label, id, version))!;
+      const before = { ...row };
+      await manager.delete(entity, { id });
+      await appendAudit(manager, actor, { action: `${type}.delete`, entityType: type, entityId: id, before, after: null });
+      return before as T;
+    });
+  }
+}
+

@@ -1,0 +1,123 @@
+import "reflect-metadata";
+import { fork } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import path from "node:path";
+import { Pool } from "pg";
+import { startApi } from "@quell/api/app";
+import { SYSTEM_ACTOR } from "@quell/api/modules/audit/audit.service";
+import { AlertSource } from "@quell/api/modules/alert/alert.entity";
+import { loadConfig } from "@quell/api/platform/config";
+import { QueueName } from "@quell/api/platform/queue/index";
+import { startWorkers } from "@quell/workers/index";
+
+/**
+ * `npm run bench:alerts -- [events=20000] [concurrency=32] [dedupKeys=500]`: sustained alert
+ * ingestion with deduplication on PostgreSQL + Redis (BullMQ), correlation running meanwhile.
+ * Figures: accepted alerts/s, p50/p95/p99 ingest latency (HTTP answer), count in = count stored,
+ * and how long correlation takes to drain. Yardstick, same run: the same INSERT done by hand in
+ * SQL over a pg pool of the same concurrency (no HTTP, token, rate limit or parsing).
+ * Uses its own database (bench_alerts), dropped at the end. Asserts nothing; prints JSON.
+ */
+const events = Number(process.argv[2] ?? 20_000);
+const concurrency = Number(process.argv[3] ?? 32);
+const dedupKeys = Number(process.argv[4] ?? 500);
+const baseUrl = process.env.BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
+const redisUrl = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
+const DB = "bench_alerts";
+
+const percentile = (sorted: number[], p: number) => +sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))].toFixed(2);
+const summary = (latencies: number[]) => {
+  const sorted = [...latencies].sort((a, b) => a - b);
+  return { p50ms: percentile(sorted, 0.5), p95ms: percentile(sorted, 0.95), p99ms: percentile(sorted, 0.99) };
+};
+
+async function admin(sql: string): Promise<void> {
+  const pool = new Pool({ connectionString: baseUrl, max: 1 });
+  await pool.query(sql);
+  await pool.end();
+}
+
+async function main(): Promise<void> {
+  await admin(`DROP DATABASE IF EXISTS ${DB}`);
+  await admin(`CREATE DATABASE ${DB}`);
+  const databaseUrl = baseUrl.replace(/\/[^/]*$/, `/${DB}`);
+  process.env.QUELL_QUEUE_PREFIX = `bench-alerts-${randomBytes(3).toString("hex")}`;
+  const config = loadConfig({ databaseUrl, redisUrl, httpPort: 0, jwtSecret: randomBytes(32).toString("hex"), seedDemo: false, alertEventsPerSecond: 1_000_000_000, loginThrottlePrefix: process.env.QUELL_QUEUE_PREFIX, logLevel: "warn" });
+  const api = await startApi(config);
+  const workers = await startWorkers(api, { queues: [QueueName.Alerts], relay: { intervalMs: 50, batchSize: 500 }, schedules: false });
+  try {
+    const { integration, token } = await api.services.alertAdmin.saveIntegration(SYSTEM_ACTOR, { name: "Bench", source: AlertSource.pagerduty, serviceLabel: "component", dedupFields: [], enabled: true } as never);
+
+    // The system under test: HTTP → token → rate limit (Redis) → parse → one INSERT, answered 202.
+    const load = fork(path.join(__dirname, "alerts-load.js"), [api.http.url, token!, String(events), String(concurrency), String(dedupKeys)]);
+    const result = await new Promise<{ seconds: number; latencies: number[]; statuses: Record<string, number> }>((resolve) => load.once("message", (m) => resolve(m as never)));
+    load.kill();
+    const accepted = result.statuses["202"] ?? 0;
+    const storedEvents = Number((await api.dataSource.query(`SELECT count(*) AS n FROM alert_event WHERE integration_id = $1`, [integration.id]))[0].n);
+
+    // Correlation drains behind it (it ran meanwhile too).
+    const drainStart = performance.now();
+    for (;;) {
+      const [{ n }] = await api.dataSource.query(`SELECT count(*)::int AS n FROM alert_event WHERE processed_at IS NULL`);
+      if (n === 0) break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    const drainSeconds = (performance.now() - drainStart) / 1000;
+    const [{ alerts, counted }] = await api.dataSource.query(`SELECT count(*)::int AS alerts, coalesce(sum(count), 0)::int AS counted FROM alert WHERE integration_id = $1`, [integration.id]);
+
+    // Yardstick: the same statement by hand, same concurrency, no HTTP.
+    const pool = new Pool({ connectionString: databaseUrl, max: Math.min(concurrency, 10) });
+    const sample = JSON.stringify([{ action: "trigger", title: "Bench alert", description: "", sourceSeverity: "warning", labels: { source: "host-1", component: "bench" }, details: {}, dedupKey: "bench-1", occurredAt: new Date().toISOString() }]);
+    let next = 0;
+    const sqlLatencies: number[] = [];
+    const sqlStart = performance.now();
+    await Promise.all(
+      Array.from({ length: concurrency }, async () => {
+        for (;;) {
+          const i = next++;
+          if (i >= events) return;
+          const t = performance.now();
+          await pool.query(
+            `WITH e AS (INSERT INTO alert_event (integration_id, idempotency_key, alerts, processed_at) VALUES ($1, $2, $3::jsonb, now()) ON CONFLICT (integration_id, idempotency_key) DO NOTHING RETURNING id),
+                  o AS (INSERT INTO outbox (queue, job_name, payload, dispatched_at, completed_at) SELECT 'yardstick', 'none', jsonb_build_object('eventId', e.id), now(), now() FROM e RETURNING id)
+             SELECT id FROM e`,
+            [integration.id, `yardstick-${i}`, sample],
+          );
+          sqlLatencies.push(performance.now() - t);
+        }
+      }),
+    );
+    const sqlSeconds = (performance.now() - sqlStart) / 1000;
+    await pool.end();
+
+    console.log(
+      JSON.stringify(
+        {
+          bench: "alerts-ingest",
+          events,
+          concurrency,
+          dedupKeys,
+          ingest: { alertsPerSecond: Math.round(accepted / result.seconds), seconds: +result.seconds.toFixed(2), statuses: result.statuses, ...summary(result.latencies) },
+          countIn: accepted,
+          eventsStored: storedEvents,
+          countInEqualsStored: accepted === storedEvents,
+          correlation: { drainSecondsAfterIngest: +drainSeconds.toFixed(2), alerts, countSum: counted, everyEventCounted: counted === accepted },
+          yardstickHandSql: { insertsPerSecond: Math.round(events / sqlSeconds), seconds: +sqlSeconds.toFixed(2), ...summary(sqlLatencies) },
+          goalAlertsPerSecond: 2000,
+          note: "2 shared cores: the load generator, the API, correlation workers, PostgreSQL and Redis all run on them",
+        },
+        null,
+        2,
+      ),
+    );
+  } finally {
+    await workers.close();
+    await api.close();
+    await admin(`DROP DATABASE IF EXISTS ${DB}`);
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
