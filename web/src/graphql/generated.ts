@@ -38,6 +38,43 @@ export interface AddTimelineNoteInput {
   message: string;
 }
 
+export interface AlertFilter {
+  incidentId?: string | null;
+  serviceId?: string | null;
+  source?: AlertSource | null;
+  status?: AlertStatus | null;
+  /** true: only alerts in no incident. */
+  unplaced?: boolean | null;
+}
+
+export interface AlertIntegrationInput {
+  /** Fingerprint fields, e.g. labels.alertname; empty: the source's dedup key, else its labels. */
+  dedupFields?: Array<string>;
+  enabled?: boolean;
+  /** Required for generic webhooks. */
+  fieldMapping?: FieldMappingInput | null;
+  /** Give id and version to edit an existing integration. */
+  id?: string | null;
+  name: string;
+  serviceId?: string | null;
+  serviceLabel?: string;
+  source: AlertSource;
+  version?: number | null;
+}
+
+export interface AlertRef {
+  id: string;
+  /** The version you read; a stale one gets CONFLICT. */
+  version: number;
+}
+
+/** Which monitoring system an integration hears from. */
+export type AlertSource = "alertmanager" | "generic" | "pagerduty";
+export const AlertSourceValues: readonly AlertSource[] = ["alertmanager", "generic", "pagerduty"];
+
+export type AlertStatus = "firing" | "resolved";
+export const AlertStatusValues: readonly AlertStatus[] = ["firing", "resolved"];
+
 export type ApprovalDecision = "approved" | "rejected";
 export const ApprovalDecisionValues: readonly ApprovalDecision[] = ["approved", "rejected"];
 
@@ -141,6 +178,21 @@ export interface CorrectSuggestionInput {
   id: string;
   /** SEV1-SEV4, a team id, or a category. */
   value: string;
+}
+
+export interface CorrelationRuleInput {
+  createIncident?: boolean;
+  enabled?: boolean;
+  groupLabels?: Array<string>;
+  id?: string | null;
+  /** Labels (string values) an alert must carry; none: every alert. */
+  matchLabels?: Record<string, unknown> | null;
+  name: string;
+  position?: number;
+  recoverIncident?: boolean;
+  sameService?: boolean;
+  version?: number | null;
+  windowMinutes?: number;
 }
 
 export interface CreateApiTokenInput {
@@ -249,6 +301,17 @@ export interface DismissProblemCandidateInput {
   version: number;
 }
 
+export interface FieldMappingInput {
+  dedupKey?: string | null;
+  description?: string | null;
+  labels?: string | null;
+  resolvedValues?: Array<string> | null;
+  service?: string | null;
+  severity?: string | null;
+  status?: string | null;
+  title: string;
+}
+
 export interface FiveWhyInput {
   because: string;
   why: string;
@@ -321,10 +384,26 @@ export interface LoginInput {
   password: string;
 }
 
+export interface MaintenanceWindowInput {
+  endsAt: string;
+  id?: string | null;
+  name: string;
+  reason?: string | null;
+  /** Empty: every service. */
+  serviceIds?: Array<string>;
+  startsAt: string;
+  version?: number | null;
+}
+
 export interface MarkDuplicateInput {
   duplicateOfId: string;
   id: string;
   version: number;
+}
+
+export interface MergeAlertsInput {
+  /** At least two; they join the open incident of the first one that has one. */
+  alerts: Array<AlertRef>;
 }
 
 export interface MergeProblemCandidateInput {
@@ -385,6 +464,12 @@ export const ModelKindValues: readonly ModelKind[] = ["category", "embedder", "s
 
 export type ModelStatus = "active" | "rejected" | "superseded";
 export const ModelStatusValues: readonly ModelStatus[] = ["active", "rejected", "superseded"];
+
+export interface MoveAlertsInput {
+  alerts: Array<AlertRef>;
+  /** The incident they move to. */
+  incidentId: string;
+}
 
 /** What an on-hold incident waits for (SLA clocks pause meanwhile). */
 export type PendingReason = "awaiting_requester" | "awaiting_vendor";
