@@ -5,6 +5,8 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import {
   createRng,
+  goldGroups,
+  pairScores,
   incidentRowsToCsv,
   initBackend,
   LsaEmbedder,
@@ -65,6 +67,36 @@ async function real(): Promise<void> {
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }
+  await beforeAndAfter([...train, ...test]);
+}
+
+/**
+ * The first algorithm (SearchRecurrenceClusterer: neighbours from similar-incident search) and the
+ * fast one on the same rows, embedder and defaults as the CLI: pair scores of both and how many rows
+ * they group differently (the fast path is meant to give the same groups).
+ */
+async function beforeAndAfter(rows: readonly IncidentRow[]): Promise<void> {
+  const texts = rows.map((r) => ({ id: r.id, title: r.title, description: r.description, createdAt: r.createdAt }));
+  const embedder = await LsaEmbedder.fit(texts, { seed: 7 });
+  const gold = goldGroups(rows);
+  const keys: Array<Map<string, string>> = [];
+  for (const [name, algorithm] of [
+    ["old (similar-incident search per incident)", SearchRecurrenceClusterer],
+    ["fast (AssignedNeighbours + OrderedDenseSearch)", RecurrenceClusterer],
+  ] as const) {
+    const t0 = Date.now();
+    const cpu0 = process.cpuUsage();
+    const c = algorithm.rebuild(new SimilarIncidentIndex(embedder), texts);
+    const cpu = process.cpuUsage(cpu0);
+    const predicted = new Map(texts.map((r) => [r.id, c.groupKeyOf(r.id)!]));
+    keys.push(predicted);
+    const p = pairScores(gold, predicted);
+    console.log(
+      `${name}: pair P ${p.pair_precision.toFixed(4)} R ${p.pair_recall.toFixed(4)} F1 ${p.pair_f1.toFixed(4)}, clusters ${p.clusters}, largest ${p.largest_cluster}; pass ${s(Date.now() - t0)} wall, ${s((cpu.user + cpu.system) / 1000)} CPU`,
+    );
+  }
+  const differ = texts.filter((r) => keys[0].get(r.id) !== keys[1].get(r.id)).length;
+  console.log(`rows grouped differently by the two: ${differ} of ${texts.length}`);
 }
 
 interface PassFigures {

@@ -64,6 +64,8 @@ export class RecurrenceClusterer {
   private readonly groupOf = new Map<string, string>();
   private readonly members = new Map<string, string[]>();
   private readonly neighbours: AssignedNeighbours;
+  /** Incidents per batch of dense products in a rebuild (tests make it small to cross blocks). */
+  protected denseBlock = DENSE_BLOCK;
 
   constructor(
     readonly index: SimilarIncidentIndex,
@@ -117,6 +119,7 @@ export class RecurrenceClusterer {
    * assign()'s, one incident after another.
    */
   protected placeInOrder(ordered: readonly RecurrenceIncident[]): void {
+    const block = this.denseBlock;
     const features = ordered.map((x) => this.scorer.get(x.id)!);
     const dense = new OrderedDenseSearch(
       this.index,
@@ -124,8 +127,8 @@ export class RecurrenceClusterer {
       features.map((f) => f.vector),
       Math.max(this.index.candidates, this.options.neighbours),
     );
-    for (let start = 0; start < ordered.length; start += DENSE_BLOCK) {
-      const end = Math.min(ordered.length, start + DENSE_BLOCK);
+    for (let start = 0; start < ordered.length; start += block) {
+      const end = Math.min(ordered.length, start + block);
       const hits = dense.block(start, end);
       for (let i = start; i < end; i++) this.place(ordered[i], features[i], hits[i - start]);
     }
