@@ -1,5 +1,11 @@
 import type { SimilarIncidentIndex } from "../similar/similar-index";
 import { PairScorer, type EvidenceWeights, type IncidentFeatures, type RecurrenceIncident } from "./features";
+import { AssignedNeighbours } from "./neighbours";
+import { OrderedDenseSearch } from "./ordered-dense";
+import type { VectorHit } from "../similar/ivf-index";
+
+/** Incidents whose dense neighbours a rebuild finds per batch of products (2,048 x 100 hits held at once). */
+const DENSE_BLOCK = 2_048;
 
 export interface RecurrenceOptions extends EvidenceWeights {
   /** Mean similarity to a group's members that an incident needs to join it. */
@@ -45,16 +51,21 @@ export interface Assignment {
  * Incremental clustering of recurring incidents, as in single-pass topic detection: each incident,
  * in the order it arrives, joins the group of its nearest earlier incidents whose members it is
  * most similar to on average (average link, which does not chain as single link does), when that
- * mean reaches the threshold; otherwise it starts a group of its own. Candidate groups come from
- * similar-incident search over the incidents already assigned, so a pass costs one search per
- * incident. A full rebuild is the same pass over all incidents in creation order, so incremental
- * assignment of incidents arriving in order gives exactly the groups a rebuild gives.
+ * mean reaches the threshold; otherwise it starts a group of its own. Candidate groups are those of
+ * the incidents similar-incident search ranks first among the ones already assigned
+ * (AssignedNeighbours: the search's ranking, with postings over assigned incidents only), so a pass
+ * costs one such lookup per incident. A full rebuild is the same pass over all incidents in creation
+ * order, so incremental assignment of incidents arriving in order gives exactly the groups a
+ * rebuild gives.
  */
 export class RecurrenceClusterer {
   readonly scorer: PairScorer;
   readonly options: RecurrenceOptions;
   private readonly groupOf = new Map<string, string>();
   private readonly members = new Map<string, string[]>();
+  private readonly neighbours: AssignedNeighbours;
+  /** Incidents per batch of dense products in a rebuild (tests make it small to cross blocks). */
+  protected denseBlock = DENSE_BLOCK;
 
   constructor(
     readonly index: SimilarIncidentIndex,
@@ -62,11 +73,17 @@ export class RecurrenceClusterer {
   ) {
     this.options = { ...DEFAULT_RECURRENCE, ...opts };
     this.scorer = new PairScorer(index, this.options);
+    this.neighbours = new AssignedNeighbours(index, this.scorer);
   }
 
   /** Builds the groups from scratch: every incident, oldest first (ties by id). */
-  static rebuild(index: SimilarIncidentIndex, incidents: readonly RecurrenceIncident[], opts: Partial<RecurrenceOptions> = {}): RecurrenceClusterer {
-    const c = new RecurrenceClusterer(index, opts);
+  static rebuild<C extends RecurrenceClusterer>(
+    this: new (index: SimilarIncidentIndex, opts?: Partial<RecurrenceOptions>) => C,
+    index: SimilarIncidentIndex,
+    incidents: readonly RecurrenceIncident[],
+    opts: Partial<RecurrenceOptions> = {},
+  ): C {
+    const c = new this(index, opts);
     const ordered = [...incidents].sort(byCreation);
     // Index and featurise everything first so that BM25 document frequencies are those of the whole
     // history, whatever the order of assignment.
@@ -74,7 +91,7 @@ export class RecurrenceClusterer {
       if (!index.bm25.has(x.id)) index.add({ ...x, description: x.description ?? "" });
       c.scorer.add(x);
     }
-    for (const x of ordered) c.place(x, c.scorer.get(x.id)!);
+    c.placeInOrder(ordered);
     return c;
   }
 
@@ -96,10 +113,36 @@ export class RecurrenceClusterer {
     return this.place(x, this.scorer.add(x));
   }
 
-  private place(x: RecurrenceIncident, f: IncidentFeatures): Assignment {
-    const hits = this.index.search(x, { k: this.options.neighbours, excludeId: x.id, filter: (id) => this.groupOf.has(id) });
+  /**
+   * Places incidents in creation order (a rebuild). Their dense neighbours are found ahead, a block
+   * at a time, by matrix products (OrderedDenseSearch); the rest of the lookup and the decision are
+   * assign()'s, one incident after another.
+   */
+  protected placeInOrder(ordered: readonly RecurrenceIncident[]): void {
+    const block = this.denseBlock;
+    const features = ordered.map((x) => this.scorer.get(x.id)!);
+    const dense = new OrderedDenseSearch(
+      this.index,
+      ordered.map((x) => x.id),
+      features.map((f) => f.vector),
+      Math.max(this.index.candidates, this.options.neighbours),
+    );
+    for (let start = 0; start < ordered.length; start += block) {
+      const end = Math.min(ordered.length, start + block);
+      const hits = dense.block(start, end);
+      for (let i = start; i < end; i++) this.place(ordered[i], features[i], hits[i - start]);
+    }
+  }
+
+  /** Ids of the nearest incidents already assigned, best first (`dense`: its ANN hits, when found ahead). */
+  protected nearestAssigned(x: RecurrenceIncident, f: IncidentFeatures, dense?: readonly VectorHit[]): string[] {
+    const qVec = f.vector ?? this.index.embedder.embed([{ title: x.title, description: x.description ?? "" }])[0];
+    return this.neighbours.nearest(x, qVec, this.options.neighbours, this.index.candidates, dense);
+  }
+
+  protected place(x: RecurrenceIncident, f: IncidentFeatures, dense?: readonly VectorHit[]): Assignment {
     let best: Assignment | null = null;
-    for (const key of new Set(hits.map((h) => this.groupOf.get(h.id)!))) {
+    for (const key of new Set(this.nearestAssigned(x, f, dense).map((id) => this.groupOf.get(id)!))) {
       const score = this.meanSimilarity(f, key);
       if (score >= this.options.threshold && (!best || score > best.score || (score === best.score && key < best.key))) {
         best = { key, joined: true, score };
@@ -107,6 +150,7 @@ export class RecurrenceClusterer {
     }
     const assignment = best ?? { key: x.id, joined: false, score: 0 };
     this.groupOf.set(x.id, assignment.key);
+    this.neighbours.add(f);
     const list = this.members.get(assignment.key);
     if (list) list.push(x.id);
     else this.members.set(assignment.key, [x.id]);
@@ -118,6 +162,7 @@ export class RecurrenceClusterer {
     const key = this.groupOf.get(id);
     if (key === undefined) return;
     this.groupOf.delete(id);
+    this.neighbours.remove(id);
     const list = this.members.get(key)!.filter((m) => m !== id);
     if (list.length) this.members.set(key, list);
     else this.members.delete(key);
@@ -136,6 +181,23 @@ export class RecurrenceClusterer {
     let sum = 0;
     for (const id of compared) sum += this.scorer.similarity(f, this.scorer.get(id)!);
     return sum / compared.length;
+  }
+}
+
+/**
+ * The pass as it was first written: neighbours from similar-incident search itself, filtered to
+ * assigned incidents (every posting of every query word scored, then most dropped). Kept as the
+ * reference the fast path must agree with (unit tests) and as the benchmark's yardstick.
+ */
+export class SearchRecurrenceClusterer extends RecurrenceClusterer {
+  protected override placeInOrder(ordered: readonly RecurrenceIncident[]): void {
+    for (const x of ordered) this.place(x, this.scorer.get(x.id)!);
+  }
+
+  protected override nearestAssigned(x: RecurrenceIncident): string[] {
+    return this.index
+      .search(x, { k: this.options.neighbours, excludeId: x.id, filter: (id) => this.groupKeyOf(id) !== undefined })
+      .map((h) => h.id);
   }
 }
 

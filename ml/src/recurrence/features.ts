@@ -82,6 +82,11 @@ export class PairScorer {
     return this.termOfId[termId];
   }
 
+  /** The id of a term some incident had, else undefined. */
+  termId(term: string): number | undefined {
+    return this.termIdOf.get(term);
+  }
+
   /** Keeps the features of an incident (replacing earlier ones: its text may have changed). */
   add(x: RecurrenceIncident): IncidentFeatures {
     const counts = new Map<number, number>();

@@ -1,6 +1,7 @@
 export { PairScorer } from "./features";
 export type { RecurrenceIncident, EvidenceWeights, IncidentFeatures } from "./features";
-export { RecurrenceClusterer, DEFAULT_RECURRENCE, byCreation } from "./cluster";
+export { RecurrenceClusterer, SearchRecurrenceClusterer, DEFAULT_RECURRENCE, byCreation } from "./cluster";
+export { AssignedNeighbours } from "./neighbours";
 export type { RecurrenceOptions, Assignment } from "./cluster";
 export { clusterEvidence } from "./evidence";
 export type { ClusterEvidence } from "./evidence";

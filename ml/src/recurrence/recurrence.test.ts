@@ -3,7 +3,9 @@ import * as path from "node:path";
 import { readIncidentCsvFile, type IncidentRow } from "../data/incidents";
 import { LsaEmbedder } from "../similar/lsa-embedder";
 import { SimilarIncidentIndex } from "../similar/similar-index";
-import { RecurrenceClusterer, DEFAULT_RECURRENCE, byCreation } from "./cluster";
+import { createRng } from "../util/random";
+import { RecurrenceClusterer, SearchRecurrenceClusterer, DEFAULT_RECURRENCE, byCreation } from "./cluster";
+import type { RecurrenceIncident } from "./features";
 import { clusterEvidence } from "./evidence";
 import { goldGroups, pairScores, tfidfSingleLink } from "./evaluate";
 
@@ -169,5 +171,75 @@ describe("recurrence with an embedder that predates the words", () => {
     expect(c.groupKeyOf("n2")).not.toBe(c.groupKeyOf("n1"));
     // Opened at the same moment, yet below the joining threshold.
     expect(c.scorer.similarity(c.scorer.get("n1")!, c.scorer.get("n2")!)).toBeLessThan(DEFAULT_RECURRENCE.threshold);
+  });
+});
+
+/** The fast path with small dense blocks, so a few hundred incidents cross many block boundaries. */
+class SmallBlockClusterer extends RecurrenceClusterer {
+  protected override denseBlock = 37;
+}
+
+/**
+ * Seeded history: 12 recurring issues (their own words plus a topic's), over a shared background
+ * whose commonest words are in most incidents, so BM25's long lists and MaxScore's pruning matter.
+ */
+function generatedHistory(n: number, seed: number): RecurrenceIncident[] {
+  const rng = createRng(seed);
+  const word = (prefix: string, i: number) => `${prefix}${i.toString(36)}z`;
+  const background = Array.from({ length: 150 }, (_, i) => word("bg", i));
+  const pick = (list: readonly string[], skew: number) => list[Math.floor(list.length * Math.pow(rng(), skew))];
+  const start = Date.UTC(2024, 0, 1);
+  return Array.from({ length: n }, (_, i) => {
+    const issue = Math.floor(rng() * 40);
+    const own = Array.from({ length: 6 }, (_, w) => word(`is${issue}w`, w));
+    const topic = Array.from({ length: 10 }, (_, w) => word(`tp${issue % 4}w`, w));
+    const text = (nOwn: number, nTopic: number, nBg: number) =>
+      [...Array.from({ length: nOwn }, () => pick(own, 1)), ...Array.from({ length: nTopic }, () => pick(topic, 1)), ...Array.from({ length: nBg }, () => pick(background, 3))].join(" ");
+    return {
+      id: `g${i.toString().padStart(4, "0")}`,
+      title: text(issue < 12 ? 2 : 0, 1, 2),
+      description: text(issue < 12 ? 3 : 0, 3, 12),
+      service: `svc-${issue % 5}`,
+      createdAt: new Date(start + Math.floor(rng() * 200) * 86_400_000),
+    };
+  });
+}
+
+describe("the fast neighbour lookup gives the groups of the search-based pass", () => {
+  const keysOf = (c: RecurrenceClusterer, xs: readonly { id: string }[]) => xs.map((x) => `${x.id}:${c.groupKeyOf(x.id)}`);
+
+  it("on the hand-made history", async () => {
+    const { rows, embedder } = await fixture();
+    const fast = RecurrenceClusterer.rebuild(new SimilarIncidentIndex(embedder), rows);
+    const reference = SearchRecurrenceClusterer.rebuild(new SimilarIncidentIndex(embedder), rows);
+    expect(keysOf(fast, rows)).toEqual(keysOf(reference, rows));
+  });
+
+  it("on 400 generated incidents, with the flat index and with a trained IVF index, across dense blocks", async () => {
+    const history = generatedHistory(400, 3);
+    const embedder = await LsaEmbedder.fit(history, { seed: 7 });
+    for (const trained of [false, true]) {
+      const index = () => {
+        const ix = new SimilarIncidentIndex(embedder);
+        for (const x of history) ix.add({ ...x, description: x.description ?? "" });
+        return ix;
+      };
+      const [fastIndex, referenceIndex] = [index(), index()];
+      if (trained) {
+        await fastIndex.optimize(100);
+        await referenceIndex.optimize(100);
+        expect(fastIndex.ann.trained).toBe(true);
+        expect(fastIndex.ann.nlist).toBeGreaterThan(fastIndex.ann.nprobe);
+      }
+      const fast = SmallBlockClusterer.rebuild(fastIndex, history);
+      const reference = SearchRecurrenceClusterer.rebuild(referenceIndex, history);
+      expect(keysOf(fast, history)).toEqual(keysOf(reference, history));
+      // Not trivially equal: the recurring issues group, the rest mostly do not.
+      expect(fast.groups(3).length).toBeGreaterThanOrEqual(8);
+      // Incidents arriving one by one (the incremental path) end in the same groups as the rebuild.
+      const incremental = new RecurrenceClusterer(trained ? fastIndex : index());
+      for (const x of [...history].sort(byCreation)) incremental.assign(x);
+      expect(keysOf(incremental, history)).toEqual(keysOf(fast, history));
+    }
   });
 });

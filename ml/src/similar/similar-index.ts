@@ -64,7 +64,8 @@ export class SimilarIncidentIndex {
   readonly ann: IvfIndex;
   readonly bm25 = new Bm25Index();
   readonly fusion: FusionOptions;
-  private readonly candidates: number;
+  /** Candidates taken from each retriever before fusion (recurrence clustering ranks as deep). */
+  readonly candidates: number;
   readonly bm25TitleWeight: number;
   private readonly meta = new Map<string, { service: string; createdAt: number | null }>();
 

@@ -11,7 +11,7 @@ import { appendAudit, SYSTEM_ACTOR } from "../audit/audit.service";
 import { CandidateStatus, ProblemCandidate } from "./problem-candidate.entity";
 import { CandidateChangeKind, PROBLEM_CANDIDATE_CHANGED, type CandidateChangedPayload } from "./problem-candidate.events";
 import type { AcceptProblemCandidateInput, DismissProblemCandidateInput, MergeProblemCandidateInput } from "./problem-candidate.inputs";
-import { ProblemIncidentLink, type Problem } from "./problem.entity";
+import type { Problem } from "./problem.entity";
 import type { ProblemService } from "./problem.service";
 import { goneReason, matchCandidate, reconcileGroup, type FoundGroup, type StoredCandidate } from "./recurrence.rules";
 
@@ -113,10 +113,16 @@ export class RecurrenceService {
    */
   async reconcile(groups: readonly RecurrenceGroup[], evidenceOf: EvidenceOf, full: boolean): Promise<ReconcileCounts> {
     const counts: ReconcileCounts = { created: 0, updated: 0, reopened: 0, gone: 0 };
-    const linked = await this.linkedAmong(groups.flatMap((g) => g.members.map((m) => m.id)));
     const live = await this.dataSource.getRepository(ProblemCandidate).find({ where: { status: In([CandidateStatus.open, CandidateStatus.dismissed]) } });
+    // A rebuild passes every group, most of them single incidents (100k at 100k incidents). One too
+    // small to be a candidate that shares neither key nor incident with a stored one matches none
+    // and leads to "none": skip those before the per-group work and the lookup of links.
+    const liveKeys = new Set(live.map((c) => c.groupKey));
+    const liveIncidents = new Set(live.flatMap((c) => [...c.incidentIds, ...c.dismissedIncidentIds]));
+    const relevant = groups.filter((g) => g.members.length >= this.options.minIncidents || liveKeys.has(g.key) || g.members.some((m) => liveIncidents.has(m.id)));
+    const linked = await this.linkedAmong(relevant.flatMap((g) => g.members.map((m) => m.id)));
     const matched = new Set<string>();
-    for (const g of groups) {
+    for (const g of relevant) {
       const found: FoundGroup = { key: g.key, members: g.members.filter((m) => !linked.has(m.id)) };
       const match = matchCandidate(found, live.filter((c) => !matched.has(c.id)));
       if (match) matched.add(match.id);
@@ -166,8 +172,9 @@ export class RecurrenceService {
   /** Inside a transaction pass its manager: embedded PGlite has one connection, held by the transaction. */
   private async linkedAmong(incidentIds: readonly string[], manager: EntityManager = this.dataSource.manager): Promise<Set<string>> {
     if (incidentIds.length === 0) return new Set();
-    const rows = await manager.getRepository(ProblemIncidentLink).find({ where: { incidentId: In([...new Set(incidentIds)]) }, select: { incidentId: true } });
-    return new Set(rows.map((r) => r.incidentId));
+    // One array parameter, not one per id: PostgreSQL allows 65,535 bind parameters per statement.
+    const rows = (await manager.query(`SELECT incident_id FROM problem_incident WHERE incident_id = ANY($1::uuid[])`, [[...new Set(incidentIds)]])) as Array<{ incident_id: string }>;
+    return new Set(rows.map((r) => r.incident_id));
   }
 
   /** Creates or rewrites a candidate with fresh evidence, audited as the system. */
