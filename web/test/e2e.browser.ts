@@ -281,6 +281,24 @@ describe("web app against the real API", () => {
     await shot("09-new-incident-with-suggestions");
   });
 
+  it("offers the top teams (up to 3) with their confidences and takes another one in one click, as a correction", async () => {
+    const team = page.getByRole("group", { name: /^Team: / });
+    // The seed has two teams, so the top 3 are these two.
+    const picks = team.getByRole("group", { name: "Pick one of the top 2 teams" }).getByRole("button");
+    await expect.poll(() => picks.count(), { timeout: 30_000 }).toBe(2);
+    const labels = await picks.allTextContents();
+    for (const l of labels) expect(l).toMatch(/^.+ · \d+%$/);
+    const suggested = ((await team.locator(".suggested-value").textContent()) ?? "").trim();
+    expect(labels[0].startsWith(`${suggested} ·`)).toBe(true); // the suggestion itself comes first
+    expect(await seriousViolations()).toEqual([]);
+    await shot("10-team-top3");
+    const other = labels[1].replace(/ · \d+%$/, "");
+    await picks.nth(1).click();
+    await team.getByText(new RegExp(`^Corrected$`)).waitFor();
+    await expect.poll(() => team.locator(".decision").textContent()).toContain(`to ${other}`);
+    await page.getByRole("status").filter({ hasText: "the next training learns from it" }).waitFor();
+  });
+
   it("shows a read-only analyst no control that changes anything, on the queue and on an incident", async () => {
     await page.getByRole("button", { name: "Sign out" }).click();
     await page.waitForURL(/\/login/);

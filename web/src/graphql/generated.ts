@@ -1255,6 +1255,11 @@ export type SuggestionItemFragment = {
   }>;
   sharedTerms: Array<string>;
   sameService: boolean | null;
+  alternatives: Array<{
+    value: string;
+    label: string;
+    confidence: number;
+  }>;
   matchedIncidents: Array<string>;
   similarIncident: {
     id: string;
@@ -4304,6 +4309,11 @@ export type IncidentSuggestionsQuery = {
       }>;
       sharedTerms: Array<string>;
       sameService: boolean | null;
+      alternatives: Array<{
+        value: string;
+        label: string;
+        confidence: number;
+      }>;
       matchedIncidents: Array<string>;
       similarIncident: {
         id: string;
@@ -4335,7 +4345,7 @@ export type IncidentSuggestionsQuery = {
 export type IncidentSuggestionsQueryVariables = {
   id: string; // ID!
 };
-export const IncidentSuggestionsDocument = "query IncidentSuggestions($id: ID!) {\n  incident(id: $id) {\n    id\n    suggestions {\n      ...SuggestionItem\n    }\n  }\n}\n\nfragment SuggestionItem on Suggestion {\n  id\n  kind\n  value\n  label\n  confidence\n  abstained\n  abstainReason\n  rank\n  modelVersion\n  status\n  decidedAt\n  correctedValue\n  decidedBy {\n    id\n    name\n  }\n  reasonTerms {\n    term\n    weight\n  }\n  sharedTerms\n  sameService\n  matchedIncidents\n  similarIncident {\n    id\n    key\n    title\n    stage\n    resolution\n    service {\n      id\n      name\n    }\n    problem {\n      id\n      key\n      isKnownError\n    }\n  }\n  problem {\n    id\n    key\n    title\n    stage\n    isKnownError\n    workaround\n  }\n}" as TypedDocument<IncidentSuggestionsQuery, IncidentSuggestionsQueryVariables>;
+export const IncidentSuggestionsDocument = "query IncidentSuggestions($id: ID!) {\n  incident(id: $id) {\n    id\n    suggestions {\n      ...SuggestionItem\n    }\n  }\n}\n\nfragment SuggestionItem on Suggestion {\n  id\n  kind\n  value\n  label\n  confidence\n  abstained\n  abstainReason\n  rank\n  modelVersion\n  status\n  decidedAt\n  correctedValue\n  decidedBy {\n    id\n    name\n  }\n  reasonTerms {\n    term\n    weight\n  }\n  sharedTerms\n  sameService\n  alternatives {\n    value\n    label\n    confidence\n  }\n  matchedIncidents\n  similarIncident {\n    id\n    key\n    title\n    stage\n    resolution\n    service {\n      id\n      name\n    }\n    problem {\n      id\n      key\n      isKnownError\n    }\n  }\n  problem {\n    id\n    key\n    title\n    stage\n    isKnownError\n    workaround\n  }\n}" as TypedDocument<IncidentSuggestionsQuery, IncidentSuggestionsQueryVariables>;
 
 export type AcceptSuggestionMutation = {
   acceptSuggestion: {
@@ -4361,6 +4371,11 @@ export type AcceptSuggestionMutation = {
     }>;
     sharedTerms: Array<string>;
     sameService: boolean | null;
+    alternatives: Array<{
+      value: string;
+      label: string;
+      confidence: number;
+    }>;
     matchedIncidents: Array<string>;
     similarIncident: {
       id: string;
@@ -4391,7 +4406,7 @@ export type AcceptSuggestionMutation = {
 export type AcceptSuggestionMutationVariables = {
   input: DecideSuggestionInput; // DecideSuggestionInput!
 };
-export const AcceptSuggestionDocument = "mutation AcceptSuggestion($input: DecideSuggestionInput!) {\n  acceptSuggestion(input: $input) {\n    ...SuggestionItem\n  }\n}\n\nfragment SuggestionItem on Suggestion {\n  id\n  kind\n  value\n  label\n  confidence\n  abstained\n  abstainReason\n  rank\n  modelVersion\n  status\n  decidedAt\n  correctedValue\n  decidedBy {\n    id\n    name\n  }\n  reasonTerms {\n    term\n    weight\n  }\n  sharedTerms\n  sameService\n  matchedIncidents\n  similarIncident {\n    id\n    key\n    title\n    stage\n    resolution\n    service {\n      id\n      name\n    }\n    problem {\n      id\n      key\n      isKnownError\n    }\n  }\n  problem {\n    id\n    key\n    title\n    stage\n    isKnownError\n    workaround\n  }\n}" as TypedDocument<AcceptSuggestionMutation, AcceptSuggestionMutationVariables>;
+export const AcceptSuggestionDocument = "mutation AcceptSuggestion($input: DecideSuggestionInput!) {\n  acceptSuggestion(input: $input) {\n    ...SuggestionItem\n  }\n}\n\nfragment SuggestionItem on Suggestion {\n  id\n  kind\n  value\n  label\n  confidence\n  abstained\n  abstainReason\n  rank\n  modelVersion\n  status\n  decidedAt\n  correctedValue\n  decidedBy {\n    id\n    name\n  }\n  reasonTerms {\n    term\n    weight\n  }\n  sharedTerms\n  sameService\n  alternatives {\n    value\n    label\n    confidence\n  }\n  matchedIncidents\n  similarIncident {\n    id\n    key\n    title\n    stage\n    resolution\n    service {\n      id\n      name\n    }\n    problem {\n      id\n      key\n      isKnownError\n    }\n  }\n  problem {\n    id\n    key\n    title\n    stage\n    isKnownError\n    workaround\n  }\n}" as TypedDocument<AcceptSuggestionMutation, AcceptSuggestionMutationVariables>;
 
 export type CorrectSuggestionMutation = {
   correctSuggestion: {
@@ -4417,6 +4432,11 @@ export type CorrectSuggestionMutation = {
     }>;
     sharedTerms: Array<string>;
     sameService: boolean | null;
+    alternatives: Array<{
+      value: string;
+      label: string;
+      confidence: number;
+    }>;
     matchedIncidents: Array<string>;
     similarIncident: {
       id: string;
@@ -4447,7 +4467,7 @@ export type CorrectSuggestionMutation = {
 export type CorrectSuggestionMutationVariables = {
   input: CorrectSuggestionInput; // CorrectSuggestionInput!
 };
-export const CorrectSuggestionDocument = "mutation CorrectSuggestion($input: CorrectSuggestionInput!) {\n  correctSuggestion(input: $input) {\n    ...SuggestionItem\n  }\n}\n\nfragment SuggestionItem on Suggestion {\n  id\n  kind\n  value\n  label\n  confidence\n  abstained\n  abstainReason\n  rank\n  modelVersion\n  status\n  decidedAt\n  correctedValue\n  decidedBy {\n    id\n    name\n  }\n  reasonTerms {\n    term\n    weight\n  }\n  sharedTerms\n  sameService\n  matchedIncidents\n  similarIncident {\n    id\n    key\n    title\n    stage\n    resolution\n    service {\n      id\n      name\n    }\n    problem {\n      id\n      key\n      isKnownError\n    }\n  }\n  problem {\n    id\n    key\n    title\n    stage\n    isKnownError\n    workaround\n  }\n}" as TypedDocument<CorrectSuggestionMutation, CorrectSuggestionMutationVariables>;
+export const CorrectSuggestionDocument = "mutation CorrectSuggestion($input: CorrectSuggestionInput!) {\n  correctSuggestion(input: $input) {\n    ...SuggestionItem\n  }\n}\n\nfragment SuggestionItem on Suggestion {\n  id\n  kind\n  value\n  label\n  confidence\n  abstained\n  abstainReason\n  rank\n  modelVersion\n  status\n  decidedAt\n  correctedValue\n  decidedBy {\n    id\n    name\n  }\n  reasonTerms {\n    term\n    weight\n  }\n  sharedTerms\n  sameService\n  alternatives {\n    value\n    label\n    confidence\n  }\n  matchedIncidents\n  similarIncident {\n    id\n    key\n    title\n    stage\n    resolution\n    service {\n      id\n      name\n    }\n    problem {\n      id\n      key\n      isKnownError\n    }\n  }\n  problem {\n    id\n    key\n    title\n    stage\n    isKnownError\n    workaround\n  }\n}" as TypedDocument<CorrectSuggestionMutation, CorrectSuggestionMutationVariables>;
 
 export type DismissSuggestionMutation = {
   dismissSuggestion: {
@@ -4473,6 +4493,11 @@ export type DismissSuggestionMutation = {
     }>;
     sharedTerms: Array<string>;
     sameService: boolean | null;
+    alternatives: Array<{
+      value: string;
+      label: string;
+      confidence: number;
+    }>;
     matchedIncidents: Array<string>;
     similarIncident: {
       id: string;
@@ -4503,7 +4528,7 @@ export type DismissSuggestionMutation = {
 export type DismissSuggestionMutationVariables = {
   input: DecideSuggestionInput; // DecideSuggestionInput!
 };
-export const DismissSuggestionDocument = "mutation DismissSuggestion($input: DecideSuggestionInput!) {\n  dismissSuggestion(input: $input) {\n    ...SuggestionItem\n  }\n}\n\nfragment SuggestionItem on Suggestion {\n  id\n  kind\n  value\n  label\n  confidence\n  abstained\n  abstainReason\n  rank\n  modelVersion\n  status\n  decidedAt\n  correctedValue\n  decidedBy {\n    id\n    name\n  }\n  reasonTerms {\n    term\n    weight\n  }\n  sharedTerms\n  sameService\n  matchedIncidents\n  similarIncident {\n    id\n    key\n    title\n    stage\n    resolution\n    service {\n      id\n      name\n    }\n    problem {\n      id\n      key\n      isKnownError\n    }\n  }\n  problem {\n    id\n    key\n    title\n    stage\n    isKnownError\n    workaround\n  }\n}" as TypedDocument<DismissSuggestionMutation, DismissSuggestionMutationVariables>;
+export const DismissSuggestionDocument = "mutation DismissSuggestion($input: DecideSuggestionInput!) {\n  dismissSuggestion(input: $input) {\n    ...SuggestionItem\n  }\n}\n\nfragment SuggestionItem on Suggestion {\n  id\n  kind\n  value\n  label\n  confidence\n  abstained\n  abstainReason\n  rank\n  modelVersion\n  status\n  decidedAt\n  correctedValue\n  decidedBy {\n    id\n    name\n  }\n  reasonTerms {\n    term\n    weight\n  }\n  sharedTerms\n  sameService\n  alternatives {\n    value\n    label\n    confidence\n  }\n  matchedIncidents\n  similarIncident {\n    id\n    key\n    title\n    stage\n    resolution\n    service {\n      id\n      name\n    }\n    problem {\n      id\n      key\n      isKnownError\n    }\n  }\n  problem {\n    id\n    key\n    title\n    stage\n    isKnownError\n    workaround\n  }\n}" as TypedDocument<DismissSuggestionMutation, DismissSuggestionMutationVariables>;
 
 export type RetriageIncidentMutation = {
   retriageIncident: boolean;

@@ -152,15 +152,37 @@ function ClassifierSuggestion({ s, busy, readOnly, ended, decide }: { s: Suggest
       )}
       {s.status === "pending" && !readOnly ? (
         <>
+          {s.alternatives.length > 1 && (
+            <div className="actions alternatives" role="group" aria-label={`Pick one of the top ${s.alternatives.length} teams`}>
+              {s.alternatives.map((a) => (
+                <button
+                  key={a.value}
+                  type="button"
+                  className={a.value === s.value ? "primary" : undefined}
+                  disabled={busy}
+                  onClick={() =>
+                    void decide(
+                      () => (a.value === s.value ? gql(AcceptSuggestionDocument, { input: { id: s.id } }) : gql(CorrectSuggestionDocument, { input: { id: s.id, value: a.value } })),
+                      a.value === s.value ? `${label} set to ${a.label}.` : `${label} set to ${a.label}; the next training learns from it.`,
+                    )
+                  }
+                >
+                  {a.label} · {percent(a.confidence)}
+                </button>
+              ))}
+            </div>
+          )}
           <div className="actions">
-            <button
-              type="button"
-              className="primary"
-              disabled={busy}
-              onClick={() => void decide(() => gql(AcceptSuggestionDocument, { input: { id: s.id } }), `${label} set to ${value}.`)}
-            >
-              Accept
-            </button>
+            {s.alternatives.length <= 1 && (
+              <button
+                type="button"
+                className="primary"
+                disabled={busy}
+                onClick={() => void decide(() => gql(AcceptSuggestionDocument, { input: { id: s.id } }), `${label} set to ${value}.`)}
+              >
+                Accept
+              </button>
+            )}
             <button
               type="button"
               disabled={busy}
