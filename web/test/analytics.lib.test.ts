@@ -35,10 +35,12 @@ describe("chart exports", () => {
     expect(toCsv(["service", "incidents"], [["Payments, EU", 3], ['The "core"', null]])).toBe('service,incidents\n"Payments, EU",3\n"The ""core""",\n');
   });
 
-  it("links the GraphQL IDE with the query and its variables", () => {
-    const href = new URL(graphiqlHref("http://api:4000", "query Q { x }", { input: { a: 1 } }));
+  it("links the GraphQL IDE with the query and its input written in", () => {
+    const input = { measures: ["mttaMean" as const, "mttrMean" as const], bucket: "week" as const, from: "2026-06-01T00:00:00.000Z", to: "2026-11-30T00:00:00.000Z", filter: { priorities: [1] } };
+    const href = new URL(graphiqlHref("http://api:4000", "Q", "{ records }", input));
     expect(href.pathname).toBe("/graphiql");
-    expect(href.searchParams.get("query")).toBe("query Q { x }");
-    expect(JSON.parse(href.searchParams.get("variables")!)).toEqual({ input: { a: 1 } });
+    expect(href.searchParams.get("query")).toBe(
+      'query Q {\n  metrics(input: { measures: [mttaMean, mttrMean], bucket: week, from: "2026-06-01T00:00:00.000Z", to: "2026-11-30T00:00:00.000Z", filter: { priorities: [1] } }) { records }\n}\n',
+    );
   });
 });

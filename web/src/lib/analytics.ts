@@ -48,10 +48,28 @@ export function toCsv(header: string[], rows: Array<Array<string | number | null
   return stringify([header, ...rows.map((r) => r.map((v) => (v === null ? "" : v)))]);
 }
 
-/** The GraphQL IDE on the API, opened with a query and its variables. */
-export function graphiqlHref(apiBase: string, query: string, variables: unknown): string {
-  const params = new URLSearchParams({ query, variables: JSON.stringify(variables, null, 2) });
-  return `${apiBase}/graphiql?${params}`;
+const ENUM_FIELDS = new Set(["measures", "bucket", "groupBy", "thenBy", "severities"]);
+
+/** A value as a GraphQL literal; fields named in ENUM_FIELDS hold enum values, written bare. */
+export function graphqlLiteral(value: unknown, asEnum = false): string {
+  if (Array.isArray(value)) return `[${value.map((v) => graphqlLiteral(v, asEnum)).join(", ")}]`;
+  if (value && typeof value === "object") {
+    return `{ ${Object.entries(value)
+      .filter(([, v]) => v !== undefined)
+      .map(([k, v]) => `${k}: ${graphqlLiteral(v, ENUM_FIELDS.has(k))}`)
+      .join(", ")} }`;
+  }
+  if (typeof value === "string") return asEnum ? value : JSON.stringify(value);
+  return String(value);
+}
+
+/**
+ * The GraphQL IDE on the API, opened with the page's query and its input written into it (so the
+ * query runs as it is, whatever the IDE keeps from earlier sessions).
+ */
+export function graphiqlHref(apiBase: string, operationName: string, selection: string, input: MetricsInput): string {
+  const query = `query ${operationName} {\n  metrics(input: ${graphqlLiteral(input)}) ${selection}\n}\n`;
+  return `${apiBase}/graphiql?${new URLSearchParams({ query })}`;
 }
 
 export const weekLabel = (iso: string) => iso.slice(0, 10);

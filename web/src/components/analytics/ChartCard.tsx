@@ -48,7 +48,7 @@ export function ChartCard({ id, title, input, shape }: Props) {
             Download CSV
           </button>
           {api && (
-            <a className="small" href={graphiqlHref(api, AnalyticsMetricsDocument, { input })} target="_blank" rel="noreferrer">
+            <a className="small" href={graphiqlHref(api, "AnalyticsMetrics", "{ columns { measure unit } records }", input)} target="_blank" rel="noreferrer">
               Open in GraphQL IDE
             </a>
           )}
