@@ -23,7 +23,7 @@ export interface Server {
 }
 
 /** Starts a server as its own process (so the load generator never shares its CPU time) and waits until `ready` (a URL that answers 2xx, or a probe) says so. */
-export async function startServer(name: string, command: string[], env: NodeJS.ProcessEnv, url: string, ready: string | (() => Promise<boolean>), timeoutMs = 60_000): Promise<Server> {
+export async function startServer(name: string, command: string[], env: NodeJS.ProcessEnv, url: string, ready: string | (() => Promise<boolean>), timeoutMs = 180_000): Promise<Server> {
   const child = spawn(command[0]!, command.slice(1), { cwd: REPO_ROOT, env: { ...process.env, ...env }, stdio: ["ignore", "ignore", "pipe"] });
   let stderr = "";
   child.stderr!.on("data", (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
