@@ -120,7 +120,7 @@ describe("service levels and notifications in the web app", () => {
     await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Notifications" }).click();
     await page.getByRole("heading", { name: "My notifications" }).waitFor();
     await page.getByText(/^Incident:/).waitFor();
-    await page.getByLabel("Service or team").selectOption({ label: "Checkout" });
+    await page.getByLabel("Service or team", { exact: true }).selectOption({ label: "Checkout" });
     await page.getByRole("button", { name: "Follow", exact: true }).click();
     await page.getByRole("button", { name: "Stop following Checkout" }).waitFor();
     expect(await seriousViolations()).toEqual([]);
@@ -149,7 +149,7 @@ describe("service levels and notifications in the web app", () => {
     await page.getByText(/Berlin office · Europe\/Berlin/).waitFor();
     await page.getByLabel("Priority", { exact: true }).selectOption("3");
     await page.getByLabel("Name", { exact: true }).fill("P3 business hours");
-    await page.getByLabel("Calendar").selectOption({ label: "Berlin office" });
+    await page.getByLabel("Calendar", { exact: true }).selectOption({ label: "Berlin office" });
     await page.getByRole("button", { name: "Save policy" }).click();
     await page.getByRole("row", { name: /P3 business hours.*Berlin office/ }).waitFor();
     expect(await seriousViolations()).toEqual([]);

@@ -98,6 +98,23 @@ describe("outbound webhooks", () => {
     expect(JSON.parse(received.filter((r) => r.path === "/generic")[2].body).id).toBe(envelope.id);
   });
 
+  it("sends problem events too (they arrive over pub/sub) and keeps one delivery per event across listeners", async () => {
+    const hook = await saveWebhook({ name: "Problems", url: `${base}/problems`, events: ["problem.created"] });
+    expect(hook.errors).toBeUndefined();
+    // A second listener, as another worker process would run: the job id keeps one delivery per event.
+    const stopSecond = t.api.services.notifications.listen(t.api.services.pubsub, t.api.services.jobs);
+    const created = await t.gql(`mutation { createProblem(input: { title: "Card payments keep timing out" }) { id } }`, {}, f.tokens.problem_manager);
+    expect(created.errors).toBeUndefined();
+    await waitFor(async () => received.some((r) => r.path === "/problems"), 20_000);
+    const body = JSON.parse(received.find((r) => r.path === "/problems")!.body);
+    expect(body).toMatchObject({ event: "problem.created", data: { id: created.data!.createProblem.id, title: "Card payments keep timing out" } });
+    await new Promise((r) => setTimeout(r, 500));
+    stopSecond();
+    const { id } = hook.data!.saveWebhook.webhook;
+    const count = await t.api.dataSource.getRepository(WebhookDelivery).count({ where: { webhookId: id } });
+    expect(count).toBe(1);
+  });
+
   it("lets only admins manage webhooks and refuses non-http URLs", async () => {
     expect(codeOf(await saveWebhook({ name: "x", url: `${base}/x` }, f.tokens.agent))).toBe("FORBIDDEN");
     const ftp = await saveWebhook({ name: "x", url: "ftp://example.com/hook" });
