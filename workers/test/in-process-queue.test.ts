@@ -9,6 +9,13 @@ describe("in-process job queue", () => {
     expect([1, 2, 3, 4].map((n) => backoffDelay(1_000, n))).toEqual([1_000, 2_000, 4_000, 8_000]);
   });
 
+  it("refuses a job id with ':' as BullMQ does, so embedded runs catch ids Redis would reject", async () => {
+    const jobs = new InProcessJobQueue();
+    await expect(jobs.enqueue(QueueName.Triage, "triage", payload("c"), { jobId: "a:b" })).rejects.toThrow(/contains ':'/);
+    await expect(jobs.enqueue(QueueName.Triage, "triage", payload("c"), { jobId: "a-b" })).resolves.toBeUndefined();
+    await jobs.close();
+  });
+
   it("runs a job that fails twice on its third attempt", async () => {
     const jobs = new InProcessJobQueue({ backoffScale: 0.01 });
     const attempts: number[] = [];

@@ -17,7 +17,7 @@ registerProcessor(QueueName.Triage, (runtime) => {
       QueueName.Recurrence,
       "assign",
       { mode: "incremental", incidentId: payload.incidentId },
-      payload.reason === "model_changed" ? { jobId: `recurrence-after-model-change:${Math.floor(Date.now() / 60_000)}` } : {},
+      payload.reason === "model_changed" ? { jobId: `recurrence-after-model-change-${Math.floor(Date.now() / 60_000)}` } : {},
     );
   };
 });

@@ -1,7 +1,7 @@
 import { timedProcessor } from "../observability/metrics";
 import { Queue, Worker, type ConnectionOptions, type Job } from "bullmq";
 import { logger } from "../logger";
-import type { EnqueueOptions, FailedJob, JobQueue, Processor } from "./job-queue";
+import { assertJobId, type EnqueueOptions, type FailedJob, type JobQueue, type Processor } from "./job-queue";
 import { ALL_QUEUES, QUEUE_POLICY, type JobPayloads, type QueueName } from "./queues";
 
 const log = logger.child({ component: "bullmq" });
@@ -69,6 +69,7 @@ export class BullMqJobQueue implements JobQueue {
 
   async enqueue<Q extends QueueName>(queue: Q, name: string, payload: JobPayloads[Q], opts: EnqueueOptions = {}): Promise<void> {
     const policy = QUEUE_POLICY[queue];
+    assertJobId(opts.jobId);
     await withTimeout(
       this.queue(queue).add(name, payload, {
         jobId: opts.jobId,

@@ -1,7 +1,7 @@
 import { timedProcessor } from "../observability/metrics";
 import { randomUUID } from "node:crypto";
 import { logger } from "../logger";
-import { UnrecoverableError, backoffDelay, type EnqueueOptions, type FailedJob, type JobQueue, type Processor } from "./job-queue";
+import { UnrecoverableError, assertJobId, backoffDelay, type EnqueueOptions, type FailedJob, type JobQueue, type Processor } from "./job-queue";
 import { QUEUE_POLICY, type JobPayloads, type QueueName } from "./queues";
 
 interface LocalJob {
@@ -47,6 +47,7 @@ export class InProcessJobQueue implements JobQueue {
 
   async enqueue<Q extends QueueName>(queue: Q, name: string, payload: JobPayloads[Q], opts: EnqueueOptions = {}): Promise<void> {
     if (this.closed) throw new Error("the job queue is closed");
+    assertJobId(opts.jobId);
     const id = opts.jobId ?? randomUUID();
     const key = `${queue}:${id}`;
     if (this.known.has(key)) return;
@@ -75,7 +76,7 @@ export class InProcessJobQueue implements JobQueue {
 
   async repeat<Q extends QueueName>(queue: Q, schedulerId: string, name: string, payload: JobPayloads[Q], everyMs: number): Promise<void> {
     const timer = setInterval(() => {
-      if (!this.closed) this.enqueue(queue, name, payload, { jobId: `${schedulerId}:${Date.now()}` }).catch(() => undefined);
+      if (!this.closed) this.enqueue(queue, name, payload, { jobId: `${schedulerId}-${Date.now()}` }).catch(() => undefined);
     }, everyMs);
     timer.unref();
     this.timers.add(timer);

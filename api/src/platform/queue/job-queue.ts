@@ -18,6 +18,14 @@ export interface JobInfo {
 
 export type Processor<Q extends QueueName> = (payload: JobPayloads[Q], job: JobInfo) => Promise<void>;
 
+/**
+ * BullMQ refuses a custom job id with a ':' (its key separator) and throws at enqueue. Both drivers
+ * check ids with this one rule, so the embedded driver (and its tests) fail the same way Redis would.
+ */
+export function assertJobId(jobId: string | undefined): void {
+  if (jobId !== undefined && jobId.includes(":")) throw new Error(`job id "${jobId}" contains ':', which BullMQ refuses`);
+}
+
 export interface EnqueueOptions {
   /** Dedupe key: a second job with the same id is ignored while the first is known (the outbox row id). */
   jobId?: string;
