@@ -86,7 +86,7 @@ async function seamonkeyRolling(all: IncidentRow[]): Promise<void> {
     const embedder = await LsaEmbedder.fit(earlier, { seed: 7 });
     const ranked = rankDuplicates(embedder, earlier, [q]).get(q.id)!;
     for (const k of ["fused", "bm25", "dense"] as const) ranks[k].push(ranked[k].findIndex((h) => h.id === q.duplicateOf) + 1);
-    const plain = rankDuplicates(embedder, earlier, [q], { fusion: DEFAULT_FUSION }).get(q.id)!;
+    const plain = rankDuplicates(embedder, earlier, [q], { fusion: { ...DEFAULT_FUSION, recencyWeight: 0 } }).get(q.id)!;
     ranks.fused_no_recency.push(plain.fused.findIndex((h) => h.id === q.duplicateOf) + 1);
   }
   console.log(`\n== seamonkey, every duplicate, LSA refitted on the bugs before each query (${queries.length} queries; ${queries.filter((q) => byId.get(q.duplicateOf!)).length} targets present)`);
