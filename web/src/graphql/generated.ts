@@ -38,6 +38,43 @@ export interface AddTimelineNoteInput {
   message: string;
 }
 
+export interface AlertFilter {
+  incidentId?: string | null;
+  serviceId?: string | null;
+  source?: AlertSource | null;
+  status?: AlertStatus | null;
+  /** true: only alerts in no incident. */
+  unplaced?: boolean | null;
+}
+
+export interface AlertIntegrationInput {
+  /** Fingerprint fields, e.g. labels.alertname; empty: the source's dedup key, else its labels. */
+  dedupFields?: Array<string>;
+  enabled?: boolean;
+  /** Required for generic webhooks. */
+  fieldMapping?: FieldMappingInput | null;
+  /** Give id and version to edit an existing integration. */
+  id?: string | null;
+  name: string;
+  serviceId?: string | null;
+  serviceLabel?: string;
+  source: AlertSource;
+  version?: number | null;
+}
+
+export interface AlertRef {
+  id: string;
+  /** The version you read; a stale one gets CONFLICT. */
+  version: number;
+}
+
+/** Which monitoring system an integration hears from. */
+export type AlertSource = "alertmanager" | "generic" | "pagerduty";
+export const AlertSourceValues: readonly AlertSource[] = ["alertmanager", "generic", "pagerduty"];
+
+export type AlertStatus = "firing" | "resolved";
+export const AlertStatusValues: readonly AlertStatus[] = ["firing", "resolved"];
+
 export type ApprovalDecision = "approved" | "rejected";
 export const ApprovalDecisionValues: readonly ApprovalDecision[] = ["approved", "rejected"];
 
@@ -143,6 +180,21 @@ export interface CorrectSuggestionInput {
   value: string;
 }
 
+export interface CorrelationRuleInput {
+  createIncident?: boolean;
+  enabled?: boolean;
+  groupLabels?: Array<string>;
+  id?: string | null;
+  /** Labels (string values) an alert must carry; none: every alert. */
+  matchLabels?: Record<string, unknown> | null;
+  name: string;
+  position?: number;
+  recoverIncident?: boolean;
+  sameService?: boolean;
+  version?: number | null;
+  windowMinutes?: number;
+}
+
 export interface CreateApiTokenInput {
   name: string;
   role: Role;
@@ -246,6 +298,17 @@ export interface DismissProblemCandidateInput {
   version: number;
 }
 
+export interface FieldMappingInput {
+  dedupKey?: string | null;
+  description?: string | null;
+  labels?: string | null;
+  resolvedValues?: Array<string> | null;
+  service?: string | null;
+  severity?: string | null;
+  status?: string | null;
+  title: string;
+}
+
 export interface FiveWhyInput {
   because: string;
   why: string;
@@ -318,10 +381,26 @@ export interface LoginInput {
   password: string;
 }
 
+export interface MaintenanceWindowInput {
+  endsAt: string;
+  id?: string | null;
+  name: string;
+  reason?: string | null;
+  /** Empty: every service. */
+  serviceIds?: Array<string>;
+  startsAt: string;
+  version?: number | null;
+}
+
 export interface MarkDuplicateInput {
   duplicateOfId: string;
   id: string;
   version: number;
+}
+
+export interface MergeAlertsInput {
+  /** At least two; they join the open incident of the first one that has one. */
+  alerts: Array<AlertRef>;
 }
 
 export interface MergeProblemCandidateInput {
@@ -346,6 +425,12 @@ export const ModelKindValues: readonly ModelKind[] = ["category", "embedder", "s
 
 export type ModelStatus = "active" | "rejected" | "superseded";
 export const ModelStatusValues: readonly ModelStatus[] = ["active", "rejected", "superseded"];
+
+export interface MoveAlertsInput {
+  alerts: Array<AlertRef>;
+  /** The incident they move to. */
+  incidentId: string;
+}
 
 /** Where a problem's priority comes from. */
 export type PrioritySource = "incidents" | "manual" | "matrix";
@@ -595,6 +680,32 @@ export interface WriteReportInput {
   wentWell?: string | null;
   whatHappened?: string | null;
 }
+
+export type AlertRowFragment = {
+  id: string;
+  version: number;
+  title: string;
+  status: AlertStatus;
+  severity: Severity;
+  source: AlertSource;
+  count: number;
+  firstSeenAt: string;
+  lastSeenAt: string;
+  suppressed: boolean;
+  suppressedReason: string | null;
+  flapping: boolean;
+  placedBy: string | null;
+  integrationName: string;
+  service: {
+    id: string;
+    name: string;
+  } | null;
+  incident: {
+    id: string;
+    key: string;
+    stage: Stage;
+  } | null;
+};
 
 export type CandidateCardFragment = {
   id: string;
@@ -1295,6 +1406,152 @@ export type AdminAuditQueryVariables = {
   beforeSeq?: string | null; // String
 };
 export const AdminAuditDocument = "query AdminAudit($beforeSeq: String) {\n  auditLog(first: 50, beforeSeq: $beforeSeq) {\n    seq\n    at\n    actorLabel\n    action\n    entityType\n    entityId\n  }\n  verifyAuditLog {\n    ok\n    checked\n    brokenAtSeq\n    reason\n  }\n}" as TypedDocument<AdminAuditQuery, AdminAuditQueryVariables>;
+
+export type AlertListQuery = {
+  alerts: {
+    totalCount: number;
+    pageInfo: {
+      hasNextPage: boolean;
+      endCursor: string | null;
+    };
+    edges: Array<{
+      node: {
+        id: string;
+        version: number;
+        title: string;
+        status: AlertStatus;
+        severity: Severity;
+        source: AlertSource;
+        count: number;
+        firstSeenAt: string;
+        lastSeenAt: string;
+        suppressed: boolean;
+        suppressedReason: string | null;
+        flapping: boolean;
+        placedBy: string | null;
+        integrationName: string;
+        service: {
+          id: string;
+          name: string;
+        } | null;
+        incident: {
+          id: string;
+          key: string;
+          stage: Stage;
+        } | null;
+      };
+    }>;
+  };
+};
+export type AlertListQueryVariables = {
+  filter?: AlertFilter | null; // AlertFilter
+  first?: number | null; // Int
+  after?: string | null; // String
+};
+export const AlertListDocument = "query AlertList($filter: AlertFilter, $first: Int, $after: String) {\n  alerts(filter: $filter, first: $first, after: $after) {\n    totalCount\n    pageInfo {\n      hasNextPage\n      endCursor\n    }\n    edges {\n      node {\n        ...AlertRow\n      }\n    }\n  }\n}\n\nfragment AlertRow on Alert {\n  id\n  version\n  title\n  status\n  severity\n  source\n  count\n  firstSeenAt\n  lastSeenAt\n  suppressed\n  suppressedReason\n  flapping\n  placedBy\n  integrationName\n  service {\n    id\n    name\n  }\n  incident {\n    id\n    key\n    stage\n  }\n}" as TypedDocument<AlertListQuery, AlertListQueryVariables>;
+
+export type MergeAlertsMutation = {
+  mergeAlerts: Array<{
+    id: string;
+    version: number;
+    title: string;
+    status: AlertStatus;
+    severity: Severity;
+    source: AlertSource;
+    count: number;
+    firstSeenAt: string;
+    lastSeenAt: string;
+    suppressed: boolean;
+    suppressedReason: string | null;
+    flapping: boolean;
+    placedBy: string | null;
+    integrationName: string;
+    service: {
+      id: string;
+      name: string;
+    } | null;
+    incident: {
+      id: string;
+      key: string;
+      stage: Stage;
+    } | null;
+  }>;
+};
+export type MergeAlertsMutationVariables = {
+  input: MergeAlertsInput; // MergeAlertsInput!
+};
+export const MergeAlertsDocument = "mutation MergeAlerts($input: MergeAlertsInput!) {\n  mergeAlerts(input: $input) {\n    ...AlertRow\n  }\n}\n\nfragment AlertRow on Alert {\n  id\n  version\n  title\n  status\n  severity\n  source\n  count\n  firstSeenAt\n  lastSeenAt\n  suppressed\n  suppressedReason\n  flapping\n  placedBy\n  integrationName\n  service {\n    id\n    name\n  }\n  incident {\n    id\n    key\n    stage\n  }\n}" as TypedDocument<MergeAlertsMutation, MergeAlertsMutationVariables>;
+
+export type SplitAlertMutation = {
+  splitAlert: {
+    id: string;
+    version: number;
+    title: string;
+    status: AlertStatus;
+    severity: Severity;
+    source: AlertSource;
+    count: number;
+    firstSeenAt: string;
+    lastSeenAt: string;
+    suppressed: boolean;
+    suppressedReason: string | null;
+    flapping: boolean;
+    placedBy: string | null;
+    integrationName: string;
+    service: {
+      id: string;
+      name: string;
+    } | null;
+    incident: {
+      id: string;
+      key: string;
+      stage: Stage;
+    } | null;
+  };
+};
+export type SplitAlertMutationVariables = {
+  input: AlertRef; // AlertRef!
+};
+export const SplitAlertDocument = "mutation SplitAlert($input: AlertRef!) {\n  splitAlert(input: $input) {\n    ...AlertRow\n  }\n}\n\nfragment AlertRow on Alert {\n  id\n  version\n  title\n  status\n  severity\n  source\n  count\n  firstSeenAt\n  lastSeenAt\n  suppressed\n  suppressedReason\n  flapping\n  placedBy\n  integrationName\n  service {\n    id\n    name\n  }\n  incident {\n    id\n    key\n    stage\n  }\n}" as TypedDocument<SplitAlertMutation, SplitAlertMutationVariables>;
+
+export type IncidentAlertsQuery = {
+  incident: {
+    id: string;
+    alertOrigin: {
+      alertId: string | null;
+      ruleId: string | null;
+    } | null;
+    alerts: Array<{
+      id: string;
+      version: number;
+      title: string;
+      status: AlertStatus;
+      severity: Severity;
+      source: AlertSource;
+      count: number;
+      firstSeenAt: string;
+      lastSeenAt: string;
+      suppressed: boolean;
+      suppressedReason: string | null;
+      flapping: boolean;
+      placedBy: string | null;
+      integrationName: string;
+      service: {
+        id: string;
+        name: string;
+      } | null;
+      incident: {
+        id: string;
+        key: string;
+        stage: Stage;
+      } | null;
+    }>;
+  };
+};
+export type IncidentAlertsQueryVariables = {
+  id: string; // ID!
+};
+export const IncidentAlertsDocument = "query IncidentAlerts($id: ID!) {\n  incident(id: $id) {\n    id\n    alertOrigin {\n      alertId\n      ruleId\n    }\n    alerts {\n      ...AlertRow\n    }\n  }\n}\n\nfragment AlertRow on Alert {\n  id\n  version\n  title\n  status\n  severity\n  source\n  count\n  firstSeenAt\n  lastSeenAt\n  suppressed\n  suppressedReason\n  flapping\n  placedBy\n  integrationName\n  service {\n    id\n    name\n  }\n  incident {\n    id\n    key\n    stage\n  }\n}" as TypedDocument<IncidentAlertsQuery, IncidentAlertsQueryVariables>;
 
 export type LoginMutation = {
   login: {

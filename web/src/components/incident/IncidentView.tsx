@@ -21,6 +21,7 @@ import { Timeline } from "./Timeline";
 import { StageTimes } from "./StageTimes";
 import { SuggestionsPanel } from "./SuggestionsPanel";
 import { WhatChangedPanel } from "./WhatChangedPanel";
+import { AlertsPanel } from "./AlertsPanel";
 
 export function IncidentView({ incidentKey }: { incidentKey: string }) {
   const { user } = useSession();
@@ -102,6 +103,7 @@ export function IncidentView({ incidentKey }: { incidentKey: string }) {
             <StagePanel />
             <SuggestionsPanel />
             <WhatChangedPanel canLink={!!user && user.role !== "analyst"} />
+            <AlertsPanel />
             <FieldsForm />
             <Timeline />
             <TasksPanel />
