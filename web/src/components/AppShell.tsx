@@ -95,6 +95,9 @@ export function AppShell({ wsUrl, children }: { wsUrl: string; children: ReactNo
                 Approvals
               </Link>
             )}
+            <Link href="/alerts" aria-current={pathname === "/alerts" ? "page" : undefined}>
+              Alerts
+            </Link>
             <Link href="/metrics" aria-current={pathname === "/metrics" ? "page" : undefined}>
               Metrics
             </Link>

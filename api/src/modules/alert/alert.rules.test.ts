@@ -62,8 +62,10 @@ describe("alert rules", () => {
     expect(matchingRule(rules, { team: "db" })?.id).toBe("a");
     expect(matchingRule(rules, { team: "web" })?.id).toBe("b");
     const rule = { ...base, id: "r", position: 0, matchLabels: {}, groupLabels: ["cluster"] };
-    expect(correlationKeyOf(rule, "s1", { cluster: "eu" })).toBe(correlationKeyOf(rule, "s1", { cluster: "eu", other: "x" }));
-    expect(correlationKeyOf(rule, "s1", { cluster: "eu" })).not.toBe(correlationKeyOf(rule, "s2", { cluster: "eu" }));
+    expect(correlationKeyOf(rule, "s1", { cluster: "eu" }, "a1")).toBe(correlationKeyOf(rule, "s1", { cluster: "eu", other: "x" }, "a2"));
+    expect(correlationKeyOf(rule, "s1", { cluster: "eu" }, "a1")).not.toBe(correlationKeyOf(rule, "s2", { cluster: "eu" }, "a1"));
+    // Alerts on no known service never share an incident by "same service".
+    expect(correlationKeyOf(rule, null, { cluster: "eu" }, "a1")).not.toBe(correlationKeyOf(rule, null, { cluster: "eu" }, "a2"));
   });
 
   it("suppresses inside a window on the service (or on every service), not outside it", () => {

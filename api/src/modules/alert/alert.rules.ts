@@ -83,9 +83,10 @@ export function matchingRule<R extends RuleLike>(rules: readonly R[], labels: Re
 }
 
 /** Alerts with the same key (rule, service, group label values) within the rule's window share an incident. */
-export function correlationKeyOf(rule: RuleLike, serviceId: string | null, labels: Record<string, string>): string {
+export function correlationKeyOf(rule: RuleLike, serviceId: string | null, labels: Record<string, string>, alertId: string): string {
   const parts = [rule.id];
-  if (rule.sameService) parts.push(`s=${serviceId ?? "-"}`);
+  // "Same service" cannot hold for an alert on no known service: it groups with nothing else.
+  if (rule.sameService) parts.push(serviceId ? `s=${serviceId}` : `a=${alertId}`);
   for (const label of [...rule.groupLabels].sort()) parts.push(`${label}=${labels[label] ?? ""}`);
   const key = parts.join("|");
   // Long label values are hashed so the key fits its column and its index.

@@ -194,7 +194,7 @@ export class AlertService {
       await manager.save(alert);
       return;
     }
-    const key = correlationKeyOf(rule, alert.serviceId, alert.labels);
+    const key = correlationKeyOf(rule, alert.serviceId, alert.labels, alert.id);
     await manager.query(`SELECT pg_advisory_xact_lock($1, hashtext($2))`, [LOCK_SPACE, `group:${key}`]);
     const since = new Date(alert.lastSeenAt.getTime() - rule.windowMinutes * 60_000);
     const [open] = (await manager.query(

@@ -22,6 +22,7 @@ import { StageTimes } from "./StageTimes";
 import { SuggestionsPanel } from "./SuggestionsPanel";
 import { WhatChangedPanel } from "./WhatChangedPanel";
 import { SlaPanel } from "@/components/sla/SlaPanel";
+import { AlertsPanel } from "./AlertsPanel";
 
 export function IncidentView({ incidentKey }: { incidentKey: string }) {
   const { user } = useSession();
@@ -103,6 +104,7 @@ export function IncidentView({ incidentKey }: { incidentKey: string }) {
             <StagePanel />
             <SuggestionsPanel />
             <WhatChangedPanel canLink={!!user && user.role !== "analyst"} />
+            <AlertsPanel />
             <FieldsForm />
             <Timeline />
             <TasksPanel />

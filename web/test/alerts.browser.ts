@@ -1,0 +1,115 @@
+// Browser test for event management: alerts sent to the webhooks show on the Alerts page with their
+// counts and incidents; an agent merges two; the incident page lists its alerts. Screenshots in
+// test/screenshots (alerts-*.png). Run with `npm run test:browser`.
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { createRequire } from "node:module";
+import os from "node:os";
+import path from "node:path";
+import { chromium, type BrowserContext, type Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { graphqlClient, PASSWORD, repoDir, startApi, startWeb, waitFor, webDir } from "./support/stack";
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+const SHOTS = path.join(webDir, "test/screenshots");
+const AXE_SOURCE = readFileSync(createRequire(path.join(repoDir, "package.json")).resolve("axe-core/axe.min.js"), "utf8");
+
+let stopApi: (() => Promise<void>) | null = null;
+let web: Awaited<ReturnType<typeof startWeb>> | null = null;
+let context: BrowserContext | null = null;
+let profileDir = "";
+let page: Page;
+let admin: ReturnType<typeof graphqlClient>;
+
+const shot = (name: string) => page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
+
+async function seriousViolations(): Promise<string[]> {
+  await page.addScriptTag({ content: AXE_SOURCE });
+  const results = (await page.evaluate(() => (window as unknown as { axe: { run(): Promise<unknown> } }).axe.run())) as {
+    violations: Array<{ id: string; impact: string; nodes: Array<{ target: string[] }> }>;
+  };
+  return results.violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+}
+
+beforeAll(async () => {
+  mkdirSync(SHOTS, { recursive: true });
+  const started = await startApi();
+  stopApi = started.stop;
+  const api = started.api;
+  await api.services.users.createUser(null, { email: "admin@alerts.test", name: "Ada Admin", password: PASSWORD, role: "admin" });
+  admin = graphqlClient(api.http.url);
+  await admin.login("admin@alerts.test", PASSWORD);
+  const { createTeam: team } = await admin.call(`mutation { createTeam(input: { name: "Platform SRE" }) { id } }`);
+  for (const name of ["Checkout", "Search"]) await admin.call(`mutation($i: CreateServiceInput!) { createService(input: $i) { id } }`, { i: { name, ownerTeamId: team.id, criticality: "high" } });
+  await admin.call(`mutation($i: CreateUserInput!) { createUser(input: $i) { id } }`, { i: { email: "agent@alerts.test", name: "Alex Agent", password: PASSWORD, role: "agent", teamId: team.id } });
+  const { saveAlertIntegration } = await admin.call(`mutation { saveAlertIntegration(input: { name: "PagerDuty", source: pagerduty, serviceLabel: "component" }) { token } }`);
+  const send = (body: unknown) => fetch(`${api.http.url}/hooks/pagerduty`, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${saveAlertIntegration.token}` }, body: JSON.stringify(body) });
+  const trigger = (dedup: string, summary: string, component: string, severity: string, n: number) => ({ event_action: "trigger", dedup_key: dedup, payload: { summary, source: "prod-1", severity, component, custom_details: { n } } });
+  for (let i = 0; i < 3; i++) await send(trigger("co-latency", "Checkout p99 latency above 2 s", "Checkout", "critical", i));
+  await send(trigger("search-errors", "Search 5xx rate above 5%", "Search", "error", 0));
+  await waitFor(async () => ((await admin.call(`{ alerts(filter: { unplaced: false }) { edges { node { incident { id } count } } } }`)).alerts.edges.filter((e: any) => e.node.incident).length === 2 ? true : false), "alerts correlated");
+  web = await startWeb(api.http.url);
+  profileDir = mkdtempSync(path.join(os.tmpdir(), "quell-chromium-alerts-"));
+  context = await chromium.launchPersistentContext(profileDir, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    viewport: { width: 1360, height: 900 },
+    timezoneId: "UTC",
+  });
+  page = context.pages()[0] ?? (await context.newPage());
+  page.setDefaultTimeout(15_000);
+}, 300_000);
+
+afterAll(async () => {
+  await context?.close();
+  if (profileDir) rmSync(profileDir, { recursive: true, force: true });
+  await web?.stop();
+  await stopApi?.();
+});
+
+describe("alerts in the browser", () => {
+  it("an agent sees deduplicated alerts with their incidents, merges two, and finds them on the incident page", async () => {
+    await page.goto(`${web!.url}/login`);
+    await page.getByLabel("Email").fill("agent@alerts.test");
+    await page.getByLabel("Password").fill(PASSWORD);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByRole("link", { name: "Alerts" }).click();
+    await page.getByRole("heading", { name: "Alerts" }).waitFor();
+    const checkoutRow = page.getByRole("row", { name: /Checkout p99 latency/ });
+    await checkoutRow.waitFor();
+    // Three deliveries of one dedup key: one alert, counted three times.
+    await expect(checkoutRow.getByRole("cell", { name: "3", exact: true }).count()).resolves.toBe(1);
+    expect(await seriousViolations()).toEqual([]);
+    await shot("alerts-list");
+
+    await page.getByLabel("Select Checkout p99 latency above 2 s").check();
+    await page.getByLabel("Select Search 5xx rate above 5%").check();
+    await page.getByRole("button", { name: "Merge selected" }).click();
+    await waitFor(async () => {
+      const rows = (await admin.call(`{ alerts { edges { node { incident { id key } } } } }`)).alerts.edges;
+      return new Set(rows.map((e: any) => e.node.incident.id)).size === 1 ? true : false;
+    }, "merged into one incident");
+    const key = (await admin.call(`{ alerts { edges { node { incident { key } } } } }`)).alerts.edges[0].node.incident.key as string;
+    await page.getByRole("row", { name: /Search 5xx/ }).getByRole("link", { name: key }).waitFor();
+    await shot("alerts-merged");
+
+    await page.getByRole("row", { name: /Search 5xx/ }).getByRole("link", { name: key }).click();
+    await page.getByRole("heading", { name: /Alerts \(2\)/ }).waitFor();
+    expect(await seriousViolations()).toEqual([]);
+    await shot("alerts-incident");
+  });
+
+  it("shows an analyst the list without merge or split controls", async () => {
+    await admin.call(`mutation($i: CreateUserInput!) { createUser(input: $i) { id } }`, { i: { email: "ana@alerts.test", name: "Ana Analyst", password: PASSWORD, role: "analyst" } });
+    await page.context().clearCookies();
+    await page.evaluate(() => localStorage.clear());
+    await page.goto(`${web!.url}/login`);
+    await page.getByLabel("Email").fill("ana@alerts.test");
+    await page.getByLabel("Password").fill(PASSWORD);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByRole("link", { name: "Alerts" }).click();
+    await page.getByRole("row", { name: /Checkout p99 latency/ }).waitFor();
+    expect(await page.getByRole("button", { name: "Merge selected" }).count()).toBe(0);
+    expect(await page.getByRole("checkbox").count()).toBe(0);
+  });
+});
