@@ -802,6 +802,32 @@ export interface WriteReportInput {
   whatHappened?: string | null;
 }
 
+export type AlertRowFragment = {
+  id: string;
+  version: number;
+  title: string;
+  status: AlertStatus;
+  severity: Severity;
+  source: AlertSource;
+  count: number;
+  firstSeenAt: string;
+  lastSeenAt: string;
+  suppressed: boolean;
+  suppressedReason: string | null;
+  flapping: boolean;
+  placedBy: string | null;
+  integrationName: string;
+  service: {
+    id: string;
+    name: string;
+  } | null;
+  incident: {
+    id: string;
+    key: string;
+    stage: Stage;
+  } | null;
+};
+
 export type CandidateCardFragment = {
   id: string;
   version: number;
@@ -1532,6 +1558,152 @@ export type AdminAuditQueryVariables = {
   beforeSeq?: string | null; // String
 };
 export const AdminAuditDocument = "query AdminAudit($beforeSeq: String) {\n  auditLog(first: 50, beforeSeq: $beforeSeq) {\n    seq\n    at\n    actorLabel\n    action\n    entityType\n    entityId\n  }\n  verifyAuditLog {\n    ok\n    checked\n    brokenAtSeq\n    reason\n  }\n}" as TypedDocument<AdminAuditQuery, AdminAuditQueryVariables>;
+
+export type AlertListQuery = {
+  alerts: {
+    totalCount: number;
+    pageInfo: {
+      hasNextPage: boolean;
+      endCursor: string | null;
+    };
+    edges: Array<{
+      node: {
+        id: string;
+        version: number;
+        title: string;
+        status: AlertStatus;
+        severity: Severity;
+        source: AlertSource;
+        count: number;
+        firstSeenAt: string;
+        lastSeenAt: string;
+        suppressed: boolean;
+        suppressedReason: string | null;
+        flapping: boolean;
+        placedBy: string | null;
+        integrationName: string;
+        service: {
+          id: string;
+          name: string;
+        } | null;
+        incident: {
+          id: string;
+          key: string;
+          stage: Stage;
+        } | null;
+      };
+    }>;
+  };
+};
+export type AlertListQueryVariables = {
+  filter?: AlertFilter | null; // AlertFilter
+  first?: number | null; // Int
+  after?: string | null; // String
+};
+export const AlertListDocument = "query AlertList($filter: AlertFilter, $first: Int, $after: String) {\n  alerts(filter: $filter, first: $first, after: $after) {\n    totalCount\n    pageInfo {\n      hasNextPage\n      endCursor\n    }\n    edges {\n      node {\n        ...AlertRow\n      }\n    }\n  }\n}\n\nfragment AlertRow on Alert {\n  id\n  version\n  title\n  status\n  severity\n  source\n  count\n  firstSeenAt\n  lastSeenAt\n  suppressed\n  suppressedReason\n  flapping\n  placedBy\n  integrationName\n  service {\n    id\n    name\n  }\n  incident {\n    id\n    key\n    stage\n  }\n}" as TypedDocument<AlertListQuery, AlertListQueryVariables>;
+
+export type MergeAlertsMutation = {
+  mergeAlerts: Array<{
+    id: string;
+    version: number;
+    title: string;
+    status: AlertStatus;
+    severity: Severity;
+    source: AlertSource;
+    count: number;
+    firstSeenAt: string;
+    lastSeenAt: string;
+    suppressed: boolean;
+    suppressedReason: string | null;
+    flapping: boolean;
+    placedBy: string | null;
+    integrationName: string;
+    service: {
+      id: string;
+      name: string;
+    } | null;
+    incident: {
+      id: string;
+      key: string;
+      stage: Stage;
+    } | null;
+  }>;
+};
+export type MergeAlertsMutationVariables = {
+  input: MergeAlertsInput; // MergeAlertsInput!
+};
+export const MergeAlertsDocument = "mutation MergeAlerts($input: MergeAlertsInput!) {\n  mergeAlerts(input: $input) {\n    ...AlertRow\n  }\n}\n\nfragment AlertRow on Alert {\n  id\n  version\n  title\n  status\n  severity\n  source\n  count\n  firstSeenAt\n  lastSeenAt\n  suppressed\n  suppressedReason\n  flapping\n  placedBy\n  integrationName\n  service {\n    id\n    name\n  }\n  incident {\n    id\n    key\n    stage\n  }\n}" as TypedDocument<MergeAlertsMutation, MergeAlertsMutationVariables>;
+
+export type SplitAlertMutation = {
+  splitAlert: {
+    id: string;
+    version: number;
+    title: string;
+    status: AlertStatus;
+    severity: Severity;
+    source: AlertSource;
+    count: number;
+    firstSeenAt: string;
+    lastSeenAt: string;
+    suppressed: boolean;
+    suppressedReason: string | null;
+    flapping: boolean;
+    placedBy: string | null;
+    integrationName: string;
+    service: {
+      id: string;
+      name: string;
+    } | null;
+    incident: {
+      id: string;
+      key: string;
+      stage: Stage;
+    } | null;
+  };
+};
+export type SplitAlertMutationVariables = {
+  input: AlertRef; // AlertRef!
+};
+export const SplitAlertDocument = "mutation SplitAlert($input: AlertRef!) {\n  splitAlert(input: $input) {\n    ...AlertRow\n  }\n}\n\nfragment AlertRow on Alert {\n  id\n  version\n  title\n  status\n  severity\n  source\n  count\n  firstSeenAt\n  lastSeenAt\n  suppressed\n  suppressedReason\n  flapping\n  placedBy\n  integrationName\n  service {\n    id\n    name\n  }\n  incident {\n    id\n    key\n    stage\n  }\n}" as TypedDocument<SplitAlertMutation, SplitAlertMutationVariables>;
+
+export type IncidentAlertsQuery = {
+  incident: {
+    id: string;
+    alertOrigin: {
+      alertId: string | null;
+      ruleId: string | null;
+    } | null;
+    alerts: Array<{
+      id: string;
+      version: number;
+      title: string;
+      status: AlertStatus;
+      severity: Severity;
+      source: AlertSource;
+      count: number;
+      firstSeenAt: string;
+      lastSeenAt: string;
+      suppressed: boolean;
+      suppressedReason: string | null;
+      flapping: boolean;
+      placedBy: string | null;
+      integrationName: string;
+      service: {
+        id: string;
+        name: string;
+      } | null;
+      incident: {
+        id: string;
+        key: string;
+        stage: Stage;
+      } | null;
+    }>;
+  };
+};
+export type IncidentAlertsQueryVariables = {
+  id: string; // ID!
+};
+export const IncidentAlertsDocument = "query IncidentAlerts($id: ID!) {\n  incident(id: $id) {\n    id\n    alertOrigin {\n      alertId\n      ruleId\n    }\n    alerts {\n      ...AlertRow\n    }\n  }\n}\n\nfragment AlertRow on Alert {\n  id\n  version\n  title\n  status\n  severity\n  source\n  count\n  firstSeenAt\n  lastSeenAt\n  suppressed\n  suppressedReason\n  flapping\n  placedBy\n  integrationName\n  service {\n    id\n    name\n  }\n  incident {\n    id\n    key\n    stage\n  }\n}" as TypedDocument<IncidentAlertsQuery, IncidentAlertsQueryVariables>;
 
 export type AnalyticsMetricsQuery = {
   metrics: {
