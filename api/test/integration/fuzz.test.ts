@@ -291,5 +291,5 @@ describe("fuzz: every operation and input of the live schema with hostile values
     console.log("slowest:", JSON.stringify(slowest.sort((a, b) => b[0] - a[0]).slice(0, 15)));
     expect(operations).toBeGreaterThan(30);
     expect(findings.slice(0, 40)).toEqual([]);
-  }, 120_000);
+  }, 300_000);
 });
