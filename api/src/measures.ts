@@ -1,7 +1,9 @@
+import { alertMeasures } from "./modules/alert/alert.measures";
 import { changeMeasures } from "./modules/change/change.measures";
 import { incidentMeasures, incidentSources } from "./modules/incident/incident.measures";
 import type { MeasureDefinition } from "./modules/metrics/metrics.registry";
 import { INCIDENT_PROBLEM_DIMENSION, problemMeasures } from "./modules/problem/problem.measures";
+import { slaMeasures } from "./modules/sla/sla.measures";
 import { SUGGESTION_MEASURES } from "./modules/suggestion/suggestion.measures";
 import { MetricsGrouping } from "./modules/metrics/metrics.registry";
 
@@ -13,4 +15,6 @@ export const MEASURES: readonly MeasureDefinition[] = [
   ...SUGGESTION_MEASURES,
   ...problemMeasures(incidents.identified),
   ...changeMeasures(incidents.identified),
+  ...slaMeasures(incidents.identified),
+  ...alertMeasures(incidents.identified),
 ];

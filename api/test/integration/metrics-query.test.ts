@@ -118,6 +118,31 @@ describe("metrics query", () => {
     expect(ageDays).toBeLessThan(1.01);
   });
 
+  it("measures SLA compliance from the stored clocks and the share of incidents alerts opened", async () => {
+    const db = t.api.dataSource;
+    await db.query(`DELETE FROM sla_clock WHERE incident_id = ANY($1::uuid[])`, [ids]);
+    const clock = (incident: string, kind: string, stopped: boolean, breached: boolean) =>
+      db.query(
+        `INSERT INTO sla_clock (incident_id, kind, target_ms, warn_share, spent_ms, stopped_at, breached_at) VALUES ($1, $2, 3600000, 0.75, 0, $3, $4)`,
+        [incident, kind, stopped ? new Date(T0) : null, breached ? new Date(T0) : null],
+      );
+    // Week 1: #0 met its response target, #1 breached it. Week 2: #2 still running (left out), #3 met, #4 breached while running.
+    await clock(ids[0], "response", true, false);
+    await clock(ids[1], "response", true, true);
+    await clock(ids[2], "response", false, false);
+    await clock(ids[3], "response", true, false);
+    await clock(ids[4], "response", false, true);
+    await clock(ids[0], "resolution", true, false);
+    await db.query(`INSERT INTO alert_incident (incident_id, recover_when_resolved) VALUES ($1, true)`, [ids[1]]);
+    const res = await run({ measures: ["slaResponseCompliance", "slaResolutionCompliance", "alertOpenedShare"], bucket: "week" });
+    expect(res.errors).toBeUndefined();
+    expect(res.data!.metrics.rows.map((r: any) => r.values)).toEqual([
+      [0.5, 1, 0.5],
+      [0.5, null, 0],
+      [null, null, null],
+    ]);
+  });
+
   it.each([
     [{ measures: ["incidentsCreated"], from: range.to, to: range.from }, "to"],
     [{ measures: ["incidentsCreated"], from: at(0), to: at(4 * 366 * DAY) }, "to"],
