@@ -320,8 +320,9 @@ describe("web app against the real API", () => {
     await page.goto(`${web!.url}/incidents/${inc.key}`);
     await page.getByRole("heading", { name: "Similar past incidents" }).waitFor();
     const buttons = (await page.getByRole("button").allTextContents()).map((b) => b.trim());
-    // Only reading controls: signing out, showing more similar incidents, downloading a report.
-    expect(buttons.filter((b) => !/^(Sign out|Show all \d+ similar incidents|Show fewer|Download Markdown)$/.test(b))).toEqual([]);
+    // Only reading controls: signing out, showing more similar incidents, downloading a report, and
+    // following the incident (the reader's own notification subscription; the incident is unchanged).
+    expect(buttons.filter((b) => !/^(Sign out|Show all \d+ similar incidents|Show fewer|Download Markdown|Follow this incident)$/.test(b))).toEqual([]);
     await expect(page.getByRole("textbox").count()).resolves.toBe(0);
     await expect(page.getByRole("combobox").count()).resolves.toBe(0);
     await page.getByText("Incident commander").waitFor();
