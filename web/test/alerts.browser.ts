@@ -1,13 +1,12 @@
 // Browser test for event management: alerts sent to the webhooks show on the Alerts page with their
 // counts and incidents; an agent merges two; the incident page lists its alerts. Screenshots in
 // test/screenshots (alerts-*.png). Run with `npm run test:browser`.
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import os from "node:os";
 import path from "node:path";
-import { chromium, type BrowserContext, type Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { graphqlClient, PASSWORD, repoDir, startApi, startWeb, waitFor, webDir } from "./support/stack";
+import { graphqlClient, launchChromium, PASSWORD, repoDir, startApi, startWeb, waitFor, webDir } from "./support/stack";
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const SHOTS = path.join(webDir, "test/screenshots");
@@ -15,8 +14,7 @@ const AXE_SOURCE = readFileSync(createRequire(path.join(repoDir, "package.json")
 
 let stopApi: (() => Promise<void>) | null = null;
 let web: Awaited<ReturnType<typeof startWeb>> | null = null;
-let context: BrowserContext | null = null;
-let profileDir = "";
+let browser: Awaited<ReturnType<typeof launchChromium>> | null = null;
 let page: Page;
 let admin: ReturnType<typeof graphqlClient>;
 
@@ -48,21 +46,12 @@ beforeAll(async () => {
   await send(trigger("search-errors", "Search 5xx rate above 5%", "Search", "error", 0));
   await waitFor(async () => ((await admin.call(`{ alerts(filter: { unplaced: false }) { edges { node { incident { id } count } } } }`)).alerts.edges.filter((e: any) => e.node.incident).length === 2 ? true : false), "alerts correlated");
   web = await startWeb(api.http.url);
-  profileDir = mkdtempSync(path.join(os.tmpdir(), "quell-chromium-alerts-"));
-  context = await chromium.launchPersistentContext(profileDir, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-    viewport: { width: 1360, height: 900 },
-    timezoneId: "UTC",
-  });
-  page = context.pages()[0] ?? (await context.newPage());
-  page.setDefaultTimeout(15_000);
+  browser = await launchChromium(CHROMIUM, { timezoneId: "UTC" });
+  page = browser.page;
 }, 300_000);
 
 afterAll(async () => {
-  await context?.close();
-  if (profileDir) rmSync(profileDir, { recursive: true, force: true });
+  await browser?.close();
   await web?.stop();
   await stopApi?.();
 });

@@ -231,9 +231,9 @@ export async function startWeb(apiUrl: string): Promise<{ url: string; stop(): P
 const CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
 
 /** Debian's chromium with a fresh profile (never a downloaded browser); close() removes the profile. */
-export async function launchChromium(executablePath: string): Promise<{ page: Page; close(): Promise<void> }> {
+export async function launchChromium(executablePath: string, options: { timezoneId?: string } = {}): Promise<{ page: Page; close(): Promise<void> }> {
   const profileDir = mkdtempSync(path.join(os.tmpdir(), "quell-chromium-"));
-  const context = await chromium.launchPersistentContext(profileDir, { executablePath, headless: true, args: CHROMIUM_FLAGS, viewport: { width: 1360, height: 900 } });
+  const context = await chromium.launchPersistentContext(profileDir, { executablePath, headless: true, args: CHROMIUM_FLAGS, viewport: { width: 1360, height: 900 }, ...options });
   const page = context.pages()[0] ?? (await context.newPage());
   page.setDefaultTimeout(15_000);
   return {
