@@ -43,6 +43,13 @@ export class QuellPubSub {
     for await (const [payload] of on(this.local, topic, { signal })) yield payload;
   }
 
+  /** The topic's events, or only those whose `field` equals `value` when one is given (a subscription's optional id argument). */
+  async *subscribeWhere(topic: string, field: string, value: string | null | undefined): AsyncIterable<unknown> {
+    for await (const payload of this.subscribe(topic)) {
+      if (value == null || (payload as Record<string, unknown>)[field] === value) yield payload;
+    }
+  }
+
   async close(): Promise<void> {
     this.local.removeAllListeners();
     if (this.redis) {

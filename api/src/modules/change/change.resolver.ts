@@ -16,12 +16,6 @@ export const CHANGE_WRITERS: Role[] = [Role.agent, Role.problem_manager, Role.ch
 /** Approve, and manage templates, freezes and risk rules. */
 export const CHANGE_APPROVERS: Role[] = [Role.change_manager, Role.admin];
 
-async function* onlyChange(events: AsyncIterable<unknown>, changeId: string | undefined) {
-  for await (const event of events) {
-    if (!changeId || (event as ChangeChangedPayload).changeId === changeId) yield event;
-  }
-}
-
 @Resolver(() => Change)
 export class ChangeResolver {
   @Allow(...ANY_ROLE)
@@ -111,7 +105,7 @@ export class ChangeResolver {
     description: "Every change to changes (or to one change), pushed over graphql-ws.",
     subscribe: ({ context, args }) => {
       assertAllowed(context as QuellContext, ANY_ROLE);
-      return onlyChange((context as QuellContext).services.pubsub.subscribe(CHANGE_CHANGED), args.changeId as string | undefined);
+      return (context as QuellContext).services.pubsub.subscribeWhere(CHANGE_CHANGED, "changeId", args.changeId as string | undefined);
     },
   })
   changeChanged(@Root() payload: ChangeChangedPayload, @Arg("changeId", () => ID, { nullable: true }) _changeId?: string): ChangeEvent {

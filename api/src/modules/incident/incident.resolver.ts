@@ -36,12 +36,6 @@ import { IncidentReport } from "./report.entity";
 import { FollowUpTask } from "./task.entity";
 import { TimelineEntry } from "./timeline.entity";
 
-async function* onlyIncident(events: AsyncIterable<unknown>, incidentId: string | undefined) {
-  for await (const event of events) {
-    if (!incidentId || (event as IncidentChangedPayload).incidentId === incidentId) yield event;
-  }
-}
-
 /** One batched lookup per request of what the lifecycle guards need, for every incident on a page. */
 const subjectLoaders = new WeakMap<object, DataLoader<Incident, TransitionSubject, string>>();
 function transitionSubjectLoader(ctx: QuellContext): DataLoader<Incident, TransitionSubject, string> {
@@ -175,7 +169,7 @@ export class IncidentResolver {
     description: "Every change to incidents (or to one incident), pushed over graphql-ws.",
     subscribe: ({ context, args }) => {
       assertAllowed(context as QuellContext, ANY_ROLE);
-      return onlyIncident((context as QuellContext).services.pubsub.subscribe(INCIDENT_CHANGED), args.incidentId as string | undefined);
+      return (context as QuellContext).services.pubsub.subscribeWhere(INCIDENT_CHANGED, "incidentId", args.incidentId as string | undefined);
     },
   })
   incidentChanged(@Root() payload: IncidentChangedPayload, @Arg("incidentId", () => ID, { nullable: true }) _incidentId?: string): IncidentChange {

@@ -7,12 +7,6 @@ import { TRAINING_PROGRESS, TrainingProgress } from "./model.events";
 
 const MODEL_READERS = [Role.admin, Role.analyst];
 
-async function* onlyRun(events: AsyncIterable<unknown>, runId: string | undefined) {
-  for await (const event of events) {
-    if (!runId || (event as TrainingProgress).runId === runId) yield event;
-  }
-}
-
 @Resolver(() => MlModel)
 export class ModelResolver {
   @Allow(...MODEL_READERS)
@@ -48,7 +42,7 @@ export class ModelResolver {
     description: "Percent and stage of running trainings (or of one run).",
     subscribe: ({ context, args }) => {
       assertAllowed(context as QuellContext, MODEL_READERS);
-      return onlyRun((context as QuellContext).services.pubsub.subscribe(TRAINING_PROGRESS), args.runId as string | undefined);
+      return (context as QuellContext).services.pubsub.subscribeWhere(TRAINING_PROGRESS, "runId", args.runId as string | undefined);
     },
   })
   trainingProgress(@Root() payload: TrainingProgress, @Arg("runId", () => ID, { nullable: true }) _runId?: string): TrainingProgress {

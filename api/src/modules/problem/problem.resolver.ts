@@ -33,12 +33,6 @@ import { ProblemTask, ProblemTimelineEntry } from "./problem-work.entity";
 const PROBLEM_OWNERS = [Role.problem_manager, Role.admin];
 const INCIDENT_LINKERS = [Role.agent, Role.problem_manager, Role.admin];
 
-async function* onlyProblem(events: AsyncIterable<unknown>, problemId: string | undefined) {
-  for await (const event of events) {
-    if (!problemId || (event as ProblemChangedPayload).problemId === problemId) yield event;
-  }
-}
-
 @Resolver(() => Problem)
 export class ProblemResolver {
   @Allow(...ANY_ROLE)
@@ -156,7 +150,7 @@ export class ProblemResolver {
     description: "Every change to problems (or to one problem), pushed over graphql-ws.",
     subscribe: ({ context, args }) => {
       assertAllowed(context as QuellContext, ANY_ROLE);
-      return onlyProblem((context as QuellContext).services.pubsub.subscribe(PROBLEM_CHANGED), args.problemId as string | undefined);
+      return (context as QuellContext).services.pubsub.subscribeWhere(PROBLEM_CHANGED, "problemId", args.problemId as string | undefined);
     },
   })
   problemChanged(@Root() payload: ProblemChangedPayload, @Arg("problemId", () => ID, { nullable: true }) _problemId?: string): ProblemChange {
