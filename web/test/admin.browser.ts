@@ -1,18 +1,10 @@
 // Browser test of the admin area and of sessions in the web app: the real API (embedded PGlite)
 // and the built web app, driven through Debian's chromium, with axe-core accessibility checks.
-import { existsSync, mkdirSync, readFileSync } from "node:fs";
-import { createRequire } from "node:module";
-import path from "node:path";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { graphqlClient, launchChromium, PASSWORD, repoDir, startApi, startWeb, webDir } from "./support/stack";
+import { graphqlClient, launchChromium, PASSWORD, screenshot, seriousAxeViolations, signIn as signInAt, signOut as signOutOf, startApi, startWeb } from "./support/stack";
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const SHOTS = path.join(webDir, "test/screenshots");
-const AXE_SOURCE = readFileSync(createRequire(path.join(repoDir, "package.json")).resolve("axe-core/axe.min.js"), "utf8");
 const NEW_PASSWORD = "violet-quarry-harbour-41";
-
-if (!existsSync(CHROMIUM)) throw new Error(`Chromium is not at ${CHROMIUM}: \`apt-get install -y chromium\` or set CHROMIUM_PATH.`);
 
 let stopApi: (() => Promise<void>) | null = null;
 let web: Awaited<ReturnType<typeof startWeb>> | null = null;
@@ -22,32 +14,14 @@ let page: Page;
 
 const ADMIN = "root@admin.test";
 const AGENT = "agent@admin.test";
-const shot = (name: string) => page.screenshot({ path: path.join(SHOTS, `admin-${name}.png`), fullPage: true });
-
-/** axe-core on the current page: the serious and critical violations (there must be none). */
-async function seriousViolations(): Promise<string[]> {
-  if (!(await page.evaluate(() => "axe" in window))) await page.addScriptTag({ content: AXE_SOURCE });
-  const result = await page.evaluate(async () => (window as unknown as { axe: { run(): Promise<{ violations: Array<{ id: string; impact: string; nodes: unknown[] }> }> } }).axe.run());
-  return result.violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => `${v.id} (${v.impact}, ${v.nodes.length} nodes)`);
-}
-
-async function signIn(email: string, password = PASSWORD): Promise<void> {
-  await page.goto(`${web!.url}/login`);
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password").fill(password);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.getByRole("heading", { name: "Triage queue" }).waitFor();
-}
-
-async function signOut(): Promise<void> {
-  await page.getByRole("button", { name: "Sign out" }).click();
-  await page.waitForURL(/\/login/);
-}
+const shot = (name: string) => screenshot(page, `admin-${name}`);
+const seriousViolations = () => seriousAxeViolations(page);
+const signIn = (email: string, password = PASSWORD) => signInAt(page, web!.url, email, { password });
+const signOut = () => signOutOf(page);
 
 const stored = () => page.evaluate(() => JSON.parse(window.localStorage.getItem("quell.session") ?? "null") as { token: string; refreshToken: string; accessTokenExpiresAt: string } | null);
 
 beforeAll(async () => {
-  mkdirSync(SHOTS, { recursive: true });
   const started = await startApi();
   stopApi = started.stop;
   apiUrl = started.api.http.url;
@@ -58,7 +32,7 @@ beforeAll(async () => {
   await gql.call(`mutation($t: ID!) { createService(input: { name: "Checkout", ownerTeamId: $t, criticality: critical }) { id } }`, { t: createTeam.id });
   await gql.call(`mutation($t: ID!) { createUser(input: { email: "${AGENT}", name: "Alex Agent", password: "${PASSWORD}", role: agent, teamId: $t }) { id } }`, { t: createTeam.id });
   web = await startWeb(apiUrl);
-  browser = await launchChromium(CHROMIUM);
+  browser = await launchChromium();
   page = browser.page;
 }, 300_000);
 

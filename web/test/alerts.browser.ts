@@ -1,16 +1,9 @@
 // Browser test for event management: alerts sent to the webhooks show on the Alerts page with their
 // counts and incidents; an agent merges two; the incident page lists its alerts. Screenshots in
 // test/screenshots (alerts-*.png). Run with `npm run test:browser`.
-import { mkdirSync, readFileSync } from "node:fs";
-import { createRequire } from "node:module";
-import path from "node:path";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { graphqlClient, launchChromium, PASSWORD, repoDir, startApi, startWeb, waitFor, webDir } from "./support/stack";
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const SHOTS = path.join(webDir, "test/screenshots");
-const AXE_SOURCE = readFileSync(createRequire(path.join(repoDir, "package.json")).resolve("axe-core/axe.min.js"), "utf8");
+import { graphqlClient, launchChromium, PASSWORD, screenshot, seriousAxeViolations, signIn, startApi, startWeb, waitFor } from "./support/stack";
 
 let stopApi: (() => Promise<void>) | null = null;
 let web: Awaited<ReturnType<typeof startWeb>> | null = null;
@@ -18,18 +11,10 @@ let browser: Awaited<ReturnType<typeof launchChromium>> | null = null;
 let page: Page;
 let admin: ReturnType<typeof graphqlClient>;
 
-const shot = (name: string) => page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
-
-async function seriousViolations(): Promise<string[]> {
-  await page.addScriptTag({ content: AXE_SOURCE });
-  const results = (await page.evaluate(() => (window as unknown as { axe: { run(): Promise<unknown> } }).axe.run())) as {
-    violations: Array<{ id: string; impact: string; nodes: Array<{ target: string[] }> }>;
-  };
-  return results.violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
-}
+const shot = (name: string) => screenshot(page, name);
+const seriousViolations = () => seriousAxeViolations(page);
 
 beforeAll(async () => {
-  mkdirSync(SHOTS, { recursive: true });
   const started = await startApi();
   stopApi = started.stop;
   const api = started.api;
@@ -46,7 +31,7 @@ beforeAll(async () => {
   await send(trigger("search-errors", "Search 5xx rate above 5%", "Search", "error", 0));
   await waitFor(async () => ((await admin.call(`{ alerts(filter: { unplaced: false }) { edges { node { incident { id } count } } } }`)).alerts.edges.filter((e: any) => e.node.incident).length === 2 ? true : false), "alerts correlated");
   web = await startWeb(api.http.url);
-  browser = await launchChromium(CHROMIUM, { timezoneId: "UTC" });
+  browser = await launchChromium({ timezoneId: "UTC" });
   page = browser.page;
 }, 300_000);
 
@@ -58,10 +43,7 @@ afterAll(async () => {
 
 describe("alerts in the browser", () => {
   it("an agent sees deduplicated alerts with their incidents, merges two, and finds them on the incident page", async () => {
-    await page.goto(`${web!.url}/login`);
-    await page.getByLabel("Email").fill("agent@alerts.test");
-    await page.getByLabel("Password").fill(PASSWORD);
-    await page.getByRole("button", { name: "Sign in" }).click();
+    await signIn(page, web!.url, "agent@alerts.test");
     await page.getByRole("link", { name: "Alerts" }).click();
     await page.getByRole("heading", { name: "Alerts" }).waitFor();
     const checkoutRow = page.getByRole("row", { name: /Checkout p99 latency/ });
@@ -92,10 +74,7 @@ describe("alerts in the browser", () => {
     await admin.call(`mutation($i: CreateUserInput!) { createUser(input: $i) { id } }`, { i: { email: "ana@alerts.test", name: "Ana Analyst", password: PASSWORD, role: "analyst" } });
     await page.context().clearCookies();
     await page.evaluate(() => localStorage.clear());
-    await page.goto(`${web!.url}/login`);
-    await page.getByLabel("Email").fill("ana@alerts.test");
-    await page.getByLabel("Password").fill(PASSWORD);
-    await page.getByRole("button", { name: "Sign in" }).click();
+    await signIn(page, web!.url, "ana@alerts.test");
     await page.getByRole("link", { name: "Alerts" }).click();
     await page.getByRole("row", { name: /Checkout p99 latency/ }).waitFor();
     expect(await page.getByRole("button", { name: "Merge selected" }).count()).toBe(0);

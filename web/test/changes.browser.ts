@@ -1,22 +1,14 @@
 // Browser test for change management: a change manager approves from the inbox, over a conflict,
 // and sees the conflict on the calendar. Run with `npm run test:browser`.
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { createRequire } from "node:module";
-import os from "node:os";
-import path from "node:path";
-import { chromium, type BrowserContext, type Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { graphqlClient, PASSWORD, repoDir, startApi, startWeb, webDir } from "./support/stack";
+import { graphqlClient, launchChromium, PASSWORD, screenshot, seriousAxeViolations, signIn, signOut, startApi, startWeb } from "./support/stack";
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const SHOTS = path.join(webDir, "test/screenshots");
-const AXE_SOURCE = readFileSync(createRequire(path.join(repoDir, "package.json")).resolve("axe-core/axe.min.js"), "utf8");
 const HOUR = 3_600_000;
 
 let stopApi: (() => Promise<void>) | null = null;
 let web: Awaited<ReturnType<typeof startWeb>> | null = null;
-let context: BrowserContext | null = null;
-let profileDir = "";
+let browser: Awaited<ReturnType<typeof launchChromium>> | null = null;
 let page: Page;
 let changeKey = "";
 let otherKey = "";
@@ -25,22 +17,10 @@ let causeKey = "";
 let incidentKey = "";
 let problemKey = "";
 
-const shot = (name: string) => page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
-
-/** axe-core in the page: the serious and critical violations, as "rule: target" lines. */
-async function seriousViolations(selector?: string): Promise<string[]> {
-  await page.addScriptTag({ content: AXE_SOURCE });
-  const results = (await page.evaluate(
-    (scope) => (window as unknown as { axe: { run(context?: unknown): Promise<unknown> } }).axe.run(scope ? document.querySelector(scope) : document),
-    selector ?? null,
-  )) as {
-    violations: Array<{ id: string; impact: string; nodes: Array<{ target: string[] }> }>;
-  };
-  return results.violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
-}
+const shot = (name: string) => screenshot(page, name);
+const seriousViolations = (selector?: string) => seriousAxeViolations(page, selector);
 
 beforeAll(async () => {
-  mkdirSync(SHOTS, { recursive: true });
   const started = await startApi();
   stopApi = started.stop;
   const api = started.api;
@@ -113,31 +93,19 @@ beforeAll(async () => {
   ).createProblem.key;
 
   web = await startWeb(api.http.url);
-  profileDir = mkdtempSync(path.join(os.tmpdir(), "quell-chromium-chg-"));
-  context = await chromium.launchPersistentContext(profileDir, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-    viewport: { width: 1360, height: 900 },
-    timezoneId: "UTC",
-  });
-  page = context.pages()[0] ?? (await context.newPage());
-  page.setDefaultTimeout(15_000);
+  browser = await launchChromium({ timezoneId: "UTC" });
+  page = browser.page;
 }, 300_000);
 
 afterAll(async () => {
-  await context?.close();
-  if (profileDir) rmSync(profileDir, { recursive: true, force: true });
+  await browser?.close();
   await web?.stop();
   await stopApi?.();
 });
 
 describe("change management in the browser", () => {
   it("a change manager approves from the inbox over a conflict, then sees the conflict on the calendar", async () => {
-    await page.goto(`${web!.url}/login`);
-    await page.getByLabel("Email").fill("chen@chg.test");
-    await page.getByLabel("Password").fill(PASSWORD);
-    await page.getByRole("button", { name: "Sign in" }).click();
+    await signIn(page, web!.url, "chen@chg.test");
     await page.getByRole("link", { name: "Approvals" }).click();
     await page.getByRole("heading", { name: "Approvals inbox" }).waitFor();
     const item = page.getByRole("article", { name: new RegExp(changeKey) });
@@ -184,10 +152,8 @@ describe("change management in the browser", () => {
   });
 
   it("an agent sees the change under 'What changed?' on an incident and marks it as the cause in one click", async () => {
-    await page.getByRole("button", { name: "Sign out" }).click();
-    await page.getByLabel("Email").fill("agent@chg.test");
-    await page.getByLabel("Password").fill(PASSWORD);
-    await page.getByRole("button", { name: "Sign in" }).click();
+    await signOut(page);
+    await signIn(page, web!.url, "agent@chg.test");
     // Signed in as the agent: the top bar names them and has no approvals inbox.
     await page.locator(".topbar-user").getByText("Alex Agent").waitFor();
     expect(await page.getByRole("link", { name: "Approvals" }).count()).toBe(0);

@@ -1,84 +1,34 @@
 // Browser test: the real API and the built web app, driven through Debian's chromium.
 // Run with `npm run test:browser` (builds the API and the web app first).
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { createRequire } from "node:module";
-import os from "node:os";
-import path from "node:path";
-import { chromium, type BrowserContext, type Page } from "playwright-core";
+import { readFileSync } from "node:fs";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { graphqlClient, PASSWORD, seed, startApi, startWeb, webDir, type Seeded } from "./support/stack";
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const SHOTS = path.join(webDir, "test/screenshots");
-const CHROMIUM_FLAGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
-
-if (!existsSync(CHROMIUM)) {
-  throw new Error(
-    `Chromium is not at ${CHROMIUM}. Install Debian's package with \`apt-get install -y chromium\` ` +
-      "(never a downloaded browser), or set CHROMIUM_PATH to another chromium binary.",
-  );
-}
+import { graphqlClient, launchChromium, PASSWORD, screenshot, seed, seriousAxeViolations, signIn, signOut, startApi, startWeb, type Seeded } from "./support/stack";
 
 let stopApi: (() => Promise<void>) | null = null;
 let web: Awaited<ReturnType<typeof startWeb>> | null = null;
-let context: BrowserContext | null = null;
-let profileDir = "";
+let browser: Awaited<ReturnType<typeof launchChromium>> | null = null;
 let apiUrl = "";
 let data: Seeded;
 let page: Page;
 
-const shot = (name: string) => page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
-
-/** axe-core, from its npm package (no CDN), injected into the page under test. */
-const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
-type AxeViolation = { id: string; impact: string | null; help: string; nodes: Array<{ target: unknown[]; failureSummary?: string }> };
-
-/** The page's serious and critical accessibility violations (WCAG 2.x A/AA rules), as readable lines. */
-async function seriousViolations(): Promise<string[]> {
-  if (!(await page.evaluate(() => "axe" in window))) await page.addScriptTag({ content: AXE_SOURCE });
-  const violations = (await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run: (ctx: Document, opts: object) => Promise<{ violations: unknown[] }> } }).axe;
-    const result = await axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"] }, resultTypes: ["violations"] });
-    return result.violations;
-  })) as AxeViolation[];
-  return violations
-    .filter((v) => v.impact === "serious" || v.impact === "critical")
-    .map((v) => `${v.impact} ${v.id}: ${v.help} — ${v.nodes.map((n) => `${JSON.stringify(n.target)} ${n.failureSummary ?? ""}`).join(" | ")}`);
-}
+const shot = (name: string) => screenshot(page, name);
+const seriousViolations = () => seriousAxeViolations(page);
 
 beforeAll(async () => {
-  mkdirSync(SHOTS, { recursive: true });
   const started = await startApi();
   stopApi = started.stop;
   apiUrl = started.api.http.url;
   data = await seed(started.api);
   web = await startWeb(apiUrl);
-  profileDir = mkdtempSync(path.join(os.tmpdir(), "quell-chromium-"));
-  context = await chromium.launchPersistentContext(profileDir, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: CHROMIUM_FLAGS,
-    viewport: { width: 1360, height: 900 },
-    acceptDownloads: true,
-  });
-  page = context.pages()[0] ?? (await context.newPage());
-  page.setDefaultTimeout(15_000);
+  browser = await launchChromium({ acceptDownloads: true });
+  page = browser.page;
 }, 300_000);
 
 afterAll(async () => {
-  await context?.close();
+  await browser?.close();
   await web?.stop();
   await stopApi?.();
-  if (profileDir) rmSync(profileDir, { recursive: true, force: true });
 });
 
 describe("web app against the real API", () => {
@@ -300,14 +250,8 @@ describe("web app against the real API", () => {
   });
 
   it("shows a read-only analyst no control that changes anything, on the queue and on an incident", async () => {
-    await page.getByRole("button", { name: "Sign out" }).click();
-    await page.waitForURL(/\/login/);
-    await page.getByLabel("Email").fill(data.analystEmail);
-    await page.getByLabel("Password").fill(PASSWORD);
-    await page.getByRole("button", { name: "Sign in" }).click();
-    await page.waitForURL((url) => !url.pathname.startsWith("/login"));
-    await page.goto(`${web!.url}/`);
-    await page.getByRole("heading", { name: "Triage queue" }).waitFor();
+    await signOut(page);
+    await signIn(page, web!.url, data.analystEmail);
     await expect.poll(() => page.locator("table.queue tbody tr").count()).toBeGreaterThan(0);
     await page.locator(".suggested .badge").first().waitFor();
     await expect(page.getByRole("button", { name: /Accept|Correct/ }).count()).resolves.toBe(0);

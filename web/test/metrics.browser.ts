@@ -1,36 +1,24 @@
 // Browser test for the analyst's page: four charts from the `metrics` query, each with a table view,
 // a CSV download and a link that opens the query in the GraphQL IDE; the filters live in the URL.
 // Run with `npm run test:browser` (builds the API and the web app first).
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import os from "node:os";
-import path from "node:path";
-import { chromium, type BrowserContext, type Page } from "playwright-core";
+import { readFileSync } from "node:fs";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { PASSWORD, seed, seriousAxeViolations, startApi, startWeb, webDir, type Seeded } from "./support/stack";
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const SHOTS = path.join(webDir, "test/screenshots");
-const CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
-
-if (!existsSync(CHROMIUM)) throw new Error(`Chromium is not at ${CHROMIUM}: \`apt-get install -y chromium\` or set CHROMIUM_PATH.`);
+import { launchChromium, screenshot, seed, seriousAxeViolations, signIn, startApi, startWeb, type Seeded } from "./support/stack";
 
 let stopApi: (() => Promise<void>) | null = null;
 let web: Awaited<ReturnType<typeof startWeb>> | null = null;
-let context: BrowserContext | null = null;
-let profileDir = "";
+let browser: Awaited<ReturnType<typeof launchChromium>> | null = null;
 let apiUrl = "";
 let data: Seeded;
 let page: Page;
 let services: Array<{ id: string; name: string }> = [];
 
-const shot = (name: string, target: Page = page) => target.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
+const shot = (name: string, target: Page = page) => screenshot(target, name);
 
-async function expectAccessible(what: string) {
-  expect(await seriousAxeViolations(page), what).toEqual([]);
-}
+const expectAccessible = async (what: string) => expect(await seriousAxeViolations(page), what).toEqual([]);
 
 beforeAll(async () => {
-  mkdirSync(SHOTS, { recursive: true });
   const started = await startApi();
   stopApi = started.stop;
   apiUrl = started.api.http.url;
@@ -46,27 +34,22 @@ beforeAll(async () => {
     [services.map((s) => s.id)],
   );
   web = await startWeb(apiUrl);
-  profileDir = mkdtempSync(path.join(os.tmpdir(), "quell-chromium-"));
-  context = await chromium.launchPersistentContext(profileDir, { executablePath: CHROMIUM, headless: true, args: CHROMIUM_FLAGS, viewport: { width: 1360, height: 900 }, acceptDownloads: true });
-  page = context.pages()[0] ?? (await context.newPage());
+  browser = await launchChromium({ acceptDownloads: true });
+  page = browser.page;
   page.setDefaultTimeout(20_000);
 }, 300_000);
 
 afterAll(async () => {
-  await context?.close();
+  await browser?.close();
   await web?.stop();
   await stopApi?.();
-  if (profileDir) rmSync(profileDir, { recursive: true, force: true });
 });
 
 const card = (id: string) => page.locator(`section[data-chart='${id}']`);
 
 describe("the analyst's metrics page", () => {
   it("shows the four charts to an analyst, reached from the navigation", async () => {
-    await page.goto(`${web!.url}/login`);
-    await page.getByLabel("Email").fill(data.analystEmail);
-    await page.getByLabel("Password").fill(PASSWORD);
-    await page.getByRole("button", { name: "Sign in" }).click();
+    await signIn(page, web!.url, data.analystEmail);
     await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Analytics" }).click();
     await page.getByRole("heading", { name: "Analytics", level: 1 }).waitFor();
     for (const id of ["response-trend", "created-resolved", "service-heat-map", "stage-durations"]) {
@@ -112,7 +95,7 @@ describe("the analyst's metrics page", () => {
     const link = card("response-trend").getByRole("link", { name: "Open in GraphQL IDE" });
     const href = (await link.getAttribute("href"))!;
     expect(href.startsWith(`${apiUrl}/graphiql?`)).toBe(true);
-    const ide = await context!.newPage();
+    const ide = await page.context().newPage();
     await ide.goto(href);
     try {
       // The query editor (Monaco) holds the chart's operation with its input written in.

@@ -1,60 +1,25 @@
 // Browser test for problem management: a problem manager turns incidents into a problem, writes
 // its analysis and makes it a known error; an agent then sees the workaround on a new incident.
 // Run with `npm run test:browser` (builds the API and the web app first).
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { createRequire } from "node:module";
-import os from "node:os";
-import path from "node:path";
-import { chromium, type BrowserContext, type Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { graphqlClient, PASSWORD, repoDir, seed, startApi, startWeb, waitFor, webDir, type Seeded } from "./support/stack";
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const SHOTS = path.join(webDir, "test/screenshots");
-const AXE = createRequire(path.join(repoDir, "package.json")).resolve("axe-core/axe.min.js");
-const CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
-
-if (!existsSync(CHROMIUM)) throw new Error(`Chromium is not at ${CHROMIUM}: \`apt-get install -y chromium\` or set CHROMIUM_PATH.`);
+import { graphqlClient, launchChromium, PASSWORD, screenshot, seed, seriousAxeViolations, signIn as signInAt, signOut as signOutOf, startApi, startWeb, waitFor, type Seeded } from "./support/stack";
 
 let stopApi: (() => Promise<void>) | null = null;
 let web: Awaited<ReturnType<typeof startWeb>> | null = null;
-let context: BrowserContext | null = null;
-let profileDir = "";
+let browser: Awaited<ReturnType<typeof launchChromium>> | null = null;
 let apiUrl = "";
 let data: Seeded;
 let page: Page;
 const recurring: Array<{ id: string; key: string; title: string }> = [];
 let problemKey = "";
 
-const shot = (name: string) => page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
-
-/** axe-core over the page as it is: no serious or critical violation. */
-async function expectAccessible(what: string) {
-  await page.addScriptTag({ path: AXE });
-  const violations = (await page.evaluate(async () => {
-    const result = await (window as unknown as { axe: { run(ctx: Document, o: object): Promise<{ violations: Array<{ id: string; impact: string; nodes: Array<{ target: string[] }> }> }> } }).axe.run(document, {
-      runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] },
-    });
-    return result.violations.map((v) => ({ id: v.id, impact: v.impact, targets: v.nodes.slice(0, 3).map((n) => n.target.join(" ")) }));
-  })) as Array<{ id: string; impact: string; targets: string[] }>;
-  expect(violations.filter((v) => v.impact === "serious" || v.impact === "critical"), what).toEqual([]);
-}
-
-async function signIn(email: string) {
-  await page.goto(`${web!.url}/login`);
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password").fill(PASSWORD);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Problems" }).waitFor();
-}
-
-async function signOut() {
-  await page.getByRole("button", { name: "Sign out" }).click();
-  await page.waitForURL(/\/login/);
-}
+const shot = (name: string) => screenshot(page, name);
+const expectAccessible = async (what: string) => expect(await seriousAxeViolations(page), what).toEqual([]);
+const signIn = (email: string) => signInAt(page, web!.url, email);
+const signOut = () => signOutOf(page);
 
 beforeAll(async () => {
-  mkdirSync(SHOTS, { recursive: true });
   const started = await startApi();
   stopApi = started.stop;
   apiUrl = started.api.http.url;
@@ -71,17 +36,14 @@ beforeAll(async () => {
     recurring.push(createIncident);
   }
   web = await startWeb(apiUrl);
-  profileDir = mkdtempSync(path.join(os.tmpdir(), "quell-chromium-"));
-  context = await chromium.launchPersistentContext(profileDir, { executablePath: CHROMIUM, headless: true, args: CHROMIUM_FLAGS, viewport: { width: 1360, height: 900 } });
-  page = context.pages()[0] ?? (await context.newPage());
-  page.setDefaultTimeout(15_000);
+  browser = await launchChromium();
+  page = browser.page;
 }, 300_000);
 
 afterAll(async () => {
-  await context?.close();
+  await browser?.close();
   await web?.stop();
   await stopApi?.();
-  if (profileDir) rmSync(profileDir, { recursive: true, force: true });
 });
 
 describe("problem management in the web app", () => {

@@ -1,51 +1,25 @@
 // Browser test: the problem candidates inbox against the real API (recurrence job in-process),
 // through Debian's chromium. Run with `npm run test:browser`.
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { createRequire } from "node:module";
-import os from "node:os";
-import path from "node:path";
-import { chromium, type BrowserContext, type Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { graphqlClient, PASSWORD, repoDir, seed, startApi, startWeb, waitFor, webDir } from "./support/stack";
+import { graphqlClient, launchChromium, PASSWORD, screenshot, seed, seriousAxeViolations, signIn as signInAt, signOut, startApi, startWeb, waitFor } from "./support/stack";
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const SHOTS = path.join(webDir, "test/screenshots");
-const AXE = readFileSync(createRequire(path.join(repoDir, "package.json")).resolve("axe-core/axe.min.js"), "utf8");
-const CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
 const MANAGER = "problems@e2e.test";
-
-if (!existsSync(CHROMIUM)) throw new Error(`Chromium is not at ${CHROMIUM}: apt-get install -y chromium, or set CHROMIUM_PATH.`);
 
 let stopApi: (() => Promise<void>) | null = null;
 let web: Awaited<ReturnType<typeof startWeb>> | null = null;
-let context: BrowserContext | null = null;
-let profileDir = "";
+let browser: Awaited<ReturnType<typeof launchChromium>> | null = null;
 let agentEmail = "";
 let page: Page;
 const backupIds: string[] = [];
 
-const shot = (name: string) => page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
-
-/** axe-core on the current page: no serious or critical violation. */
-async function expectAccessible(): Promise<void> {
-  await page.addScriptTag({ content: AXE });
-  const violations = (await page.evaluate(async () => {
-    const result = await (window as unknown as { axe: { run(): Promise<{ violations: Array<{ id: string; impact: string; nodes: unknown[] }> }> } }).axe.run();
-    return result.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.length }));
-  })) as Array<{ id: string; impact: string; nodes: number }>;
-  expect(violations.filter((v) => v.impact === "serious" || v.impact === "critical")).toEqual([]);
-}
-
-async function signIn(email: string): Promise<void> {
-  await page.goto(`${web!.url}/login?next=/problems/candidates`);
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password").fill(PASSWORD);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.getByRole("heading", { name: "Problem candidates" }).waitFor();
-}
+const shot = (name: string) => screenshot(page, name);
+const expectAccessible = async () => expect(await seriousAxeViolations(page)).toEqual([]);
+/** Signs in straight to the candidates inbox. */
+const signIn = (email: string) =>
+  signInAt(page, web!.url, email, { next: "/problems/candidates", ready: (p) => p.getByRole("heading", { name: "Problem candidates" }).waitFor() });
 
 beforeAll(async () => {
-  mkdirSync(SHOTS, { recursive: true });
   const started = await startApi();
   stopApi = started.stop;
   const api = started.api;
@@ -67,17 +41,14 @@ beforeAll(async () => {
     return problemCandidates.edges.some((e: { node: { incidentIds: string[] } }) => backupIds.every((id) => e.node.incidentIds.includes(id))) || false;
   }, "a candidate for the backup incidents", 120_000);
   web = await startWeb(api.http.url);
-  profileDir = mkdtempSync(path.join(os.tmpdir(), "quell-chromium-"));
-  context = await chromium.launchPersistentContext(profileDir, { executablePath: CHROMIUM, headless: true, args: CHROMIUM_FLAGS, viewport: { width: 1360, height: 900 } });
-  page = context.pages()[0] ?? (await context.newPage());
-  page.setDefaultTimeout(15_000);
+  browser = await launchChromium();
+  page = browser.page;
 }, 600_000);
 
 afterAll(async () => {
-  await context?.close();
+  await browser?.close();
   await web?.stop();
   await stopApi?.();
-  if (profileDir) rmSync(profileDir, { recursive: true, force: true });
 });
 
 describe("problem candidates inbox", () => {
@@ -113,7 +84,7 @@ describe("problem candidates inbox", () => {
   });
 
   it("shows an agent the candidates without any write control", async () => {
-    await page.getByRole("button", { name: "Sign out" }).click();
+    await signOut(page);
     await signIn(agentEmail);
     await page.locator("p.muted", { hasText: "open candidate" }).waitFor();
     await expect(page.getByRole("button", { name: "Accept as a new problem" }).count()).resolves.toBe(0);

@@ -2,19 +2,11 @@
 // the incident's SLA panel with hold and follow, the admin pages for SLA policies, calendars and
 // webhooks (secret once, delivery log, replay), and the personal notifications page. Real API
 // (embedded PGlite, in-process workers), built web app, Debian's chromium, axe-core.
-import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import { createRequire } from "node:module";
-import path from "node:path";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { graphqlClient, launchChromium, PASSWORD, repoDir, startApi, startWeb, webDir } from "./support/stack";
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const SHOTS = path.join(webDir, "test/screenshots");
-const AXE_SOURCE = readFileSync(createRequire(path.join(repoDir, "package.json")).resolve("axe-core/axe.min.js"), "utf8");
-if (!existsSync(CHROMIUM)) throw new Error(`Chromium is not at ${CHROMIUM}: \`apt-get install -y chromium\` or set CHROMIUM_PATH.`);
+import { graphqlClient, launchChromium, PASSWORD, screenshot, seriousAxeViolations, signIn as signInAt, signOut as signOutOf, startApi, startWeb } from "./support/stack";
 
 let stopApi: (() => Promise<void>) | null = null;
 let web: Awaited<ReturnType<typeof startWeb>> | null = null;
@@ -28,29 +20,12 @@ const incidents: Record<string, { id: string; key: string }> = {};
 const ADMIN = "root@sla.test";
 const AGENT = "agent@sla.test";
 const ANALYST = "analyst@sla.test";
-const shot = (name: string) => page.screenshot({ path: path.join(SHOTS, `sla-${name}.png`), fullPage: true });
-
-async function seriousViolations(): Promise<string[]> {
-  if (!(await page.evaluate(() => "axe" in window))) await page.addScriptTag({ content: AXE_SOURCE });
-  const result = await page.evaluate(async () => (window as unknown as { axe: { run(): Promise<{ violations: Array<{ id: string; impact: string; nodes: unknown[] }> }> } }).axe.run());
-  return result.violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => `${v.id} (${v.impact}, ${v.nodes.length} nodes)`);
-}
-
-async function signIn(email: string): Promise<void> {
-  await page.goto(`${web!.url}/login`);
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password").fill(PASSWORD);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.getByRole("heading", { name: "Triage queue" }).waitFor();
-}
-
-async function signOut(): Promise<void> {
-  await page.getByRole("button", { name: "Sign out" }).click();
-  await page.waitForURL(/\/login/);
-}
+const shot = (name: string) => screenshot(page, `sla-${name}`);
+const seriousViolations = () => seriousAxeViolations(page);
+const signIn = (email: string) => signInAt(page, web!.url, email);
+const signOut = () => signOutOf(page);
 
 beforeAll(async () => {
-  mkdirSync(SHOTS, { recursive: true });
   receiver = http.createServer((req, res) => {
     let body = "";
     req.on("data", (c) => (body += c));
@@ -79,7 +54,7 @@ beforeAll(async () => {
     incidents[name] = createIncident;
   }
   web = await startWeb(apiUrl);
-  browser = await launchChromium(CHROMIUM);
+  browser = await launchChromium();
   page = browser.page;
 }, 300_000);
 

@@ -9,5 +9,8 @@ export default defineConfig({
     hookTimeout: 300_000,
     pool: "forks",
     fileParallelism: false,
+    // expect.poll waits as long as playwright's own waits (15 s), not vitest's 1 s default: a page that
+    // renders after a reload on a loaded CI machine is slow, not wrong.
+    expect: { poll: { timeout: 15_000 } },
   },
 });

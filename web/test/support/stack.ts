@@ -1,7 +1,7 @@
 // Starts what the browser test needs: the API (embedded PGlite in a temp folder, random port)
 // with a few records made through GraphQL, and the built Next app (`next start`) pointed at it.
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import net from "node:net";
 import os from "node:os";
@@ -229,9 +229,17 @@ export async function startWeb(apiUrl: string): Promise<{ url: string; stop(): P
 }
 
 const CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
+/** Where every browser test keeps the screenshots it takes (look at them after a run). */
+export const screenshotsDir = path.join(webDir, "test/screenshots");
 
-/** Debian's chromium with a fresh profile (never a downloaded browser); close() removes the profile. */
-export async function launchChromium(executablePath: string, options: { timezoneId?: string } = {}): Promise<{ page: Page; close(): Promise<void> }> {
+/**
+ * Debian's chromium (never a downloaded browser) with a fresh profile; close() removes the profile.
+ * CHROMIUM_PATH points at another binary.
+ */
+export async function launchChromium(options: { timezoneId?: string; acceptDownloads?: boolean } = {}): Promise<{ page: Page; close(): Promise<void> }> {
+  const executablePath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+  if (!existsSync(executablePath)) throw new Error(`Chromium is not at ${executablePath}: \`apt-get install -y chromium\` (never a downloaded browser), or set CHROMIUM_PATH.`);
+  mkdirSync(screenshotsDir, { recursive: true });
   const profileDir = mkdtempSync(path.join(os.tmpdir(), "quell-chromium-"));
   const context = await chromium.launchPersistentContext(profileDir, { executablePath, headless: true, args: CHROMIUM_FLAGS, viewport: { width: 1360, height: 900 }, ...options });
   const page = context.pages()[0] ?? (await context.newPage());
@@ -245,14 +253,39 @@ export async function launchChromium(executablePath: string, options: { timezone
   };
 }
 
-/** axe-core's serious and critical WCAG 2.1 AA violations on the page as it is now (empty when clean). */
-export async function seriousAxeViolations(page: Page): Promise<Array<{ id: string; impact: string; targets: string[] }>> {
-  await page.addScriptTag({ path: createRequire(path.join(repoDir, "package.json")).resolve("axe-core/axe.min.js") });
-  const violations = (await page.evaluate(async () => {
-    const result = await (window as unknown as { axe: { run(ctx: Document, o: object): Promise<{ violations: Array<{ id: string; impact: string; nodes: Array<{ target: string[] }> }> }> } }).axe.run(document, {
-      runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] },
-    });
-    return result.violations.map((v) => ({ id: v.id, impact: v.impact, targets: v.nodes.slice(0, 3).map((n) => n.target.join(" ")) }));
-  })) as Array<{ id: string; impact: string; targets: string[] }>;
-  return violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+/** A full-page screenshot in test/screenshots/<name>.png. */
+export function screenshot(page: Page, name: string): Promise<Buffer> {
+  return page.screenshot({ path: path.join(screenshotsDir, `${name}.png`), fullPage: true });
+}
+
+const AXE_SOURCE = readFileSync(createRequire(path.join(repoDir, "package.json")).resolve("axe-core/axe.min.js"), "utf8");
+
+/**
+ * axe-core's serious and critical violations on the page as it is now, or inside `selector`, as
+ * "rule (impact): targets" lines (empty when clean). It runs axe's default rule set: WCAG 2.x A/AA
+ * and best practices, the strictest any of our pages was held to.
+ */
+export async function seriousAxeViolations(page: Page, selector?: string): Promise<string[]> {
+  if (!(await page.evaluate(() => "axe" in window))) await page.addScriptTag({ content: AXE_SOURCE });
+  const violations = (await page.evaluate(async (scope) => {
+    const axe = (window as unknown as { axe: { run(context: unknown, options: object): Promise<{ violations: unknown[] }> } }).axe;
+    return (await axe.run(scope ? document.querySelector(scope) : document, { resultTypes: ["violations"] })).violations;
+  }, selector ?? null)) as Array<{ id: string; impact: string | null; help: string; nodes: Array<{ target: unknown[]; failureSummary?: string }> }>;
+  return violations
+    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .map((v) => `${v.impact} ${v.id}: ${v.help} — ${v.nodes.slice(0, 5).map((n) => `${JSON.stringify(n.target)} ${n.failureSummary ?? ""}`).join(" | ")}`);
+}
+
+/** Signs in through the login form and waits until `ready` (by default the queue's heading) shows. */
+export async function signIn(page: Page, webUrl: string, email: string, options: { password?: string; next?: string; ready?: (page: Page) => Promise<void> } = {}): Promise<void> {
+  await page.goto(`${webUrl}/login${options.next ? `?next=${options.next}` : ""}`);
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(options.password ?? PASSWORD);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await (options.ready ? options.ready(page) : page.getByRole("heading", { name: "Triage queue" }).waitFor());
+}
+
+export async function signOut(page: Page): Promise<void> {
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await page.waitForURL(/\/login/);
 }
