@@ -7,6 +7,7 @@ import { gql } from "@/lib/client";
 import { exactTime } from "@/lib/format";
 import { useQuery } from "@/lib/hooks";
 import { adminError, roleLabel } from "./adminErrors";
+import { SecretOnce } from "./SecretOnce";
 
 /** Integration tokens: the token text is shown once, at creation; only its hash is stored. */
 export function TokensAdmin() {
@@ -43,16 +44,7 @@ export function TokensAdmin() {
     <div>
       <ErrorText message={error ?? (tokens.error ? adminError(tokens.error) : null)} />
       {created && (
-        <div role="status" className="card">
-          <h3>Token “{created.name}” created</h3>
-          <p>Copy it now: it is shown only this once. It never acts above your own role.</p>
-          <p>
-            <code className="secret">{created.token}</code>
-          </p>
-          <button type="button" onClick={() => setCreated(null)}>
-            I have copied it
-          </button>
-        </div>
+        <SecretOnce title={`Token “${created.name}” created`} advice="Copy it now: it is shown only this once. It never acts above your own role." secret={created.token} onDone={() => setCreated(null)} />
       )}
       <div className="table-wrap">
         <table className="queue">

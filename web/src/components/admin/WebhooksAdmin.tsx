@@ -6,6 +6,7 @@ import { ErrorText } from "@/components/Notices";
 import { gql } from "@/lib/client";
 import { exactTime } from "@/lib/format";
 import { useQuery } from "@/lib/hooks";
+import { SecretOnce } from "./SecretOnce";
 import { useAdminAction } from "./useAdminAction";
 
 /** Outbound webhooks: the signing secret is shown once; each webhook's delivery log can be replayed. */
@@ -30,16 +31,12 @@ export function WebhooksAdmin() {
     <div>
       <ErrorText message={error ?? null} />
       {created && (
-        <div role="status" className="card">
-          <h3>Webhook “{created.name}” created</h3>
-          <p>Copy its signing secret now: it is shown only this once. Receivers verify the Quell-Signature header with it.</p>
-          <p>
-            <code className="secret">{created.secret}</code>
-          </p>
-          <button type="button" onClick={() => setCreated(null)}>
-            I have copied it
-          </button>
-        </div>
+        <SecretOnce
+          title={`Webhook “${created.name}” created`}
+          advice="Copy its signing secret now: it is shown only this once. Receivers verify the Quell-Signature header with it."
+          secret={created.secret}
+          onDone={() => setCreated(null)}
+        />
       )}
       <div className="table-wrap">
         <table className="queue">
