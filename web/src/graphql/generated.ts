@@ -670,8 +670,8 @@ export const SuggestionKindValues: readonly SuggestionKind[] = ["category", "pro
 export type SuggestionStatus = "accepted" | "corrected" | "dismissed" | "pending";
 export const SuggestionStatusValues: readonly SuggestionStatus[] = ["accepted", "corrected", "dismissed", "pending"];
 
-export type TimelineKind = "assigned" | "created" | "major_incident" | "marked_duplicate" | "note" | "reopened" | "report_written" | "stage_changed" | "suggestion" | "task_added" | "task_completed" | "updated";
-export const TimelineKindValues: readonly TimelineKind[] = ["assigned", "created", "major_incident", "marked_duplicate", "note", "reopened", "report_written", "stage_changed", "suggestion", "task_added", "task_completed", "updated"];
+export type TimelineKind = "assigned" | "created" | "major_incident" | "marked_duplicate" | "note" | "reopened" | "report_written" | "sla" | "stage_changed" | "suggestion" | "task_added" | "task_completed" | "updated";
+export const TimelineKindValues: readonly TimelineKind[] = ["assigned", "created", "major_incident", "marked_duplicate", "note", "reopened", "report_written", "sla", "stage_changed", "suggestion", "task_added", "task_completed", "updated"];
 
 export type TrainingStatus = "failed" | "queued" | "running" | "succeeded";
 export const TrainingStatusValues: readonly TrainingStatus[] = ["failed", "queued", "running", "succeeded"];
