@@ -162,7 +162,7 @@ export class SlaService {
     const priorityChanged = !!change && change.before.priority !== incident.priority;
     if (clocks.length === 0) {
       if (change && !priorityChanged) return;
-      clocks = await this.openClocks(manager, incident, change ? incident.createdAt : now);
+      clocks = await openClocks(manager, incident, change ? incident.createdAt : now);
       if (clocks.length === 0) return;
     } else if (priorityChanged) {
       const policy = await manager.findOne(SlaPolicy, { where: { priority: incident.priority } });
@@ -185,35 +185,6 @@ export class SlaService {
       c.nextCheckAt = nextCheckAt(c);
     }
     await this.store(work, incident.id, clocks, alerts);
-  }
-
-  private async openClocks(manager: EntityManager, incident: Incident, since: Date): Promise<SlaClock[]> {
-    const policy = await manager.findOne(SlaPolicy, { where: { priority: incident.priority } });
-    if (!policy) return [];
-    const calendars = new CalendarCache(manager);
-    const cal = await calendars.get(policy.calendarId);
-    return [SlaClockKind.response, SlaClockKind.resolution].map((kind) => {
-      const c = manager.create(SlaClock, {
-        incidentId: incident.id,
-        kind,
-        policyId: policy.id,
-        calendarId: policy.calendarId,
-        targetMs: targetOf(policy, kind),
-        warnShare: policy.warnAtShare,
-        spentMs: 0,
-        runningSince: null,
-        pausedAt: null,
-        stoppedAt: null,
-        dueAt: null,
-        warnAt: null,
-        warnedAt: null,
-        breachedAt: null,
-        breachRecordedAt: null,
-        nextCheckAt: null,
-      });
-      startClock(c, cal, since);
-      return c;
-    });
   }
 
   /** The clocks of one edited policy that still run or are paused, each incident's in one go (locked, as follow() does). */
@@ -244,13 +215,9 @@ export class SlaService {
     const { manager } = work;
     for (const c of clocks) c.nextCheckAt = nextCheckAt(c);
     await manager.save(SlaClock, clocks);
-    const running = clocks.filter((c) => c.runningSince && c.dueAt).map((c) => c.dueAt!.getTime());
-    const pausedLeft = clocks.filter((c) => c.pausedAt && !c.stoppedAt).map((c) => Math.floor((c.targetMs - c.spentMs) / 1000));
-    await manager.query(`UPDATE incident SET sla_due_at = $2, sla_paused_left_seconds = $3 WHERE id = $1`, [
-      incidentId,
-      running.length ? new Date(Math.min(...running)) : null,
-      !running.length && pausedLeft.length ? Math.min(...pausedLeft) : null,
-    ]);
+    // A plain UPDATE: these keys are derived, and must not bump the incident's version (readers' edits would conflict).
+    const keys = slaSortKeys(clocks);
+    await manager.query(`UPDATE incident SET sla_due_at = $2, sla_paused_left_seconds = $3 WHERE id = $1`, [incidentId, keys.slaDueAt, keys.slaPausedLeftSeconds]);
     if (alerts.length) {
       const targets = new Map(clocks.map((c) => [c.kind, c.targetMs]));
       await manager.insert(
@@ -393,7 +360,49 @@ function describe(c: SlaClock & ClockState, cal: BusinessCalendar | null, now: D
 }
 
 /** Calendars read once per operation; `null` id is around the clock. */
-class CalendarCache {
+/** New clocks for an incident under its priority's policy, started at `since` (none when the priority has no policy). */
+export async function openClocks(manager: EntityManager, incident: Pick<Incident, "id" | "priority">, since: Date): Promise<SlaClock[]> {
+  const policy = await manager.findOne(SlaPolicy, { where: { priority: incident.priority } });
+  if (!policy) return [];
+  const calendars = new CalendarCache(manager);
+  const cal = await calendars.get(policy.calendarId);
+  return [SlaClockKind.response, SlaClockKind.resolution].map((kind) => {
+    const c = manager.create(SlaClock, {
+      incidentId: incident.id,
+      kind,
+      policyId: policy.id,
+      calendarId: policy.calendarId,
+      targetMs: targetOf(policy, kind),
+      warnShare: policy.warnAtShare,
+      spentMs: 0,
+      runningSince: null,
+      pausedAt: null,
+      stoppedAt: null,
+      dueAt: null,
+      warnAt: null,
+      warnedAt: null,
+      breachedAt: null,
+      breachRecordedAt: null,
+      nextCheckAt: null,
+    });
+    startClock(c, cal, since);
+    return c;
+  });
+}
+
+/**
+ * The incident's SLA sort keys: the nearest running deadline; else, when every unfinished clock is
+ * paused, the least business time left in seconds (negative when overdue).
+ */
+export function slaSortKeys(clocks: readonly SlaClock[]): { slaDueAt: Date | null; slaPausedLeftSeconds: number | null } {
+  const running = clocks.filter((c) => c.runningSince && c.dueAt).map((c) => c.dueAt!.getTime());
+  const pausedLeft = clocks.filter((c) => c.pausedAt && !c.stoppedAt).map((c) => Math.floor((c.targetMs - c.spentMs) / 1000));
+  if (running.length) return { slaDueAt: new Date(Math.min(...running)), slaPausedLeftSeconds: null };
+  return { slaDueAt: null, slaPausedLeftSeconds: pausedLeft.length ? Math.min(...pausedLeft) : null };
+}
+
+/** Calendars by id, each made once per unit of work. */
+export class CalendarCache {
   private readonly byId = new Map<string, BusinessCalendar>();
   constructor(private readonly manager: EntityManager) {}
 
