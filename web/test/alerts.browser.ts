@@ -189,6 +189,13 @@ describe("alerts in the browser", () => {
     expect((await hook()).status).toBe(202);
     await page.getByRole("button", { name: "I have copied it" }).click();
     await expect(page.locator("code.secret").count()).resolves.toBe(0);
+    // A new token replaces the old one, shown once too.
+    await page.getByRole("button", { name: "New token for PagerDuty" }).click();
+    await page.getByRole("heading", { name: "New token for “PagerDuty”" }).waitFor();
+    const rotated = (await page.locator("code.secret").innerText()).trim();
+    expect(rotated).toMatch(/^qai_/);
+    expect(rotated).not.toBe(token);
+    await page.getByRole("button", { name: "I have copied it" }).click();
     await page.getByRole("button", { name: "Revoke Nagios" }).click();
     await page.getByRole("row", { name: /Nagios/ }).getByText("revoked").waitFor();
     await waitFor(async () => ((await hook()).status === 401 ? true : false), "revoked token refused", 15_000);

@@ -1920,6 +1920,28 @@ export type DeleteMaintenanceWindowMutationVariables = {
 };
 export const DeleteMaintenanceWindowDocument = "mutation DeleteMaintenanceWindow($id: ID!, $version: Int!) {\n  deleteMaintenanceWindow(id: $id, version: $version) {\n    id\n  }\n}" as TypedDocument<DeleteMaintenanceWindowMutation, DeleteMaintenanceWindowMutationVariables>;
 
+export type RotateAlertIntegrationTokenMutation = {
+  rotateAlertIntegrationToken: {
+    token: string | null;
+    integration: {
+      id: string;
+      version: number;
+      name: string;
+      source: AlertSource;
+      tokenPrefix: string;
+      serviceId: string | null;
+      serviceLabel: string;
+      dedupFields: Array<string>;
+      enabled: boolean;
+    };
+  };
+};
+export type RotateAlertIntegrationTokenMutationVariables = {
+  id: string; // ID!
+  version: number; // Int!
+};
+export const RotateAlertIntegrationTokenDocument = "mutation RotateAlertIntegrationToken($id: ID!, $version: Int!) {\n  rotateAlertIntegrationToken(id: $id, version: $version) {\n    token\n    integration {\n      ...AlertIntegrationRow\n    }\n  }\n}\n\nfragment AlertIntegrationRow on AlertIntegration {\n  id\n  version\n  name\n  source\n  tokenPrefix\n  serviceId\n  serviceLabel\n  dedupFields\n  enabled\n}" as TypedDocument<RotateAlertIntegrationTokenMutation, RotateAlertIntegrationTokenMutationVariables>;
+
 export type AnalyticsMetricsQuery = {
   metrics: {
     columns: Array<{

@@ -12,6 +12,7 @@ import {
   LookupsDocument,
   MaintenanceWindowsAdminDocument,
   RevokeAlertIntegrationDocument,
+  RotateAlertIntegrationTokenDocument,
   SaveAlertIntegrationDocument,
   SaveCorrelationRuleDocument,
   SaveMaintenanceWindowDocument,
@@ -23,6 +24,7 @@ import { exactTime } from "@/lib/format";
 import { useQuery } from "@/lib/hooks";
 import { SecretOnce } from "./SecretOnce";
 import { useAdminAction } from "./useAdminAction";
+import { AdminTable } from "./AdminTable";
 
 const SOURCE_LABEL: Record<AlertSource, string> = { alertmanager: "Prometheus Alertmanager", pagerduty: "PagerDuty Events v2", generic: "Generic JSON webhook" };
 const splitList = (text: string) => [...new Set(text.split(/[\s,]+/).filter(Boolean))];
@@ -32,7 +34,7 @@ export function AlertIntegrationsAdmin() {
   const list = useQuery(AlertIntegrationsAdminDocument, {});
   const lookups = useQuery(LookupsDocument, {});
   const { error, act } = useAdminAction(list.reload);
-  const [created, setCreated] = useState<{ name: string; source: AlertSource; token: string } | null>(null);
+  const [created, setCreated] = useState<{ name: string; source: AlertSource; token: string; rotated?: boolean } | null>(null);
   const empty = { name: "", source: "alertmanager" as AlertSource, serviceId: "", serviceLabel: "service", dedupFields: "", title: "", status: "", severity: "", dedupKey: "", service: "" };
   const [form, setForm] = useState(empty);
   const services = lookups.data?.services ?? [];
@@ -65,56 +67,48 @@ export function AlertIntegrationsAdmin() {
       <ErrorText message={error ?? null} />
       {created && (
         <SecretOnce
-          title={`Integration “${created.name}” created`}
+          title={created.rotated ? `New token for “${created.name}”` : `Integration “${created.name}” created`}
           advice={`Copy its token now: it is shown only this once. The sender posts to /hooks/${created.source} with the header “Authorization: Bearer <token>”.`}
           secret={created.token}
           onDone={() => setCreated(null)}
         />
       )}
-      <div className="table-wrap">
-        <table className="queue">
-          <caption className="sr-only">Alert integrations</caption>
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Source</th>
-              <th scope="col">Token starts with</th>
-              <th scope="col">Default service</th>
-              <th scope="col">Fingerprint</th>
-              <th scope="col">Status</th>
-            </tr>
-          </thead>
-          <tbody>
-            {list.data?.alertIntegrations.length === 0 && (
-              <tr>
-                <td colSpan={6} className="muted">
-                  No integrations yet: no monitoring system may send alerts.
-                </td>
-              </tr>
-            )}
-            {list.data?.alertIntegrations.map((i) => (
-              <tr key={i.id}>
-                <th scope="row">{i.name}</th>
-                <td>{SOURCE_LABEL[i.source]}</td>
-                <td>
-                  <code>{i.tokenPrefix}…</code>
-                </td>
-                <td>{services.find((s) => s.id === i.serviceId)?.name ?? <span className="muted">from label “{i.serviceLabel}”</span>}</td>
-                <td>{i.dedupFields.length ? i.dedupFields.join(", ") : <span className="muted">source’s dedup key or labels</span>}</td>
-                <td>
-                  {i.enabled ? (
-                    <button type="button" onClick={() => void act(() => gql(RevokeAlertIntegrationDocument, { id: i.id, version: i.version }))}>
-                      Revoke <span className="sr-only">{i.name}</span>
-                    </button>
-                  ) : (
-                    <span className="badge">revoked</span>
-                  )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <AdminTable caption="Alert integrations" captionHidden columns={["Name", "Source", "Token starts with", "Default service", "Fingerprint", "Token"]} empty="No integrations yet: no monitoring system may send alerts." isEmpty={list.data?.alertIntegrations.length === 0}>
+        {list.data?.alertIntegrations.map((i) => (
+          <tr key={i.id}>
+            <th scope="row">{i.name}</th>
+            <td>{SOURCE_LABEL[i.source]}</td>
+            <td>
+              <code>{i.tokenPrefix}…</code>
+            </td>
+            <td>{services.find((s) => s.id === i.serviceId)?.name ?? <span className="muted">from label “{i.serviceLabel}”</span>}</td>
+            <td>{i.dedupFields.length ? i.dedupFields.join(", ") : <span className="muted">source’s dedup key or labels</span>}</td>
+            <td>
+              {i.enabled ? (
+                <span className="actions">
+                  <button
+                    type="button"
+                    onClick={() =>
+                      void act(async () => {
+                        const { rotateAlertIntegrationToken } = await gql(RotateAlertIntegrationTokenDocument, { id: i.id, version: i.version });
+                        const token = rotateAlertIntegrationToken.token;
+                        if (token) setCreated({ name: i.name, source: i.source, token, rotated: true });
+                      })
+                    }
+                  >
+                    New token <span className="sr-only">for {i.name}</span>
+                  </button>
+                  <button type="button" onClick={() => void act(() => gql(RevokeAlertIntegrationDocument, { id: i.id, version: i.version }))}>
+                    Revoke <span className="sr-only">{i.name}</span>
+                  </button>
+                </span>
+              ) : (
+                <span className="badge">revoked</span>
+              )}
+            </td>
+          </tr>
+        ))}
+      </AdminTable>
       <form className="card" onSubmit={(e) => void create(e)} aria-labelledby="integration-form">
         <h3 id="integration-form">Add an integration</h3>
         <label htmlFor="ai-name">Name</label>
@@ -215,52 +209,29 @@ export function CorrelationRulesAdmin() {
   return (
     <div>
       <ErrorText message={error ?? null} />
-      <div className="table-wrap">
-        <table className="queue">
-          <caption>Correlation rules, in the order they are tried (the first that matches decides)</caption>
-          <thead>
-            <tr>
-              <th scope="col">Position</th>
-              <th scope="col">Name</th>
-              <th scope="col">Matches</th>
-              <th scope="col">Groups by</th>
-              <th scope="col">Window</th>
-              <th scope="col">Incidents</th>
-              <th scope="col">Actions</th>
-            </tr>
-          </thead>
-          <tbody>
-            {list.data?.correlationRules.length === 0 && (
-              <tr>
-                <td colSpan={7} className="muted">
-                  No rules yet: alerts are stored but open no incidents.
-                </td>
-              </tr>
-            )}
-            {list.data?.correlationRules.map((r) => (
-              <tr key={r.id}>
-                <td>{r.position}</td>
-                <th scope="row">
-                  {r.name}
-                  {!r.enabled && <span className="badge">off</span>}
-                </th>
-                <td>{Object.keys(r.matchLabels as object).length ? labelsText(r.matchLabels as Record<string, unknown>).replace(/\n/g, ", ") : "every alert"}</td>
-                <td>{[r.sameService ? "same service" : null, r.groupLabels.length ? `labels ${r.groupLabels.join(", ")}` : null].filter(Boolean).join(" and ") || "—"}</td>
-                <td>{r.windowMinutes} min</td>
-                <td>{[r.createIncident ? "opens" : "joins only", r.recoverIncident ? "recovers" : null].filter(Boolean).join(", ")}</td>
-                <td className="actions">
-                  <button type="button" onClick={() => edit(r)}>
-                    Edit <span className="sr-only">{r.name}</span>
-                  </button>
-                  <button type="button" onClick={() => void act(() => gql(DeleteCorrelationRuleDocument, { id: r.id, version: r.version }))}>
-                    Delete <span className="sr-only">{r.name}</span>
-                  </button>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <AdminTable caption="Correlation rules, in the order they are tried (the first that matches decides)" columns={["Position", "Name", "Matches", "Groups by", "Window", "Incidents", "Actions"]} empty="No rules yet: alerts are stored but open no incidents." isEmpty={list.data?.correlationRules.length === 0}>
+        {list.data?.correlationRules.map((r) => (
+          <tr key={r.id}>
+            <td>{r.position}</td>
+            <th scope="row">
+              {r.name}
+              {!r.enabled && <span className="badge">off</span>}
+            </th>
+            <td>{Object.keys(r.matchLabels as object).length ? labelsText(r.matchLabels as Record<string, unknown>).replace(/\n/g, ", ") : "every alert"}</td>
+            <td>{[r.sameService ? "same service" : null, r.groupLabels.length ? `labels ${r.groupLabels.join(", ")}` : null].filter(Boolean).join(" and ") || "—"}</td>
+            <td>{r.windowMinutes} min</td>
+            <td>{[r.createIncident ? "opens" : "joins only", r.recoverIncident ? "recovers" : null].filter(Boolean).join(", ")}</td>
+            <td className="actions">
+              <button type="button" onClick={() => edit(r)}>
+                Edit <span className="sr-only">{r.name}</span>
+              </button>
+              <button type="button" onClick={() => void act(() => gql(DeleteCorrelationRuleDocument, { id: r.id, version: r.version }))}>
+                Delete <span className="sr-only">{r.name}</span>
+              </button>
+            </td>
+          </tr>
+        ))}
+      </AdminTable>
       <form className="card" onSubmit={(e) => void save(e)} aria-labelledby="rule-form">
         <h3 id="rule-form">{editing ? `Edit rule “${form.name}”` : "Add a rule"}</h3>
         <label htmlFor="cr-name">Name</label>
@@ -316,44 +287,22 @@ export function MaintenanceWindowsAdmin() {
   return (
     <div>
       <ErrorText message={error ?? null} />
-      <div className="table-wrap">
-        <table className="queue">
-          <caption className="sr-only">Maintenance windows, latest start first</caption>
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Starts</th>
-              <th scope="col">Ends</th>
-              <th scope="col">Services</th>
-              <th scope="col">Reason</th>
-              <th scope="col">Actions</th>
-            </tr>
-          </thead>
-          <tbody>
-            {list.data?.maintenanceWindows.length === 0 && (
-              <tr>
-                <td colSpan={6} className="muted">
-                  No maintenance windows.
-                </td>
-              </tr>
-            )}
-            {list.data?.maintenanceWindows.map((w) => (
-              <tr key={w.id}>
-                <th scope="row">{w.name}</th>
-                <td className="nowrap">{exactTime(w.startsAt)}</td>
-                <td className="nowrap">{exactTime(w.endsAt)}</td>
-                <td>{serviceNames(w.serviceIds)}</td>
-                <td>{w.reason || "—"}</td>
-                <td>
-                  <button type="button" onClick={() => void act(() => gql(DeleteMaintenanceWindowDocument, { id: w.id, version: w.version }))}>
-                    Delete <span className="sr-only">{w.name}</span>
-                  </button>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <AdminTable caption="Maintenance windows, latest start first" captionHidden columns={["Name", "Starts", "Ends", "Services", "Reason", "Actions"]} empty="No maintenance windows." isEmpty={list.data?.maintenanceWindows.length === 0}>
+        {list.data?.maintenanceWindows.map((w) => (
+          <tr key={w.id}>
+            <th scope="row">{w.name}</th>
+            <td className="nowrap">{exactTime(w.startsAt)}</td>
+            <td className="nowrap">{exactTime(w.endsAt)}</td>
+            <td>{serviceNames(w.serviceIds)}</td>
+            <td>{w.reason || "—"}</td>
+            <td>
+              <button type="button" onClick={() => void act(() => gql(DeleteMaintenanceWindowDocument, { id: w.id, version: w.version }))}>
+                Delete <span className="sr-only">{w.name}</span>
+              </button>
+            </td>
+          </tr>
+        ))}
+      </AdminTable>
       <form className="card" onSubmit={(e) => void create(e)} aria-labelledby="mw-form">
         <h3 id="mw-form">Schedule a maintenance window</h3>
         <label htmlFor="mw-name">Name</label>
