@@ -1,15 +1,17 @@
 // Browser test for event management: alerts sent to the webhooks show on the Alerts page with their
-// counts and incidents; an agent merges two; the incident page lists its alerts. Screenshots in
-// test/screenshots (alerts-*.png). Run with `npm run test:browser`.
+// counts and incidents; an agent merges two, then moves and splits with the keyboard alone; the
+// incident page lists its alerts; an admin adds and revokes an integration, edits correlation rules
+// and schedules maintenance. Screenshots in test/screenshots (alerts-*.png). Run with `npm run test:browser`.
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { graphqlClient, launchChromium, PASSWORD, screenshot, seriousAxeViolations, signIn, startApi, startWeb, waitFor } from "./support/stack";
+import { graphqlClient, launchChromium, PASSWORD, screenshot, seriousAxeViolations, signIn as signInAt, startApi, startWeb, waitFor } from "./support/stack";
 
 let stopApi: (() => Promise<void>) | null = null;
 let web: Awaited<ReturnType<typeof startWeb>> | null = null;
 let browser: Awaited<ReturnType<typeof launchChromium>> | null = null;
 let page: Page;
 let admin: ReturnType<typeof graphqlClient>;
+let apiUrl = "";
 
 const shot = (name: string) => screenshot(page, name);
 const seriousViolations = () => seriousAxeViolations(page);
@@ -18,6 +20,7 @@ beforeAll(async () => {
   const started = await startApi();
   stopApi = started.stop;
   const api = started.api;
+  apiUrl = api.http.url;
   await api.services.users.createUser(null, { email: "admin@alerts.test", name: "Ada Admin", password: PASSWORD, role: "admin" });
   admin = graphqlClient(api.http.url);
   await admin.login("admin@alerts.test", PASSWORD);
@@ -41,9 +44,20 @@ afterAll(async () => {
   await stopApi?.();
 });
 
+/** Signs in as `email` from a clean browser state, whoever was signed in before. */
+async function signIn(email: string): Promise<void> {
+  await page.context().clearCookies();
+  await page.goto(`${web!.url}/login`);
+  await page.evaluate(() => localStorage.clear());
+  await signInAt(page, web!.url, email);
+}
+
+const alertIncidents = async () =>
+  Object.fromEntries(((await admin.call(`{ alerts { edges { node { title placedBy incident { id key title } } } } }`)).alerts.edges as any[]).map((e) => [e.node.title, e.node]));
+
 describe("alerts in the browser", () => {
   it("an agent sees deduplicated alerts with their incidents, merges two, and finds them on the incident page", async () => {
-    await signIn(page, web!.url, "agent@alerts.test");
+    await signIn("agent@alerts.test");
     await page.getByRole("link", { name: "Alerts" }).click();
     await page.getByRole("heading", { name: "Alerts" }).waitFor();
     const checkoutRow = page.getByRole("row", { name: /Checkout p99 latency/ });
@@ -72,12 +86,131 @@ describe("alerts in the browser", () => {
 
   it("shows an analyst the list without merge or split controls", async () => {
     await admin.call(`mutation($i: CreateUserInput!) { createUser(input: $i) { id } }`, { i: { email: "ana@alerts.test", name: "Ana Analyst", password: PASSWORD, role: "analyst" } });
-    await page.context().clearCookies();
-    await page.evaluate(() => localStorage.clear());
-    await signIn(page, web!.url, "ana@alerts.test");
+    await signIn("ana@alerts.test");
     await page.getByRole("link", { name: "Alerts" }).click();
     await page.getByRole("row", { name: /Checkout p99 latency/ }).waitFor();
     expect(await page.getByRole("button", { name: "Merge selected" }).count()).toBe(0);
     expect(await page.getByRole("checkbox").count()).toBe(0);
+  });
+
+  it("an agent moves an alert to a searched incident and splits another off with the keyboard alone, each choice audited", async () => {
+    const { createIncident: target } = await admin.call(`mutation { createIncident(input: { title: "Payments gateway timeouts", impact: 2, urgency: 2 }) { id key } }`);
+    await signIn("agent@alerts.test");
+    await page.getByRole("link", { name: "Alerts" }).click();
+    await page.getByRole("row", { name: /Checkout p99 latency/ }).waitFor();
+    const before = await alertIncidents();
+    const rows = await page.getByRole("row").allInnerTexts();
+    const firstTitle = rows[1].includes("Checkout p99") ? "Checkout p99 latency above 2 s" : "Search 5xx rate above 5%";
+    const secondTitle = firstTitle.startsWith("Checkout") ? "Search 5xx rate above 5%" : "Checkout p99 latency above 2 s";
+
+    // j puts the cursor on the first alert (its checkbox gets focus), x selects it, m opens the picker.
+    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    await page.keyboard.press("j");
+    await expect(page.evaluate(() => document.activeElement?.getAttribute("aria-label"))).resolves.toBe(`Select ${firstTitle}`);
+    await page.keyboard.press("x");
+    await expect(page.getByLabel(`Select ${firstTitle}`).isChecked()).resolves.toBe(true);
+    await page.keyboard.press("m");
+    const picker = page.getByRole("dialog", { name: /Move 1 alert to an incident/ });
+    await picker.waitFor();
+    await page.keyboard.type("payments gateway");
+    await picker.getByRole("button", { name: `${target.key}: Payments gateway timeouts` }).waitFor();
+    expect(await seriousViolations()).toEqual([]);
+    await shot("alerts-move-picker");
+    await page.keyboard.press("Enter");
+    await waitFor(async () => ((await alertIncidents())[firstTitle].incident.id === target.id ? true : false), "alert moved by keyboard");
+    await picker.waitFor({ state: "detached" });
+
+    // The other alert: k/j to reach it, s splits it into a new incident of its own.
+    await page.getByRole("row", { name: new RegExp(target.key) }).waitFor();
+    await page.keyboard.press("j");
+    await expect(page.evaluate(() => document.activeElement?.getAttribute("aria-label"))).resolves.toBe(`Select ${secondTitle}`);
+    await page.keyboard.press("s");
+    const after = await waitFor(async () => {
+      const now = await alertIncidents();
+      return now[secondTitle].incident.id !== before[secondTitle].incident.id ? now : false;
+    }, "alert split by keyboard");
+    expect(after[secondTitle].incident.id).not.toBe(target.id);
+    expect(after[firstTitle].placedBy).toBe("agent");
+    expect(after[secondTitle].placedBy).toBe("agent");
+    await page.getByRole("row", { name: new RegExp(after[secondTitle].incident.key) }).waitFor();
+    await shot("alerts-keyboard-done");
+
+    // Each choice is on the audit trail, by the agent.
+    const audit = (await admin.call(`{ auditLog(entityType: "alert", first: 20) { action actorLabel } }`)).auditLog as Array<{ action: string; actorLabel: string }>;
+    expect(audit.filter((a) => a.actorLabel === "agent@alerts.test").map((a) => a.action)).toEqual(expect.arrayContaining(["alert.move", "alert.split", "alert.merge"]));
+  });
+
+  it("an admin adds an integration (token shown once), revokes it, edits correlation rules and schedules maintenance", async () => {
+    await signIn("admin@alerts.test");
+    await page.getByRole("link", { name: "Admin" }).click();
+    await page.getByRole("button", { name: "Alert integrations" }).click();
+    await page.getByRole("heading", { name: "Add an integration" }).waitFor();
+    await page.getByLabel("Name", { exact: true }).fill("Nagios");
+    await page.getByLabel("Source", { exact: true }).selectOption("generic");
+    await page.getByLabel("Title path").fill("check");
+    await page.getByLabel("Status path (resolved or ok resolve the alert)").fill("state");
+    await page.getByLabel(/Default service/).selectOption({ label: "Search" });
+    await page.getByRole("button", { name: "Add integration" }).click();
+    const secret = page.locator("code.secret");
+    await secret.waitFor();
+    const token = (await secret.innerText()).trim();
+    expect(token).toMatch(/^qai_/);
+    await page.getByRole("row", { name: /Nagios/ }).getByText(`${token.slice(0, 10)}…`).waitFor();
+    expect(await seriousViolations()).toEqual([]);
+    await shot("alerts-admin-integration-token");
+    // The token works until revoked, then the hook refuses it.
+    const hook = () => fetch(`${apiUrl}/hooks/generic`, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${token}` }, body: JSON.stringify({ check: "disk full on search-3", state: "critical" }) });
+    expect((await hook()).status).toBe(202);
+    await page.getByRole("button", { name: "I have copied it" }).click();
+    await expect(page.locator("code.secret").count()).resolves.toBe(0);
+    // A new token replaces the old one, shown once too.
+    await page.getByRole("button", { name: "New token for PagerDuty" }).click();
+    await page.getByRole("heading", { name: "New token for “PagerDuty”" }).waitFor();
+    const rotated = (await page.locator("code.secret").innerText()).trim();
+    expect(rotated).toMatch(/^qai_/);
+    expect(rotated).not.toBe(token);
+    await page.getByRole("button", { name: "I have copied it" }).click();
+    await page.getByRole("button", { name: "Revoke Nagios" }).click();
+    await page.getByRole("row", { name: /Nagios/ }).getByText("revoked").waitFor();
+    await waitFor(async () => ((await hook()).status === 401 ? true : false), "revoked token refused", 15_000);
+
+    await page.getByRole("button", { name: "Correlation rules" }).click();
+    await page.getByRole("heading", { name: "Add a rule" }).waitFor();
+    await page.getByLabel("Name", { exact: true }).fill("Database clusters");
+    await page.getByLabel("Position (lower is tried first)").fill("10");
+    await page.getByLabel(/Only alerts with these labels/).fill("team=db");
+    await page.getByLabel(/Group alerts whose values/).fill("cluster");
+    await page.getByLabel("Group by service").uncheck();
+    await page.getByRole("button", { name: "Add rule" }).click();
+    const ruleRow = page.getByRole("row", { name: /Database clusters/ });
+    await ruleRow.getByText("team=db").waitFor();
+    await ruleRow.getByRole("button", { name: "Edit Database clusters" }).click();
+    await page.getByRole("heading", { name: "Edit rule “Database clusters”" }).waitFor();
+    await page.getByLabel(/Window/).fill("45");
+    await page.getByRole("button", { name: "Save rule" }).click();
+    await ruleRow.getByText("45 min").waitFor();
+    expect(await seriousViolations()).toEqual([]);
+    await shot("alerts-admin-rules");
+    const rules = (await admin.call(`{ correlationRules { name windowMinutes sameService groupLabels matchLabels version } }`)).correlationRules as any[];
+    expect(rules.find((r) => r.name === "Database clusters")).toMatchObject({ windowMinutes: 45, sameService: false, groupLabels: ["cluster"], matchLabels: { team: "db" }, version: 2 });
+    await ruleRow.getByRole("button", { name: "Delete Database clusters" }).click();
+    await ruleRow.waitFor({ state: "detached" });
+
+    await page.getByRole("button", { name: "Maintenance windows" }).click();
+    await page.getByRole("heading", { name: "Schedule a maintenance window" }).waitFor();
+    await page.getByLabel("Name", { exact: true }).fill("Search reindex");
+    await page.getByLabel("Starts").fill("2030-01-05T22:00");
+    await page.getByLabel("Ends").fill("2030-01-06T02:00");
+    await page.getByLabel(/Services/).selectOption({ label: "Search" });
+    await page.getByLabel("Reason").fill("Elasticsearch major upgrade");
+    await page.getByRole("button", { name: "Schedule window" }).click();
+    const windowRow = page.getByRole("row", { name: /Search reindex/ });
+    await windowRow.getByText("Elasticsearch major upgrade").waitFor();
+    expect(await seriousViolations()).toEqual([]);
+    await shot("alerts-admin-maintenance");
+    const windows = (await admin.call(`{ maintenanceWindows { name startsAt endsAt } }`)).maintenanceWindows as any[];
+    expect(windows).toEqual([{ name: "Search reindex", startsAt: "2030-01-05T22:00:00.000Z", endsAt: "2030-01-06T02:00:00.000Z" }]);
+    await windowRow.getByRole("button", { name: "Delete Search reindex" }).click();
+    await windowRow.waitFor({ state: "detached" });
   });
 });

@@ -95,8 +95,6 @@ export async function startWorkers(runtime: QuellRuntime, options: WorkerOptions
       .catch((err: unknown) => log.warn({ err: err instanceof Error ? err.message : err }, "could not register the recurrence rebuild"));
     await trainFirstModels(runtime);
   }
-  // Problem and change events reach webhooks through their pub/sub topics.
-  const stopListening = (options.queues ?? ALL_QUEUES).includes(QueueName.Notify) ? runtime.services.notifications.listen(runtime.services.pubsub, jobs) : () => undefined;
   log.info({ mode: jobs.kind, queues: options.queues ?? ALL_QUEUES, relay: !!relay }, "workers started");
   let closing: Promise<void> | null = null;
   return {
@@ -104,7 +102,6 @@ export async function startWorkers(runtime: QuellRuntime, options: WorkerOptions
     relay,
     close() {
       closing ??= (async () => {
-        stopListening();
         await relay?.stop();
         await jobs.close();
         log.info("workers stopped");

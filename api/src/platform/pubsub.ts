@@ -1,6 +1,10 @@
 import { EventEmitter, on } from "node:events";
 import type { Redis } from "ioredis";
+import type { UnitOfWork } from "./database/transaction";
 import { logger } from "./logger";
+
+/** Runs inside the writer's transaction: what it writes (say, an outbox row) commits or rolls back with the write. */
+export type WithinHandler = (work: UnitOfWork, payload: unknown) => Promise<void>;
 
 /**
  * Subscription fan-out. In one process an EventEmitter is enough; with Redis every API replica
@@ -9,6 +13,7 @@ import { logger } from "./logger";
 export class QuellPubSub {
   private readonly local = new EventEmitter();
   private readonly channelPrefix = "quell:events:";
+  private readonly withinHandlers = new Map<string, WithinHandler[]>();
 
   constructor(private readonly redis?: { publisher: Redis; subscriber: Redis }) {
     this.local.setMaxListeners(0);
@@ -37,6 +42,20 @@ export class QuellPubSub {
     } else {
       this.local.emit(topic, payload);
     }
+  }
+
+  /**
+   * Hears a topic inside the publishing write's transaction. Pub/sub itself is at-most-once (a
+   * worker that is down or restarting misses events); work that must not be lost hooks here.
+   */
+  onPublishWithin(topic: string, handler: WithinHandler): void {
+    this.withinHandlers.set(topic, [...(this.withinHandlers.get(topic) ?? []), handler]);
+  }
+
+  /** Publishes an event of a write: the in-transaction handlers run now, subscribers hear it after commit. */
+  async publishWithin(work: UnitOfWork, topic: string, payload: unknown): Promise<void> {
+    for (const handler of this.withinHandlers.get(topic) ?? []) await handler(work, payload);
+    work.afterCommit(() => this.publish(topic, payload));
   }
 
   async *subscribe(topic: string, signal?: AbortSignal): AsyncIterable<unknown> {

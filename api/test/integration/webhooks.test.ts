@@ -98,21 +98,26 @@ describe("outbound webhooks", () => {
     expect(JSON.parse(received.filter((r) => r.path === "/generic")[2].body).id).toBe(envelope.id);
   });
 
-  it("sends problem events too (they arrive over pub/sub) and keeps one delivery per event across listeners", async () => {
-    const hook = await saveWebhook({ name: "Problems", url: `${base}/problems`, events: ["problem.created"] });
+  it("sends problem and change events through the outbox: written with the write, delivered once, even when no worker was listening", async () => {
+    const hook = await saveWebhook({ name: "Problems and changes", url: `${base}/problems`, events: ["problem.created", "change.created"] });
     expect(hook.errors).toBeUndefined();
-    // A second listener, as another worker process would run: the job id keeps one delivery per event.
-    const stopSecond = t.api.services.notifications.listen(t.api.services.pubsub, t.api.services.jobs);
+    // Nothing hands jobs over while the problem and the change are written, as when the workers are
+    // down: a pub/sub message would be lost then; the outbox rows wait.
+    await workers.relay!.stop();
     const created = await t.gql(`mutation { createProblem(input: { title: "Card payments keep timing out" }) { id } }`, {}, f.tokens.problem_manager);
     expect(created.errors).toBeUndefined();
-    await waitFor(async () => received.some((r) => r.path === "/problems"), 20_000);
-    const body = JSON.parse(received.find((r) => r.path === "/problems")!.body);
-    expect(body).toMatchObject({ event: "problem.created", data: { id: created.data!.createProblem.id, title: "Card payments keep timing out" } });
+    const change = await t.gql(`mutation { createChange(input: { title: "Raise the card gateway timeout", description: "Give the gateway 10 s" }) { id } }`, {}, f.tokens.change_manager);
+    expect(change.errors).toBeUndefined();
+    const waiting = await t.api.dataSource.query(`SELECT count(*)::int AS n FROM outbox WHERE queue = $1 AND completed_at IS NULL AND payload->>'entity' IN ('problem', 'change')`, [QueueName.Notify]);
+    expect(waiting[0].n).toBe(2);
+    workers.relay!.start();
+    await waitFor(async () => received.filter((r) => r.path === "/problems").length >= 2, 20_000);
+    const bodies = received.filter((r) => r.path === "/problems").map((r) => JSON.parse(r.body));
+    expect(bodies.find((b) => b.event === "problem.created")).toMatchObject({ data: { id: created.data!.createProblem.id, title: "Card payments keep timing out" } });
+    expect(bodies.find((b) => b.event === "change.created")).toMatchObject({ data: { id: change.data!.createChange.id } });
     await new Promise((r) => setTimeout(r, 500));
-    stopSecond();
     const { id } = hook.data!.saveWebhook.webhook;
-    const count = await t.api.dataSource.getRepository(WebhookDelivery).count({ where: { webhookId: id } });
-    expect(count).toBe(1);
+    expect(await t.api.dataSource.getRepository(WebhookDelivery).count({ where: { webhookId: id } })).toBe(2);
   });
 
   it("lets only admins manage webhooks and refuses non-http URLs", async () => {

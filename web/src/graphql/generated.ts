@@ -670,8 +670,8 @@ export const SuggestionKindValues: readonly SuggestionKind[] = ["category", "pro
 export type SuggestionStatus = "accepted" | "corrected" | "dismissed" | "pending";
 export const SuggestionStatusValues: readonly SuggestionStatus[] = ["accepted", "corrected", "dismissed", "pending"];
 
-export type TimelineKind = "assigned" | "created" | "major_incident" | "marked_duplicate" | "note" | "reopened" | "report_written" | "stage_changed" | "suggestion" | "task_added" | "task_completed" | "updated";
-export const TimelineKindValues: readonly TimelineKind[] = ["assigned", "created", "major_incident", "marked_duplicate", "note", "reopened", "report_written", "stage_changed", "suggestion", "task_added", "task_completed", "updated"];
+export type TimelineKind = "assigned" | "created" | "major_incident" | "marked_duplicate" | "note" | "reopened" | "report_written" | "sla" | "stage_changed" | "suggestion" | "task_added" | "task_completed" | "updated";
+export const TimelineKindValues: readonly TimelineKind[] = ["assigned", "created", "major_incident", "marked_duplicate", "note", "reopened", "report_written", "sla", "stage_changed", "suggestion", "task_added", "task_completed", "updated"];
 
 export type TrainingStatus = "failed" | "queued" | "running" | "succeeded";
 export const TrainingStatusValues: readonly TrainingStatus[] = ["failed", "queued", "running", "succeeded"];
@@ -801,6 +801,18 @@ export interface WriteReportInput {
   wentWell?: string | null;
   whatHappened?: string | null;
 }
+
+export type AlertIntegrationRowFragment = {
+  id: string;
+  version: number;
+  name: string;
+  source: AlertSource;
+  tokenPrefix: string;
+  serviceId: string | null;
+  serviceLabel: string;
+  dedupFields: Array<string>;
+  enabled: boolean;
+};
 
 export type AlertRowFragment = {
   id: string;
@@ -991,6 +1003,20 @@ export type ChangeRowFragment = {
     id: string;
     name: string;
   } | null;
+};
+
+export type CorrelationRuleRowFragment = {
+  id: string;
+  version: number;
+  name: string;
+  position: number;
+  enabled: boolean;
+  matchLabels: Record<string, unknown>;
+  sameService: boolean;
+  groupLabels: Array<string>;
+  windowMinutes: number;
+  createIncident: boolean;
+  recoverIncident: boolean;
 };
 
 export type DurationFragment = {
@@ -1704,6 +1730,217 @@ export type IncidentAlertsQueryVariables = {
   id: string; // ID!
 };
 export const IncidentAlertsDocument = "query IncidentAlerts($id: ID!) {\n  incident(id: $id) {\n    id\n    alertOrigin {\n      alertId\n      ruleId\n    }\n    alerts {\n      ...AlertRow\n    }\n  }\n}\n\nfragment AlertRow on Alert {\n  id\n  version\n  title\n  status\n  severity\n  source\n  count\n  firstSeenAt\n  lastSeenAt\n  suppressed\n  suppressedReason\n  flapping\n  placedBy\n  integrationName\n  service {\n    id\n    name\n  }\n  incident {\n    id\n    key\n    stage\n  }\n}" as TypedDocument<IncidentAlertsQuery, IncidentAlertsQueryVariables>;
+
+export type MoveAlertsMutation = {
+  moveAlerts: Array<{
+    id: string;
+    version: number;
+    title: string;
+    status: AlertStatus;
+    severity: Severity;
+    source: AlertSource;
+    count: number;
+    firstSeenAt: string;
+    lastSeenAt: string;
+    suppressed: boolean;
+    suppressedReason: string | null;
+    flapping: boolean;
+    placedBy: string | null;
+    integrationName: string;
+    service: {
+      id: string;
+      name: string;
+    } | null;
+    incident: {
+      id: string;
+      key: string;
+      stage: Stage;
+    } | null;
+  }>;
+};
+export type MoveAlertsMutationVariables = {
+  input: MoveAlertsInput; // MoveAlertsInput!
+};
+export const MoveAlertsDocument = "mutation MoveAlerts($input: MoveAlertsInput!) {\n  moveAlerts(input: $input) {\n    ...AlertRow\n  }\n}\n\nfragment AlertRow on Alert {\n  id\n  version\n  title\n  status\n  severity\n  source\n  count\n  firstSeenAt\n  lastSeenAt\n  suppressed\n  suppressedReason\n  flapping\n  placedBy\n  integrationName\n  service {\n    id\n    name\n  }\n  incident {\n    id\n    key\n    stage\n  }\n}" as TypedDocument<MoveAlertsMutation, MoveAlertsMutationVariables>;
+
+export type IncidentPickQuery = {
+  incidents: {
+    edges: Array<{
+      node: {
+        id: string;
+        key: string;
+        title: string;
+        stage: Stage;
+      };
+    }>;
+  };
+};
+export type IncidentPickQueryVariables = {
+  filter?: IncidentFilter | null; // IncidentFilter
+};
+export const IncidentPickDocument = "query IncidentPick($filter: IncidentFilter) {\n  incidents(filter: $filter, first: 10) {\n    edges {\n      node {\n        id\n        key\n        title\n        stage\n      }\n    }\n  }\n}" as TypedDocument<IncidentPickQuery, IncidentPickQueryVariables>;
+
+export type AlertIntegrationsAdminQuery = {
+  alertIntegrations: Array<{
+    id: string;
+    version: number;
+    name: string;
+    source: AlertSource;
+    tokenPrefix: string;
+    serviceId: string | null;
+    serviceLabel: string;
+    dedupFields: Array<string>;
+    enabled: boolean;
+  }>;
+};
+export type AlertIntegrationsAdminQueryVariables = Record<string, never>;
+export const AlertIntegrationsAdminDocument = "query AlertIntegrationsAdmin {\n  alertIntegrations {\n    ...AlertIntegrationRow\n  }\n}\n\nfragment AlertIntegrationRow on AlertIntegration {\n  id\n  version\n  name\n  source\n  tokenPrefix\n  serviceId\n  serviceLabel\n  dedupFields\n  enabled\n}" as TypedDocument<AlertIntegrationsAdminQuery, AlertIntegrationsAdminQueryVariables>;
+
+export type SaveAlertIntegrationMutation = {
+  saveAlertIntegration: {
+    token: string | null;
+    integration: {
+      id: string;
+      version: number;
+      name: string;
+      source: AlertSource;
+      tokenPrefix: string;
+      serviceId: string | null;
+      serviceLabel: string;
+      dedupFields: Array<string>;
+      enabled: boolean;
+    };
+  };
+};
+export type SaveAlertIntegrationMutationVariables = {
+  input: AlertIntegrationInput; // AlertIntegrationInput!
+};
+export const SaveAlertIntegrationDocument = "mutation SaveAlertIntegration($input: AlertIntegrationInput!) {\n  saveAlertIntegration(input: $input) {\n    token\n    integration {\n      ...AlertIntegrationRow\n    }\n  }\n}\n\nfragment AlertIntegrationRow on AlertIntegration {\n  id\n  version\n  name\n  source\n  tokenPrefix\n  serviceId\n  serviceLabel\n  dedupFields\n  enabled\n}" as TypedDocument<SaveAlertIntegrationMutation, SaveAlertIntegrationMutationVariables>;
+
+export type RevokeAlertIntegrationMutation = {
+  revokeAlertIntegration: {
+    id: string;
+    version: number;
+    name: string;
+    source: AlertSource;
+    tokenPrefix: string;
+    serviceId: string | null;
+    serviceLabel: string;
+    dedupFields: Array<string>;
+    enabled: boolean;
+  };
+};
+export type RevokeAlertIntegrationMutationVariables = {
+  id: string; // ID!
+  version: number; // Int!
+};
+export const RevokeAlertIntegrationDocument = "mutation RevokeAlertIntegration($id: ID!, $version: Int!) {\n  revokeAlertIntegration(id: $id, version: $version) {\n    ...AlertIntegrationRow\n  }\n}\n\nfragment AlertIntegrationRow on AlertIntegration {\n  id\n  version\n  name\n  source\n  tokenPrefix\n  serviceId\n  serviceLabel\n  dedupFields\n  enabled\n}" as TypedDocument<RevokeAlertIntegrationMutation, RevokeAlertIntegrationMutationVariables>;
+
+export type CorrelationRulesAdminQuery = {
+  correlationRules: Array<{
+    id: string;
+    version: number;
+    name: string;
+    position: number;
+    enabled: boolean;
+    matchLabels: Record<string, unknown>;
+    sameService: boolean;
+    groupLabels: Array<string>;
+    windowMinutes: number;
+    createIncident: boolean;
+    recoverIncident: boolean;
+  }>;
+};
+export type CorrelationRulesAdminQueryVariables = Record<string, never>;
+export const CorrelationRulesAdminDocument = "query CorrelationRulesAdmin {\n  correlationRules {\n    ...CorrelationRuleRow\n  }\n}\n\nfragment CorrelationRuleRow on CorrelationRule {\n  id\n  version\n  name\n  position\n  enabled\n  matchLabels\n  sameService\n  groupLabels\n  windowMinutes\n  createIncident\n  recoverIncident\n}" as TypedDocument<CorrelationRulesAdminQuery, CorrelationRulesAdminQueryVariables>;
+
+export type SaveCorrelationRuleMutation = {
+  saveCorrelationRule: {
+    id: string;
+    version: number;
+    name: string;
+    position: number;
+    enabled: boolean;
+    matchLabels: Record<string, unknown>;
+    sameService: boolean;
+    groupLabels: Array<string>;
+    windowMinutes: number;
+    createIncident: boolean;
+    recoverIncident: boolean;
+  };
+};
+export type SaveCorrelationRuleMutationVariables = {
+  input: CorrelationRuleInput; // CorrelationRuleInput!
+};
+export const SaveCorrelationRuleDocument = "mutation SaveCorrelationRule($input: CorrelationRuleInput!) {\n  saveCorrelationRule(input: $input) {\n    ...CorrelationRuleRow\n  }\n}\n\nfragment CorrelationRuleRow on CorrelationRule {\n  id\n  version\n  name\n  position\n  enabled\n  matchLabels\n  sameService\n  groupLabels\n  windowMinutes\n  createIncident\n  recoverIncident\n}" as TypedDocument<SaveCorrelationRuleMutation, SaveCorrelationRuleMutationVariables>;
+
+export type DeleteCorrelationRuleMutation = {
+  deleteCorrelationRule: {
+    id: string;
+  };
+};
+export type DeleteCorrelationRuleMutationVariables = {
+  id: string; // ID!
+  version: number; // Int!
+};
+export const DeleteCorrelationRuleDocument = "mutation DeleteCorrelationRule($id: ID!, $version: Int!) {\n  deleteCorrelationRule(id: $id, version: $version) {\n    id\n  }\n}" as TypedDocument<DeleteCorrelationRuleMutation, DeleteCorrelationRuleMutationVariables>;
+
+export type MaintenanceWindowsAdminQuery = {
+  maintenanceWindows: Array<{
+    id: string;
+    version: number;
+    name: string;
+    reason: string;
+    startsAt: string;
+    endsAt: string;
+    serviceIds: Array<string>;
+  }>;
+};
+export type MaintenanceWindowsAdminQueryVariables = Record<string, never>;
+export const MaintenanceWindowsAdminDocument = "query MaintenanceWindowsAdmin {\n  maintenanceWindows {\n    id\n    version\n    name\n    reason\n    startsAt\n    endsAt\n    serviceIds\n  }\n}" as TypedDocument<MaintenanceWindowsAdminQuery, MaintenanceWindowsAdminQueryVariables>;
+
+export type SaveMaintenanceWindowMutation = {
+  saveMaintenanceWindow: {
+    id: string;
+  };
+};
+export type SaveMaintenanceWindowMutationVariables = {
+  input: MaintenanceWindowInput; // MaintenanceWindowInput!
+};
+export const SaveMaintenanceWindowDocument = "mutation SaveMaintenanceWindow($input: MaintenanceWindowInput!) {\n  saveMaintenanceWindow(input: $input) {\n    id\n  }\n}" as TypedDocument<SaveMaintenanceWindowMutation, SaveMaintenanceWindowMutationVariables>;
+
+export type DeleteMaintenanceWindowMutation = {
+  deleteMaintenanceWindow: {
+    id: string;
+  };
+};
+export type DeleteMaintenanceWindowMutationVariables = {
+  id: string; // ID!
+  version: number; // Int!
+};
+export const DeleteMaintenanceWindowDocument = "mutation DeleteMaintenanceWindow($id: ID!, $version: Int!) {\n  deleteMaintenanceWindow(id: $id, version: $version) {\n    id\n  }\n}" as TypedDocument<DeleteMaintenanceWindowMutation, DeleteMaintenanceWindowMutationVariables>;
+
+export type RotateAlertIntegrationTokenMutation = {
+  rotateAlertIntegrationToken: {
+    token: string | null;
+    integration: {
+      id: string;
+      version: number;
+      name: string;
+      source: AlertSource;
+      tokenPrefix: string;
+      serviceId: string | null;
+      serviceLabel: string;
+      dedupFields: Array<string>;
+      enabled: boolean;
+    };
+  };
+};
+export type RotateAlertIntegrationTokenMutationVariables = {
+  id: string; // ID!
+  version: number; // Int!
+};
+export const RotateAlertIntegrationTokenDocument = "mutation RotateAlertIntegrationToken($id: ID!, $version: Int!) {\n  rotateAlertIntegrationToken(id: $id, version: $version) {\n    token\n    integration {\n      ...AlertIntegrationRow\n    }\n  }\n}\n\nfragment AlertIntegrationRow on AlertIntegration {\n  id\n  version\n  name\n  source\n  tokenPrefix\n  serviceId\n  serviceLabel\n  dedupFields\n  enabled\n}" as TypedDocument<RotateAlertIntegrationTokenMutation, RotateAlertIntegrationTokenMutationVariables>;
 
 export type AnalyticsMetricsQuery = {
   metrics: {

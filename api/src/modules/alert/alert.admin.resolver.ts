@@ -29,6 +29,12 @@ export class AlertAdminResolver {
     return ctx.services.alertAdmin.rotateIntegrationToken(ctx.principal!, id, version);
   }
 
+  @Allow(Role.admin)
+  @Mutation(() => AlertIntegration, { description: "Revokes an integration: disabled, its token stops working at once; its alerts stay." })
+  revokeAlertIntegration(@Arg("id", () => ID) id: string, @Arg("version", () => Int) version: number, @Ctx() ctx: QuellContext): Promise<AlertIntegration> {
+    return ctx.services.alertAdmin.revokeIntegration(ctx.principal!, id, version);
+  }
+
   @Allow(...ANY_ROLE)
   @Query(() => [CorrelationRule], { description: "How alerts are grouped into incidents, in the order they are tried." })
   correlationRules(@Ctx() ctx: QuellContext): Promise<CorrelationRule[]> {

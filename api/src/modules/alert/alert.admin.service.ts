@@ -72,6 +72,25 @@ export class AlertAdminService {
     });
   }
 
+  /**
+   * Revokes an integration: disabled, and its token replaced by one nobody was shown, so the old token
+   * stops working at once. Its alerts stay (deleting the integration would cascade to them).
+   * A later rotation hands out a working token again; enabling it is an edit.
+   */
+  revokeIntegration(actor: Principal, id: string, version: number): Promise<AlertIntegration> {
+    return inTransaction(this.dataSource, async ({ manager }) => {
+      const integration = (await loadForEdit(manager, AlertIntegration, "AlertIntegration", id, version))!;
+      const before = withoutHash({ ...integration });
+      const unknown = newIntegrationToken();
+      integration.tokenHash = unknown.hash;
+      integration.enabled = false;
+      const saved = await manager.save(integration);
+      await appendAudit(manager, actor, { action: "alert_integration.revoke", entityType: "alert_integration", entityId: id, before, after: withoutHash(saved) });
+      this.onTokensChanged();
+      return withoutHash(saved);
+    });
+  }
+
   saveRule(actor: Principal, input: CorrelationRuleInput): Promise<CorrelationRule> {
     const matchLabels = input.matchLabels ?? {};
     const badLabel = Object.entries(matchLabels).find(([, v]) => typeof v !== "string");

@@ -88,7 +88,7 @@ export class ChangeProblems {
       change.updatedAt = new Date(); // the links are part of the change: a new version for readers
       const saved = await work.manager.save(change);
       const payload: ChangeChangedPayload = { changeId: change.id, kind: ChangeChangeKind.linked, actorId: actor.userId || null };
-      work.afterCommit(() => this.pubsub.publish(CHANGE_CHANGED, payload));
+      await this.pubsub.publishWithin(work, CHANGE_CHANGED, payload);
       return saved;
     });
   }

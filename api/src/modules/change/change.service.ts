@@ -77,7 +77,7 @@ export class ChangeService {
       await this.problems.linkIn(manager, actor, change.id, input.problemIds ?? []);
       await manager.insert(ChangeTransition, { changeId: change.id, fromStage: null, toStage: ChangeStage.draft, at: change.createdAt, actorId: actor.userId || null, reason: null });
       await appendAudit(manager, actor, { action: "change.create", entityType: "change", entityId: change.id, after: { ...change, serviceIds } });
-      this.publishAfterCommit(work, change.id, ChangeChangeKind.created, actor);
+      await this.publishWithin(work, change.id, ChangeChangeKind.created, actor);
       return change;
     });
   }
@@ -238,7 +238,7 @@ export class ChangeService {
     await manager.upsert(IncidentCause, cause, ["incidentId"]);
     await this.touchIncident(work, actor, incident, `Caused by ${formatChangeNumber(change.number)} (${change.title})`);
     await appendAudit(manager, actor, { action: "incident_cause.set", entityType: "incident", entityId: incidentId, before, after: cause });
-    this.publishAfterCommit(work, change.id, ChangeChangeKind.linked, actor);
+    await this.publishWithin(work, change.id, ChangeChangeKind.linked, actor);
   }
 
   private async unlinkCause(work: UnitOfWork, actor: Principal, incident: Incident): Promise<void> {
@@ -247,7 +247,7 @@ export class ChangeService {
     await work.manager.delete(IncidentCause, { incidentId: incident.id });
     await this.touchIncident(work, actor, incident, "No longer recorded as caused by a change");
     await appendAudit(work.manager, actor, { action: "incident_cause.clear", entityType: "incident", entityId: incident.id, before, after: null });
-    this.publishAfterCommit(work, before.changeId, ChangeChangeKind.linked, actor);
+    await this.publishWithin(work, before.changeId, ChangeChangeKind.linked, actor);
   }
 
   /** The cause is part of the incident: bump its version, note it on its timeline, tell its watchers. */
@@ -329,14 +329,14 @@ export class ChangeService {
       if (!(await apply(change, work))) return change; // nothing changed: no new version, no noise
       await work.manager.save(change);
       await appendAudit(work.manager, actor, { action, entityType: "change", entityId: change.id, before, after: change });
-      this.publishAfterCommit(work, change.id, kind, actor);
+      await this.publishWithin(work, change.id, kind, actor);
       return change;
     });
   }
 
-  private publishAfterCommit(work: UnitOfWork, changeId: string, kind: ChangeChangeKind, actor: Principal): void {
+  private publishWithin(work: UnitOfWork, changeId: string, kind: ChangeChangeKind, actor: Principal): Promise<void> {
     const payload: ChangeChangedPayload = { changeId, kind, actorId: actor.userId || null };
-    work.afterCommit(() => this.pubsub.publish(CHANGE_CHANGED, payload));
+    return this.pubsub.publishWithin(work, CHANGE_CHANGED, payload);
   }
 }
 

@@ -1,4 +1,6 @@
 import type { DataSource, EntityManager } from "typeorm";
+import { seedDemoAlerts } from "../alert/alert.demo";
+import { seedDemoSla } from "../sla/sla.demo";
 import { hashPassword } from "../../platform/auth/auth.service";
 import { logger } from "../../platform/logger";
 import { appendAudit } from "../audit/audit.service";
@@ -119,7 +121,9 @@ export async function seedDemoData(dataSource: DataSource, options: { incidentCo
     const created = await seedIncidents(manager, { rand, now, incidentCount, teams, services, users, matrix });
     const problems = await seedDemoProblems(manager, { now, users, services, matrix });
     const changes = await seedDemoChanges(manager, { now, users });
-    await appendAudit(manager, null, { action: "demo.seed", entityType: "system", entityId: "demo", after: { teams: teams.size, services: services.size, users: users.length, incidents: created, problems, changes } });
+    const slaClocked = await seedDemoSla(manager, { now });
+    const alerts = await seedDemoAlerts(manager, { now, services });
+    await appendAudit(manager, null, { action: "demo.seed", entityType: "system", entityId: "demo", after: { teams: teams.size, services: services.size, users: users.length, incidents: created, problems, changes, slaClocked, alerts } });
   });
   logger.info({ incidents: incidentCount }, "seeded demo data");
   return { seeded: true, incidents: incidentCount };

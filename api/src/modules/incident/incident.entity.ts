@@ -169,6 +169,10 @@ export class Incident extends VersionedEntity {
   @Column({ type: "timestamptz", nullable: true })
   slaDueAt!: Date | null;
 
+  /** Set when every unfinished SLA clock is paused: the least business time left (seconds), so the slaDueAt sort can place it. */
+  @Column({ type: "int", nullable: true })
+  slaPausedLeftSeconds!: number | null;
+
   /** First time someone took it (assignment or leaving `identified`): MTTA is measured to here. */
   @Field(() => Date, { nullable: true })
   @Column({ type: "timestamptz", nullable: true })

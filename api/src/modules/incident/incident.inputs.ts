@@ -119,7 +119,12 @@ export enum IncidentSortField {
   updatedAt = "updatedAt",
   priority = "priority",
   number = "number",
-  /** The nearest running service-level deadline first (ASC); incidents without one come last. */
+  /**
+   * The nearest running service-level deadline first (ASC); then incidents whose clocks are all
+   * paused, least business time left first (a paused clock can't breach, so any running one is
+   * more pressing, but of two paused ones the shorter will be tighter once resumed); then those
+   * without a clock. The order is stable between pages (it doesn't depend on the time of the query).
+   */
   slaDueAt = "slaDueAt",
 }
 registerEnumType(IncidentSortField, { name: "IncidentSortField" });

@@ -28,17 +28,23 @@ const SORT_VALUE_CHECK: Record<IncidentSortField, (v: SortValue) => boolean> = {
 
 /** Incidents with no running SLA clock sort as if due at the end of time, so the keyset cursor never holds a null. */
 const NO_SLA_DEADLINE = "9999-12-31T00:00:00.000Z";
+/** Incidents whose clocks are all paused sort after every real deadline, by time left: this base plus that time. */
+const PAUSED_SLA_BASE = "9000-01-01T00:00:00.000Z";
 
 const SORT_COLUMN: Record<IncidentSortField, string> = {
   [IncidentSortField.createdAt]: "i.created_at",
   [IncidentSortField.updatedAt]: "i.updated_at",
   [IncidentSortField.priority]: "i.priority",
   [IncidentSortField.number]: "i.number",
-  [IncidentSortField.slaDueAt]: `COALESCE(i.sla_due_at, CAST('${NO_SLA_DEADLINE}' AS timestamptz))`,
+  [IncidentSortField.slaDueAt]: `COALESCE(i.sla_due_at, CAST('${PAUSED_SLA_BASE}' AS timestamptz) + i.sla_paused_left_seconds * interval '1 second', CAST('${NO_SLA_DEADLINE}' AS timestamptz))`,
 };
 
 function sortValue(incident: Incident, field: IncidentSortField): string | number {
-  if (field === IncidentSortField.slaDueAt) return incident.slaDueAt?.toISOString() ?? NO_SLA_DEADLINE;
+  if (field === IncidentSortField.slaDueAt) {
+    if (incident.slaDueAt) return incident.slaDueAt.toISOString();
+    if (incident.slaPausedLeftSeconds !== null && incident.slaPausedLeftSeconds !== undefined) return new Date(Date.parse(PAUSED_SLA_BASE) + incident.slaPausedLeftSeconds * 1000).toISOString();
+    return NO_SLA_DEADLINE;
+  }
   const value = incident[field];
   return value instanceof Date ? value.toISOString() : (value as number);
 }

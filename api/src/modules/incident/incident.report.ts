@@ -1,4 +1,5 @@
 import type { Incident, IncidentTransition } from "./incident.entity";
+import { describeMinutes } from "../../platform/duration";
 import type { IncidentReport } from "./report.entity";
 import type { FollowUpTask } from "./task.entity";
 import { CLOSURE_LABEL, actionItemTaskTitle, formatIncidentNumber } from "./incident.rules";
@@ -17,10 +18,7 @@ export interface ReportContext {
 const section = (title: string, body: string) => `## ${title}\n\n${body.trim() || "_Not written yet._"}\n`;
 
 function duration(from: Date, to: Date): string {
-  const minutes = Math.round((to.getTime() - from.getTime()) / 60_000);
-  if (minutes < 60) return `${minutes} min`;
-  const hours = Math.floor(minutes / 60);
-  return hours < 48 ? `${hours} h ${minutes % 60} min` : `${Math.floor(hours / 24)} d ${hours % 24} h`;
+  return describeMinutes(Math.round((to.getTime() - from.getTime()) / 60_000));
 }
 
 /**

@@ -16,6 +16,8 @@ export enum TimelineKind {
   marked_duplicate = "marked_duplicate",
   major_incident = "major_incident",
   suggestion = "suggestion",
+  /** An SLA warning or breach, written by the SLA module. */
+  sla = "sla",
 }
 registerEnumType(TimelineKind, { name: "TimelineKind" });
 

@@ -12,14 +12,14 @@ import { QueueName } from "../../platform/queue/queues";
 import { appendAudit } from "../audit/audit.service";
 import { Service } from "../catalog/catalog.entity";
 import { Change } from "../change/change.entity";
-import { CHANGE_CHANGED } from "../change/change.events";
+import { CHANGE_CHANGED, type ChangeChangedPayload } from "../change/change.events";
 import { formatChangeNumber } from "../change/change.rules";
 import { Incident } from "../incident/incident.entity";
 import type { IncidentService } from "../incident/incident.service";
 import { formatIncidentNumber } from "../incident/incident.rules";
 import { enqueueInTransaction } from "../outbox/outbox.service";
 import { Problem } from "../problem/problem.entity";
-import { PROBLEM_CHANGED } from "../problem/problem.events";
+import { PROBLEM_CHANGED, type ProblemChangedPayload } from "../problem/problem.events";
 import { formatProblemNumber } from "../problem/problem.rules";
 import type { SlaService } from "../sla/sla.service";
 import { Team } from "../team/team.entity";
@@ -32,9 +32,9 @@ const log = logger.child({ component: "notifications" });
 type NotifyPayload = JobPayloads[QueueName.Notify];
 
 /**
- * Turns domain events into webhook deliveries and messages for subscribers. Incident events (and
- * SLA warnings and breaches) are written to the outbox inside the change's own transaction;
- * problem and change events come from their pub/sub topics (see listen()).
+ * Turns domain events into webhook deliveries and messages for subscribers. Every event (incident,
+ * SLA warning and breach, problem, change) is written to the outbox inside the write's own
+ * transaction, so none is lost to a worker that is down or a pub/sub message nobody heard.
  */
 export class NotificationService {
   constructor(
@@ -42,12 +42,21 @@ export class NotificationService {
     private readonly config: Pick<QuellConfig, "smtpUrl" | "mailFrom" | "publicUrl">,
     incidents: IncidentService,
     sla: SlaService,
+    pubsub: QuellPubSub,
   ) {
     incidents.onCreate((work, incident, actor) => this.record(work.manager, { entity: "incident", id: incident.id, event: "incident.create", actorId: actor.userId || null }));
     incidents.onChange((work, change) => this.record(work.manager, { entity: "incident", id: change.incident.id, event: change.action, actorId: change.actor.userId || null }));
     sla.onAlert((work, alert) =>
       this.record(work.manager, { entity: "incident", id: alert.incidentId, event: `incident.${alert.event.replace(".", "_")}`, actorId: null, detail: alert.kind }),
     );
+    pubsub.onPublishWithin(PROBLEM_CHANGED, (work, raw) => {
+      const p = raw as ProblemChangedPayload;
+      return this.record(work.manager, { entity: "problem", id: p.problemId, event: `problem.${p.kind}`, actorId: p.actorId });
+    });
+    pubsub.onPublishWithin(CHANGE_CHANGED, (work, raw) => {
+      const p = raw as ChangeChangedPayload;
+      return this.record(work.manager, { entity: "change", id: p.changeId, event: `change.${p.kind}`, actorId: p.actorId });
+    });
   }
 
   get emailEnabled(): boolean {
@@ -56,29 +65,6 @@ export class NotificationService {
 
   private async record(manager: EntityManager, payload: NotifyPayload): Promise<void> {
     await enqueueInTransaction(manager, QueueName.Notify, "event", { ...payload, detail: payload.detail ?? null, occurredAt: new Date().toISOString() });
-  }
-
-  /**
-   * Problem and change events arrive over pub/sub, so each worker process hears each one: the job
-   * id (topic, record, kind, record version) lets the queue keep one. Returns a stop function.
-   */
-  listen(pubsub: QuellPubSub, jobs: JobQueue): () => void {
-    const controller = new AbortController();
-    const follow = async (topic: string, entity: "problem" | "change") => {
-      for await (const raw of pubsub.subscribe(topic, controller.signal)) {
-        const p = raw as { problemId?: string; changeId?: string; kind: string; actorId: string | null };
-        const id = (entity === "problem" ? p.problemId : p.changeId) ?? "";
-        const row = await this.dataSource.getRepository(entity === "problem" ? Problem : Change).findOne({ where: { id }, select: { id: true, version: true } });
-        if (!row) continue;
-        await jobs
-          .enqueue(QueueName.Notify, "event", { entity, id, event: `${entity}.${p.kind}`, actorId: p.actorId, detail: null, occurredAt: new Date().toISOString() }, { jobId: `${entity}-${id}-${p.kind}-${row.version}` })
-          .catch((err: unknown) => log.warn({ entity, id, err: err instanceof Error ? err.message : err }, "could not queue a notification"));
-      }
-    };
-    for (const [topic, entity] of [[PROBLEM_CHANGED, "problem"], [CHANGE_CHANGED, "change"]] as const) {
-      follow(topic, entity).catch((err: unknown) => controller.signal.aborted || log.error({ topic, err: err instanceof Error ? err.message : err }, "notification listener stopped"));
-    }
-    return () => controller.abort();
   }
 
   /** Fans one event out: a delivery per matching webhook, a message per subscriber (not the actor). */

@@ -25,7 +25,7 @@ export class ProblemWorkService {
       const problem = await lockProblem(work.manager, input.problemId);
       const entry = await appendProblemTimeline(work.manager, problem.id, actor, { kind: ProblemTimelineKind.note, message: input.message });
       await appendAudit(work.manager, actor, { action: "problem.note", entityType: "problem_timeline_entry", entityId: entry.id, after: entry });
-      publishProblemChange(this.pubsub, work, problem.id, ProblemChangeKind.timeline_appended, actor);
+      await publishProblemChange(this.pubsub, work, problem.id, ProblemChangeKind.timeline_appended, actor);
       return entry;
     });
   }
@@ -39,7 +39,7 @@ export class ProblemWorkService {
       const task = await manager.save(manager.create(ProblemTask, { problemId: problem.id, title: input.title.trim(), ownerId: input.ownerId, dueAt: input.dueAt }));
       await appendProblemTimeline(manager, problem.id, actor, { kind: ProblemTimelineKind.task_added, message: `Task added: ${task.title}`, data: { taskId: task.id } });
       await appendAudit(manager, actor, { action: "problem_task.create", entityType: "problem_task", entityId: task.id, after: task });
-      publishProblemChange(this.pubsub, work, problem.id, ProblemChangeKind.task_changed, actor);
+      await publishProblemChange(this.pubsub, work, problem.id, ProblemChangeKind.task_changed, actor);
       return task;
     });
   }
@@ -53,7 +53,7 @@ export class ProblemWorkService {
       await manager.save(task);
       await appendProblemTimeline(manager, task.problemId, actor, { kind: ProblemTimelineKind.task_completed, message: `Task completed: ${task.title}`, data: { taskId: task.id } });
       await appendAudit(manager, actor, { action: "problem_task.complete", entityType: "problem_task", entityId: task.id, before, after: task });
-      publishProblemChange(this.pubsub, work, task.problemId, ProblemChangeKind.task_changed, actor);
+      await publishProblemChange(this.pubsub, work, task.problemId, ProblemChangeKind.task_changed, actor);
       return task;
     });
   }

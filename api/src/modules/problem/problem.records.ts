@@ -22,9 +22,9 @@ export function appendProblemTimeline(manager: EntityManager, problemId: string,
   return manager.save(manager.create(ProblemTimelineEntry, { problemId, kind: entry.kind, message: entry.message, data: entry.data ?? null, actorId: actor.userId || null }));
 }
 
-export function publishProblemChange(pubsub: QuellPubSub, work: UnitOfWork, problemId: string, kind: ProblemChangeKind, actor: Principal): void {
+export function publishProblemChange(pubsub: QuellPubSub, work: UnitOfWork, problemId: string, kind: ProblemChangeKind, actor: Principal): Promise<void> {
   const payload: ProblemChangedPayload = { problemId, kind, actorId: actor.userId || null };
-  work.afterCommit(() => pubsub.publish(PROBLEM_CHANGED, payload));
+  return pubsub.publishWithin(work, PROBLEM_CHANGED, payload);
 }
 
 /** Closed and cancelled problems are history: no more edits, tasks or links. */

@@ -102,7 +102,7 @@ export class ProblemService {
         await this.rollUp(manager, problem); // sets the reason; the priority is the matrix's
         await manager.update(Problem, { id: problem.id }, { priorityReason: problem.priorityReason, prioritySource: problem.prioritySource });
       }
-      publishProblemChange(this.pubsub, w, problem.id, ProblemChangeKind.created, actor);
+      await publishProblemChange(this.pubsub, w, problem.id, ProblemChangeKind.created, actor);
       return problem;
     });
   }
@@ -298,7 +298,7 @@ export class ProblemService {
     await manager.save(problem);
     await appendProblemTimeline(manager, problem.id, actor, entry);
     await appendAudit(manager, actor, { action: "problem.priority_rollup", entityType: "problem", entityId: problem.id, before: snapshot, after: problem });
-    publishProblemChange(this.pubsub, work, problem.id, ProblemChangeKind.priority_changed, actor);
+    await publishProblemChange(this.pubsub, work, problem.id, ProblemChangeKind.priority_changed, actor);
   }
 
   /** Inserts the links; returns the timeline entry, or null when every incident was linked already. */
@@ -377,7 +377,7 @@ export class ProblemService {
       await w.manager.save(problem);
       for (const entry of entries) await appendProblemTimeline(w.manager, problem.id, actor, entry);
       await appendAudit(w.manager, actor, { action, entityType: "problem", entityId: problem.id, before, after: problem });
-      publishProblemChange(this.pubsub, w, problem.id, kind, actor);
+      await publishProblemChange(this.pubsub, w, problem.id, kind, actor);
       return problem;
     });
   }

@@ -4,11 +4,13 @@ import type { Clock } from "../../platform/clock";
 import { loadForEdit } from "../../platform/database/load-for-edit";
 import { inTransaction, type UnitOfWork } from "../../platform/database/transaction";
 import { ErrorCode, QuellError, badInput, notFound } from "../../platform/errors";
+import { describeMinutes } from "../../platform/duration";
 import { logger } from "../../platform/logger";
 import type { JobQueue } from "../../platform/queue/job-queue";
 import { QueueName } from "../../platform/queue/queues";
 import { appendAudit } from "../audit/audit.service";
 import { Incident } from "../incident/incident.entity";
+import { TimelineEntry, TimelineKind } from "../incident/timeline.entity";
 import type { IncidentChange, IncidentService } from "../incident/incident.service";
 import { Stage, TERMINAL } from "../incident/incident.lifecycle";
 import { calendarProblem, isKnownCountry, makeCalendar, type BusinessCalendar } from "./sla.calendar";
@@ -109,10 +111,14 @@ export class SlaService {
     });
   }
 
-  /** Saving a policy applies to incidents opened (or re-prioritised) from now on; running clocks keep their targets. */
+  /**
+   * Saves a policy. An edit re-targets the clocks still running or paused under it (the time they
+   * have spent stays); finished clocks keep the outcome they had.
+   */
   savePolicy(actor: Principal, input: SaveSlaPolicyInput): Promise<SlaPolicy> {
     if (input.resolutionTargetMinutes < input.responseTargetMinutes) throw badInput("resolutionTargetMinutes", "must be at least the response target");
-    return inTransaction(this.dataSource, async ({ manager }) => {
+    return inTransaction(this.dataSource, async (work) => {
+      const { manager } = work;
       if (input.calendarId && !(await manager.exists(SlaCalendar, { where: { id: input.calendarId } }))) throw notFound("SlaCalendar", input.calendarId);
       const policy = await loadForEdit(manager, SlaPolicy, "SlaPolicy", input.id, input.version);
       const before = policy ? { ...policy } : null;
@@ -129,6 +135,7 @@ export class SlaService {
         }),
       );
       await appendAudit(manager, actor, { action: policy ? "sla_policy.update" : "sla_policy.create", entityType: "sla_policy", entityId: saved.id, before, after: saved });
+      if (policy) await this.retargetUnfinished(work, saved);
       return saved;
     });
   }
@@ -151,27 +158,16 @@ export class SlaService {
     const now = this.clock.now();
     let clocks = await manager.find(SlaClock, { where: { incidentId: incident.id }, lock: { mode: "pessimistic_write" } });
     const calendars = new CalendarCache(manager);
+    const alerts: SlaAlert[] = [];
     const priorityChanged = !!change && change.before.priority !== incident.priority;
     if (clocks.length === 0) {
       if (change && !priorityChanged) return;
-      clocks = await this.openClocks(manager, incident, change ? incident.createdAt : now);
+      clocks = await openClocks(manager, incident, change ? incident.createdAt : now);
       if (clocks.length === 0) return;
     } else if (priorityChanged) {
       const policy = await manager.findOne(SlaPolicy, { where: { priority: incident.priority } });
-      if (policy) {
-        for (const c of clocks) {
-          const oldCal = await calendars.get(c.calendarId);
-          retargetClock(c, oldCal, now, targetOf(policy, c.kind), policy.warnAtShare);
-          c.policyId = policy.id;
-          if (c.calendarId !== policy.calendarId) {
-            c.calendarId = policy.calendarId;
-            // Re-plan the deadlines in the new calendar; the spent time stays as it was counted.
-            retargetClock(c, await calendars.get(c.calendarId), now, c.targetMs, c.warnShare);
-          }
-        }
-      }
+      if (policy) for (const c of clocks) await applyPolicy(c, policy, calendars, now, alerts);
     }
-    const alerts: SlaAlert[] = [];
     for (const c of clocks) {
       const cal = await calendars.get(c.calendarId);
       const due = recordDue(c, now);
@@ -191,42 +187,44 @@ export class SlaService {
     await this.store(work, incident.id, clocks, alerts);
   }
 
-  private async openClocks(manager: EntityManager, incident: Incident, since: Date): Promise<SlaClock[]> {
-    const policy = await manager.findOne(SlaPolicy, { where: { priority: incident.priority } });
-    if (!policy) return [];
+  /** The clocks of one edited policy that still run or are paused, each incident's in one go (locked, as follow() does). */
+  private async retargetUnfinished(work: UnitOfWork, policy: SlaPolicy): Promise<void> {
+    const { manager } = work;
+    const now = this.clock.now();
     const calendars = new CalendarCache(manager);
-    const cal = await calendars.get(policy.calendarId);
-    return [SlaClockKind.response, SlaClockKind.resolution].map((kind) => {
-      const c = manager.create(SlaClock, {
-        incidentId: incident.id,
-        kind,
-        policyId: policy.id,
-        calendarId: policy.calendarId,
-        targetMs: targetOf(policy, kind),
-        warnShare: policy.warnAtShare,
-        spentMs: 0,
-        runningSince: null,
-        pausedAt: null,
-        stoppedAt: null,
-        dueAt: null,
-        warnAt: null,
-        warnedAt: null,
-        breachedAt: null,
-        breachRecordedAt: null,
-        nextCheckAt: null,
-      });
-      startClock(c, cal, since);
-      return c;
-    });
+    const incidents: Array<{ incident_id: string }> = await manager.query(`SELECT DISTINCT incident_id FROM sla_clock WHERE policy_id = $1 AND stopped_at IS NULL ORDER BY incident_id`, [policy.id]);
+    for (const { incident_id: incidentId } of incidents) {
+      const clocks = await manager.find(SlaClock, { where: { incidentId }, lock: { mode: "pessimistic_write" } });
+      const alerts: SlaAlert[] = [];
+      for (const c of clocks) {
+        if (c.policyId !== policy.id || c.stoppedAt) continue;
+        await applyPolicy(c, policy, calendars, now, alerts);
+        // A shorter target may already be past: that warning or breach is recorded now.
+        collect(alerts, c, recordDue(c, now));
+      }
+      await this.store(work, incidentId, clocks, alerts);
+    }
   }
 
-  /** Saves the clocks, keeps the incident's sort key, raises the alerts and re-arms the timers after commit. */
+  /**
+   * Saves the clocks, keeps the incident's sort keys (nearest running deadline; else, when all
+   * unfinished clocks are paused, the least time left), puts the alerts on the incident's timeline,
+   * raises them and re-arms the timers after commit.
+   */
   private async store(work: UnitOfWork, incidentId: string, clocks: SlaClock[], alerts: SlaAlert[]): Promise<void> {
     const { manager } = work;
     for (const c of clocks) c.nextCheckAt = nextCheckAt(c);
     await manager.save(SlaClock, clocks);
-    const running = clocks.filter((c) => c.runningSince && c.dueAt).map((c) => c.dueAt!.getTime());
-    await manager.query(`UPDATE incident SET sla_due_at = $2 WHERE id = $1`, [incidentId, running.length ? new Date(Math.min(...running)) : null]);
+    // A plain UPDATE: these keys are derived, and must not bump the incident's version (readers' edits would conflict).
+    const keys = slaSortKeys(clocks);
+    await manager.query(`UPDATE incident SET sla_due_at = $2, sla_paused_left_seconds = $3 WHERE id = $1`, [incidentId, keys.slaDueAt, keys.slaPausedLeftSeconds]);
+    if (alerts.length) {
+      const targets = new Map(clocks.map((c) => [c.kind, c.targetMs]));
+      await manager.insert(
+        TimelineEntry,
+        alerts.map((a) => ({ incidentId, kind: TimelineKind.sla, message: describeSlaAlert(a, targets.get(a.kind) ?? 0), data: { event: a.event, clock: a.kind, at: a.at.toISOString() }, actorId: null })),
+      );
+    }
     for (const alert of alerts) for (const hook of this.alertHooks) await hook(work, alert);
     const checks = clocks.map((c) => c.nextCheckAt).filter((d): d is Date => !!d);
     if (checks.length) work.afterCommit(() => this.arm(incidentId, new Date(Math.min(...checks.map((d) => d.getTime())))));
@@ -318,6 +316,26 @@ function targetOf(policy: SlaPolicy, kind: SlaClockKind): number {
   return (kind === SlaClockKind.response ? policy.responseTargetMinutes : policy.resolutionTargetMinutes) * MINUTE_MS;
 }
 
+/** A policy's targets, warning share and calendar for one clock; the time it already spent counts against them. */
+async function applyPolicy(c: SlaClock, policy: SlaPolicy, calendars: CalendarCache, now: Date, alerts: SlaAlert[]): Promise<void> {
+  // What fell due under the old target is recorded first, so no warning is swallowed by the change.
+  collect(alerts, c, recordDue(c, now));
+  retargetClock(c, await calendars.get(c.calendarId), now, targetOf(policy, c.kind), policy.warnAtShare);
+  c.policyId = policy.id;
+  if (c.calendarId !== policy.calendarId) {
+    c.calendarId = policy.calendarId;
+    // Re-plan the deadlines in the new calendar; the spent time stays as it was counted.
+    retargetClock(c, await calendars.get(c.calendarId), now, c.targetMs, c.warnShare);
+  }
+}
+
+/** The timeline's words for an SLA warning or breach. */
+export function describeSlaAlert(alert: Pick<SlaAlert, "kind" | "event">, targetMs: number): string {
+  const clock = alert.kind === SlaClockKind.response ? "Response" : "Resolution";
+  const target = describeMinutes(Math.round(targetMs / MINUTE_MS));
+  return alert.event === "sla.breached" ? `${clock} SLA breached: the ${target} target passed` : `${clock} SLA warning: the ${target} target is close`;
+}
+
 function collect(alerts: SlaAlert[], c: SlaClock, due: { warned: boolean; breached: boolean }): void {
   if (due.warned && !due.breached) alerts.push({ incidentId: c.incidentId, kind: c.kind, event: "sla.warning", at: c.warnedAt! });
   if (due.breached) alerts.push({ incidentId: c.incidentId, kind: c.kind, event: "sla.breached", at: c.breachedAt! });
@@ -342,7 +360,49 @@ function describe(c: SlaClock & ClockState, cal: BusinessCalendar | null, now: D
 }
 
 /** Calendars read once per operation; `null` id is around the clock. */
-class CalendarCache {
+/** New clocks for an incident under its priority's policy, started at `since` (none when the priority has no policy). */
+export async function openClocks(manager: EntityManager, incident: Pick<Incident, "id" | "priority">, since: Date): Promise<SlaClock[]> {
+  const policy = await manager.findOne(SlaPolicy, { where: { priority: incident.priority } });
+  if (!policy) return [];
+  const calendars = new CalendarCache(manager);
+  const cal = await calendars.get(policy.calendarId);
+  return [SlaClockKind.response, SlaClockKind.resolution].map((kind) => {
+    const c = manager.create(SlaClock, {
+      incidentId: incident.id,
+      kind,
+      policyId: policy.id,
+      calendarId: policy.calendarId,
+      targetMs: targetOf(policy, kind),
+      warnShare: policy.warnAtShare,
+      spentMs: 0,
+      runningSince: null,
+      pausedAt: null,
+      stoppedAt: null,
+      dueAt: null,
+      warnAt: null,
+      warnedAt: null,
+      breachedAt: null,
+      breachRecordedAt: null,
+      nextCheckAt: null,
+    });
+    startClock(c, cal, since);
+    return c;
+  });
+}
+
+/**
+ * The incident's SLA sort keys: the nearest running deadline; else, when every unfinished clock is
+ * paused, the least business time left in seconds (negative when overdue).
+ */
+export function slaSortKeys(clocks: readonly SlaClock[]): { slaDueAt: Date | null; slaPausedLeftSeconds: number | null } {
+  const running = clocks.filter((c) => c.runningSince && c.dueAt).map((c) => c.dueAt!.getTime());
+  const pausedLeft = clocks.filter((c) => c.pausedAt && !c.stoppedAt).map((c) => Math.floor((c.targetMs - c.spentMs) / 1000));
+  if (running.length) return { slaDueAt: new Date(Math.min(...running)), slaPausedLeftSeconds: null };
+  return { slaDueAt: null, slaPausedLeftSeconds: pausedLeft.length ? Math.min(...pausedLeft) : null };
+}
+
+/** Calendars by id, each made once per unit of work. */
+export class CalendarCache {
   private readonly byId = new Map<string, BusinessCalendar>();
   constructor(private readonly manager: EntityManager) {}
 

@@ -43,7 +43,7 @@ export function createServices(deps: { dataSource: DataSource; pubsub: QuellPubS
     ...deps,
     jobs,
     sla,
-    notifications: new NotificationService(deps.dataSource, deps.config, incidents, sla),
+    notifications: new NotificationService(deps.dataSource, deps.config, incidents, sla, deps.pubsub),
     webhooks: new WebhookService(deps.dataSource, deps.config),
     incidents,
     problems,

@@ -9,6 +9,7 @@ import { TokensAdmin } from "@/components/admin/TokensAdmin";
 import { UsersAdmin } from "@/components/admin/UsersAdmin";
 import { SlaAdmin } from "@/components/admin/SlaAdmin";
 import { WebhooksAdmin } from "@/components/admin/WebhooksAdmin";
+import { AlertIntegrationsAdmin, CorrelationRulesAdmin, MaintenanceWindowsAdmin } from "@/components/admin/AlertAdmin";
 
 const SECTIONS = [
   { id: "users", label: "Users" },
@@ -17,6 +18,9 @@ const SECTIONS = [
   { id: "services", label: "Services" },
   { id: "matrix", label: "Priority matrix" },
   { id: "sla", label: "SLA policies" },
+  { id: "integrations", label: "Alert integrations" },
+  { id: "correlation", label: "Correlation rules" },
+  { id: "maintenance", label: "Maintenance windows" },
   { id: "webhooks", label: "Webhooks" },
   { id: "audit", label: "Audit log" },
 ] as const;
@@ -54,6 +58,9 @@ export default function AdminPage() {
       {section === "services" && <CatalogAdmin part="services" />}
       {section === "matrix" && <PriorityMatrixAdmin />}
       {section === "sla" && <SlaAdmin />}
+      {section === "integrations" && <AlertIntegrationsAdmin />}
+      {section === "correlation" && <CorrelationRulesAdmin />}
+      {section === "maintenance" && <MaintenanceWindowsAdmin />}
       {section === "webhooks" && <WebhooksAdmin />}
       {section === "audit" && <AuditAdmin />}
     </section>

@@ -1,19 +1,40 @@
 "use client";
 
 import Link from "next/link";
-import { useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { useSession } from "@/components/AppShell";
 import { NamedOptions } from "@/components/NamedOptions";
 import { ErrorText } from "@/components/Notices";
-import { AlertListDocument, AlertSourceValues, AlertStatusValues, LookupsDocument, MergeAlertsDocument, SplitAlertDocument, type AlertFilter, type AlertSource, type AlertStatus } from "@/graphql/generated";
+import {
+  AlertListDocument,
+  AlertSourceValues,
+  AlertStatusValues,
+  IncidentPickDocument,
+  LookupsDocument,
+  MergeAlertsDocument,
+  MoveAlertsDocument,
+  SplitAlertDocument,
+  type AlertFilter,
+  type AlertSource,
+  type AlertStatus,
+} from "@/graphql/generated";
 import { gql } from "@/lib/client";
 import { describeError } from "@/lib/errors";
+import { OPEN_STAGES } from "@/lib/format";
 import { useQuery } from "@/lib/hooks";
 import { canWriteIncidents } from "@/lib/roles";
 
 const when = (iso: string) => new Date(iso).toLocaleString();
 
-/** Alerts from monitoring: filters, each alert's count, first and last seen and incident; agents merge or split. */
+/** Keys typed in these are text, not commands. */
+const TYPING = new Set(["INPUT", "TEXTAREA", "SELECT"]);
+const isTyping = (el: EventTarget | null) => el instanceof HTMLElement && TYPING.has(el.tagName) && !(el instanceof HTMLInputElement && el.type === "checkbox");
+
+/**
+ * Alerts from monitoring: filters, each alert's count, first and last seen and incident. Agents
+ * move (to an incident they search for), merge or split alerts with a click or the keyboard:
+ * j/k move the cursor, x selects, m moves, g merges, s splits. The API audits each choice.
+ */
 export default function AlertsPage() {
   const { user } = useSession();
   const [status, setStatus] = useState<AlertStatus | "">("firing");
@@ -26,10 +47,16 @@ export default function AlertsPage() {
   const lookups = useQuery(LookupsDocument, {});
   const rows = list.data?.alerts.edges.map((e) => e.node) ?? [];
   const canAct = canWriteIncidents(user?.role);
-  const refs = rows.filter((r) => selected.includes(r.id)).map((r) => ({ id: r.id, version: r.version }));
+  const [cursor, setCursor] = useState(-1);
+  const [picking, setPicking] = useState(false);
+  const cursorRow = cursor >= 0 ? rows[cursor] : undefined;
+  // The selection, or else the row under the cursor: what the actions apply to.
+  const targets = selected.length ? rows.filter((r) => selected.includes(r.id)) : cursorRow ? [cursorRow] : [];
+  const refs = targets.map((r) => ({ id: r.id, version: r.version }));
 
   async function act(run: () => Promise<unknown>) {
     setActionError(null);
+    setPicking(false);
     try {
       await run();
       setSelected([]);
@@ -38,6 +65,40 @@ export default function AlertsPage() {
       setActionError(describeError(err));
     }
   }
+  const merge = () => act(() => gql(MergeAlertsDocument, { input: { alerts: refs } }));
+  const split = () => act(() => gql(SplitAlertDocument, { input: refs[0] }));
+  const move = (incidentId: string) => act(() => gql(MoveAlertsDocument, { input: { alerts: refs, incidentId } }));
+  const toggle = (id: string, on: boolean) => setSelected((s) => (on ? [...s, id] : s.filter((x) => x !== id)));
+
+  // Keyboard commands (agents only); the latest state is read through a ref so one listener serves.
+  const keys = useRef<(e: KeyboardEvent) => void>(() => undefined);
+  keys.current = (e: KeyboardEvent) => {
+    if (!canAct || picking || e.altKey || e.ctrlKey || e.metaKey || isTyping(e.target)) return;
+    const go = (index: number) => {
+      const next = Math.max(0, Math.min(rows.length - 1, index));
+      setCursor(next);
+      if (rows[next]) document.getElementById(`alert-check-${rows[next].id}`)?.focus();
+    };
+    const command: Record<string, () => void> = {
+      j: () => go(cursor + 1),
+      ArrowDown: () => go(cursor + 1),
+      k: () => go(cursor - 1),
+      ArrowUp: () => go(cursor - 1),
+      x: () => cursorRow && toggle(cursorRow.id, !selected.includes(cursorRow.id)),
+      m: () => refs.length > 0 && setPicking(true),
+      g: () => refs.length > 1 && void merge(),
+      s: () => refs.length === 1 && void split(),
+    };
+    const run = command[e.key];
+    if (!run || rows.length === 0) return;
+    e.preventDefault();
+    run();
+  };
+  useEffect(() => {
+    const listener = (e: KeyboardEvent) => keys.current(e);
+    document.addEventListener("keydown", listener);
+    return () => document.removeEventListener("keydown", listener);
+  }, []);
 
   return (
     <section aria-labelledby="alerts-title">
@@ -45,15 +106,25 @@ export default function AlertsPage() {
         <h1 id="alerts-title">Alerts</h1>
         {canAct && (
           <div className="actions">
-            <button type="button" disabled={refs.length < 2} onClick={() => act(() => gql(MergeAlertsDocument, { input: { alerts: refs } }))} aria-keyshortcuts="m">
+            <button type="button" disabled={refs.length < 1} aria-expanded={picking} aria-controls="move-picker" onClick={() => setPicking(true)} aria-keyshortcuts="m">
+              Move to incident…
+            </button>
+            <button type="button" disabled={refs.length < 2} onClick={() => void merge()} aria-keyshortcuts="g">
               Merge selected
             </button>
-            <button type="button" disabled={refs.length !== 1} onClick={() => act(() => gql(SplitAlertDocument, { input: refs[0] }))} aria-keyshortcuts="s">
+            <button type="button" disabled={refs.length !== 1} onClick={() => void split()} aria-keyshortcuts="s">
               Split into new incident
             </button>
           </div>
         )}
       </div>
+      {canAct && (
+        <p className="muted" id="alert-keys">
+          Keyboard: <kbd>j</kbd>/<kbd>k</kbd> next or previous alert, <kbd>x</kbd> select it, <kbd>m</kbd> move to an incident, <kbd>g</kbd> merge, <kbd>s</kbd> split off. Without a
+          selection, the actions apply to the alert under the cursor.
+        </p>
+      )}
+      {picking && <IncidentPicker count={refs.length} onPick={(id) => void move(id)} onClose={() => setPicking(false)} />}
       <form className="filters card" role="search" onSubmit={(e) => e.preventDefault()}>
         <label className="field">
           Status
@@ -104,15 +175,18 @@ export default function AlertsPage() {
             </tr>
           </thead>
           <tbody>
-            {rows.map((a) => (
-              <tr key={a.id}>
+            {rows.map((a, index) => (
+              <tr key={a.id} className={index === cursor ? "cursor" : undefined}>
                 {canAct && (
                   <td>
                     <input
+                      id={`alert-check-${a.id}`}
                       type="checkbox"
                       aria-label={`Select ${a.title}`}
+                      aria-describedby="alert-keys"
                       checked={selected.includes(a.id)}
-                      onChange={(e) => setSelected((s) => (e.target.checked ? [...s, a.id] : s.filter((id) => id !== a.id)))}
+                      onFocus={() => setCursor(index)}
+                      onChange={(e) => toggle(a.id, e.target.checked)}
                     />
                   </td>
                 )}
@@ -135,6 +209,51 @@ export default function AlertsPage() {
           </tbody>
         </table>
       </div>
+    </section>
+  );
+}
+
+/** The incident an alert moves to: open incidents matching the typed words, newest first. Enter takes the first. */
+function IncidentPicker({ count, onPick, onClose }: { count: number; onPick: (incidentId: string) => void; onClose: () => void }) {
+  const [search, setSearch] = useState("");
+  const found = useQuery(IncidentPickDocument, { filter: { stage: OPEN_STAGES, ...(search.trim() ? { search: search.trim() } : {}) } });
+  const options = found.data?.incidents.edges.map((e) => e.node) ?? [];
+  return (
+    <section
+      id="move-picker"
+      role="dialog"
+      aria-labelledby="move-picker-title"
+      className="card"
+      onKeyDown={(e) => {
+        if (e.key === "Escape") onClose();
+      }}
+    >
+      <h2 id="move-picker-title">
+        Move {count} alert{count === 1 ? "" : "s"} to an incident
+      </h2>
+      <form
+        role="search"
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (options[0]) onPick(options[0].id);
+        }}
+      >
+        <label htmlFor="move-search">Find an open incident (words of its title; Enter takes the first, Escape cancels)</label>
+        <input id="move-search" type="search" autoFocus autoComplete="off" value={search} onChange={(e) => setSearch(e.target.value)} />
+      </form>
+      <ul className="plain" aria-live="polite" aria-label="Matching incidents">
+        {options.length === 0 && !found.loading && <li className="muted">No open incident matches.</li>}
+        {options.map((i) => (
+          <li key={i.id}>
+            <button type="button" onClick={() => onPick(i.id)}>
+              {i.key}: {i.title}
+            </button>
+          </li>
+        ))}
+      </ul>
+      <button type="button" onClick={onClose}>
+        Cancel
+      </button>
     </section>
   );
 }

@@ -7,6 +7,7 @@ import { gql } from "@/lib/client";
 import { minutes } from "@/lib/format";
 import { useQuery } from "@/lib/hooks";
 import { useAdminAction } from "./useAdminAction";
+import { AdminTable } from "./AdminTable";
 
 const WEEKDAY = ["", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
 
@@ -61,46 +62,23 @@ export function SlaAdmin() {
   return (
     <div>
       <ErrorText message={error ?? null} />
-      <div className="table-wrap">
-        <table className="queue">
-          <caption>SLA policies (targets in business time of their calendar)</caption>
-          <thead>
-            <tr>
-              <th scope="col">Priority</th>
-              <th scope="col">Name</th>
-              <th scope="col">Response</th>
-              <th scope="col">Resolution</th>
-              <th scope="col">Warn at</th>
-              <th scope="col">Calendar</th>
-              <th scope="col">Actions</th>
-            </tr>
-          </thead>
-          <tbody>
-            {admin.data?.slaPolicies.length === 0 && (
-              <tr>
-                <td colSpan={7} className="muted">
-                  No policies yet: incidents have no SLA clocks.
-                </td>
-              </tr>
-            )}
-            {admin.data?.slaPolicies.map((p) => (
-              <tr key={p.id}>
-                <th scope="row">P{p.priority}</th>
-                <td>{p.name}</td>
-                <td>{minutes(p.responseTargetMinutes)}</td>
-                <td>{minutes(p.resolutionTargetMinutes)}</td>
-                <td>{Math.round(p.warnAtShare * 100)}%</td>
-                <td>{calendars.find((c) => c.id === p.calendarId)?.name ?? "24×7"}</td>
-                <td>
-                  <button type="button" onClick={() => void act(() => gql(DeleteSlaPolicyDocument, { id: p.id, version: p.version }))}>
-                    Delete P{p.priority} policy
-                  </button>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <AdminTable caption="SLA policies (targets in business time of their calendar)" columns={["Priority", "Name", "Response", "Resolution", "Warn at", "Calendar", "Actions"]} empty="No policies yet: incidents have no SLA clocks." isEmpty={admin.data?.slaPolicies.length === 0}>
+        {admin.data?.slaPolicies.map((p) => (
+          <tr key={p.id}>
+            <th scope="row">P{p.priority}</th>
+            <td>{p.name}</td>
+            <td>{minutes(p.responseTargetMinutes)}</td>
+            <td>{minutes(p.resolutionTargetMinutes)}</td>
+            <td>{Math.round(p.warnAtShare * 100)}%</td>
+            <td>{calendars.find((c) => c.id === p.calendarId)?.name ?? "24×7"}</td>
+            <td>
+              <button type="button" onClick={() => void act(() => gql(DeleteSlaPolicyDocument, { id: p.id, version: p.version }))}>
+                Delete P{p.priority} policy
+              </button>
+            </td>
+          </tr>
+        ))}
+      </AdminTable>
       <form className="card" onSubmit={(e) => void savePolicy(e)} aria-labelledby="sla-policy-form">
         <h3 id="sla-policy-form">Set the policy of a priority</h3>
         <label htmlFor="sla-p-priority">Priority</label>

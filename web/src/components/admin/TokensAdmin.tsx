@@ -7,6 +7,8 @@ import { gql } from "@/lib/client";
 import { exactTime } from "@/lib/format";
 import { useQuery } from "@/lib/hooks";
 import { adminError, roleLabel } from "./adminErrors";
+import { SecretOnce } from "./SecretOnce";
+import { AdminTable } from "./AdminTable";
 
 /** Integration tokens: the token text is shown once, at creation; only its hash is stored. */
 export function TokensAdmin() {
@@ -43,61 +45,30 @@ export function TokensAdmin() {
     <div>
       <ErrorText message={error ?? (tokens.error ? adminError(tokens.error) : null)} />
       {created && (
-        <div role="status" className="card">
-          <h3>Token “{created.name}” created</h3>
-          <p>Copy it now: it is shown only this once. It never acts above your own role.</p>
-          <p>
-            <code className="secret">{created.token}</code>
-          </p>
-          <button type="button" onClick={() => setCreated(null)}>
-            I have copied it
-          </button>
-        </div>
+        <SecretOnce title={`Token “${created.name}” created`} advice="Copy it now: it is shown only this once. It never acts above your own role." secret={created.token} onDone={() => setCreated(null)} />
       )}
-      <div className="table-wrap">
-        <table className="queue">
-          <caption className="sr-only">API tokens</caption>
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Starts with</th>
-              <th scope="col">Role</th>
-              <th scope="col">Created</th>
-              <th scope="col">Last used</th>
-              <th scope="col">Status</th>
-            </tr>
-          </thead>
-          <tbody>
-            {tokens.data?.apiTokens.length === 0 && (
-              <tr>
-                <td colSpan={6} className="muted">
-                  No API tokens yet.
-                </td>
-              </tr>
-            )}
-            {tokens.data?.apiTokens.map((t) => (
-              <tr key={t.id}>
-                <th scope="row">{t.name}</th>
-                <td>
-                  <code>{t.prefix}…</code>
-                </td>
-                <td>{roleLabel(t.role)}</td>
-                <td>{exactTime(t.createdAt)}</td>
-                <td>{t.lastUsedAt ? exactTime(t.lastUsedAt) : <span className="muted">never</span>}</td>
-                <td>
-                  {t.revokedAt ? (
-                    <span className="badge">revoked</span>
-                  ) : (
-                    <button type="button" onClick={() => void revoke(t.id)}>
-                      Revoke <span className="sr-only">{t.name}</span>
-                    </button>
-                  )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <AdminTable caption="API tokens" captionHidden columns={["Name", "Starts with", "Role", "Created", "Last used", "Status"]} empty="No API tokens yet." isEmpty={tokens.data?.apiTokens.length === 0}>
+        {tokens.data?.apiTokens.map((t) => (
+          <tr key={t.id}>
+            <th scope="row">{t.name}</th>
+            <td>
+              <code>{t.prefix}…</code>
+            </td>
+            <td>{roleLabel(t.role)}</td>
+            <td>{exactTime(t.createdAt)}</td>
+            <td>{t.lastUsedAt ? exactTime(t.lastUsedAt) : <span className="muted">never</span>}</td>
+            <td>
+              {t.revokedAt ? (
+                <span className="badge">revoked</span>
+              ) : (
+                <button type="button" onClick={() => void revoke(t.id)}>
+                  Revoke <span className="sr-only">{t.name}</span>
+                </button>
+              )}
+            </td>
+          </tr>
+        ))}
+      </AdminTable>
       <form className="card inline-form" onSubmit={create} aria-label="Create an API token">
         <div className="grow">
           <label htmlFor="token-name">Token name</label>

@@ -6,7 +6,9 @@ import { ErrorText } from "@/components/Notices";
 import { gql } from "@/lib/client";
 import { exactTime } from "@/lib/format";
 import { useQuery } from "@/lib/hooks";
+import { SecretOnce } from "./SecretOnce";
 import { useAdminAction } from "./useAdminAction";
+import { AdminTable } from "./AdminTable";
 
 /** Outbound webhooks: the signing secret is shown once; each webhook's delivery log can be replayed. */
 export function WebhooksAdmin() {
@@ -30,62 +32,36 @@ export function WebhooksAdmin() {
     <div>
       <ErrorText message={error ?? null} />
       {created && (
-        <div role="status" className="card">
-          <h3>Webhook “{created.name}” created</h3>
-          <p>Copy its signing secret now: it is shown only this once. Receivers verify the Quell-Signature header with it.</p>
-          <p>
-            <code className="secret">{created.secret}</code>
-          </p>
-          <button type="button" onClick={() => setCreated(null)}>
-            I have copied it
-          </button>
-        </div>
+        <SecretOnce
+          title={`Webhook “${created.name}” created`}
+          advice="Copy its signing secret now: it is shown only this once. Receivers verify the Quell-Signature header with it."
+          secret={created.secret}
+          onDone={() => setCreated(null)}
+        />
       )}
-      <div className="table-wrap">
-        <table className="queue">
-          <caption className="sr-only">Webhooks</caption>
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-              <th scope="col">URL</th>
-              <th scope="col">Kind</th>
-              <th scope="col">Events</th>
-              <th scope="col">Secret</th>
-              <th scope="col">Actions</th>
-            </tr>
-          </thead>
-          <tbody>
-            {hooks.data?.webhooks.length === 0 && (
-              <tr>
-                <td colSpan={6} className="muted">
-                  No webhooks yet.
-                </td>
-              </tr>
-            )}
-            {hooks.data?.webhooks.map((w) => (
-              <tr key={w.id}>
-                <th scope="row">{w.name}</th>
-                <td>
-                  <code>{w.url}</code>
-                </td>
-                <td>{w.kind === "slack" ? "Slack" : "Signed JSON"}</td>
-                <td>{w.events.length ? w.events.join(", ") : "all"}</td>
-                <td>
-                  <code>{w.secretHint}</code>
-                </td>
-                <td className="actions">
-                  <button type="button" aria-expanded={open === w.id} onClick={() => setOpen(open === w.id ? null : w.id)}>
-                    Delivery log of {w.name}
-                  </button>
-                  <button type="button" onClick={() => void act(() => gql(DeleteWebhookDocument, { id: w.id, version: w.version }))}>
-                    Delete {w.name}
-                  </button>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <AdminTable caption="Webhooks" captionHidden columns={["Name", "URL", "Kind", "Events", "Secret", "Actions"]} empty="No webhooks yet." isEmpty={hooks.data?.webhooks.length === 0}>
+        {hooks.data?.webhooks.map((w) => (
+          <tr key={w.id}>
+            <th scope="row">{w.name}</th>
+            <td>
+              <code>{w.url}</code>
+            </td>
+            <td>{w.kind === "slack" ? "Slack" : "Signed JSON"}</td>
+            <td>{w.events.length ? w.events.join(", ") : "all"}</td>
+            <td>
+              <code>{w.secretHint}</code>
+            </td>
+            <td className="actions">
+              <button type="button" aria-expanded={open === w.id} onClick={() => setOpen(open === w.id ? null : w.id)}>
+                Delivery log of {w.name}
+              </button>
+              <button type="button" onClick={() => void act(() => gql(DeleteWebhookDocument, { id: w.id, version: w.version }))}>
+                Delete {w.name}
+              </button>
+            </td>
+          </tr>
+        ))}
+      </AdminTable>
       {open && <DeliveryLog webhookId={open} name={hooks.data?.webhooks.find((w) => w.id === open)?.name ?? ""} />}
       <form className="card" onSubmit={(e) => void create(e)} aria-labelledby="webhook-form">
         <h3 id="webhook-form">Add a webhook</h3>
@@ -117,49 +93,27 @@ function DeliveryLog({ webhookId, name }: { webhookId: string; name: string }) {
     <section className="card" aria-labelledby="delivery-log">
       <h3 id="delivery-log">Delivery log of {name}</h3>
       <ErrorText message={error ?? null} />
-      <div className="table-wrap">
-        <table className="queue">
-          <caption className="sr-only">Deliveries, newest first</caption>
-          <thead>
-            <tr>
-              <th scope="col">Event</th>
-              <th scope="col">Status</th>
-              <th scope="col">Attempts</th>
-              <th scope="col">Last answer</th>
-              <th scope="col">Sent</th>
-              <th scope="col">Replay</th>
-            </tr>
-          </thead>
-          <tbody>
-            {log.data?.webhookDeliveries.length === 0 && (
-              <tr>
-                <td colSpan={6} className="muted">
-                  Nothing sent yet.
-                </td>
-              </tr>
-            )}
-            {log.data?.webhookDeliveries.map((d) => (
-              <tr key={d.id}>
-                <th scope="row">
-                  {d.event}
-                  {d.replayOfId && <span className="muted"> (replay)</span>}
-                </th>
-                <td>
-                  <span className="badge">{d.status}</span>
-                </td>
-                <td>{d.attempts}</td>
-                <td>{d.lastStatusCode ? `HTTP ${d.lastStatusCode}` : (d.lastError ?? "—")}</td>
-                <td>{d.lastAttemptAt ? exactTime(d.lastAttemptAt) : exactTime(d.createdAt)}</td>
-                <td>
-                  <button type="button" onClick={() => void act(() => gql(ReplayWebhookDeliveryDocument, { id: d.id }))}>
-                    Replay
-                  </button>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <AdminTable caption="Deliveries, newest first" captionHidden columns={["Event", "Status", "Attempts", "Last answer", "Sent", "Replay"]} empty="Nothing sent yet." isEmpty={log.data?.webhookDeliveries.length === 0}>
+        {log.data?.webhookDeliveries.map((d) => (
+          <tr key={d.id}>
+            <th scope="row">
+              {d.event}
+              {d.replayOfId && <span className="muted"> (replay)</span>}
+            </th>
+            <td>
+              <span className="badge">{d.status}</span>
+            </td>
+            <td>{d.attempts}</td>
+            <td>{d.lastStatusCode ? `HTTP ${d.lastStatusCode}` : (d.lastError ?? "—")}</td>
+            <td>{d.lastAttemptAt ? exactTime(d.lastAttemptAt) : exactTime(d.createdAt)}</td>
+            <td>
+              <button type="button" onClick={() => void act(() => gql(ReplayWebhookDeliveryDocument, { id: d.id }))}>
+                Replay
+              </button>
+            </td>
+          </tr>
+        ))}
+      </AdminTable>
     </section>
   );
 }

@@ -16,6 +16,7 @@ const KIND_LABEL: Record<TimelineKind, string> = {
   reopened: "Reopened",
   report_written: "Report",
   stage_changed: "Stage",
+  sla: "SLA",
   suggestion: "Suggestion",
   task_added: "Task",
   task_completed: "Task done",
