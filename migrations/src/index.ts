@@ -12,6 +12,7 @@ import { OpenQueueIndex1795990560453 } from "./1795990560453-OpenQueueIndex";
 import { ServiceLevels1795990183105 } from "./1795990183105-ServiceLevels";
 import { Notifications1795991278452 } from "./1795991278452-Notifications";
 import { EventManagement1795990031352 } from "./1795990031352-EventManagement";
+import { AuditStreams1795992000000 } from "./1795992000000-AuditStreams";
 
 /** Every migration, oldest first. Reviewed by hand; never edited once merged. */
 export const MIGRATIONS: Function[] = [
@@ -29,4 +30,5 @@ export const MIGRATIONS: Function[] = [
   ServiceLevels1795990183105,
   OpenQueueIndex1795990560453,
   Notifications1795991278452,
+  AuditStreams1795992000000,
 ];
