@@ -12,7 +12,8 @@ import { loadGraphQL, median, postGraphQL, REPO_ROOT, type LoadFigures } from ".
  * variants in the same run put the audit design's cost in figures: the former single chain (one
  * advisory lock serialising every audited write) and no chain at all.
  *
- * `npm run bench:writes -- [incidents=100000] [secondsPerRound=15] [writers=20]`. Two interleaved rounds.
+ * `npm run bench:writes -- [incidents=100000] [secondsPerRound=15] [writers=20] [rounds=2]`: interleaved
+ * rounds, each starting one variant later than the one before, so no variant always follows the same one.
  * Triage itself runs in the workers, which this bench does not start: the jobs wait in the outbox.
  */
 const MUTATION = `mutation Create($input: CreateIncidentInput!) { createIncident(input: $input) { id number } }`;
@@ -112,6 +113,7 @@ async function main(): Promise<void> {
   const size = Number(process.argv[2] ?? 100_000);
   const seconds = Number(process.argv[3] ?? 15);
   const writers = Number(process.argv[4] ?? 20);
+  const rounds = Number(process.argv[5] ?? 2);
   const url = benchDatabaseUrl("writes");
   const existing = process.env.BENCH_KEEP_DB ? await incidentCount(url) : -1;
   if (existing < size) {
@@ -132,16 +134,18 @@ async function main(): Promise<void> {
     await postGraphQL(quell.url, body, auth);
     await loadGraphQL(quell, body, auth, { connections: writers, durationSeconds: 3 });
     await sqlLoad(pool, "streams", writers, 3, userId, serviceId);
-    for (let round = 1; round <= 2; round++) {
-      for (const [name, run] of [
-        ["quell", () => loadGraphQL(quell, body, auth, { connections: writers, durationSeconds: seconds })],
-        ["sqlStreams", () => sqlLoad(pool, "streams", writers, seconds, userId, serviceId)],
-        ["sqlSingleChain", () => sqlLoad(pool, "singleChain", writers, seconds, userId, serviceId)],
-        ["sqlUnchained", () => sqlLoad(pool, "unchained", writers, seconds, userId, serviceId)],
-      ] as const) {
+    const variants = [
+      ["quell", () => loadGraphQL(quell, body, auth, { connections: writers, durationSeconds: seconds })],
+      ["sqlStreams", () => sqlLoad(pool, "streams", writers, seconds, userId, serviceId)],
+      ["sqlSingleChain", () => sqlLoad(pool, "singleChain", writers, seconds, userId, serviceId)],
+      ["sqlUnchained", () => sqlLoad(pool, "unchained", writers, seconds, userId, serviceId)],
+    ] as const;
+    for (let round = 1; round <= rounds; round++) {
+      for (let i = 0; i < variants.length; i++) {
+        const [name, run] = variants[(i + round - 1) % variants.length]!;
         const figures = await run();
         results[name]!.push(figures);
-        console.error(`round ${round} ${name.padEnd(12)} ${JSON.stringify(figures)}`);
+        console.error(`round ${round} ${name.padEnd(14)} ${JSON.stringify(figures)}`);
       }
     }
   } finally {
@@ -165,6 +169,7 @@ async function main(): Promise<void> {
         incidents: size,
         writers,
         secondsPerRound: seconds,
+        rounds,
         quellCreateIncident: api,
         yardstickSqlStreams: streams,
         sqlSingleChainFormerDesign: singleChain,

@@ -13,6 +13,7 @@ import { ServiceLevels1795990183105 } from "./1795990183105-ServiceLevels";
 import { Notifications1795991278452 } from "./1795991278452-Notifications";
 import { EventManagement1795990031352 } from "./1795990031352-EventManagement";
 import { AuditStreams1795992000000 } from "./1795992000000-AuditStreams";
+import { IncidentRollupShards1795992100000 } from "./1795992100000-IncidentRollupShards";
 
 /** Every migration, oldest first. Reviewed by hand; never edited once merged. */
 export const MIGRATIONS: Function[] = [
@@ -31,4 +32,5 @@ export const MIGRATIONS: Function[] = [
   OpenQueueIndex1795990560453,
   Notifications1795991278452,
   AuditStreams1795992000000,
+  IncidentRollupShards1795992100000,
 ];
