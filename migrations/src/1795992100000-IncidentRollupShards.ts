@@ -14,6 +14,7 @@ import type { MigrationInterface, QueryRunner } from "typeorm";
 const SHARDS = 16;
 const SUMS = ["incidents", "reopened", "ack_n", "ack_sum_s", "close_n", "close_sum_s", "contain_n", "contain_sum_s", "recover_n", "recover_sum_s"];
 
+/** Each row's contribution, as IncidentMetricsRollup defined it: a copy, since a merged migration never changes and exports nothing. */
 const CONTRIBUTION = (rows: string, sign: number) => `
   SELECT (x.identified_at AT TIME ZONE 'UTC')::date AS day, x.service_id, x.team_id, x.priority, x.severity::text AS severity,
          ${sign} AS incidents, ${sign} * (x.reopen_count > 0)::int AS reopened,
