@@ -142,7 +142,7 @@ export function buildStatements(req: MetricsRequest, measures: MeasureDefinition
         ${from}${where.length ? ` AND ${where.join(" AND ")}` : ""}
         GROUP BY ${keys.map((_, n) => n + 1).join(", ")}
       )${labelSets.map((l) => `, ${l}`).join("")}
-      SELECT agg.bucket AT TIME ZONE 'UTC' AS bucket_start${labels.length ? `, ${labels.join(", ")}` : ""}, ${ms.map((_, n) => `agg.m${n}`).join(", ")}
+      SELECT date_part('epoch', agg.bucket) * 1000 AS bucket_start_ms${labels.length ? `, ${labels.join(", ")}` : ""}, ${ms.map((_, n) => `agg.m${n}`).join(", ")}
         FROM agg${joins} LIMIT ${MAX_ROWS + 1}`;
     return { source, measures: ms, sql, params };
   });
