@@ -1,5 +1,6 @@
 import pg from "pg";
 import { GENESIS_HASH, chainHash } from "@quell/api/modules/audit/audit.rules";
+import { APPEND, TAKE_FREE_STREAM } from "@quell/api/modules/audit/audit.service";
 import { benchAgentToken, startQuellApi } from "./bench-api";
 import { addIncidents, benchDatabaseUrl, dropBenchDatabase, incidentCount, migrate, recreateBenchDatabase } from "./load-data";
 import { loadGraphQL, median, postGraphQL, REPO_ROOT, type LoadFigures } from "./load-harness";
@@ -38,26 +39,15 @@ async function sqlWrite(client: pg.PoolClient, variant: Variant, actorId: string
     await client.query("INSERT INTO timeline_entry (incident_id, kind, message, actor_id) VALUES ($1, 'created', $2, $3)", [id, `INC-${incident!.number} opened`, actorId]);
     const at = new Date();
     const record = { seq: "", at, actorId, actorLabel: "bench", action: "incident.create", entityType: "incident", entityId: id, before: null, after: incident };
-    let table = "audit_log";
-    let stream = 0;
+    let table: string;
     let prevHash = GENESIS_HASH;
     if (variant === "streams") {
-      // appendAudit's statements: lock a free stream's head, then the record and the new head in one statement.
-      const [head] = (await client.query<{ stream: number; stream_seq: string; hash: string; seq: string }>(
-        `SELECT h.*, nextval('audit_log_seq_seq')::text AS seq FROM (SELECT stream, stream_seq, hash FROM audit_chain_head
-         ORDER BY stream < pg_backend_pid() % 64, stream FOR UPDATE SKIP LOCKED LIMIT 1) h`,
-      )).rows;
+      // appendAudit's own statements: lock a free stream's head, then the record and the new head in one statement.
+      const [head] = (await client.query<{ stream: number; streamSeq: string; hash: string; seq: string }>(TAKE_FREE_STREAM)).rows;
       record.seq = head!.seq;
-      stream = head!.stream;
       prevHash = head!.hash;
-      const position = String(BigInt(head!.stream_seq) + 1n);
-      const hash = chainHash(prevHash, record);
-      await client.query(
-        `WITH appended AS (INSERT INTO audit_log (seq, stream, stream_seq, at, actor_id, actor_label, action, entity_type, entity_id, before, after, prev_hash, hash)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, NULL, $10, $11, $12))
-         UPDATE audit_chain_head SET stream_seq = $3, hash = $12 WHERE stream = $2`,
-        [record.seq, stream, position, at, actorId, record.actorLabel, record.action, record.entityType, id, JSON.stringify(incident), prevHash, hash],
-      );
+      const position = String(BigInt(head!.streamSeq) + 1n);
+      await client.query(APPEND, [record.seq, head!.stream, position, at, actorId, record.actorLabel, record.action, record.entityType, id, null, JSON.stringify(incident), prevHash, chainHash(prevHash, record)]);
     } else {
       if (variant === "singleChain") {
         // The former design, on a copy of the table: one lock for the whole trail, the head read under it.

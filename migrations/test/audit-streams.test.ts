@@ -32,7 +32,7 @@ describe("AuditStreams migration", () => {
       expect(rows.map((r) => ({ entity_id: r.entityId, after: r.after }))).toEqual(before);
       let prev = GENESIS_HASH;
       rows.forEach((row, i) => {
-        expect(row.seq).toBe(String(i + 1));
+        expect(String(row.seq)).toBe(String(i + 1)); // PGlite gives bigints as numbers
         expect(row.prevHash).toBe(prev);
         expect(row.hash).toBe(chainHash(prev, row));
         prev = row.hash;

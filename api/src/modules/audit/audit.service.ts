@@ -25,7 +25,7 @@ export const SYSTEM_ACTOR: Principal = { kind: "user", userId: "", role: Role.ad
  * transaction's own locks never count as taken, so its second record may reuse its stream.
  * The global seq is drawn under the lock, so it rises along every stream.
  */
-const TAKE_FREE_STREAM = `
+export const TAKE_FREE_STREAM = `
   SELECT h.stream, h.stream_seq AS "streamSeq", h.hash, nextval('audit_log_seq_seq')::text AS seq
   FROM (SELECT stream, stream_seq, hash FROM audit_chain_head
         ORDER BY stream < pg_backend_pid() % 64, stream
@@ -35,8 +35,8 @@ const WAIT_FOR_STREAM = `
   SELECT h.stream, h.stream_seq AS "streamSeq", h.hash, nextval('audit_log_seq_seq')::text AS seq
   FROM (SELECT stream, stream_seq, hash FROM audit_chain_head
         ORDER BY stream < pg_backend_pid() % 64, stream LIMIT 1 FOR UPDATE) h`;
-/** The record and its stream's new head in one statement: one round trip while the stream is held. */
-const APPEND = `
+/** The record and its stream's new head in one statement: one round trip while the stream is held. $1..$13 in the INSERT's column order. */
+export const APPEND = `
   WITH appended AS (
     INSERT INTO audit_log (seq, stream, stream_seq, at, actor_id, actor_label, action, entity_type, entity_id, before, after, prev_hash, hash)
     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
