@@ -12,7 +12,9 @@ import { OpenQueueIndex1795990560453 } from "./1795990560453-OpenQueueIndex";
 import { ServiceLevels1795990183105 } from "./1795990183105-ServiceLevels";
 import { Notifications1795991278452 } from "./1795991278452-Notifications";
 import { EventManagement1795990031352 } from "./1795990031352-EventManagement";
-import { SlaTimelineAndPausedSort1795992000000 } from "./1795992000000-SlaTimelineAndPausedSort";
+import { AuditStreams1795992000000 } from "./1795992000000-AuditStreams";
+import { IncidentRollupShards1795992100000 } from "./1795992100000-IncidentRollupShards";
+import { SlaTimelineAndPausedSort1795992200000 } from "./1795992200000-SlaTimelineAndPausedSort";
 
 /** Every migration, oldest first. Reviewed by hand; never edited once merged. */
 export const MIGRATIONS: Function[] = [
@@ -30,5 +32,7 @@ export const MIGRATIONS: Function[] = [
   ServiceLevels1795990183105,
   OpenQueueIndex1795990560453,
   Notifications1795991278452,
-  SlaTimelineAndPausedSort1795992000000,
+  AuditStreams1795992000000,
+  IncidentRollupShards1795992100000,
+  SlaTimelineAndPausedSort1795992200000,
 ];

@@ -114,16 +114,16 @@ registerCommand({
 
 registerCommand({
   name: "audit verify",
-  summary: "recompute the audit hash chain; names the first broken link",
+  summary: "recompute every audit hash chain (stream) against its head; names the first broken link",
   async run(_args, io) {
     const dataSource = await openDatabase(loadConfig());
     try {
       const verdict = await verifyAuditChain(dataSource);
       if (verdict.ok) {
-        io.stdout.write(`audit chain intact: ${verdict.checked} records, head ${verdict.headHash.slice(0, 16)}…\n`);
+        io.stdout.write(`audit chain intact: ${verdict.checked} records in ${verdict.streams} streams, heads digest ${verdict.headsDigest}\n`);
         return 0;
       }
-      io.stderr.write(`audit chain BROKEN at record ${verdict.brokenAtSeq}: ${verdict.reason} (${verdict.checked} records verified before it)\n`);
+      io.stderr.write(`audit chain BROKEN${verdict.brokenAtSeq ? ` at record ${verdict.brokenAtSeq}` : ""}: ${verdict.reason} (${verdict.checked} records verified before it)\n`);
       return 1;
     } finally {
       await closeDatabase(dataSource);

@@ -1,6 +1,7 @@
 import { PassThrough } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { COMMANDS } from "../../src/cli/commands";
+import { appendAudit } from "../../src/modules/audit/audit.service";
 import { codeOf, seedFixture, startTestApi, type Fixture } from "../support/harness";
 
 function captureIo() {
@@ -58,20 +59,68 @@ describe("audit trail", () => {
     expect(after[0].n).toBe(before[0].n);
   });
 
-  it("keeps one linear chain when many writes race", async () => {
+  it("spreads racing writers over streams, each a gapless valid chain, rolled-back writes leaving no trace in them", async () => {
+    const ds = t.api.dataSource;
     await Promise.all(Array.from({ length: 12 }, (_, i) => createIncident(`Concurrent write ${i}`)));
-    const verdict = await t.gql(`query { verifyAuditLog { ok checked brokenAtSeq } }`, {}, f.tokens.admin);
-    expect(verdict.data!.verifyAuditLog).toMatchObject({ ok: true, brokenAtSeq: null });
-    expect(verdict.data!.verifyAuditLog.checked).toBeGreaterThan(12);
+    // Straight through the service too: 30 transactions at once, two records each, every third rolled back.
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: 30 }, (_, i) =>
+        ds.transaction(async (manager) => {
+          await appendAudit(manager, null, { action: "probe.first", entityType: "probe", entityId: `p${i}`, after: { i } });
+          await appendAudit(manager, null, { action: "probe.second", entityType: "probe", entityId: `p${i}`, after: { i } });
+          if (i % 3 === 0) throw new Error("roll back");
+        }),
+      ),
+    );
+    expect(outcomes.filter((o) => o.status === "rejected")).toHaveLength(10);
+    const [{ n }] = await ds.query(`SELECT count(*)::int AS n FROM audit_log WHERE entity_type = 'probe'`);
+    expect(n).toBe(40);
+    const verdict = await t.gql(`query { verifyAuditLog { ok checked streams headsDigest brokenAtSeq } }`, {}, f.tokens.admin);
+    expect(verdict.data!.verifyAuditLog).toMatchObject({ ok: true, streams: 64, brokenAtSeq: null, headsDigest: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    const [{ total }] = await ds.query(`SELECT count(*)::int AS total FROM audit_log`);
+    expect(verdict.data!.verifyAuditLog.checked).toBe(total);
+    if (t.config.databaseUrl) {
+      // A real pool runs the writers side by side: they must have taken several streams, not queued on one.
+      const [{ used }] = await ds.query(`SELECT count(DISTINCT stream)::int AS used FROM audit_log WHERE entity_type = 'probe'`);
+      expect(used).toBeGreaterThan(1);
+    }
   });
 
-  it("detects an edited row and a deleted row, naming the first broken link (API and CLI)", async () => {
+  it("queues for a stream, rather than failing, when every stream is taken", async () => {
+    if (!t.config.databaseUrl) return; // PGlite has one connection: nothing can hold the streams meanwhile.
     const ds = t.api.dataSource;
-    const [{ seq }] = await ds.query(`SELECT seq FROM audit_log WHERE action = 'incident.create' ORDER BY seq LIMIT 1 OFFSET 2`);
+    const holder = ds.createQueryRunner();
+    await holder.connect();
+    await holder.startTransaction();
+    try {
+      await holder.query(`SELECT stream FROM audit_chain_head FOR UPDATE`);
+      let done = false;
+      const waiting = ds.transaction((m) => appendAudit(m, null, { action: "probe.wait", entityType: "probe", entityId: "w" })).then((r) => ((done = true), r));
+      await new Promise((r) => setTimeout(r, 300));
+      expect(done).toBe(false);
+      await holder.commitTransaction();
+      const record = await waiting;
+      expect(record.streamSeq).toMatch(/^\d+$/);
+    } finally {
+      if (holder.isTransactionActive) await holder.rollbackTransaction();
+      await holder.release();
+    }
+    expect((await t.gql(`query { verifyAuditLog { ok } }`, {}, f.tokens.admin)).data!.verifyAuditLog.ok).toBe(true);
+  });
+
+  it("detects an edited row, a row deleted mid-stream and rows cut off a stream's end, naming the broken link (API and CLI)", async () => {
+    const ds = t.api.dataSource;
+    const verify = async () => (await t.gql(`query { verifyAuditLog { ok brokenAtSeq reason } }`, {}, f.tokens.admin)).data!.verifyAuditLog;
+    // A record with a successor in its stream, so its removal leaves a gap rather than a short end.
+    const [{ seq, stream, stream_seq: position, after }] = await ds.query(
+      `SELECT a.seq, a.stream, a.stream_seq, a.after FROM audit_log a
+       WHERE a.action = 'incident.create' AND EXISTS (SELECT 1 FROM audit_log b WHERE b.stream = a.stream AND b.stream_seq = a.stream_seq + 1)
+       ORDER BY a.stream, a.stream_seq LIMIT 1`,
+    );
     await ds.query(`UPDATE audit_log SET after = jsonb_set(after, '{title}', '"tampered"') WHERE seq = $1`, [seq]);
-    const edited = await t.gql(`query { verifyAuditLog { ok brokenAtSeq reason } }`, {}, f.tokens.admin);
-    expect(edited.data!.verifyAuditLog).toMatchObject({ ok: false, brokenAtSeq: String(seq) });
-    expect(edited.data!.verifyAuditLog.reason).toMatch(/modified/);
+    const edited = await verify();
+    expect(edited).toMatchObject({ ok: false, brokenAtSeq: String(seq) });
+    expect(edited.reason).toMatch(/modified/);
 
     // The CLI reads the same database: only possible against PostgreSQL (PGlite here is in this process's memory).
     if (t.config.databaseUrl) {
@@ -81,9 +130,25 @@ describe("audit trail", () => {
       expect(io.err()).toContain(`BROKEN at record ${seq}`);
     }
 
-    const next = String(BigInt(seq) + 1n);
-    await ds.query(`DELETE FROM audit_log WHERE seq = $1`, [next]);
-    const deleted = await t.gql(`query { verifyAuditLog { ok brokenAtSeq } }`, {}, f.tokens.admin);
-    expect(deleted.data!.verifyAuditLog).toMatchObject({ ok: false, brokenAtSeq: String(seq) });
+    await ds.query(`UPDATE audit_log SET after = $2 WHERE seq = $1`, [seq, JSON.stringify(after)]);
+    expect((await verify()).ok).toBe(true);
+
+    const gap = String(BigInt(position) + 1n);
+    const [{ seq: gapSeq }] = await ds.query(`SELECT seq FROM audit_log WHERE stream = $1 AND stream_seq = $2`, [stream, gap]);
+    const [{ row: removed }] = await ds.query(`SELECT to_jsonb(a) AS row FROM audit_log a WHERE seq = $1`, [gapSeq]);
+    await ds.query(`DELETE FROM audit_log WHERE seq = $1`, [gapSeq]);
+    const deleted = await verify();
+    expect(deleted.ok).toBe(false);
+    // Named at the record after the gap, or, when the gap was the stream's last record, at the stream's short end.
+    expect(deleted.reason).toMatch(new RegExp(`stream ${stream}: record #${gap} is missing|stream ${stream} ends at record #${position}, but its head is #${gap}`));
+    await ds.query(`INSERT INTO audit_log SELECT * FROM jsonb_populate_record(NULL::audit_log, $1)`, [JSON.stringify(removed)]);
+    expect((await verify()).ok).toBe(true);
+
+    // Cutting a stream's last record leaves every remaining link intact: only its head gives it away.
+    const [{ stream: cut, last }] = await ds.query(`SELECT stream, max(stream_seq) AS last FROM audit_log GROUP BY stream ORDER BY stream LIMIT 1`);
+    await ds.query(`DELETE FROM audit_log WHERE stream = $1 AND stream_seq = $2`, [cut, last]);
+    const truncated = await verify();
+    expect(truncated).toMatchObject({ ok: false });
+    expect(truncated.reason).toContain(`stream ${cut} ends at record #${BigInt(last) - 1n}, but its head is #${last}`);
   });
 });

@@ -187,6 +187,24 @@ describe("metrics query", () => {
     expect(wrongType.status).toBe(400);
   });
 
+  it("labels the group of incidents without a service, on the rollup path and the row path alike", async () => {
+    const repo = t.api.dataSource.getRepository(Incident);
+    const identifiedAt = new Date(T0 + 98 * DAY + HOUR);
+    const lone = await repo.save(
+      repo.create({ title: "metrics row without a service", impact: 2, urgency: 2, priority: 2, stage: Stage.closed, serviceId: null, teamId: f.team.id, identifiedAt, createdAt: identifiedAt, closedAt: new Date(identifiedAt.getTime() + 60 * MIN) }),
+    );
+    try {
+      const input = { measures: ["incidentsCreated", "mttrMean"], bucket: "week", groupBy: "service", from: at(98 * DAY), to: at(105 * DAY) };
+      const viaRollup = await run(input);
+      const viaRows = await run({ ...input, to: new Date(T0 + 105 * DAY - 1).toISOString() });
+      expect(viaRollup.errors).toBeUndefined();
+      expect(viaRollup.data!.metrics.rows).toEqual([{ bucketStart: at(98 * DAY), group: { id: null, label: "no service" }, group2: null, values: [1, 60] }]);
+      expect(viaRows.data!.metrics.rows).toEqual(viaRollup.data!.metrics.rows);
+    } finally {
+      await repo.delete(lone.id);
+    }
+  });
+
   // Last: it edits the fixture.
   it("keeps the daily rollup equal to the incidents through updates, reopens and deletes", async () => {
     const ds = t.api.dataSource;

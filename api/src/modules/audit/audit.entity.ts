@@ -1,19 +1,31 @@
 import { Column, Entity, Index, PrimaryColumn } from "typeorm";
-import { Field, ID, ObjectType } from "type-graphql";
+import { Field, ID, Int, ObjectType } from "type-graphql";
 import { GraphQLJSONObject } from "graphql-scalars";
 
 /**
  * Append-only, hash-chained record of every change: hash = sha256(prevHash + canonical row).
- * Editing or deleting any row breaks the chain from that row on (`quell audit verify`).
+ * The trail is several chains (streams, see audit_chain_head), so concurrent writers don't queue on
+ * one; prevHash links to the record before in the same stream. Editing or deleting any row breaks
+ * its stream from that row on (`quell audit verify`).
  */
 @ObjectType()
 @Entity("audit_log")
 @Index(["entityType", "entityId"])
+@Index("UQ_audit_log_stream_position", ["stream", "streamSeq"], { unique: true })
 export class AuditRecord {
-  /** Gapless position in the chain (assigned under an advisory lock, not a sequence). */
+  /** The record's number across the whole trail, from a sequence: ordered, with gaps where a write rolled back. */
   @Field(() => String)
   @PrimaryColumn({ type: "bigint" })
   seq!: string;
+
+  @Field(() => Int, { description: "The hash chain (stream) the record belongs to." })
+  @Column({ type: "smallint" })
+  stream!: number;
+
+  /** Gapless position within its stream, 1 first. */
+  @Field(() => String, { description: "Gapless position within its stream, 1 first." })
+  @Column({ type: "bigint" })
+  streamSeq!: string;
 
   @Field(() => Date)
   @Column({ type: "timestamptz" })

@@ -9,8 +9,10 @@ import { verifyAuditChain } from "./audit.service";
 @ObjectType()
 class AuditVerification {
   @Field(() => Boolean) ok!: boolean;
-  @Field(() => Int) checked!: number;
-  @Field(() => String, { nullable: true, description: "The first record whose link is broken." }) brokenAtSeq!: string | null;
+  @Field(() => Int, { description: "Records verified (all of them when ok)." }) checked!: number;
+  @Field(() => Int, { nullable: true, description: "Hash chains (streams) verified, when ok." }) streams!: number | null;
+  @Field(() => String, { nullable: true, description: "When ok: sha256 over every stream's head. Kept elsewhere, it lets a later check prove no stream was rewritten or cut since." }) headsDigest!: string | null;
+  @Field(() => String, { nullable: true, description: "The first record whose link is broken (null when what broke is a stream's head, with no record to name)." }) brokenAtSeq!: string | null;
   @Field(() => String, { nullable: true }) reason!: string | null;
 }
 
@@ -36,11 +38,11 @@ export class AuditResolver {
 
   @Allow(Role.admin)
   // Reads and hashes the whole chain: expensive by design, so it counts against the in-flight cap.
-  @Query(() => AuditVerification, { description: "Recomputes the hash chain and names the first broken link.", complexity: 2_000 })
+  @Query(() => AuditVerification, { description: "Recomputes every hash chain (stream) of the trail against its head and names the first broken link.", complexity: 2_000 })
   async verifyAuditLog(@Ctx() ctx: QuellContext): Promise<AuditVerification> {
     const verdict = await verifyAuditChain(ctx.dataSource);
     return verdict.ok
-      ? { ok: true, checked: verdict.checked, brokenAtSeq: null, reason: null }
-      : { ok: false, checked: verdict.checked, brokenAtSeq: verdict.brokenAtSeq, reason: verdict.reason };
+      ? { ok: true, checked: verdict.checked, streams: verdict.streams, headsDigest: verdict.headsDigest, brokenAtSeq: null, reason: null }
+      : { ok: false, checked: verdict.checked, streams: null, headsDigest: null, brokenAtSeq: verdict.brokenAtSeq, reason: verdict.reason };
   }
 }

@@ -43,29 +43,86 @@ export function chainHash(prevHash: string, row: ChainedFields): string {
   return createHash("sha256").update(prevHash).update("\n").update(body).digest("hex");
 }
 
-export type ChainVerdict =
-  | { ok: true; checked: number; headHash: string }
-  | { ok: false; checked: number; brokenAtSeq: string; reason: string };
+/** A stream's last record as `audit_chain_head` records it (position 0 and GENESIS_HASH: empty). */
+export interface ChainHead {
+  stream: number;
+  streamSeq: string;
+  hash: string;
+}
 
-/** Walks rows in seq order; the first row whose link or content doesn't match is named. */
-export function verifyChain(rows: Iterable<ChainedFields & { prevHash: string; hash: string }>, start?: { seq: bigint; hash: string }): ChainVerdict {
-  let expectedSeq = start ? start.seq + 1n : 1n;
-  let prevHash = start?.hash ?? GENESIS_HASH;
+export interface ChainedRecord extends ChainedFields {
+  stream: number;
+  streamSeq: string;
+  prevHash: string;
+  hash: string;
+}
+
+export type ChainVerdict =
+  | { ok: true; checked: number; streams: number; headsDigest: string }
+  | { ok: false; checked: number; brokenAtSeq: string | null; reason: string };
+
+/** One value that commits to every stream's head: write it down somewhere else to anchor the whole trail. */
+export function headsDigest(heads: readonly ChainHead[]): string {
+  const digest = createHash("sha256");
+  for (const head of [...heads].sort((a, b) => a.stream - b.stream)) digest.update(`${head.stream}:${head.streamSeq}:${head.hash}\n`);
+  return digest.digest("hex");
+}
+
+/**
+ * Proves the trail is the streams' chains and nothing else. Takes every record, in (stream, streamSeq)
+ * order, and each stream's recorded head. Every record must sit in a stream that has a head; each
+ * stream must run 1, 2, 3... with no gap or repeat, each record linking to the hash of the one before
+ * (GENESIS_HASH first) and hashing to its own stored hash, its global seq rising along the stream; and
+ * each stream must end exactly at its head. The first record (by stream) that fails is named.
+ */
+export async function verifyStreams(heads: readonly ChainHead[], records: AsyncIterable<ChainedRecord> | Iterable<ChainedRecord>): Promise<ChainVerdict> {
+  const headOf = new Map(heads.map((h) => [h.stream, h]));
+  const ended = new Set<number>();
   let checked = 0;
-  for (const row of rows) {
+  let open: { stream: number; nextPosition: bigint; prevHash: string; lastSeq: bigint; lastRecordSeq: string | null } | null = null;
+  const broken = (brokenAtSeq: string | null, reason: string): ChainVerdict => ({ ok: false, checked, brokenAtSeq, reason });
+  /** A stream's records are over: they must reach its head, not stop short of it. */
+  const close = (): ChainVerdict | null => {
+    if (!open) return null;
+    const head = headOf.get(open.stream)!;
+    ended.add(open.stream);
+    if (BigInt(head.streamSeq) !== open.nextPosition - 1n || head.hash !== open.prevHash) {
+      return broken(open.lastRecordSeq, `stream ${open.stream} ends at record #${open.nextPosition - 1n}, but its head is #${head.streamSeq} (records were removed from its end, or the head was altered)`);
+    }
+    return null;
+  };
+  for await (const row of records) {
+    if (!open || row.stream !== open.stream) {
+      if (open && row.stream < open.stream) return broken(row.seq, `records are not in stream order at record ${row.seq}`);
+      const verdict = close();
+      if (verdict) return verdict;
+      if (!headOf.has(row.stream)) return broken(row.seq, `record ${row.seq} is in stream ${row.stream}, which has no chain head`);
+      open = { stream: row.stream, nextPosition: 1n, prevHash: GENESIS_HASH, lastSeq: -1n, lastRecordSeq: null };
+    }
+    const position = BigInt(row.streamSeq);
+    if (position !== open.nextPosition) {
+      return broken(row.seq, position < open.nextPosition
+        ? `stream ${row.stream}: record ${row.seq} repeats position #${position}`
+        : `stream ${row.stream}: record #${open.nextPosition} is missing (the next found is #${position}, record ${row.seq})`);
+    }
+    if (row.prevHash !== open.prevHash) {
+      return broken(row.seq, `record ${row.seq} does not link to the record before it in stream ${row.stream} (a record before it was changed or removed)`);
+    }
+    if (chainHash(open.prevHash, row) !== row.hash) return broken(row.seq, `record ${row.seq} was modified after it was written`);
     const seq = BigInt(row.seq);
-    if (seq !== expectedSeq) {
-      return { ok: false, checked, brokenAtSeq: String(expectedSeq), reason: `record ${expectedSeq} is missing (next record found is ${seq})` };
-    }
-    if (row.prevHash !== prevHash) {
-      return { ok: false, checked, brokenAtSeq: row.seq, reason: `record ${row.seq} does not link to record ${seq - 1n} (a record before it was changed or removed)` };
-    }
-    if (chainHash(prevHash, row) !== row.hash) {
-      return { ok: false, checked, brokenAtSeq: row.seq, reason: `record ${row.seq} was modified after it was written` };
-    }
-    prevHash = row.hash;
-    expectedSeq += 1n;
+    if (seq <= open.lastSeq) return broken(row.seq, `record ${row.seq} is numbered below the record before it in stream ${row.stream}`);
+    open.prevHash = row.hash;
+    open.nextPosition += 1n;
+    open.lastSeq = seq;
+    open.lastRecordSeq = row.seq;
     checked += 1;
   }
-  return { ok: true, checked, headHash: prevHash };
+  const verdict = close();
+  if (verdict) return verdict;
+  for (const head of heads) {
+    if (!ended.has(head.stream) && (BigInt(head.streamSeq) !== 0n || head.hash !== GENESIS_HASH)) {
+      return broken(null, `stream ${head.stream} has no records, but its head is #${head.streamSeq} (its records were removed)`);
+    }
+  }
+  return { ok: true, checked, streams: heads.length, headsDigest: headsDigest(heads) };
 }

@@ -1,11 +1,7 @@
 import type { DataSource, EntityManager } from "typeorm";
-import type { QueryDeepPartialEntity } from "typeorm/query-builder/QueryPartialEntity";
 import { Role, type Principal } from "../../platform/auth/roles";
 import { AuditRecord } from "./audit.entity";
-import { GENESIS_HASH, chainHash, verifyChain, type ChainVerdict } from "./audit.rules";
-
-/** Any fixed number: it names the one lock that serialises appends to the chain. */
-const AUDIT_CHAIN_LOCK = 0x5175656c; // "Quel"
+import { chainHash, verifyStreams, type ChainHead, type ChainVerdict, type ChainedRecord } from "./audit.rules";
 
 export interface AuditEntry {
   action: string;
@@ -24,14 +20,43 @@ function snapshot(value: object | null | undefined): Record<string, unknown> | n
 export const SYSTEM_ACTOR: Principal = { kind: "user", userId: "", role: Role.admin, label: "system" };
 
 /**
+ * Takes the head of a free stream: the connection's own first (chosen by backend pid, so a pool's
+ * connections mostly keep apart), else the next unlocked one. Never waits, so never deadlocks; a
+ * transaction's own locks never count as taken, so its second record may reuse its stream.
+ * The global seq is drawn under the lock, so it rises along every stream.
+ */
+export const TAKE_FREE_STREAM = `
+  SELECT h.stream, h.stream_seq AS "streamSeq", h.hash, nextval('audit_log_seq_seq')::text AS seq
+  FROM (SELECT stream, stream_seq, hash FROM audit_chain_head
+        ORDER BY stream < pg_backend_pid() % 64, stream
+        FOR UPDATE SKIP LOCKED LIMIT 1) h`;
+/** Every stream is busy (more concurrent audited transactions than streams): queue for this connection's own. */
+const WAIT_FOR_STREAM = `
+  SELECT h.stream, h.stream_seq AS "streamSeq", h.hash, nextval('audit_log_seq_seq')::text AS seq
+  FROM (SELECT stream, stream_seq, hash FROM audit_chain_head
+        ORDER BY stream < pg_backend_pid() % 64, stream LIMIT 1 FOR UPDATE) h`;
+/** The record and its stream's new head in one statement: one round trip while the stream is held. $1..$13 in the INSERT's column order. */
+export const APPEND = `
+  WITH appended AS (
+    INSERT INTO audit_log (seq, stream, stream_seq, at, actor_id, actor_label, action, entity_type, entity_id, before, after, prev_hash, hash)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+  )
+  UPDATE audit_chain_head SET stream_seq = $3, hash = $13 WHERE stream = $2`;
+
+/**
  * Appends inside the caller's transaction, so a change and its audit record commit together.
- * The advisory lock is released at commit, keeping the chain linear under concurrency.
+ * The trail is many hash chains (streams); the record goes on the end of one stream whose head this
+ * transaction locks until commit. Concurrent writers take different streams instead of queuing.
+ * The transaction must be READ COMMITTED (the default), so the locked head is the latest committed one.
  */
 export async function appendAudit(manager: EntityManager, actor: Principal | null, entry: AuditEntry): Promise<AuditRecord> {
-  await manager.query("SELECT pg_advisory_xact_lock($1)", [AUDIT_CHAIN_LOCK]);
-  const [head] = (await manager.query(`SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1`)) as Array<{ seq: string; hash: string }>;
+  let [head] = (await manager.query(TAKE_FREE_STREAM)) as StreamHead[];
+  if (!head) [head] = (await manager.query(WAIT_FOR_STREAM)) as StreamHead[];
+  if (!head) throw new Error("audit_chain_head has no streams: run the migrations");
   const record = manager.create(AuditRecord, {
-    seq: String(head ? BigInt(head.seq) + 1n : 1n),
+    seq: head.seq,
+    stream: head.stream,
+    streamSeq: String(BigInt(head.streamSeq) + 1n),
     at: new Date(),
     actorId: actor?.userId || null,
     actorLabel: actor?.label ?? SYSTEM_ACTOR.label,
@@ -40,33 +65,50 @@ export async function appendAudit(manager: EntityManager, actor: Principal | nul
     entityId: entry.entityId,
     before: snapshot(entry.before),
     after: snapshot(entry.after),
-    prevHash: head?.hash ?? GENESIS_HASH,
+    prevHash: head.hash,
   });
   record.hash = chainHash(record.prevHash, record);
-  // insert, not save: save first SELECTs the row by its (given) key, one more round trip under the chain's lock.
-  await manager.insert(AuditRecord, record as QueryDeepPartialEntity<AuditRecord>);
+  await manager.query(APPEND, [
+    record.seq, record.stream, record.streamSeq, record.at, record.actorId, record.actorLabel, record.action, record.entityType, record.entityId,
+    record.before === null ? null : JSON.stringify(record.before), record.after === null ? null : JSON.stringify(record.after), record.prevHash, record.hash,
+  ]);
   return record;
+}
+
+interface StreamHead {
+  stream: number;
+  streamSeq: string;
+  hash: string;
+  seq: string;
 }
 
 const VERIFY_PAGE_ROWS = 5_000;
 
-/** Verifies the whole chain in pages, so a long trail doesn't need to fit in memory. */
-export async function verifyAuditChain(dataSource: DataSource): Promise<ChainVerdict> {
-  let start: { seq: bigint; hash: string } | undefined;
-  let checked = 0;
+/** Every record in (stream, position) order, a page at a time, so a long trail needn't fit in memory. */
+async function* recordsInStreamOrder(manager: EntityManager): AsyncGenerator<ChainedRecord> {
+  let after: { stream: number; streamSeq: string } | null = null;
   for (;;) {
-    const rows = await dataSource
-      .getRepository(AuditRecord)
-      .createQueryBuilder("a")
-      .where(start ? "a.seq > :after" : "TRUE", { after: start ? String(start.seq) : undefined })
-      .orderBy("a.seq", "ASC")
-      .limit(VERIFY_PAGE_ROWS)
-      .getMany();
-    if (rows.length === 0) return { ok: true, checked, headHash: start?.hash ?? GENESIS_HASH };
-    const verdict = verifyChain(rows, start);
-    if (!verdict.ok) return { ...verdict, checked: checked + verdict.checked };
-    checked += verdict.checked;
-    const last = rows[rows.length - 1];
-    start = { seq: BigInt(last.seq), hash: last.hash };
+    const rows = (await manager.query(
+      `SELECT seq, stream, stream_seq AS "streamSeq", at, actor_id AS "actorId", actor_label AS "actorLabel", action,
+              entity_type AS "entityType", entity_id AS "entityId", before, after, prev_hash AS "prevHash", hash
+       FROM audit_log WHERE ($1::smallint IS NULL OR (stream, stream_seq) > ($1::smallint, $2::bigint))
+       ORDER BY stream, stream_seq LIMIT ${VERIFY_PAGE_ROWS}`,
+      [after?.stream ?? null, after?.streamSeq ?? null],
+    )) as ChainedRecord[];
+    yield* rows;
+    if (rows.length < VERIFY_PAGE_ROWS) return;
+    const last = rows[rows.length - 1]!;
+    after = { stream: last.stream, streamSeq: last.streamSeq };
   }
+}
+
+/**
+ * Verifies every stream against its head, from one snapshot (REPEATABLE READ), so writes landing
+ * meanwhile neither break nor escape the check.
+ */
+export async function verifyAuditChain(dataSource: DataSource): Promise<ChainVerdict> {
+  return dataSource.transaction("REPEATABLE READ", async (manager) => {
+    const heads = (await manager.query(`SELECT stream, stream_seq AS "streamSeq", hash FROM audit_chain_head ORDER BY stream`)) as ChainHead[];
+    return verifyStreams(heads, recordsInStreamOrder(manager));
+  });
 }

@@ -23,6 +23,7 @@ const DAILY: MetricSource = {
   from: "incident_daily_rollup r",
   kind: "event",
   at: "(r.day::timestamp AT TIME ZONE 'UTC')",
+  utcDay: "r.day",
   dimensions: {
     [MetricsGrouping.service]: { key: "r.service_id", label: INCIDENT_DIMENSIONS.service!.label },
     [MetricsGrouping.team]: { key: "r.team_id", label: INCIDENT_DIMENSIONS.team!.label },

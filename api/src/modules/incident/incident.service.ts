@@ -100,13 +100,12 @@ export class IncidentService {
   async create(actor: Principal, input: CreateIncidentInput, outer?: UnitOfWork): Promise<Incident> {
     return inTransaction(this.dataSource, async (work) => {
       const { manager } = work;
-      await this.assertReferences(manager, { serviceId: input.serviceId, teamId: input.teamId, assigneeId: input.assigneeId });
+      // One read both checks the service and gives its owner team: the incident goes there unless someone chose a team.
+      const service = input.serviceId ? await manager.findOne(Service, { where: { id: input.serviceId }, select: { id: true, ownerTeamId: true } }) : null;
+      if (input.serviceId && !service) throw notFound("Service", input.serviceId);
+      await this.assertReferences(manager, { teamId: input.teamId, assigneeId: input.assigneeId });
       const matrix = await this.priorityMatrix(manager);
-      let teamId = input.teamId ?? null;
-      if (!teamId && input.serviceId) {
-        // Route to the service's owner team unless someone chose a team.
-        teamId = (await manager.findOneByOrFail(Service, { id: input.serviceId })).ownerTeamId;
-      }
+      const teamId = input.teamId || service?.ownerTeamId || null;
       const now = new Date();
       const incident = manager.create(Incident, {
         title: input.title.trim(),

@@ -105,14 +105,18 @@ export function buildStatements(req: MetricsRequest, measures: MeasureDefinition
     }
     const groups = [req.groupBy, req.thenBy].filter((g) => g !== MetricsGrouping.none).map((g) => source.dimensions[g]!);
     const unit = req.bucket ? TRUNC_UNIT[req.bucket] : null;
+    // A source of whole UTC days compares its date column: no time-zone arithmetic per row.
+    const utcAt = source.utcDay ? `${source.utcDay}::timestamp` : `${source.at} AT TIME ZONE 'UTC'`;
     const keys = [
-      ...(source.kind === "event" ? (unit ? [`date_trunc('${unit}', ${source.at} AT TIME ZONE 'UTC')`] : ["NULL::timestamp"]) : ["b.bucket"]),
+      ...(source.kind === "event" ? (unit ? [`date_trunc('${unit}', ${utcAt})`] : ["NULL::timestamp"]) : ["b.bucket"]),
       ...groups.map((g) => g.key),
     ];
     const values = ms.map((m, n) => `(${aggregateOf.get(m)})::float8 AS m${n}`);
     let from: string;
     if (source.kind === "event") {
-      from = `FROM ${source.from} WHERE ${source.at} >= $1 AND ${source.at} < $2`;
+      from = source.utcDay
+        ? `FROM ${source.from} WHERE ${source.utcDay} >= ($1::timestamptz AT TIME ZONE 'UTC')::date AND ${source.utcDay} < ($2::timestamptz AT TIME ZONE 'UTC')::date`
+        : `FROM ${source.from} WHERE ${source.at} >= $1 AND ${source.at} < $2`;
     } else {
       const buckets = unit
         ? `SELECT bs AS bucket, least((bs + interval '1 ${unit}') AT TIME ZONE 'UTC', $2) AS bucket_end
@@ -122,14 +126,24 @@ export function buildStatements(req: MetricsRequest, measures: MeasureDefinition
       from = `FROM (${buckets}) b, ${source.from} WHERE ${source.openAt}`;
     }
     const keyNames = ["bucket", "g1", "g2"].slice(0, keys.length);
-    const labels = groups.map((g, n) => `${g.label ? g.label(`agg.g${n + 1}`) : `agg.g${n + 1}::text`} AS g${n + 1}_label, agg.g${n + 1}::text AS g${n + 1}_id`);
+    // Each group's label once (l1, l2), not once per bucket: a service × week year would look up
+    // every service 52 times. The NULL group (no service...) can't match a join; it gets its own.
+    const labelSets = groups.map((g, n) => {
+      const k = `g${n + 1}`;
+      return `l${n + 1} AS (SELECT d.${k}, ${g.label ? g.label(`d.${k}`) : `d.${k}::text`} AS label FROM (SELECT DISTINCT ${k} FROM agg) d)`;
+    });
+    const labels = groups.map((_, n) => {
+      const k = `g${n + 1}`;
+      return `CASE WHEN agg.${k} IS NULL THEN (SELECT label FROM l${n + 1} WHERE ${k} IS NULL) ELSE l${n + 1}.label END AS ${k}_label, agg.${k}::text AS ${k}_id`;
+    });
+    const joins = groups.map((_, n) => ` LEFT JOIN l${n + 1} ON l${n + 1}.g${n + 1} = agg.g${n + 1}`).join("");
     const sql = `WITH agg AS (
         SELECT ${keys.map((k, n) => `${k} AS ${keyNames[n]}`).join(", ")}, ${values.join(", ")}
         ${from}${where.length ? ` AND ${where.join(" AND ")}` : ""}
         GROUP BY ${keys.map((_, n) => n + 1).join(", ")}
-      )
-      SELECT agg.bucket AT TIME ZONE 'UTC' AS bucket_start${labels.length ? `, ${labels.join(", ")}` : ""}, ${ms.map((_, n) => `agg.m${n}`).join(", ")}
-        FROM agg LIMIT ${MAX_ROWS + 1}`;
+      )${labelSets.map((l) => `, ${l}`).join("")}
+      SELECT date_part('epoch', agg.bucket) * 1000 AS bucket_start_ms${labels.length ? `, ${labels.join(", ")}` : ""}, ${ms.map((_, n) => `agg.m${n}`).join(", ")}
+        FROM agg${joins} LIMIT ${MAX_ROWS + 1}`;
     return { source, measures: ms, sql, params };
   });
 }

@@ -46,6 +46,12 @@ export interface MetricSource {
   kind: "event" | "snapshot";
   /** event: the timestamp that places a row in a bucket and in the range. */
   at?: string;
+  /**
+   * event, rows that are whole UTC days (a daily rollup): the date column. Range and buckets then
+   * compare dates, with no time-zone arithmetic per row, and an index on it serves the range.
+   * Only for requests whose range starts and ends at UTC midnight (as a rollup is only used then).
+   */
+  utcDay?: string;
   /** snapshot: the condition for a row to be open at `b.bucket_end`. */
   openAt?: string;
   dimensions: Partial<Record<MetricsGrouping, MetricDimension>>;

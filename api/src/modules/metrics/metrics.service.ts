@@ -137,7 +137,9 @@ export async function runMetrics(dataSource: DataSource, input: MetricsInput): P
       const g1 = groupOf(r, 1);
       const g2 = groupOf(r, 2);
       groupPairs.set(`${g1?.id ?? ""}|${g2?.id ?? ""}`, [g1, g2]);
-      const row = rowFor((r.bucket_start as Date | null) ?? null, g1, g2);
+      // Bucket starts come as epoch milliseconds: parsing thousands of timestamp strings showed in profiles.
+      const startMs = r.bucket_start_ms as number | null;
+      const row = rowFor(startMs === null ? null : new Date(startMs), g1, g2);
       st.measures.forEach((m, n) => {
         const v = r[`m${n}`] as number | null;
         row.values[measures.indexOf(m)] = v === null ? m.empty : Number(v);

@@ -156,7 +156,8 @@ export class SlaService {
   private async follow(work: UnitOfWork, incident: Incident, change: IncidentChange | null): Promise<void> {
     const { manager } = work;
     const now = this.clock.now();
-    let clocks = await manager.find(SlaClock, { where: { incidentId: incident.id }, lock: { mode: "pessimistic_write" } });
+    // A new incident (no change) has no clocks yet: no need to look.
+    let clocks = change ? await manager.find(SlaClock, { where: { incidentId: incident.id }, lock: { mode: "pessimistic_write" } }) : [];
     const calendars = new CalendarCache(manager);
     const alerts: SlaAlert[] = [];
     const priorityChanged = !!change && change.before.priority !== incident.priority;

@@ -1,8 +1,8 @@
 /** SLA warnings and breaches on the incident timeline (a timeline kind), and paused clocks' time left for the slaDueAt sort. */
 import type { MigrationInterface, QueryRunner } from "typeorm";
 
-export class SlaTimelineAndPausedSort1795992000000 implements MigrationInterface {
-  name = "SlaTimelineAndPausedSort1795992000000";
+export class SlaTimelineAndPausedSort1795992200000 implements MigrationInterface {
+  name = "SlaTimelineAndPausedSort1795992200000";
 
   public async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query("ALTER TYPE \"timeline_kind\" ADD VALUE 'sla'");
