@@ -16,7 +16,7 @@ import { startWorkers } from "@quell/workers/index";
  * do not compete for the 2 cores: ingestion (accepted alerts/s, p50/p95/p99 latency of the 202,
  * count in = count stored), the yardstick, then correlation of everything queued (events/s, every
  * event counted into its deduplicated alert). Yardstick, same run: the same INSERT done by hand in
- * SQL over a pg pool of the same concurrency (no HTTP, token, rate limit or parsing).
+ * SQL over a pg pool of the same concurrency, one commit each (no HTTP, token, rate limit, parsing or batching).
  * Uses its own database (bench_alerts), dropped at the end. Asserts nothing; prints JSON.
  */
 const events = Number(process.argv[2] ?? 20_000);
@@ -24,7 +24,7 @@ const concurrency = Number(process.argv[3] ?? 32);
 const dedupKeys = Number(process.argv[4] ?? 500);
 const baseUrl = process.env.BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 const redisUrl = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
-const DB = "bench_alerts";
+const DB = process.env.BENCH_DB ?? "bench_alerts";
 
 const percentile = (sorted: number[], p: number) => +sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))].toFixed(2);
 const summary = (latencies: number[]) => {
@@ -43,13 +43,13 @@ async function main(): Promise<void> {
   await admin(`CREATE DATABASE ${DB}`);
   const databaseUrl = baseUrl.replace(/\/[^/]*$/, `/${DB}`);
   process.env.QUELL_QUEUE_PREFIX = `bench-alerts-${randomBytes(3).toString("hex")}`;
-  const config = loadConfig({ databaseUrl, redisUrl, httpPort: 0, jwtSecret: randomBytes(32).toString("hex"), seedDemo: false, alertEventsPerSecond: 1_000_000_000, loginThrottlePrefix: process.env.QUELL_QUEUE_PREFIX, logLevel: "warn" });
+  const config = loadConfig({ databaseUrl, redisUrl, httpPort: 0, jwtSecret: randomBytes(32).toString("hex"), seedDemo: false, alertRateLimitPrefix: `${process.env.QUELL_QUEUE_PREFIX}:alert-rate`, logLevel: "warn" });
   const api = await startApi(config);
   let workers: Awaited<ReturnType<typeof startWorkers>> | null = null;
   try {
     const { integration, token } = await api.services.alertAdmin.saveIntegration(SYSTEM_ACTOR, { name: "Bench", source: AlertSource.pagerduty, serviceLabel: "component", dedupFields: [], enabled: true } as never);
 
-    // The system under test: HTTP → token → rate limit (Redis) → parse → one INSERT, answered 202.
+    // The system under test: HTTP → token → rate limit (Redis, default per-integration limit) → parse → group-committed INSERT, answered 202.
     const load = fork(path.join(__dirname, "alerts-load.js"), [api.http.url, token!, String(events), String(concurrency), String(dedupKeys)]);
     const result = await new Promise<{ seconds: number; latencies: number[]; statuses: Record<string, number> }>((resolve) => load.once("message", (m) => resolve(m as never)));
     load.kill();
@@ -91,6 +91,7 @@ async function main(): Promise<void> {
     }
     const drainSeconds = (performance.now() - drainStart) / 1000;
     const [{ alerts, counted }] = await api.dataSource.query(`SELECT count(*)::int AS alerts, coalesce(sum(count), 0)::int AS counted FROM alert WHERE integration_id = $1`, [integration.id]);
+    const [{ processed }] = await api.dataSource.query(`SELECT count(*)::int AS processed FROM alert_event WHERE integration_id = $1 AND processed_at IS NOT NULL AND idempotency_key NOT LIKE 'yardstick-%'`, [integration.id]);
 
 
     console.log(
@@ -101,11 +102,13 @@ async function main(): Promise<void> {
           concurrency,
           dedupKeys,
           ingest: { alertsPerSecond: Math.round(accepted / result.seconds), seconds: +result.seconds.toFixed(2), statuses: result.statuses, ...summary(result.latencies) },
+          countSent: events,
           countIn: accepted,
           eventsStored: storedEvents,
           countInEqualsStored: accepted === storedEvents,
-          correlation: { drainSeconds: +drainSeconds.toFixed(2), eventsPerSecond: Math.round(accepted / drainSeconds), alerts, countSum: counted, everyEventCounted: counted === accepted },
+          correlation: { drainSeconds: +drainSeconds.toFixed(2), eventsPerSecond: Math.round(accepted / drainSeconds), eventsProcessed: processed, alerts, countSum: counted, everyEventCounted: counted === accepted },
           yardstickHandSql: { insertsPerSecond: Math.round(events / sqlSeconds), seconds: +sqlSeconds.toFixed(2), ...summary(sqlLatencies) },
+          ingestOverYardstick: +(accepted / result.seconds / (events / sqlSeconds)).toFixed(2),
           goalAlertsPerSecond: 2000,
           note: "2 shared cores: the load generator, the API, correlation workers, PostgreSQL and Redis all run on them",
         },

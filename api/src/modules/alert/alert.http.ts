@@ -27,9 +27,16 @@ function bearer(req: Request): string | null {
   return match ? match[1] : null;
 }
 
+/** Writes a JSON answer directly: express's res.json adds an ETag hash and freshness check no webhook sender reads. */
+function answer(res: Response, status: number, body: object): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { "content-type": "application/json; charset=utf-8", "content-length": Buffer.byteLength(text) });
+  res.end(text);
+}
+
 function refuse(res: Response, status: number, code: string, message: string, retryAfterSeconds?: number): void {
   if (retryAfterSeconds !== undefined) res.setHeader("Retry-After", String(retryAfterSeconds));
-  res.status(status).json({ status: "refused", code, message });
+  answer(res, status, { status: "refused", code, message });
 }
 
 /**
@@ -62,8 +69,8 @@ export function alertHooksRouter(ingestion: AlertIngestion, opts: { bodyLimitByt
       const alerts = parseEvent(source, parsed, integration.fieldMapping, receivedAt);
       const headerKey = req.headers["idempotency-key"];
       const idempotencyKey = typeof headerKey === "string" && headerKey.trim() ? `h:${headerKey.trim()}` : `b:${createHash("sha256").update(raw).digest("hex")}`;
-      const { eventId, duplicate } = await ingestion.store(integration, alerts, idempotencyKey);
-      res.status(202).json({
+      const { eventId, duplicate } = await ingestion.store(integration, alerts, idempotencyKey, receivedAt);
+      answer(res, 202, {
         status: "accepted",
         eventId,
         duplicate,
