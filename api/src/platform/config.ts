@@ -81,6 +81,8 @@ export interface QuellConfig {
   /** Group commit of alert events: how long the first event waits for others (ms), and the most in one INSERT. */
   alertCommitWindowMs: number;
   alertCommitMaxEvents: number;
+  /** Alert batches being committed at once (each holds a pooled connection). */
+  alertCommitsInFlight: number;
   /** Firing/resolved changes within alertFlapWindowSeconds that make an alert flap (held back). */
   alertFlapThreshold: number;
   alertFlapWindowSeconds: number;
@@ -217,6 +219,7 @@ function readConfig(env: NodeJS.ProcessEnv, overrides: Partial<QuellConfig>): Om
     alertRateLimitPrefix: env.QUELL_ALERT_RATE_LIMIT_PREFIX || "quell:alert-rate",
     alertCommitWindowMs: intFromEnv("QUELL_ALERT_COMMIT_WINDOW_MS", 2, env),
     alertCommitMaxEvents: intFromEnv("QUELL_ALERT_COMMIT_MAX_EVENTS", 500, env),
+    alertCommitsInFlight: intFromEnv("QUELL_ALERT_COMMITS_IN_FLIGHT", 2, env),
     alertFlapThreshold: intFromEnv("QUELL_ALERT_FLAP_THRESHOLD", 4, env),
     alertFlapWindowSeconds: intFromEnv("QUELL_ALERT_FLAP_WINDOW_SECONDS", 15 * 60, env),
     ...rest,

@@ -64,12 +64,14 @@ const GROUP_COMMIT_DEFAULTS: GroupCommitOptions = { windowMs: 2, maxEvents: 500,
  * the events arriving alongside). Correlation runs later from the outbox, so an answer never waits for it.
  */
 export class AlertIngestion {
-  private readonly tokens = new Map<string, { integration: AlertIntegration | null; expiresAt: number }>();
+  private readonly tokens = new Map<string, { integration: Promise<AlertIntegration | null>; expiresAt: number }>();
   private readonly limiter: RateLimiterAbstract;
   private readonly commitLimits: GroupCommitOptions;
   /** Events not yet in a batch, by integration and idempotency key. */
   private readonly pending = new Map<string, PendingEvent>();
   private committing = 0;
+  /** Commits made and events they stored, since start (events per commit shows how well batching works). */
+  readonly commitStats = { commits: 0, events: 0 };
   private timer: NodeJS.Timeout | null = null;
   /** Requests waiting to be counted against their integration's rate, by integration. */
   private readonly admitting = new Map<string, Array<{ resolve: () => void; reject: (error: unknown) => void }>>();
@@ -93,14 +95,17 @@ export class AlertIngestion {
     const now = Date.now();
     let cached = this.tokens.get(hash);
     if (!cached || cached.expiresAt < now) {
-      const integration = await this.dataSource.getRepository(AlertIntegration).findOne({ where: { tokenHash: hash } });
-      cached = { integration, expiresAt: now + (this.opts.tokenCacheMs ?? 5_000) };
+      // The lookup itself is cached, so the requests in flight when an entry expires share one query.
+      const lookup = this.dataSource.getRepository(AlertIntegration).findOne({ where: { tokenHash: hash } });
+      cached = { integration: lookup, expiresAt: now + (this.opts.tokenCacheMs ?? 5_000) };
       if (this.tokens.size > 10_000) this.tokens.clear();
       this.tokens.set(hash, cached);
+      lookup.catch(() => this.tokens.get(hash) === cached && this.tokens.delete(hash));
     }
-    if (!cached.integration) throw new IngestError(401, "UNAUTHENTICATED", "This token belongs to no integration (revoked, rotated or mistyped).");
-    if (!cached.integration.enabled) throw new IngestError(401, "UNAUTHENTICATED", `The integration "${cached.integration.name}" is disabled.`);
-    return cached.integration;
+    const integration = await cached.integration;
+    if (!integration) throw new IngestError(401, "UNAUTHENTICATED", "This token belongs to no integration (revoked, rotated or mistyped).");
+    if (!integration.enabled) throw new IngestError(401, "UNAUTHENTICATED", `The integration "${integration.name}" is disabled.`);
+    return integration;
   }
 
   /** Forgets cached tokens (an admin rotated or disabled one in this process). */
@@ -199,6 +204,8 @@ export class AlertIngestion {
     let ids: Map<string, { id: string; inserted: boolean }>;
     try {
       ids = await this.insertEvents(batch);
+      this.commitStats.commits++;
+      this.commitStats.events += batch.length;
     } catch (error) {
       if (batch.length === 1 || !isDataError(error)) {
         for (const w of batch[0].waiters) w.reject(error);

@@ -42,7 +42,7 @@ export function createServices(deps: { dataSource: DataSource; pubsub: QuellPubS
     perSecond: deps.config.alertEventsPerSecond,
     keyPrefix: deps.config.alertRateLimitPrefix,
     redis: deps.redis,
-    groupCommit: { windowMs: deps.config.alertCommitWindowMs, maxEvents: deps.config.alertCommitMaxEvents },
+    groupCommit: { windowMs: deps.config.alertCommitWindowMs, maxEvents: deps.config.alertCommitMaxEvents, inFlight: deps.config.alertCommitsInFlight },
   });
   return {
     ...deps,
