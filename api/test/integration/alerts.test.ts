@@ -110,6 +110,27 @@ describe("alert ingestion, deduplication and correlation", () => {
     expect(b.body).toMatchObject({ eventId: a.body.eventId, duplicate: true });
   });
 
+  it("stores once a delivery repeated at the same moment (one group commit), among distinct events stored each", async () => {
+    const repeated = pd("idem-burst", "Burst repeat", "payments");
+    const results = await Promise.all([
+      ...Array.from({ length: 5 }, () => post(url, "/hooks/pagerduty", repeated)),
+      ...Array.from({ length: 5 }, (_, i) => post(url, "/hooks/pagerduty", pd(`idem-burst-${i}`, `Burst distinct ${i}`, "payments"))),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(Array(10).fill(202));
+    const repeats = results.slice(0, 5);
+    expect(new Set(repeats.map((r) => r.body.eventId)).size).toBe(1);
+    expect(repeats.filter((r) => r.body.duplicate === false)).toHaveLength(1);
+    const distinct = results.slice(5);
+    expect(new Set(distinct.map((r) => r.body.eventId)).size).toBe(5);
+    expect(distinct.every((r) => r.body.duplicate === false)).toBe(true);
+    const ids = results.map((r) => r.body.eventId as string);
+    expect(await count(`SELECT count(*)::int AS n FROM alert_event WHERE id = ANY($1::uuid[])`, [ids])).toBe(6);
+    // Each stored event has its one correlation job, and it ran once.
+    expect(await count(`SELECT count(*)::int AS n FROM outbox WHERE queue = 'alerts' AND payload->>'eventId' = ANY($1::text[])`, [ids])).toBe(6);
+    await settled();
+    expect(await count(`SELECT count::int AS n FROM alert WHERE title = 'Burst repeat'`)).toBe(1);
+  });
+
   it("deduplicates repeats into one alert whose count and last-seen rise", async () => {
     await send(pd("dup-1", "Queue depth high", "search"));
     const [before] = await t.api.dataSource.query(`SELECT id, count, first_seen_at, last_seen_at FROM alert WHERE title = 'Queue depth high'`);
