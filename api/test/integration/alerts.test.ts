@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startWorkers, type RunningWorkers } from "@quell/workers/index";
 import { Criticality, ServiceKind, type Service } from "../../src/modules/catalog/catalog.entity";
+import { parsePagerDuty } from "../../src/modules/alert/alert.sources";
 import { QueueName } from "../../src/platform/queue/queues";
 import { ALERTMANAGER_EXAMPLE, PAGERDUTY_EXAMPLE } from "../support/alert-payloads";
 import { codeOf, seedFixture, startTestApi, type Fixture } from "../support/harness";
@@ -129,6 +130,25 @@ describe("alert ingestion, deduplication and correlation", () => {
     expect(await count(`SELECT count(*)::int AS n FROM outbox WHERE queue = 'alerts' AND payload->>'eventId' = ANY($1::text[])`, [ids])).toBe(6);
     await settled();
     expect(await count(`SELECT count::int AS n FROM alert WHERE title = 'Burst repeat'`)).toBe(1);
+  });
+
+  it("refuses only the event a group commit could not store, storing the rest of its batch", async () => {
+    const [integration] = (await t.api.dataSource.query(`SELECT id, source FROM alert_integration WHERE source = 'pagerduty' LIMIT 1`)) as Array<{ id: string; source: any }>;
+    const alerts = parsePagerDuty(pd("batch-ok", "Batch survivor", "payments"), new Date()).alert;
+    const ingestion = t.api.services.alertIngestion;
+    const commitsBefore = ingestion.commitStats.commits;
+    // Handed over in one turn, so they share a batch; the second names an integration that does not exist.
+    const [ok, orphan] = await Promise.allSettled([
+      ingestion.store(integration, [alerts], "batch-ok"),
+      ingestion.store({ id: "00000000-0000-4000-8000-000000000000", source: integration.source }, [alerts], "batch-orphan"),
+    ]);
+    expect(ok.status).toBe("fulfilled");
+    expect(orphan.status).toBe("rejected");
+    expect(ingestion.commitStats.commits).toBeGreaterThan(commitsBefore);
+    const stored = (ok as PromiseFulfilledResult<{ eventId: string }>).value.eventId;
+    expect(await count(`SELECT count(*)::int AS n FROM alert_event WHERE id = $1`, [stored])).toBe(1);
+    expect(await count(`SELECT count(*)::int AS n FROM alert_event WHERE integration_id = '00000000-0000-4000-8000-000000000000'`)).toBe(0);
+    await settled();
   });
 
   it("deduplicates repeats into one alert whose count and last-seen rise", async () => {
