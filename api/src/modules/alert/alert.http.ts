@@ -74,7 +74,7 @@ export function alertHooksRouter(ingestion: AlertIngestion, opts: { bodyLimitByt
       const alerts = parseEvent(source, parsed, integration.fieldMapping, receivedAt);
       const headerKey = req.headers["idempotency-key"];
       const idempotencyKey = typeof headerKey === "string" && headerKey.trim() ? `h:${headerKey.trim()}` : `b:${createHash("sha256").update(raw).digest("hex")}`;
-      const { eventId, duplicate } = await ingestion.store(integration, alerts, idempotencyKey, receivedAt);
+      const { eventId, duplicate } = await ingestion.store(integration, alerts, idempotencyKey);
       answer(res, 202, {
         status: "accepted",
         eventId,

@@ -29,7 +29,6 @@ interface PendingEvent {
   integrationId: string;
   key: string;
   alerts: NormalizedAlert[];
-  receivedAt: Date;
   waiters: Array<{ resolve: (stored: StoredEvent) => void; reject: (error: unknown) => void }>;
 }
 
@@ -155,14 +154,14 @@ export class AlertIngestion {
    * waits for its own row to be on disk. The same idempotency key twice stores once and answers
    * with the first event's id.
    */
-  store(integration: { id: string; source: AlertSource }, alerts: NormalizedAlert[], idempotencyKey: string, receivedAt = new Date()): Promise<StoredEvent> {
+  store(integration: { id: string; source: AlertSource }, alerts: NormalizedAlert[], idempotencyKey: string): Promise<StoredEvent> {
     const key = createHash("sha256").update(idempotencyKey).digest("hex");
     return new Promise((resolve, reject) => {
       const slot = `${integration.id}:${key}`;
       const waiting = this.pending.get(slot);
       // A repeat inside the same batch waits for the first one's row (and is its duplicate).
       if (waiting) waiting.waiters.push({ resolve, reject });
-      else this.pending.set(slot, { integrationId: integration.id, key, alerts, receivedAt, waiters: [{ resolve, reject }] });
+      else this.pending.set(slot, { integrationId: integration.id, key, alerts, waiters: [{ resolve, reject }] });
       this.scheduleCommit();
     });
   }
@@ -223,21 +222,22 @@ export class AlertIngestion {
   private async insertEvents(batch: PendingEvent[]): Promise<Map<string, { id: string; inserted: boolean }>> {
     const integrationIds = batch.map((e) => e.integrationId);
     const keys = batch.map((e) => e.key);
-    // ORDER BY ordinality and clock_timestamp() keep arrival order in the outbox, which the relay follows.
+    // clock_timestamp() row by row in arrival order: events of one batch get distinct, increasing
+    // received_at (correlation orders an alert's events by it) and their jobs leave the outbox in that order.
     const inserted = (await this.dataSource.query(
       `WITH input AS (
-         SELECT * FROM unnest($1::uuid[], $2::varchar[], $3::jsonb[], $4::timestamptz[]) WITH ORDINALITY AS t(integration_id, idempotency_key, alerts, received_at, ord)
+         SELECT * FROM unnest($1::uuid[], $2::varchar[], $3::jsonb[]) WITH ORDINALITY AS t(integration_id, idempotency_key, alerts, ord)
        ), e AS (
          INSERT INTO alert_event (integration_id, idempotency_key, alerts, received_at)
-         SELECT integration_id, idempotency_key, alerts, received_at FROM input ORDER BY ord
+         SELECT integration_id, idempotency_key, alerts, clock_timestamp() FROM input ORDER BY ord
          ON CONFLICT (integration_id, idempotency_key) DO NOTHING RETURNING id, integration_id, idempotency_key
        ), o AS (
          INSERT INTO outbox (queue, job_name, payload, created_at)
-         SELECT $5, 'correlate', jsonb_build_object('eventId', e.id, 'incidentId', NULL), clock_timestamp()
+         SELECT $4, 'correlate', jsonb_build_object('eventId', e.id, 'incidentId', NULL), clock_timestamp()
            FROM e JOIN input USING (integration_id, idempotency_key) ORDER BY input.ord RETURNING id
        )
        SELECT id, integration_id, idempotency_key FROM e`,
-      [integrationIds, keys, batch.map((e) => JSON.stringify(e.alerts)), batch.map((e) => e.receivedAt.toISOString()), QueueName.Alerts],
+      [integrationIds, keys, batch.map((e) => JSON.stringify(e.alerts)), QueueName.Alerts],
     )) as Array<{ id: string; integration_id: string; idempotency_key: string }>;
     const ids = new Map(inserted.map((r) => [`${r.integration_id}:${r.idempotency_key}`, { id: r.id, inserted: true }]));
     if (inserted.length < batch.length) {
