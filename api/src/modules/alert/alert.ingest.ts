@@ -55,6 +55,9 @@ export interface IngestOptions {
 /** PostgreSQL refused the rows themselves (data exception, integrity violation), not the connection. */
 const isDataError = (error: unknown) => /^2[23]/.test(String((error as { code?: unknown })?.code ?? ""));
 
+/** Where an event waits and is found again: one per integration and idempotency key. */
+const slotOf = (integrationId: string, key: string) => `${integrationId}:${key}`;
+
 const GROUP_COMMIT_DEFAULTS: GroupCommitOptions = { windowMs: 2, maxEvents: 500, inFlight: 2 };
 
 /**
@@ -157,7 +160,7 @@ export class AlertIngestion {
   store(integration: { id: string; source: AlertSource }, alerts: NormalizedAlert[], idempotencyKey: string): Promise<StoredEvent> {
     const key = createHash("sha256").update(idempotencyKey).digest("hex");
     return new Promise((resolve, reject) => {
-      const slot = `${integration.id}:${key}`;
+      const slot = slotOf(integration.id, key);
       const waiting = this.pending.get(slot);
       // A repeat inside the same batch waits for the first one's row (and is its duplicate).
       if (waiting) waiting.waiters.push({ resolve, reject });
@@ -183,7 +186,7 @@ export class AlertIngestion {
   private async commitPending(): Promise<void> {
     if (!this.pending.size) return;
     const batch = [...this.pending.values()].slice(0, this.commitLimits.maxEvents);
-    for (const event of batch) this.pending.delete(`${event.integrationId}:${event.key}`);
+    for (const event of batch) this.pending.delete(slotOf(event.integrationId, event.key));
     this.committing++;
     try {
       await this.commitBatch(batch);
@@ -214,7 +217,7 @@ export class AlertIngestion {
       return;
     }
     for (const event of batch) {
-      const row = ids.get(`${event.integrationId}:${event.key}`);
+      const row = ids.get(slotOf(event.integrationId, event.key));
       event.waiters.forEach((w, i) => (row ? w.resolve({ eventId: row.id, duplicate: !row.inserted || i > 0 }) : w.reject(new Error("stored event not found"))));
     }
   }
@@ -239,14 +242,14 @@ export class AlertIngestion {
        SELECT id, integration_id, idempotency_key FROM e`,
       [integrationIds, keys, batch.map((e) => JSON.stringify(e.alerts)), QueueName.Alerts],
     )) as Array<{ id: string; integration_id: string; idempotency_key: string }>;
-    const ids = new Map(inserted.map((r) => [`${r.integration_id}:${r.idempotency_key}`, { id: r.id, inserted: true }]));
+    const ids = new Map(inserted.map((r) => [slotOf(r.integration_id, r.idempotency_key), { id: r.id, inserted: true }]));
     if (inserted.length < batch.length) {
       // Delivered before (an earlier batch stored it): answer with the first event's id.
       const existing = (await this.dataSource.query(
         `SELECT a.id, a.integration_id, a.idempotency_key FROM alert_event a JOIN unnest($1::uuid[], $2::varchar[]) AS k(integration_id, idempotency_key) USING (integration_id, idempotency_key)`,
         [integrationIds, keys],
       )) as Array<{ id: string; integration_id: string; idempotency_key: string }>;
-      for (const r of existing) if (!ids.has(`${r.integration_id}:${r.idempotency_key}`)) ids.set(`${r.integration_id}:${r.idempotency_key}`, { id: r.id, inserted: false });
+      for (const r of existing) if (!ids.has(slotOf(r.integration_id, r.idempotency_key))) ids.set(slotOf(r.integration_id, r.idempotency_key), { id: r.id, inserted: false });
     }
     return ids;
   }
