@@ -1,6 +1,7 @@
 import "reflect-metadata";
 import { fork } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import http from "node:http";
 import path from "node:path";
 import { Pool } from "pg";
 import { startApi } from "@quell/api/app";
@@ -16,7 +17,8 @@ import { startWorkers } from "@quell/workers/index";
  * do not compete for the 2 cores: ingestion (accepted alerts/s, p50/p95/p99 latency of the 202,
  * count in = count stored), the yardstick, then correlation of everything queued (events/s, every
  * event counted into its deduplicated alert). Yardstick, same run: the same INSERT done by hand in
- * SQL over a pg pool of the same concurrency (no HTTP, token, rate limit or parsing).
+ * SQL over a pg pool of the same concurrency, one commit each (no HTTP, token, rate limit, parsing or batching);
+ * and the same load against a bare node:http server answering 202 with no work (the HTTP floor).
  * Uses its own database (bench_alerts), dropped at the end. Asserts nothing; prints JSON.
  */
 const events = Number(process.argv[2] ?? 20_000);
@@ -24,7 +26,7 @@ const concurrency = Number(process.argv[3] ?? 32);
 const dedupKeys = Number(process.argv[4] ?? 500);
 const baseUrl = process.env.BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 const redisUrl = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
-const DB = "bench_alerts";
+const DB = process.env.BENCH_DB ?? "bench_alerts";
 
 const percentile = (sorted: number[], p: number) => +sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))].toFixed(2);
 const summary = (latencies: number[]) => {
@@ -38,21 +40,45 @@ async function admin(sql: string): Promise<void> {
   await pool.end();
 }
 
+type LoadResult = { seconds: number; latencies: number[]; statuses: Record<string, number> };
+
+/** Runs the forked load generator against `url` and waits for its figures. */
+async function runLoad(url: string, token: string): Promise<LoadResult> {
+  const load = fork(path.join(__dirname, "alerts-load.js"), [url, token, String(events), String(concurrency), String(dedupKeys)]);
+  const result = await new Promise<LoadResult>((resolve) => load.once("message", (m) => resolve(m as never)));
+  load.kill();
+  return result;
+}
+
+/** The floor under any HTTP ingestion on this machine right now: a bare node:http server that reads the body and answers 202. */
+async function bareHttpServer(): Promise<{ url: string; close: () => Promise<void> }> {
+  const server = http.createServer((req, res) => {
+    req.resume();
+    req.on("end", () => {
+      const text = JSON.stringify({ status: "accepted", eventId: "00000000-0000-0000-0000-000000000000" });
+      res.writeHead(202, { "content-type": "application/json; charset=utf-8", "content-length": Buffer.byteLength(text) });
+      res.end(text);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as { port: number };
+  return { url: `http://127.0.0.1:${port}`, close: () => new Promise((resolve) => server.close(() => resolve())) };
+}
+
 async function main(): Promise<void> {
   await admin(`DROP DATABASE IF EXISTS ${DB}`);
   await admin(`CREATE DATABASE ${DB}`);
   const databaseUrl = baseUrl.replace(/\/[^/]*$/, `/${DB}`);
   process.env.QUELL_QUEUE_PREFIX = `bench-alerts-${randomBytes(3).toString("hex")}`;
-  const config = loadConfig({ databaseUrl, redisUrl, httpPort: 0, jwtSecret: randomBytes(32).toString("hex"), seedDemo: false, alertEventsPerSecond: 1_000_000_000, loginThrottlePrefix: process.env.QUELL_QUEUE_PREFIX, logLevel: "warn" });
+  const config = loadConfig({ databaseUrl, redisUrl, httpPort: 0, jwtSecret: randomBytes(32).toString("hex"), seedDemo: false, alertRateLimitPrefix: `${process.env.QUELL_QUEUE_PREFIX}:alert-rate`, logLevel: "warn" });
   const api = await startApi(config);
   let workers: Awaited<ReturnType<typeof startWorkers>> | null = null;
   try {
     const { integration, token } = await api.services.alertAdmin.saveIntegration(SYSTEM_ACTOR, { name: "Bench", source: AlertSource.pagerduty, serviceLabel: "component", dedupFields: [], enabled: true } as never);
 
-    // The system under test: HTTP → token → rate limit (Redis) → parse → one INSERT, answered 202.
-    const load = fork(path.join(__dirname, "alerts-load.js"), [api.http.url, token!, String(events), String(concurrency), String(dedupKeys)]);
-    const result = await new Promise<{ seconds: number; latencies: number[]; statuses: Record<string, number> }>((resolve) => load.once("message", (m) => resolve(m as never)));
-    load.kill();
+    // The system under test: HTTP → token → rate limit (Redis, default per-integration limit) → parse → group-committed INSERT, answered 202.
+    const result = await runLoad(api.http.url, token!);
+    const { commits, events: committedEvents } = api.services.alertIngestion.commitStats;
     const accepted = result.statuses["202"] ?? 0;
     const storedEvents = Number((await api.dataSource.query(`SELECT count(*) AS n FROM alert_event WHERE integration_id = $1`, [integration.id]))[0].n);
 
@@ -81,16 +107,24 @@ async function main(): Promise<void> {
     const sqlSeconds = (performance.now() - sqlStart) / 1000;
     await pool.end();
 
+    // Second yardstick: the same load against HTTP that does nothing (what this machine allows any HTTP ingestion now).
+    const bare = await bareHttpServer();
+    const bareResult = await runLoad(bare.url, token!);
+    await bare.close();
+
     // Correlation, queued during ingestion, runs now (started after both timed phases so neither competes with it).
-    workers = await startWorkers(api, { queues: [QueueName.Alerts], relay: { intervalMs: 50, batchSize: 500 }, schedules: false });
+    // BENCH_SKIP_DRAIN=1 leaves it out (when tuning ingestion alone).
+    const skipDrain = process.env.BENCH_SKIP_DRAIN === "1";
+    if (!skipDrain) workers = await startWorkers(api, { queues: [QueueName.Alerts], relay: { intervalMs: 50, batchSize: 500 }, schedules: false });
     const drainStart = performance.now();
-    for (;;) {
+    while (!skipDrain) {
       const [{ n }] = await api.dataSource.query(`SELECT count(*)::int AS n FROM alert_event WHERE processed_at IS NULL AND integration_id = $1`, [integration.id]);
       if (n === 0) break;
       await new Promise((r) => setTimeout(r, 200));
     }
     const drainSeconds = (performance.now() - drainStart) / 1000;
     const [{ alerts, counted }] = await api.dataSource.query(`SELECT count(*)::int AS alerts, coalesce(sum(count), 0)::int AS counted FROM alert WHERE integration_id = $1`, [integration.id]);
+    const [{ processed }] = await api.dataSource.query(`SELECT count(*)::int AS processed FROM alert_event WHERE integration_id = $1 AND processed_at IS NOT NULL AND idempotency_key NOT LIKE 'yardstick-%'`, [integration.id]);
 
 
     console.log(
@@ -101,11 +135,16 @@ async function main(): Promise<void> {
           concurrency,
           dedupKeys,
           ingest: { alertsPerSecond: Math.round(accepted / result.seconds), seconds: +result.seconds.toFixed(2), statuses: result.statuses, ...summary(result.latencies) },
+          eventsPerCommit: +(committedEvents / Math.max(1, commits)).toFixed(1),
+          countSent: events,
           countIn: accepted,
           eventsStored: storedEvents,
           countInEqualsStored: accepted === storedEvents,
-          correlation: { drainSeconds: +drainSeconds.toFixed(2), eventsPerSecond: Math.round(accepted / drainSeconds), alerts, countSum: counted, everyEventCounted: counted === accepted },
+          correlation: skipDrain ? "skipped (BENCH_SKIP_DRAIN=1)" : { drainSeconds: +drainSeconds.toFixed(2), eventsPerSecond: Math.round(accepted / drainSeconds), eventsProcessed: processed, alerts, countSum: counted, everyEventCounted: counted === accepted },
           yardstickHandSql: { insertsPerSecond: Math.round(events / sqlSeconds), seconds: +sqlSeconds.toFixed(2), ...summary(sqlLatencies) },
+          yardstickBareHttp: { requestsPerSecond: Math.round(events / bareResult.seconds), seconds: +bareResult.seconds.toFixed(2), ...summary(bareResult.latencies) },
+          ingestOverSqlYardstick: +(accepted / result.seconds / (events / sqlSeconds)).toFixed(2),
+          ingestOverBareHttp: +(accepted / result.seconds / (events / bareResult.seconds)).toFixed(2),
           goalAlertsPerSecond: 2000,
           note: "2 shared cores: the load generator, the API, correlation workers, PostgreSQL and Redis all run on them",
         },

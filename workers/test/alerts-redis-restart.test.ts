@@ -24,7 +24,7 @@ describe.runIf(!!process.env.DATABASE_URL)("alert ingestion across a Redis resta
     redis = new OwnRedis(await freePort());
     await redis.start();
     process.env.QUELL_QUEUE_PREFIX = uniquePrefix("alerts-restart");
-    config = testConfig({ redisUrl: redis.url, loginThrottlePrefix: uniquePrefix("alerts-rate") });
+    config = testConfig({ redisUrl: redis.url, alertRateLimitPrefix: uniquePrefix("alerts-rate") });
     api = await startApi(config);
     const made = await api.services.alertAdmin.saveIntegration(SYSTEM_ACTOR, { name: "Restart", source: AlertSource.pagerduty, serviceLabel: "service", dedupFields: [], enabled: true } as never);
     token = made.token!;

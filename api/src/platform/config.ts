@@ -76,6 +76,13 @@ export interface QuellConfig {
   alertBodyLimitBytes: number;
   /** Events one alert integration may send per second (429 with Retry-After above it). */
   alertEventsPerSecond: number;
+  /** Redis key prefix of the per-integration alert counters (its own, apart from the login throttle's). */
+  alertRateLimitPrefix: string;
+  /** Group commit of alert events: how long the first event waits for others (ms), and the most in one INSERT. */
+  alertCommitWindowMs: number;
+  alertCommitMaxEvents: number;
+  /** Alert batches being committed at once (each holds a pooled connection). */
+  alertCommitsInFlight: number;
   /** Firing/resolved changes within alertFlapWindowSeconds that make an alert flap (held back). */
   alertFlapThreshold: number;
   alertFlapWindowSeconds: number;
@@ -207,7 +214,12 @@ function readConfig(env: NodeJS.ProcessEnv, overrides: Partial<QuellConfig>): Om
     mailFrom: env.QUELL_MAIL_FROM || "Quell <quell@localhost>",
     publicUrl: env.QUELL_PUBLIC_URL || undefined,
     alertBodyLimitBytes: intFromEnv("QUELL_ALERT_BODY_LIMIT_BYTES", 256 * 1024, env),
-    alertEventsPerSecond: intFromEnv("QUELL_ALERT_EVENTS_PER_SECOND", 1_000, env),
+    // A monitoring fleet's storm (thousands of alerts a second from one Alertmanager) must not be refused by default.
+    alertEventsPerSecond: intFromEnv("QUELL_ALERT_EVENTS_PER_SECOND", 5_000, env),
+    alertRateLimitPrefix: env.QUELL_ALERT_RATE_LIMIT_PREFIX || "quell:alert-rate",
+    alertCommitWindowMs: intFromEnv("QUELL_ALERT_COMMIT_WINDOW_MS", 2, env),
+    alertCommitMaxEvents: intFromEnv("QUELL_ALERT_COMMIT_MAX_EVENTS", 500, env),
+    alertCommitsInFlight: intFromEnv("QUELL_ALERT_COMMITS_IN_FLIGHT", 2, env),
     alertFlapThreshold: intFromEnv("QUELL_ALERT_FLAP_THRESHOLD", 4, env),
     alertFlapWindowSeconds: intFromEnv("QUELL_ALERT_FLAP_WINDOW_SECONDS", 15 * 60, env),
     ...rest,

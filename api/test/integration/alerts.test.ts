@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startWorkers, type RunningWorkers } from "@quell/workers/index";
 import { Criticality, ServiceKind, type Service } from "../../src/modules/catalog/catalog.entity";
+import { parsePagerDuty } from "../../src/modules/alert/alert.sources";
 import { QueueName } from "../../src/platform/queue/queues";
 import { ALERTMANAGER_EXAMPLE, PAGERDUTY_EXAMPLE } from "../support/alert-payloads";
 import { codeOf, seedFixture, startTestApi, type Fixture } from "../support/harness";
@@ -108,6 +109,46 @@ describe("alert ingestion, deduplication and correlation", () => {
     const a = await post(url, "/hooks/pagerduty", pd("idem-2", "Keyed", "payments"), undefined, { "idempotency-key": "delivery-77" });
     const b = await post(url, "/hooks/pagerduty", pd("idem-2", "Keyed again", "payments"), undefined, { "idempotency-key": "delivery-77" });
     expect(b.body).toMatchObject({ eventId: a.body.eventId, duplicate: true });
+  });
+
+  it("stores once a delivery repeated at the same moment (one group commit), among distinct events stored each", async () => {
+    const repeated = pd("idem-burst", "Burst repeat", "payments");
+    const results = await Promise.all([
+      ...Array.from({ length: 5 }, () => post(url, "/hooks/pagerduty", repeated)),
+      ...Array.from({ length: 5 }, (_, i) => post(url, "/hooks/pagerduty", pd(`idem-burst-${i}`, `Burst distinct ${i}`, "payments"))),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(Array(10).fill(202));
+    const repeats = results.slice(0, 5);
+    expect(new Set(repeats.map((r) => r.body.eventId)).size).toBe(1);
+    expect(repeats.filter((r) => r.body.duplicate === false)).toHaveLength(1);
+    const distinct = results.slice(5);
+    expect(new Set(distinct.map((r) => r.body.eventId)).size).toBe(5);
+    expect(distinct.every((r) => r.body.duplicate === false)).toBe(true);
+    const ids = results.map((r) => r.body.eventId as string);
+    expect(await count(`SELECT count(*)::int AS n FROM alert_event WHERE id = ANY($1::uuid[])`, [ids])).toBe(6);
+    // Each stored event has its one correlation job, and it ran once.
+    expect(await count(`SELECT count(*)::int AS n FROM outbox WHERE queue = 'alerts' AND payload->>'eventId' = ANY($1::text[])`, [ids])).toBe(6);
+    await settled();
+    expect(await count(`SELECT count::int AS n FROM alert WHERE title = 'Burst repeat'`)).toBe(1);
+  });
+
+  it("refuses only the event a group commit could not store, storing the rest of its batch", async () => {
+    const [integration] = (await t.api.dataSource.query(`SELECT id, source FROM alert_integration WHERE source = 'pagerduty' LIMIT 1`)) as Array<{ id: string; source: any }>;
+    const alerts = parsePagerDuty(pd("batch-ok", "Batch survivor", "payments"), new Date()).alert;
+    const ingestion = t.api.services.alertIngestion;
+    const commitsBefore = ingestion.commitStats.commits;
+    // Handed over in one turn, so they share a batch; the second names an integration that does not exist.
+    const [ok, orphan] = await Promise.allSettled([
+      ingestion.store(integration, [alerts], "batch-ok"),
+      ingestion.store({ id: "00000000-0000-4000-8000-000000000000", source: integration.source }, [alerts], "batch-orphan"),
+    ]);
+    expect(ok.status).toBe("fulfilled");
+    expect(orphan.status).toBe("rejected");
+    expect(ingestion.commitStats.commits).toBeGreaterThan(commitsBefore);
+    const stored = (ok as PromiseFulfilledResult<{ eventId: string }>).value.eventId;
+    expect(await count(`SELECT count(*)::int AS n FROM alert_event WHERE id = $1`, [stored])).toBe(1);
+    expect(await count(`SELECT count(*)::int AS n FROM alert_event WHERE integration_id = '00000000-0000-4000-8000-000000000000'`)).toBe(0);
+    await settled();
   });
 
   it("deduplicates repeats into one alert whose count and last-seen rise", async () => {

@@ -19,29 +19,72 @@ export class IngestError extends Error {
   }
 }
 
+export interface StoredEvent {
+  eventId: string;
+  duplicate: boolean;
+}
+
+/** An event waiting for the next group commit, with every request that delivered it. */
+interface PendingEvent {
+  integrationId: string;
+  key: string;
+  alerts: NormalizedAlert[];
+  waiters: Array<{ resolve: (stored: StoredEvent) => void; reject: (error: unknown) => void }>;
+}
+
+export interface GroupCommitOptions {
+  /** How long the first event of a batch waits for others before the batch is written. */
+  windowMs: number;
+  /** Events in one INSERT at most; a full batch is written at once. */
+  maxEvents: number;
+  /** Batches being committed at once (each holds one pooled connection); more events wait for the next batch. */
+  inFlight: number;
+}
+
 export interface IngestOptions {
   /** Events one integration may send per second (shared by every API replica through Redis). */
   perSecond: number;
+  /** Redis key prefix of the per-integration counters (apart from the login throttle's). */
   keyPrefix: string;
   redis?: Redis;
   /** How long a token lookup is remembered; a revoked or disabled integration is refused after at most this. */
   tokenCacheMs?: number;
+  groupCommit?: Partial<GroupCommitOptions>;
 }
+
+/** PostgreSQL refused the rows themselves (data exception, integrity violation), not the connection. */
+const isDataError = (error: unknown) => /^2[23]/.test(String((error as { code?: unknown })?.code ?? ""));
+
+/** Where an event waits and is found again: one per integration and idempotency key. */
+const slotOf = (integrationId: string, key: string) => `${integrationId}:${key}`;
+
+const GROUP_COMMIT_DEFAULTS: GroupCommitOptions = { windowMs: 2, maxEvents: 500, inFlight: 2 };
 
 /**
  * The fast half of event management: who is sending (token), may they (rate), and a durable
- * store of the validated event with its correlation job, in one statement. Correlation runs later
- * from the outbox, so an answer never waits for it.
+ * store of the validated event with its correlation job, in one statement (group-committed with
+ * the events arriving alongside). Correlation runs later from the outbox, so an answer never waits for it.
  */
 export class AlertIngestion {
-  private readonly tokens = new Map<string, { integration: AlertIntegration | null; expiresAt: number }>();
+  private readonly tokens = new Map<string, { integration: Promise<AlertIntegration | null>; expiresAt: number }>();
   private readonly limiter: RateLimiterAbstract;
+  private readonly commitLimits: GroupCommitOptions;
+  /** Events not yet in a batch, by integration and idempotency key. */
+  private readonly pending = new Map<string, PendingEvent>();
+  private committing = 0;
+  /** Commits made and events they stored, since start (events per commit shows how well batching works). */
+  readonly commitStats = { commits: 0, events: 0 };
+  private timer: NodeJS.Timeout | null = null;
+  /** Requests waiting to be counted against their integration's rate, by integration. */
+  private readonly admitting = new Map<string, Array<{ resolve: () => void; reject: (error: unknown) => void }>>();
 
   constructor(
     private readonly dataSource: DataSource,
     private readonly opts: IngestOptions,
   ) {
-    const common = { keyPrefix: `${opts.keyPrefix}:alerts`, points: opts.perSecond, duration: 1 };
+    const limits = { ...GROUP_COMMIT_DEFAULTS, ...opts.groupCommit };
+    this.commitLimits = { windowMs: Math.max(0, limits.windowMs), maxEvents: Math.max(1, limits.maxEvents), inFlight: Math.max(1, limits.inFlight) };
+    const common = { keyPrefix: opts.keyPrefix, points: opts.perSecond, duration: 1 };
     this.limiter = opts.redis
       ? // A Redis outage falls back to this process's own count: ingestion goes on while Redis restarts.
         new RateLimiterRedis({ ...common, storeClient: opts.redis, insuranceLimiter: new RateLimiterMemory(common) })
@@ -54,14 +97,17 @@ export class AlertIngestion {
     const now = Date.now();
     let cached = this.tokens.get(hash);
     if (!cached || cached.expiresAt < now) {
-      const integration = await this.dataSource.getRepository(AlertIntegration).findOne({ where: { tokenHash: hash } });
-      cached = { integration, expiresAt: now + (this.opts.tokenCacheMs ?? 5_000) };
+      // The lookup itself is cached, so the requests in flight when an entry expires share one query.
+      const lookup = this.dataSource.getRepository(AlertIntegration).findOne({ where: { tokenHash: hash } });
+      cached = { integration: lookup, expiresAt: now + (this.opts.tokenCacheMs ?? 5_000) };
       if (this.tokens.size > 10_000) this.tokens.clear();
       this.tokens.set(hash, cached);
+      lookup.catch(() => this.tokens.get(hash) === cached && this.tokens.delete(hash));
     }
-    if (!cached.integration) throw new IngestError(401, "UNAUTHENTICATED", "This token belongs to no integration (revoked, rotated or mistyped).");
-    if (!cached.integration.enabled) throw new IngestError(401, "UNAUTHENTICATED", `The integration "${cached.integration.name}" is disabled.`);
-    return cached.integration;
+    const integration = await cached.integration;
+    if (!integration) throw new IngestError(401, "UNAUTHENTICATED", "This token belongs to no integration (revoked, rotated or mistyped).");
+    if (!integration.enabled) throw new IngestError(401, "UNAUTHENTICATED", `The integration "${integration.name}" is disabled.`);
+    return integration;
   }
 
   /** Forgets cached tokens (an admin rotated or disabled one in this process). */
@@ -69,35 +115,142 @@ export class AlertIngestion {
     this.tokens.clear();
   }
 
-  async admit(integrationId: string): Promise<void> {
+  /**
+   * Counts one event against its integration's rate. Events of one integration arriving in the same
+   * turn of the event loop are counted with one call (one Redis round trip for the lot, not one
+   * each); the first ones up to the limit pass and the rest get 429, as if counted one by one.
+   */
+  admit(integrationId: string): Promise<void> {
+    return new Promise((resolve, reject) => {
+      let waiting = this.admitting.get(integrationId);
+      if (!waiting) {
+        waiting = [];
+        this.admitting.set(integrationId, waiting);
+        setImmediate(() => void this.countAdmissions(integrationId));
+      }
+      waiting.push({ resolve, reject });
+    });
+  }
+
+  private async countAdmissions(integrationId: string): Promise<void> {
+    const waiting = this.admitting.get(integrationId) ?? [];
+    this.admitting.delete(integrationId);
     try {
-      await this.limiter.consume(integrationId);
+      await this.limiter.consume(integrationId, waiting.length);
+      for (const w of waiting) w.resolve();
     } catch (refusal) {
-      if (!(refusal instanceof RateLimiterRes)) throw refusal;
+      if (!(refusal instanceof RateLimiterRes)) {
+        for (const w of waiting) w.reject(refusal);
+        return;
+      }
+      const allowed = Math.max(0, this.opts.perSecond - (refusal.consumedPoints - waiting.length));
       const retryAfterSeconds = Math.max(1, Math.ceil(refusal.msBeforeNext / 1000));
-      throw new IngestError(429, "RATE_LIMITED", `Too many events: at most ${this.opts.perSecond} a second per integration. Retry in ${retryAfterSeconds} s.`, retryAfterSeconds);
+      const tooMany = new IngestError(429, "RATE_LIMITED", `Too many events: at most ${this.opts.perSecond} a second per integration. Retry in ${retryAfterSeconds} s.`, retryAfterSeconds);
+      waiting.forEach((w, i) => (i < allowed ? w.resolve() : w.reject(tooMany)));
     }
   }
 
   /**
-   * Stores the event and its correlation job together (one statement, so one round trip and one
-   * commit). The same idempotency key twice stores once and answers with the first event's id.
+   * Stores the event and its correlation job durably, answering once they are committed. Events
+   * arriving together share one multi-row INSERT and one commit (group commit): a commit's fsync
+   * costs the same for one row or hundreds, so throughput grows with load while each answer still
+   * waits for its own row to be on disk. The same idempotency key twice stores once and answers
+   * with the first event's id.
    */
-  async store(integration: { id: string; source: AlertSource }, alerts: NormalizedAlert[], idempotencyKey: string): Promise<{ eventId: string; duplicate: boolean }> {
+  store(integration: { id: string; source: AlertSource }, alerts: NormalizedAlert[], idempotencyKey: string): Promise<StoredEvent> {
     const key = createHash("sha256").update(idempotencyKey).digest("hex");
-    const rows = (await this.dataSource.query(
-      `WITH e AS (
-         INSERT INTO alert_event (integration_id, idempotency_key, alerts) VALUES ($1, $2, $3::jsonb)
-         ON CONFLICT (integration_id, idempotency_key) DO NOTHING RETURNING id
+    return new Promise((resolve, reject) => {
+      const slot = slotOf(integration.id, key);
+      const waiting = this.pending.get(slot);
+      // A repeat inside the same batch waits for the first one's row (and is its duplicate).
+      if (waiting) waiting.waiters.push({ resolve, reject });
+      else this.pending.set(slot, { integrationId: integration.id, key, alerts, waiters: [{ resolve, reject }] });
+      this.scheduleCommit();
+    });
+  }
+
+  private scheduleCommit(): void {
+    if (this.committing >= this.commitLimits.inFlight) return; // the commit in flight takes the next batch when it ends
+    if (this.pending.size >= this.commitLimits.maxEvents) {
+      if (this.timer) clearTimeout(this.timer);
+      this.timer = null;
+      void this.commitPending();
+      return;
+    }
+    this.timer ??= setTimeout(() => {
+      this.timer = null;
+      void this.commitPending();
+    }, this.commitLimits.windowMs);
+  }
+
+  private async commitPending(): Promise<void> {
+    if (!this.pending.size) return;
+    const batch = [...this.pending.values()].slice(0, this.commitLimits.maxEvents);
+    for (const event of batch) this.pending.delete(slotOf(event.integrationId, event.key));
+    this.committing++;
+    try {
+      await this.commitBatch(batch);
+    } finally {
+      this.committing--;
+      // What piled up meanwhile has waited long enough: it goes now.
+      if (this.pending.size) {
+        if (this.timer) clearTimeout(this.timer);
+        this.timer = null;
+        void this.commitPending();
+      }
+    }
+  }
+
+  /** One statement, one commit for the batch; refused for its data, each event alone, so one bad event refuses only itself. */
+  private async commitBatch(batch: PendingEvent[]): Promise<void> {
+    let ids: Map<string, { id: string; inserted: boolean }>;
+    try {
+      ids = await this.insertEvents(batch);
+      this.commitStats.commits++;
+      this.commitStats.events += batch.length;
+    } catch (error) {
+      if (batch.length === 1 || !isDataError(error)) {
+        for (const w of batch[0].waiters) w.reject(error);
+        return;
+      }
+      await Promise.all(batch.map((event) => this.commitBatch([event])));
+      return;
+    }
+    for (const event of batch) {
+      const row = ids.get(slotOf(event.integrationId, event.key));
+      event.waiters.forEach((w, i) => (row ? w.resolve({ eventId: row.id, duplicate: !row.inserted || i > 0 }) : w.reject(new Error("stored event not found"))));
+    }
+  }
+
+  private async insertEvents(batch: PendingEvent[]): Promise<Map<string, { id: string; inserted: boolean }>> {
+    const integrationIds = batch.map((e) => e.integrationId);
+    const keys = batch.map((e) => e.key);
+    // clock_timestamp() row by row in arrival order: events of one batch get distinct, increasing
+    // received_at (correlation orders an alert's events by it) and their jobs leave the outbox in that order.
+    const inserted = (await this.dataSource.query(
+      `WITH input AS (
+         SELECT * FROM unnest($1::uuid[], $2::varchar[], $3::jsonb[]) WITH ORDINALITY AS t(integration_id, idempotency_key, alerts, ord)
+       ), e AS (
+         INSERT INTO alert_event (integration_id, idempotency_key, alerts, received_at)
+         SELECT integration_id, idempotency_key, alerts, clock_timestamp() FROM input ORDER BY ord
+         ON CONFLICT (integration_id, idempotency_key) DO NOTHING RETURNING id, integration_id, idempotency_key
        ), o AS (
-         INSERT INTO outbox (queue, job_name, payload)
-         SELECT $4, 'correlate', jsonb_build_object('eventId', e.id, 'incidentId', NULL) FROM e RETURNING id
+         INSERT INTO outbox (queue, job_name, payload, created_at)
+         SELECT $4, 'correlate', jsonb_build_object('eventId', e.id, 'incidentId', NULL), clock_timestamp()
+           FROM e JOIN input USING (integration_id, idempotency_key) ORDER BY input.ord RETURNING id
        )
-       SELECT id FROM e`,
-      [integration.id, key, JSON.stringify(alerts), QueueName.Alerts],
-    )) as Array<{ id: string }>;
-    if (rows[0]) return { eventId: rows[0].id, duplicate: false };
-    const [existing] = (await this.dataSource.query(`SELECT id FROM alert_event WHERE integration_id = $1 AND idempotency_key = $2`, [integration.id, key])) as Array<{ id: string }>;
-    return { eventId: existing.id, duplicate: true };
+       SELECT id, integration_id, idempotency_key FROM e`,
+      [integrationIds, keys, batch.map((e) => JSON.stringify(e.alerts)), QueueName.Alerts],
+    )) as Array<{ id: string; integration_id: string; idempotency_key: string }>;
+    const ids = new Map(inserted.map((r) => [slotOf(r.integration_id, r.idempotency_key), { id: r.id, inserted: true }]));
+    if (inserted.length < batch.length) {
+      // Delivered before (an earlier batch stored it): answer with the first event's id.
+      const existing = (await this.dataSource.query(
+        `SELECT a.id, a.integration_id, a.idempotency_key FROM alert_event a JOIN unnest($1::uuid[], $2::varchar[]) AS k(integration_id, idempotency_key) USING (integration_id, idempotency_key)`,
+        [integrationIds, keys],
+      )) as Array<{ id: string; integration_id: string; idempotency_key: string }>;
+      for (const r of existing) if (!ids.has(slotOf(r.integration_id, r.idempotency_key))) ids.set(slotOf(r.integration_id, r.idempotency_key), { id: r.id, inserted: false });
+    }
+    return ids;
   }
 }

@@ -38,7 +38,12 @@ export function createServices(deps: { dataSource: DataSource; pubsub: QuellPubS
   const changeProblems = new ChangeProblems(deps.dataSource, deps.pubsub, problems);
   const jobs = deps.jobs ?? createJobQueue(deps.config);
   const sla = new SlaService(deps.dataSource, clock, () => jobs, incidents);
-  const alertIngestion = new AlertIngestion(deps.dataSource, { perSecond: deps.config.alertEventsPerSecond, keyPrefix: deps.config.loginThrottlePrefix, redis: deps.redis });
+  const alertIngestion = new AlertIngestion(deps.dataSource, {
+    perSecond: deps.config.alertEventsPerSecond,
+    keyPrefix: deps.config.alertRateLimitPrefix,
+    redis: deps.redis,
+    groupCommit: { windowMs: deps.config.alertCommitWindowMs, maxEvents: deps.config.alertCommitMaxEvents, inFlight: deps.config.alertCommitsInFlight },
+  });
   return {
     ...deps,
     jobs,
