@@ -43,6 +43,11 @@ async function main(): Promise<void> {
   console.log(`backend ${await initBackend()}; ${n} incidents (${dataDir() ? "resampled Mozilla summaries" : "synthetic"})`);
   const examples = resampled(n, 11);
   const stages = new Map<string, number>();
+  const stageCpu = new Map<string, number>();
+  const cpuNow = () => {
+    const u = process.cpuUsage();
+    return (u.user + u.system) / 1e6;
+  };
   const t0 = Date.now();
   const cpu0 = process.cpuUsage();
   let last = "";
@@ -53,6 +58,7 @@ async function main(): Promise<void> {
     onProgress: (p) => {
       if (p.stage !== last) {
         stages.set(p.stage, Date.now());
+        stageCpu.set(p.stage, cpuNow());
         last = p.stage;
       }
     },
@@ -64,11 +70,12 @@ async function main(): Promise<void> {
   const times = [...stages.entries()];
   times.forEach(([stage, at], i) => {
     const end = i + 1 < times.length ? times[i + 1][1] : Date.now();
-    console.log(`  ${stage.padEnd(12)} ${((end - at) / 1000).toFixed(1)} s`);
+    const cpuEnd = i + 1 < times.length ? stageCpu.get(times[i + 1][0])! : cpuNow();
+    console.log(`  ${stage.padEnd(12)} ${((end - at) / 1000).toFixed(1)} s wall, ${(cpuEnd - stageCpu.get(stage)!).toFixed(1)} s CPU`);
   });
   console.log(
     `trainClassifier wall time: ${total.toFixed(1)} s (process CPU ${cpuS.toFixed(1)} s, load average ${loadavg()[0].toFixed(1)} on ${cpus().length} cores); ` +
-      `features ${clf.featurizer.size}, epochs ${clf.validation.epochs}, best epoch ${clf.validation.best_epoch}`,
+      `features ${clf.featurizer.size}, SVM C ${clf.validation.svm_c}, most solver passes ${clf.validation.svm_max_iterations}, refit on all ${clf.validation.refit_on_all}`,
   );
   console.log(`validation: macro-F1 ${clf.validation.macro_f1.toFixed(3)}, ECE ${clf.validation.ece.toFixed(3)}, coverage ${clf.validation.coverage.toFixed(3)}`);
   // Inference as triage runs it: one incident at a time, with the per-term reasons.
