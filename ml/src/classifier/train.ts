@@ -277,6 +277,7 @@ export async function trainClassifier(
             grid.length > 1 && split.train.length > C_SEARCH_SAMPLE_ABOVE
               ? stratifiedSplit(trY.map((c) => labels[c]), C_SEARCH_SAMPLE_ROWS / trY.length, seed + 1).holdout
               : split.train.map((_, k) => k);
+          if (searchRows.length < split.train.length) report(10, "searching C on a sample");
           for (const c of grid) {
             const fit = fitLinearSvmDual(searchRows.map((k) => X[split.train[k]]), searchRows.map((k) => trY[k]), searchRows.map((k) => classWeight[trY[k]]), featurizer.size, labels.length, { c, seed, initialAlpha: warm });
             warm = fit.alpha;
@@ -287,6 +288,7 @@ export async function trainClassifier(
             if (!best || s > best.score) [best, svmC, svmAlpha] = [{ model: fit.model, score: s }, c, fit.alpha];
           }
           if (searchRows.length < split.train.length) {
+            report(10 + 50 * fitShare, "training");
             const fit = fitLinearSvmDual(split.train.map((i) => X[i]), trY, trY.map((k) => classWeight[k]), featurizer.size, labels.length, {
               c: svmC,
               seed,
