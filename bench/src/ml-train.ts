@@ -42,7 +42,13 @@ async function main(): Promise<void> {
   const n = Number(process.argv[2] ?? 100_000);
   console.log(`backend ${await initBackend()}; ${n} incidents (${dataDir() ? "resampled Mozilla summaries" : "synthetic"})`);
   const examples = resampled(n, 11);
-  const stages = new Map<string, number>();
+  // Stage changes in order (a stage may come back, e.g. "training" after "searching C"): each
+  // stage's time is the sum of its intervals.
+  const changes: { stage: string; wall: number; cpu: number }[] = [];
+  const cpuNow = () => {
+    const u = process.cpuUsage();
+    return (u.user + u.system) / 1e6;
+  };
   const t0 = Date.now();
   const cpu0 = process.cpuUsage();
   let last = "";
@@ -52,7 +58,7 @@ async function main(): Promise<void> {
     batchSize,
     onProgress: (p) => {
       if (p.stage !== last) {
-        stages.set(p.stage, Date.now());
+        changes.push({ stage: p.stage, wall: Date.now(), cpu: cpuNow() });
         last = p.stage;
       }
     },
@@ -61,14 +67,18 @@ async function main(): Promise<void> {
   const cpu = process.cpuUsage(cpu0);
   // CPU time beside wall time: on a shared machine the wall clock also counts other processes.
   const cpuS = (cpu.user + cpu.system) / 1e6;
-  const times = [...stages.entries()];
-  times.forEach(([stage, at], i) => {
-    const end = i + 1 < times.length ? times[i + 1][1] : Date.now();
-    console.log(`  ${stage.padEnd(12)} ${((end - at) / 1000).toFixed(1)} s`);
-  });
+  changes.push({ stage: "", wall: Date.now(), cpu: cpuNow() });
+  const perStage = new Map<string, { wall: number; cpu: number }>();
+  for (let i = 0; i + 1 < changes.length; i++) {
+    const t = perStage.get(changes[i].stage) ?? { wall: 0, cpu: 0 };
+    t.wall += (changes[i + 1].wall - changes[i].wall) / 1000;
+    t.cpu += changes[i + 1].cpu - changes[i].cpu;
+    perStage.set(changes[i].stage, t);
+  }
+  for (const [stage, t] of perStage) console.log(`  ${stage.padEnd(24)} ${t.wall.toFixed(1)} s wall, ${t.cpu.toFixed(1)} s CPU`);
   console.log(
     `trainClassifier wall time: ${total.toFixed(1)} s (process CPU ${cpuS.toFixed(1)} s, load average ${loadavg()[0].toFixed(1)} on ${cpus().length} cores); ` +
-      `features ${clf.featurizer.size}, epochs ${clf.validation.epochs}, best epoch ${clf.validation.best_epoch}`,
+      `features ${clf.featurizer.size}, SVM C ${clf.validation.svm_c}, most solver passes ${clf.validation.svm_max_iterations}, refit on all ${clf.validation.refit_on_all}`,
   );
   console.log(`validation: macro-F1 ${clf.validation.macro_f1.toFixed(3)}, ECE ${clf.validation.ece.toFixed(3)}, coverage ${clf.validation.coverage.toFixed(3)}`);
   // Inference as triage runs it: one incident at a time, with the per-term reasons.

@@ -1,4 +1,4 @@
-import { IncidentFeaturizer, fitLinearSoftmax, initBackend, stratifiedSplit, type IncidentRow, type SparseVector } from "@quell/ml";
+import { IncidentFeaturizer, fitLinearSoftmax, fitLinearSvmDual, initBackend, stratifiedSplit, type IncidentRow, type SparseVector } from "@quell/ml";
 import { objectiveScore } from "@quell/ml";
 import { dataDir, itServiceTickets, mozillaSeverity, statusIncidents } from "./ml-data";
 import { decisionValuesOf, trainOneVsRestSvm, type Csr } from "./yardstick";
@@ -8,6 +8,8 @@ import { decisionValuesOf, trainOneVsRestSvm, type Csr } from "./yardstick";
  * pipeline features, on TRAIN alone (TRAIN split again 85/15, stratified seed 99, or by time for
  * status-incidents). The real TEST split is never read. Prints dev accuracy and macro-F1 per epoch.
  * Args: dataset [--train-sample N]; CONFIGS='[{"learningRate":0.02,"weightDecay":1e-4,"epochs":20}]'.
+ * DUAL='{"features":[{},{"titleWeight":1}],"c":[0.5,1,2]}' instead compares featurizer options and
+ * C values of the pipeline's dual-CD SVM (fitLinearSvmDual), each on the same dev split.
  */
 async function main(): Promise<void> {
   const dir = dataDir();
@@ -38,6 +40,29 @@ async function main(): Promise<void> {
   const C = labels.length;
   const yTr = devTrain.map((r) => labels.indexOf(label(r)));
   const yTe = devTest.map((r) => labels.indexOf(label(r)));
+  const score0 = (pred: number[]) => `acc ${objectiveScore("accuracy", yTe, pred, C).toFixed(4)} mF1 ${objectiveScore("macro_f1", yTe, pred, C).toFixed(4)}`;
+  if (process.env.DUAL) {
+    const dual = JSON.parse(process.env.DUAL) as { features?: Array<Record<string, unknown>>; c?: number[] };
+    for (const fo of dual.features ?? [{}]) {
+      const tf = Date.now();
+      const f = IncidentFeaturizer.fit(devTrain, fo);
+      const Xa = devTrain.map((r) => f.transform(r));
+      const Xb = devTest.map((r) => f.transform(r));
+      console.log(`features ${JSON.stringify(fo)}: ${f.size} (${f.wordBlockSize} words), ${((Date.now() - tf) / 1000).toFixed(1)} s`);
+      for (const c of dual.c ?? [1]) {
+        const t1 = Date.now();
+        const fit = fitLinearSvmDual(Xa, yTr, yTr.map(() => 1), f.size, C, { c, seed: 42 });
+        const pred = Xb.map((x) => {
+          const l = fit.model.logits(x);
+          let t = 0;
+          for (let k = 1; k < l.length; k++) if (l[k] > l[t]) t = k;
+          return t;
+        });
+        console.log(`  dual SVM C=${c}: ${score0(pred)} (${((Date.now() - t1) / 1000).toFixed(1)} s, passes ${fit.iterations.join("/")})`);
+      }
+    }
+    return;
+  }
   const t0 = Date.now();
   const feat = IncidentFeaturizer.fit(devTrain);
   const Xtr = devTrain.map((r) => feat.transform(r));

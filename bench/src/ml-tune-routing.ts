@@ -56,7 +56,7 @@ async function main(): Promise<void> {
     const preds = clf.predictBatch(devTest.map(input), { explain: false });
     line(JSON.stringify(cfg), preds.map((p) => p.topLabel), preds.map((p) => p.distribution.map((d) => d.label)), (Date.now() - t0) / 1000);
     const v = clf.validation;
-    console.log(`    validation acc ${v.accuracy.toFixed(4)} mF1 ${v.macro_f1.toFixed(4)} best epoch ${v.best_epoch}/${v.epochs} nb ${v.nb_blend} prior ${v.prior_adjustment}`);
+    console.log(`    validation acc ${v.accuracy.toFixed(4)} mF1 ${v.macro_f1.toFixed(4)} best epoch ${v.best_epoch}/${v.epochs} nb ${v.nb_blend} prior ${v.prior_adjustment} svm C ${v.svm_c} (${Object.entries(v).filter(([k]) => k.startsWith("validation_score_svm_c_")).map(([k, s]) => `${k.slice(23)}: ${s.toFixed(4)}`).join(", ")})`);
   }
 }
 

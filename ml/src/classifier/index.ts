@@ -7,6 +7,8 @@ export { IncidentFeaturizer } from "./features";
 export type { IncidentText, FeaturizerOptions, FeaturizerState } from "./features";
 export { LinearSoftmax } from "./model";
 export { fitLinearSoftmax } from "./fit";
+export { fitLinearSvmDual } from "./svm-dual";
+export type { SvmDualOptions, SvmDualFit } from "./svm-dual";
 export type { FitOptions } from "./fit";
 export { MultinomialNaiveBayes, MajorityClassifier } from "./naive-bayes";
 export { classificationMetrics, expectedCalibrationError } from "./metrics";

@@ -41,6 +41,24 @@ export class TfidfWeighter {
     return counts;
   }
 
+  /**
+   * One vector from several fields, each field's counts turned into term frequency on its own
+   * (sublinear when set) and then multiplied by the field's weight. A document with one field is
+   * then the same vector whatever that field's weight (the L2 norm takes the constant out), where
+   * weighting the counts first (`accumulate` with a term weight) bends the sublinear curve.
+   */
+  finishFields(fields: readonly { counts: Map<number, number>; weight: number }[]): SparseVector {
+    const sublinear = this.opts.sublinear ?? true;
+    const tf = new Map<number, number>();
+    for (const { counts, weight } of fields) {
+      for (const [i, c] of counts) tf.set(i, (tf.get(i) ?? 0) + weight * (sublinear ? sublinearTf(c) : c));
+    }
+    const weighted = new Map<number, number>();
+    for (const [i, t] of tf) weighted.set(i, t * this.idf[i]);
+    const v = sparseFromMap(weighted);
+    return this.opts.normalize === false ? v : l2Normalize(v);
+  }
+
   finish(counts: Map<number, number>): SparseVector {
     const sublinear = this.opts.sublinear ?? true;
     const weighted = new Map<number, number>();
