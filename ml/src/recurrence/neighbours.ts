@@ -156,7 +156,7 @@ export class AssignedNeighbours {
    * postings when they are short beside the running, else from the incidents' own term lists. The
    * running shrinks after each word to those whose score plus the rest's bound still reaches the
    * k-th best partial score (itself rising). That is exact: each score adds its terms in the same
-   * order whatever the path. When the bound is not reached within WALK_BUDGET postings the walk
+   * order whatever the path. When the bound is not reached by WALK_BUDGET incidents gathered, the walk
    * stops all the same: an incident sharing only the query's commonest words is then not sought,
    * which keeps a lookup's cost flat in the size of the history (the words that recurrences share
    * are the rare ones).
