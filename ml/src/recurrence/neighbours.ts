@@ -157,9 +157,10 @@ export class AssignedNeighbours {
    * running shrinks after each word to those whose score plus the rest's bound still reaches the
    * k-th best partial score (itself rising). That is exact: each score adds its terms in the same
    * order whatever the path. When the bound is not reached by WALK_BUDGET incidents gathered, the walk
-   * stops all the same: an incident sharing only the query's commonest words is then not sought,
-   * which keeps a lookup's cost flat in the size of the history (the words that recurrences share
-   * are the rare ones).
+   * stops all the same: an incident sharing only the query's commonest words is then not sought
+   * (the words that recurrences share are the rare ones). Lists shorter than half the running are
+   * walked without that check, so a lookup still costs more in a longer history, but far less than
+   * n per word (synthetic, ~25 words a query: ~5.6k postings walked at 20k incidents, ~14k at 50k).
    */
   private bm25(queryTermIds: Int32Array, k: number, excludeId: string): Array<{ id: string; score: number }> {
     const bm = this.index.bm25;
