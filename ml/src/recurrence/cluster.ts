@@ -137,7 +137,7 @@ export class RecurrenceClusterer {
   /** Ids of the nearest incidents already assigned, best first (`dense`: its ANN hits, when found ahead). */
   protected nearestAssigned(x: RecurrenceIncident, f: IncidentFeatures, dense?: readonly VectorHit[]): string[] {
     const qVec = f.vector ?? this.index.embedder.embed([{ title: x.title, description: x.description ?? "" }])[0];
-    return this.neighbours.nearest(x, qVec, this.options.neighbours, this.index.candidates, dense);
+    return this.neighbours.nearest(f, qVec, this.options.neighbours, this.index.candidates, dense);
   }
 
   protected place(x: RecurrenceIncident, f: IncidentFeatures, dense?: readonly VectorHit[]): Assignment {

@@ -39,6 +39,8 @@ export interface IncidentFeatures {
   coverage: number;
   termIds: Int32Array;
   tfs: Uint16Array;
+  /** The same term ids in the order the text first uses them: the order a BM25 query takes its words. */
+  queryTermIds: Int32Array;
   length: number;
   createdAt: number | null;
   resolvedAt: number | null;
@@ -46,6 +48,15 @@ export interface IncidentFeatures {
   service: string;
   serviceKey: string;
   team: string;
+  /**
+   * Cache of the scorer: idf x tf factor of each term (by termIds' order) and their sum (BM25 of
+   * the incident against itself), valid while the index has `weightsAtSize` incidents of mean
+   * length `weightsAtAvg` (a rebuild never changes them, so each pair costs one merge).
+   */
+  weights: Float64Array | null;
+  selfBm25: number;
+  weightsAtSize: number;
+  weightsAtAvg: number;
 }
 
 const DAY_MS = 86_400_000;
@@ -109,12 +120,17 @@ export class PairScorer {
       coverage: terms.length ? known / terms.length : 0,
       termIds,
       tfs: Uint16Array.from(termIds, (t) => Math.min(counts.get(t)!, 65_535)),
+      queryTermIds: Int32Array.from(counts.keys()),
       length: terms.length,
       createdAt: x.createdAt ? x.createdAt.getTime() : null,
       resolvedAt: x.resolvedAt ? x.resolvedAt.getTime() : null,
       service: (x.service ?? "").trim(),
       serviceKey: (x.service ?? "").trim().toLowerCase(),
       team: (x.team ?? "").trim(),
+      weights: null,
+      selfBm25: 0,
+      weightsAtSize: -1,
+      weightsAtAvg: NaN,
     };
     this.features.set(x.id, f);
     return f;
@@ -154,7 +170,7 @@ export class PairScorer {
    * With no known word, BM25 alone decides, so new kinds of incidents still group.
    */
   textSimilarity(a: IncidentFeatures, b: IncidentFeatures): number {
-    const lexical = (this.bm25Ratio(a, b) + this.bm25Ratio(b, a)) / 2;
+    const lexical = this.bm25Ratios(a, b);
     if (!a.vector || !b.vector) return lexical;
     const trust = Math.min(1, Math.min(a.coverage, b.coverage) / Math.max(this.evidence.fullDenseCoverage, 1e-9));
     const w = this.index.fusion.denseWeight * trust;
@@ -176,23 +192,50 @@ export class PairScorer {
     return this.textSimilarity(a, b) + this.evidenceBonus(a, b);
   }
 
-  /** BM25 of `q` as a query against `d`, over BM25 of `q` against itself (1 when d = q). */
-  private bm25Ratio(q: IncidentFeatures, d: IncidentFeatures): number {
-    const { averageLength: avg, params } = this.index.bm25;
-    let cross = 0;
-    let self = 0;
+  /**
+   * The mean of BM25 of `a` as a query against `b` over BM25 of `a` against itself (1 when b = a)
+   * and the same from `b` to `a`. Both cross scores add the shared terms' weights in term id order
+   * in one merge of the two term lists.
+   */
+  private bm25Ratios(a: IncidentFeatures, b: IncidentFeatures): number {
+    const wa = this.weightsOf(a);
+    const wb = this.weightsOf(b);
+    const ta = a.termIds;
+    const tb = b.termIds;
+    let crossAB = 0;
+    let crossBA = 0;
+    let i = 0;
     let j = 0;
-    for (let i = 0; i < q.termIds.length; i++) {
-      const t = q.termIds[i];
-      const idf = this.idf(t);
-      if (idf === 0) continue;
-      self += idf * bm25TfFactor(q.tfs[i], q.length, avg, params);
-      while (j < d.termIds.length && d.termIds[j] < t) j++;
-      if (j < d.termIds.length && d.termIds[j] === t) cross += idf * bm25TfFactor(d.tfs[j], d.length, avg, params);
+    while (i < ta.length && j < tb.length) {
+      if (ta[i] < tb[j]) i++;
+      else if (ta[i] > tb[j]) j++;
+      else {
+        crossAB += wb[j++];
+        crossBA += wa[i++];
+      }
     }
-    return self > 0 ? Math.min(cross / self, 1) : 0;
+    const ab = a.selfBm25 > 0 ? Math.min(crossAB / a.selfBm25, 1) : 0;
+    const ba = b.selfBm25 > 0 ? Math.min(crossBA / b.selfBm25, 1) : 0;
+    return (ab + ba) / 2;
   }
 
+  /** An incident's term weights under the index's current statistics (see IncidentFeatures.weights). */
+  private weightsOf(f: IncidentFeatures): Float64Array {
+    const { size, averageLength: avg, params } = this.index.bm25;
+    if (f.weights && f.weightsAtSize === size && f.weightsAtAvg === avg) return f.weights;
+    const w = f.weights ?? new Float64Array(f.termIds.length);
+    let self = 0;
+    for (let i = 0; i < f.termIds.length; i++) {
+      const idf = this.idf(f.termIds[i]);
+      w[i] = idf === 0 ? 0 : idf * bm25TfFactor(f.tfs[i], f.length, avg, params);
+      self += w[i];
+    }
+    f.weights = w;
+    f.selfBm25 = self;
+    f.weightsAtSize = size;
+    f.weightsAtAvg = avg;
+    return w;
+  }
 }
 
 function dot(a: Float32Array, b: Float32Array): number {

@@ -1,20 +1,41 @@
-import { fuse, type Candidate } from "../similar/fusion";
-import { retrievalTerms } from "../similar/lsa-embedder";
+import { fuse, fuseHits } from "../similar/fusion";
 import type { VectorHit } from "../similar/ivf-index";
 import type { SimilarIncidentIndex } from "../similar/similar-index";
 import { TopK } from "../similar/topk";
-import { bm25Idf, bm25TfFactor } from "../text/bm25";
-import type { IncidentFeatures, PairScorer, RecurrenceIncident } from "./features";
+import { bm25TfFactor } from "../text/bm25";
+import type { IncidentFeatures, PairScorer } from "./features";
 
 /**
- * Postings a BM25 lookup walks before it stops seeking new incidents by the commoner words (about
- * 20 query words with their lists of up to n incidents each otherwise make every lookup O(n)).
+ * Incidents a BM25 lookup gathers (checked before each long list) before it stops seeking new ones
+ * by the commoner words (about 20 query words with their lists of up to n incidents each otherwise
+ * make every lookup O(n)).
  */
 const WALK_BUDGET = 4_096;
+
+/**
+ * A remaining word's score goes to the incidents in the running by walking its postings when
+ * they are at most this many times as many as the running (a cheap step each), else by a binary
+ * search of each one's term list (several steps, each a likely branch miss).
+ */
+const WALK_OVER_SEARCH = 4;
+
+interface QueryTerm {
+  id: number;
+  idf: number;
+  postings: Postings;
+  /** Most this term can add to any incident's score. */
+  bound: number;
+}
 
 interface Postings {
   handles: Int32Array;
   tfs: Uint16Array;
+  /**
+   * bm25TfFactor of each posting under the mean length `factorsAvg` (a rebuild's is fixed, so each
+   * factor is computed once, not once per lookup that walks it); recomputed when the mean moved.
+   */
+  factors: Float64Array;
+  factorsAvg: number;
   count: number;
   /** Highest tf in the list: with the shortest incident, what bounds the term's BM25 score. */
   maxTf: number;
@@ -36,6 +57,8 @@ export class AssignedNeighbours {
   private features: IncidentFeatures[] = [];
   /** Shortest incident ever added (tombstones included): a safe bound for MaxScore. */
   private minLength = Infinity;
+  /** Handles unassigned so far (none in a rebuild: the walk then skips the liveness test). */
+  private tombstones = 0;
   private lengths = new Float64Array(1024);
   private alive = new Uint8Array(1024);
   private readonly postings: Array<Postings | undefined> = [];
@@ -44,6 +67,8 @@ export class AssignedNeighbours {
   private stamp = new Int32Array(1024);
   private touched = new Int32Array(1024);
   private query = 0;
+  /** Reused to find the k-th best score. */
+  private kth = new TopK(0);
 
   constructor(
     readonly index: SimilarIncidentIndex,
@@ -61,6 +86,7 @@ export class AssignedNeighbours {
   /** Makes an assigned incident findable by later ones. */
   add(f: IncidentFeatures): void {
     this.remove(f.id);
+    const { averageLength: avg, params } = this.index.bm25;
     const h = this.ids.length;
     this.ids.push(f.id);
     this.features.push(f);
@@ -72,17 +98,21 @@ export class AssignedNeighbours {
     for (let i = 0; i < f.termIds.length; i++) {
       const t = f.termIds[i];
       let p = this.postings[t];
-      if (!p) this.postings[t] = p = { handles: new Int32Array(4), tfs: new Uint16Array(4), count: 0, maxTf: 0 };
+      if (!p) this.postings[t] = p = { handles: new Int32Array(4), tfs: new Uint16Array(4), factors: new Float64Array(4), factorsAvg: NaN, count: 0, maxTf: 0 };
       if (p.count === p.handles.length) {
         const handles = new Int32Array(p.count * 2);
         handles.set(p.handles);
         const tfs = new Uint16Array(p.count * 2);
         tfs.set(p.tfs);
+        const factors = new Float64Array(p.count * 2);
+        factors.set(p.factors);
         p.handles = handles;
         p.tfs = tfs;
+        p.factors = factors;
       }
       p.handles[p.count] = h;
       p.tfs[p.count] = f.tfs[i];
+      if (p.factorsAvg === avg) p.factors[p.count] = bm25TfFactor(f.tfs[i], f.length, avg, params);
       p.maxTf = Math.max(p.maxTf, f.tfs[i]);
       p.count++;
     }
@@ -93,6 +123,7 @@ export class AssignedNeighbours {
     const h = this.handleOf.get(id);
     if (h === undefined) return;
     this.alive[h] = 0;
+    this.tombstones++;
     this.handleOf.delete(id);
   }
 
@@ -102,59 +133,53 @@ export class AssignedNeighbours {
    * vector; `dense`, when given, is its ANN top `depth` among the assigned, found ahead (a rebuild's
    * OrderedDenseSearch), else the index's ANN search finds it now.
    */
-  nearest(x: RecurrenceIncident, qVec: Float32Array, k: number, depth: number, dense?: readonly VectorHit[]): string[] {
+  nearest(x: IncidentFeatures, qVec: Float32Array, k: number, depth: number, dense?: readonly VectorHit[]): string[] {
     const n = Math.max(depth, k);
     dense ??= this.index.ann.search(qVec, n, { filter: (id) => id !== x.id && this.handleOf.has(id) });
-    const lexical = this.bm25(retrievalTerms(x, this.index.bm25TitleWeight), n, x.id);
-    const byId = new Map<string, Candidate>();
-    dense.forEach((h, r) => byId.set(h.id, { id: h.id, dense: h.score, bm25: 0, denseRank: r + 1, bm25Rank: Infinity }));
-    lexical.forEach((h, r) => {
-      const c = byId.get(h.id);
-      if (c) {
-        c.bm25 = h.score;
-        c.bm25Rank = r + 1;
-      } else {
-        byId.set(h.id, { id: h.id, dense: dot(qVec, this.features[this.handleOf.get(h.id)!].vector), bm25: h.score, denseRank: Infinity, bm25Rank: r + 1 });
-      }
-    });
-    const maxBm25 = lexical.length ? lexical[0].score : 0;
-    return [...byId.values()]
-      .map((c) => ({ id: c.id, score: fuse(c, maxBm25, this.index.fusion) }))
-      .sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : 1))
+    const lexical = this.bm25(x.queryTermIds, n, x.id);
+    return fuseHits(
+      dense,
+      lexical,
+      (id) => dot(qVec, this.features[this.handleOf.get(id)!].vector),
+      (c, maxBm25) => fuse(c, maxBm25, this.index.fusion),
+    )
       .slice(0, k)
-      .map((h) => h.id);
+      .map((h) => h.c.id);
   }
 
   /**
    * BM25 top `k` among assigned incidents, with Bm25Index.search's scores (its formula, document
    * frequencies and mean length) but MaxScore pruning (Turtle & Flood 1995): query words are taken
    * rarest first, and once the k-th best score so far beats the most the remaining (common) words
-   * could still add, no incident they alone would bring can enter the top k; their long postings are
-   * not walked, and the incidents already in the running get those words' scores from their own
-   * term lists. That is exact (up to the order in which a score's terms are added). When the bound
-   * is not reached within WALK_BUDGET postings, the search stops walking all the same: an incident
-   * sharing only the query's commonest words is then not sought, which keeps a lookup's cost flat in
-   * the size of the history (the words that recurrences share are the rare ones).
+   * could still add, no incident they alone would bring can enter the top k: the walk stops seeking
+   * new incidents, and those in the running get the remaining words' scores, each word from its
+   * postings when they are short beside the running, else from the incidents' own term lists. The
+   * running shrinks after each word to those whose score plus the rest's bound still reaches the
+   * k-th best partial score (itself rising). That is exact: each score adds its terms in the same
+   * order whatever the path. When the bound is not reached by WALK_BUDGET incidents gathered, the walk
+   * stops all the same: an incident sharing only the query's commonest words is then not sought
+   * (the words that recurrences share are the rare ones). Lists shorter than half the running are
+   * walked without that check, so a lookup still costs more in a longer history, but far less than
+   * n per word (synthetic, ~25 words a query: ~5.6k postings walked at 20k incidents, ~14k at 50k).
    */
-  private bm25(queryTerms: readonly string[], k: number, excludeId: string): Array<{ id: string; score: number }> {
+  private bm25(queryTermIds: Int32Array, k: number, excludeId: string): Array<{ id: string; score: number }> {
     const bm = this.index.bm25;
     const nDocs = bm.size;
     if (nDocs === 0 || k <= 0) return [];
     const avg = bm.averageLength;
     const params = bm.params;
-    const terms: Array<{ id: number; idf: number; postings: Postings; bound: number }> = [];
-    for (const term of new Set(queryTerms)) {
-      const id = this.scorer.termId(term);
-      const postings = id === undefined ? undefined : this.postings[id];
-      const df = bm.documentFrequency(term);
-      if (!postings || !df || id === undefined) continue;
-      const idf = bm25Idf(df, nDocs);
+    const terms: QueryTerm[] = [];
+    for (const id of queryTermIds) {
+      const postings = this.postings[id];
+      const idf = this.scorer.idf(id); // 0 when no indexed incident has the word
+      if (!postings || idf === 0) continue;
       terms.push({ id, idf, postings, bound: idf * bm25TfFactor(postings.maxTf, this.minLength, avg, params) });
     }
     terms.sort((a, b) => b.bound - a.bound || a.postings.count - b.postings.count);
     const rest = new Float64Array(terms.length + 1);
     for (let i = terms.length - 1; i >= 0; i--) rest[i] = rest[i + 1] + terms[i].bound;
     const q = ++this.query;
+    const excluded = this.handleOf.get(excludeId) ?? -1;
     let touched = 0;
     let kth = -Infinity;
     let i = 0;
@@ -167,10 +192,14 @@ export class AssignedNeighbours {
         // The budget: past it, incidents that share only commoner words than these are not sought.
         if (touched + p.count > WALK_BUDGET) break;
       }
+      if (p.factorsAvg !== avg) this.refreshFactors(p, avg);
+      const factors = p.factors;
+      const handles = p.handles;
+      const checkAlive = this.tombstones > 0;
       for (let j = 0; j < p.count; j++) {
-        const h = p.handles[j];
-        if (!this.alive[h]) continue;
-        const s = idf * bm25TfFactor(p.tfs[j], this.lengths[h], avg, params);
+        const h = handles[j];
+        if (checkAlive && !this.alive[h]) continue;
+        const s = idf * factors[j];
         if (this.stamp[h] !== q) {
           this.stamp[h] = q;
           this.acc[h] = s;
@@ -182,18 +211,36 @@ export class AssignedNeighbours {
     }
     let candidates = touched;
     if (i < terms.length) {
-      // Only incidents that could still reach the k-th score go on; each remaining word is looked up
-      // in their own sorted term lists.
+      // The running: stamp -q marks those still in it (walked postings of the rest skip the others).
       candidates = 0;
-      for (let c = 0; c < touched; c++) if (this.acc[this.touched[c]] + rest[i] >= kth) this.touched[candidates++] = this.touched[c];
-      for (; i < terms.length; i++) {
-        const { id, idf } = terms[i];
+      for (let c = 0; c < touched; c++) {
+        const h = this.touched[c];
+        if (this.acc[h] + rest[i] >= kth) {
+          this.touched[candidates++] = h;
+          this.stamp[h] = -q;
+        }
+      }
+      for (; i < terms.length && candidates > 0; i++) {
+        const { id, idf, postings: p } = terms[i];
+        if (p.count <= candidates * WALK_OVER_SEARCH) {
+          if (p.factorsAvg !== avg) this.refreshFactors(p, avg);
+          const factors = p.factors;
+          for (let j = 0; j < p.count; j++) {
+            if (this.stamp[p.handles[j]] === -q) this.acc[p.handles[j]] += idf * factors[j];
+          }
+        } else {
+          for (let c = 0; c < candidates; c++) {
+            const h = this.touched[c];
+            const tf = termFrequency(this.features[h], id);
+            if (tf > 0) this.acc[h] += idf * bm25TfFactor(tf, this.lengths[h], avg, params);
+          }
+        }
+        if (candidates > k) kth = Math.max(kth, this.kthScore(candidates, k));
         let kept = 0;
         for (let c = 0; c < candidates; c++) {
           const h = this.touched[c];
-          const tf = termFrequency(this.features[h], id);
-          if (tf > 0) this.acc[h] += idf * bm25TfFactor(tf, this.lengths[h], avg, params);
           if (this.acc[h] + rest[i + 1] >= kth) this.touched[kept++] = h;
+          else this.stamp[h] = q;
         }
         candidates = kept;
       }
@@ -204,7 +251,7 @@ export class AssignedNeighbours {
       const h = this.touched[c];
       const s = this.acc[h];
       if (top.length === k && s <= this.acc[top[k - 1]]) continue;
-      if (this.ids[h] === excludeId) continue;
+      if (h === excluded) continue;
       let j = top.length < k ? top.length : k - 1;
       if (top.length < k) top.push(h);
       while (j > 0 && this.acc[top[j - 1]] < s) {
@@ -216,9 +263,16 @@ export class AssignedNeighbours {
     return top.map((h) => ({ id: this.ids[h], score: this.acc[h] }));
   }
 
+  private refreshFactors(p: Postings, avg: number): void {
+    const params = this.index.bm25.params;
+    for (let j = 0; j < p.count; j++) p.factors[j] = bm25TfFactor(p.tfs[j], this.lengths[p.handles[j]], avg, params);
+    p.factorsAvg = avg;
+  }
+
   /** The k-th highest score among the first `touched` handles (a lower bound of the final k-th). */
   private kthScore(touched: number, k: number): number {
-    const top = new TopK(k);
+    const top = this.kth.k === k ? this.kth : (this.kth = new TopK(k));
+    top.size = 0;
     for (let c = 0; c < touched; c++) {
       const s = this.acc[this.touched[c]];
       if (s > top.floor) top.push(c, s);

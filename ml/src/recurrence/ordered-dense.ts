@@ -84,11 +84,15 @@ export class OrderedDenseSearch {
           const q = queries[r];
           const top = tops[q - start];
           const row = r * width;
-          for (let c = 0; c < width; c++) {
-            const m = members[from + c];
-            if (m >= q) break;
+          // Members are in creation order: only the first `before` of these come before q.
+          const before = countBelow(members, from, to, q) - from;
+          let floor = top.floor;
+          for (let c = 0; c < before; c++) {
             const s = scores[row + c];
-            if (s > top.floor) top.push(m, s);
+            if (s > floor) {
+              top.push(members[from + c], s);
+              floor = top.floor;
+            }
           }
         }
       }
@@ -138,6 +142,18 @@ export class OrderedDenseSearch {
     }
     return out;
   }
+}
+
+/** The first position in sorted `a[from..to)` holding a value >= x (to when none). */
+function countBelow(a: Int32Array, from: number, to: number, x: number): number {
+  let lo = from;
+  let hi = to;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (a[mid] < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /** The values of a tensor built in a tidy scope (not returned from it: tidy would walk every number). */

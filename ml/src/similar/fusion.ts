@@ -48,6 +48,41 @@ export function fuseWithRecency(c: Candidate, maxBm25: number, f: FusionOptions,
   return base + w * Math.exp(-Math.max(ageDays, 0) / (f.recencyDays ?? 180));
 }
 
+/**
+ * The dense and lexical hits of one query merged into candidates and ranked by `score` (given the
+ * query's best BM25 score), best first, ties by id. A lexical hit that the dense side did not
+ * return gets its cosine from `denseScoreOf`. One ranking for similar-incident search and for the
+ * neighbour lookup of recurrence clustering, so the two cannot drift apart.
+ */
+export function fuseHits(
+  dense: readonly ScoredId[],
+  lexical: readonly ScoredId[],
+  denseScoreOf: (id: string) => number,
+  score: (c: Candidate, maxBm25: number) => number,
+): Array<{ c: Candidate; score: number }> {
+  const byId = new Map<string, Candidate>();
+  dense.forEach((h, r) => byId.set(h.id, { id: h.id, dense: h.score, bm25: 0, denseRank: r + 1, bm25Rank: Infinity }));
+  lexical.forEach((h, r) => {
+    const c = byId.get(h.id);
+    if (c) {
+      c.bm25 = h.score;
+      c.bm25Rank = r + 1;
+    } else {
+      byId.set(h.id, { id: h.id, dense: denseScoreOf(h.id), bm25: h.score, denseRank: Infinity, bm25Rank: r + 1 });
+    }
+  });
+  const maxBm25 = lexical.length ? lexical[0].score : 0;
+  const out: Array<{ c: Candidate; score: number }> = [];
+  for (const c of byId.values()) out.push({ c, score: score(c, maxBm25) });
+  return out.sort((a, b) => b.score - a.score || (a.c.id < b.c.id ? -1 : 1));
+}
+
+/** A retriever's hit: an incident id and its score. */
+export interface ScoredId {
+  id: string;
+  score: number;
+}
+
 export interface Candidate {
   id: string;
   dense: number;

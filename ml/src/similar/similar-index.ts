@@ -1,7 +1,7 @@
 import { Bm25Index } from "./bm25-index";
 import { IvfIndex } from "./ivf-index";
 import { LsaEmbedder, retrievalTerms, type EmbedderText } from "./lsa-embedder";
-import { DEFAULT_FUSION, fuseWithRecency, type Candidate, type FusionOptions } from "./fusion";
+import { DEFAULT_FUSION, fuseHits, fuseWithRecency, type FusionOptions } from "./fusion";
 import { bm25Idf } from "../text/bm25";
 import { EMAIL_TOKEN, HEX_TOKEN, NUM_TOKEN, URL_TOKEN } from "../text/normalize";
 
@@ -150,17 +150,6 @@ export class SimilarIncidentIndex {
     const n = Math.max(this.candidates, k);
     const dense = this.ann.search(qVec, n, { filter });
     const lexical = this.bm25.search(qTerms, n, filter);
-    const byId = new Map<string, Candidate>();
-    dense.forEach((h, r) => byId.set(h.id, { id: h.id, dense: h.score, bm25: 0, denseRank: r + 1, bm25Rank: Infinity }));
-    lexical.forEach((h, r) => {
-      const c = byId.get(h.id);
-      if (c) {
-        c.bm25 = h.score;
-        c.bm25Rank = r + 1;
-      } else {
-        byId.set(h.id, { id: h.id, dense: dot(qVec, this.ann.getVector(h.id)), bm25: h.score, denseRank: Infinity, bm25Rank: r + 1 });
-      }
-    });
     const maxBm25 = lexical.length ? lexical[0].score : 0;
     const qService = normService(query.service);
     const qSet = new Set(qTerms);
@@ -169,9 +158,12 @@ export class SimilarIncidentIndex {
       const created = this.meta.get(id)?.createdAt;
       return created === null || created === undefined ? NaN : (queryTime - created) / 86_400_000;
     };
-    return [...byId.values()]
-      .map((c) => ({ c, score: fuseWithRecency(c, maxBm25, this.fusion, ageDays(c.id)) }))
-      .sort((a, b) => b.score - a.score || (a.c.id < b.c.id ? -1 : 1))
+    return fuseHits(
+      dense,
+      lexical,
+      (id) => dot(qVec, this.ann.getVector(id)),
+      (c, best) => fuseWithRecency(c, best, this.fusion, ageDays(c.id)),
+    )
       .slice(0, k)
       .map(({ c, score }) => ({
         id: c.id,
