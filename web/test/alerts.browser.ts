@@ -88,6 +88,8 @@ describe("alerts in the browser", () => {
     await admin.call(`mutation($i: CreateUserInput!) { createUser(input: $i) { id } }`, { i: { email: "ana@alerts.test", name: "Ana Analyst", password: PASSWORD, role: "analyst" } });
     await signIn("ana@alerts.test");
     await page.getByRole("link", { name: "Alerts" }).click();
+    // The queue lists the incident the alert opened under the same title: wait for the Alerts page itself.
+    await page.getByRole("heading", { name: "Alerts", level: 1 }).waitFor();
     await page.getByRole("row", { name: /Checkout p99 latency/ }).waitFor();
     expect(await page.getByRole("button", { name: "Merge selected" }).count()).toBe(0);
     expect(await page.getByRole("checkbox").count()).toBe(0);
@@ -97,6 +99,8 @@ describe("alerts in the browser", () => {
     const { createIncident: target } = await admin.call(`mutation { createIncident(input: { title: "Payments gateway timeouts", impact: 2, urgency: 2 }) { id key } }`);
     await signIn("agent@alerts.test");
     await page.getByRole("link", { name: "Alerts" }).click();
+    // The queue lists the incident the alert opened under the same title: wait for the Alerts page itself.
+    await page.getByRole("heading", { name: "Alerts", level: 1 }).waitFor();
     await page.getByRole("row", { name: /Checkout p99 latency/ }).waitFor();
     const before = await alertIncidents();
     const rows = await page.getByRole("row").allInnerTexts();
