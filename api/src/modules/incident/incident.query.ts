@@ -1,4 +1,4 @@
-import { Brackets, type DataSource, type SelectQueryBuilder } from "typeorm";
+import type { DataSource } from "typeorm";
 import { badInput } from "../../platform/errors";
 import { decodeCursor, encodeCursor, isSafeInteger, isTimestamp, type SortValue } from "../../platform/graphql/connection";
 import { rowMapper } from "../../platform/database/row-mapper";
@@ -44,24 +44,34 @@ function sortValue(incident: Incident, field: IncidentSortField): string | numbe
   return value instanceof Date ? value.toISOString() : (value as number);
 }
 
-export function applyIncidentFilter(qb: SelectQueryBuilder<Incident>, filter: IncidentFilter | undefined): SelectQueryBuilder<Incident> {
-  if (!filter) return qb;
-  if (filter.stage?.length) qb.andWhere("i.stage IN (:...stages)", { stages: filter.stage });
-  if (filter.priority?.length) qb.andWhere("i.priority IN (:...priorities)", { priorities: filter.priority });
-  if (filter.severity?.length) qb.andWhere("i.severity IN (:...severities)", { severities: filter.severity });
-  if (filter.serviceId) qb.andWhere("i.service_id = :serviceId", { serviceId: filter.serviceId });
-  if (filter.teamId) qb.andWhere("i.team_id = :teamId", { teamId: filter.teamId });
-  if (filter.assigneeId) qb.andWhere("i.assignee_id = :assigneeId", { assigneeId: filter.assigneeId });
-  if (filter.unassigned) qb.andWhere("i.assignee_id IS NULL");
-  if (filter.isMajor !== undefined && filter.isMajor !== null) qb.andWhere("i.is_major = :isMajor", { isMajor: filter.isMajor });
-  if (filter.createdAfter) qb.andWhere("i.created_at >= :createdAfter", { createdAfter: filter.createdAfter });
-  if (filter.createdBefore) qb.andWhere("i.created_at < :createdBefore", { createdBefore: filter.createdBefore });
+/**
+ * The filter as SQL conditions on `incident i`, its values appended to `params` ($n placeholders).
+ * Plain SQL rather than a TypeORM query builder: building the queue's statement with one took 6% of
+ * a page's CPU.
+ */
+export function incidentFilterConditions(filter: IncidentFilter | undefined, params: unknown[]): string[] {
+  const where: string[] = [];
+  if (!filter) return where;
+  const p = (value: unknown) => `$${params.push(value)}`;
+  const list = (values: readonly unknown[]) => values.map(p).join(", ");
+  if (filter.stage?.length) where.push(`i.stage IN (${list(filter.stage)})`);
+  if (filter.priority?.length) where.push(`i.priority IN (${list(filter.priority)})`);
+  if (filter.severity?.length) where.push(`i.severity IN (${list(filter.severity)})`);
+  if (filter.serviceId) where.push(`i.service_id = ${p(filter.serviceId)}`);
+  if (filter.teamId) where.push(`i.team_id = ${p(filter.teamId)}`);
+  if (filter.assigneeId) where.push(`i.assignee_id = ${p(filter.assigneeId)}`);
+  if (filter.unassigned) where.push("i.assignee_id IS NULL");
+  if (filter.isMajor !== undefined && filter.isMajor !== null) where.push(`i.is_major = ${p(filter.isMajor)}`);
+  if (filter.createdAfter) where.push(`i.created_at >= ${p(filter.createdAfter)}`);
+  if (filter.createdBefore) where.push(`i.created_at < ${p(filter.createdBefore)}`);
   if (filter.search?.trim()) {
     // Same expression as IDX_incident_search, so the GIN index serves it.
-    qb.andWhere(`to_tsvector('english', i.title || ' ' || i.description) @@ websearch_to_tsquery('english', :search)`, { search: filter.search.trim() });
+    where.push(`to_tsvector('english', i.title || ' ' || i.description) @@ websearch_to_tsquery('english', ${p(filter.search.trim())})`);
   }
-  return qb;
+  return where;
 }
+
+const whereClause = (conditions: string[]) => (conditions.length ? ` WHERE ${conditions.join(" AND ")}` : "");
 
 /** Entities the page statement brings along, so the resolvers' DataLoaders find them without another round trip. */
 export interface PagePrimes {
@@ -146,8 +156,8 @@ const rowJson = (alias: string, columns: string[] | undefined) => (columns ? `js
  *
  * One statement serves the page: the rows (plain SQL, mapped without TypeORM's hydration), the total
  * (an uncorrelated subquery PostgreSQL runs once), and, when `primes` is given, each row's service,
- * team, assignee and latest timeline entry (index lookups per row). A queue page used to take six
- * statements and as many round trips.
+ * team, assignee and latest timeline entry that the request selects (index lookups per row). A
+ * queue page used to take six statements and as many round trips.
  *
  * With `selection` (the fields the request selects on each node) the statement reads only the
  * columns those fields need, when all of them are plain columns or known field resolvers; a related
@@ -165,61 +175,60 @@ export async function listIncidents(
   const field = args.sort?.field ?? IncidentSortField.createdAt;
   const direction = args.sort?.direction ?? SortDirection.DESC;
   const column = SORT_COLUMN[field];
-  const base = applyIncidentFilter(dataSource.getRepository(Incident).createQueryBuilder("i"), args.filter);
+  const params: unknown[] = [];
+  const filterWhere = incidentFilterConditions(args.filter, params);
   const shape = shapesFor(dataSource);
   const sub = (field: string, entity: EntityShape<unknown>) => {
     const nodes = selection?.fields.get(field);
     return nodes ? selectedColumns(subSelection(nodes, selection!.fragments), entity.columns) : undefined;
   };
 
-  const page = base.clone().select([]);
   const incidentColumns = selectedColumns(selection?.fields, shape.incident.columns, RESOLVED_FIELD_READS);
   // The cursor holds the sort value.
   if (incidentColumns) incidentColumns.push(shape.incident.columns.get(field)!);
-  for (const name of new Set(incidentColumns ?? shape.incident.columns.values())) page.addSelect(`i.${name}`, name);
-  page.addSelect(`(${base.clone().select("count(*)").getQuery()})`, "_total_count");
+  const selects = [...new Set(incidentColumns ?? shape.incident.columns.values())].map((name) => `i.${name} AS "${name}"`);
+  selects.push(`(SELECT count(*) FROM incident i${whereClause(filterWhere)}) AS _total_count`);
   const lean = { service: sub("service", shape.service), team: sub("team", shape.team), assignee: sub("assignee", shape.user), latest: sub("latestTimelineEntry", shape.timeline) };
-  if (primes) {
-    page
-      .addSelect(`(SELECT ${rowJson("s", lean.service)} FROM service s WHERE s.id = i.service_id)`, "_service")
-      .addSelect(`(SELECT ${rowJson("t", lean.team)} FROM team t WHERE t.id = i.team_id)`, "_team")
-      .addSelect(`(SELECT ${rowJson("u", lean.assignee)} FROM app_user u WHERE u.id = i.assignee_id)`, "_assignee")
-      .addSelect(`(SELECT ${rowJson("e", lean.latest)} FROM timeline_entry e WHERE e.incident_id = i.id ORDER BY e.created_at DESC LIMIT 1)`, "_latest");
-  }
+  // A relation the request does not select is not fetched (without a selection, all four are).
+  const wanted = (relation: string) => !!primes && (!selection || selection.fields.has(relation));
+  const want = { service: wanted("service"), team: wanted("team"), assignee: wanted("assignee"), latest: wanted("latestTimelineEntry") };
+  if (want.service) selects.push(`(SELECT ${rowJson("s", lean.service)} FROM service s WHERE s.id = i.service_id) AS _service`);
+  if (want.team) selects.push(`(SELECT ${rowJson("t", lean.team)} FROM team t WHERE t.id = i.team_id) AS _team`);
+  if (want.assignee) selects.push(`(SELECT ${rowJson("u", lean.assignee)} FROM app_user u WHERE u.id = i.assignee_id) AS _assignee`);
+  if (want.latest) selects.push(`(SELECT ${rowJson("e", lean.latest)} FROM timeline_entry e WHERE e.incident_id = i.id ORDER BY e.created_at DESC LIMIT 1) AS _latest`);
+  const pageWhere = [...filterWhere];
   if (args.after) {
     const [value, id] = decodeCursor(args.after, "after", SORT_VALUE_CHECK[field]);
     const op = direction === SortDirection.DESC ? "<" : ">";
-    page.andWhere(
-      new Brackets((w) => {
-        w.where(`${column} ${op} :cursorValue`, { cursorValue: value }).orWhere(`(${column} = :cursorValue AND i.id ${op} :cursorId)`, { cursorId: id });
-      }),
-    );
+    const [v, cursorId] = [`$${params.push(value)}`, `$${params.push(id)}`];
+    pageWhere.push(`(${column} ${op} ${v} OR (${column} = ${v} AND i.id ${op} ${cursorId}))`);
   }
-  const raw = await page
-    .orderBy(column, direction)
-    .addOrderBy("i.id", direction)
-    .limit(first + 1)
-    .getRawMany<Record<string, unknown>>();
+  const order = direction === SortDirection.DESC ? "DESC" : "ASC";
+  const raw: Array<Record<string, unknown>> = await dataSource.query(
+    `SELECT ${selects.join(", ")} FROM incident i${whereClause(pageWhere)} ORDER BY ${column} ${order}, i.id ${order} LIMIT ${first + 1}`,
+    params,
+  );
   // An empty page carries no total; only then does the count take a statement of its own.
-  const totalCount = raw.length ? Number(raw[0]!._total_count) : await base.clone().getCount();
+  const totalCount = raw.length
+    ? Number(raw[0]!._total_count)
+    : Number((await dataSource.query(`SELECT count(*) AS n FROM incident i${whereClause(filterWhere)}`, params.slice(0, params.length - (args.after ? 2 : 0))))[0].n);
   const hasNextPage = raw.length > first;
   const rows = raw.slice(0, first);
   const nodes = rows.map((row) => {
     const incident = shape.incident.map(row);
     if (primes) {
       const json = (value: unknown) => value as Record<string, unknown> | null;
-      const relations: PageRelations = {
-        service: row._service ? shape.service.map(json(row._service)!) : null,
-        team: row._team ? shape.team.map(json(row._team)!) : null,
-        assignee: row._assignee ? shape.user.map(json(row._assignee)!) : null,
-        latestTimelineEntry: row._latest ? shape.timeline.map(json(row._latest)!) : null,
-      };
+      const relations: PageRelations = {};
+      if (want.service) relations.service = row._service ? shape.service.map(json(row._service)!) : null;
+      if (want.team) relations.team = row._team ? shape.team.map(json(row._team)!) : null;
+      if (want.assignee) relations.assignee = row._assignee ? shape.user.map(json(row._assignee)!) : null;
+      if (want.latest) relations.latestTimelineEntry = row._latest ? shape.timeline.map(json(row._latest)!) : null;
       Object.defineProperty(incident, PAGE_RELATIONS, { value: relations });
       // Whole rows are good for anyone in this request; rows of a few columns are not.
       if (relations.service && !lean.service) primes.service.prime(incident.serviceId!, relations.service);
       if (relations.team && !lean.team) primes.team.prime(incident.teamId!, relations.team);
       if (relations.assignee && !lean.assignee) primes.user.prime(incident.assigneeId!, relations.assignee);
-      if (!lean.latest) primes.latestTimelineEntry.prime(incident.id, relations.latestTimelineEntry ?? null);
+      if (want.latest && !lean.latest) primes.latestTimelineEntry.prime(incident.id, relations.latestTimelineEntry ?? null);
     }
     return incident;
   });
