@@ -4,6 +4,7 @@ import { Redis } from "ioredis";
 import type { DataSource } from "typeorm";
 import { limitArgon2Concurrency, TokenIssuer } from "./platform/auth/auth.service";
 import { LoginThrottle } from "./platform/auth/login-throttle";
+import { forgetCachedPrincipals, onPrincipalsForgotten } from "./platform/auth/principal-cache";
 import type { Clock } from "./platform/clock";
 import type { QuellConfig } from "./platform/config";
 import { closeDatabase, openDatabase } from "./platform/database/data-source";
@@ -14,6 +15,8 @@ import { logger } from "./platform/logger";
 import { QuellPubSub } from "./platform/pubsub";
 import { METRICS_CSV_EXPORT } from "./modules/metrics/metrics.csv";
 import { alertHooksRouter } from "./modules/alert/alert.http";
+
+const PRINCIPALS_FORGOTTEN_TOPIC = "auth.principals-forgotten";
 
 export interface QuellRuntime {
   config: QuellConfig;
@@ -40,11 +43,19 @@ export async function startRuntime(config: QuellConfig, options: { clock?: Clock
     redis: throttleRedis,
   });
   const services = createServices({ dataSource, pubsub, issuer, config, loginThrottle, clock: options.clock, redis: throttleRedis });
+  // A revocation here empties the other replicas' principal caches too (and theirs ours).
+  const stopPublishing = onPrincipalsForgotten(() => pubsub.publish(PRINCIPALS_FORGOTTEN_TOPIC, {}));
+  const stopListening = new AbortController();
+  void (async () => {
+    for await (const _ of pubsub.subscribe(PRINCIPALS_FORGOTTEN_TOPIC, stopListening.signal)) forgetCachedPrincipals(false);
+  })().catch(() => undefined);
   return {
     config,
     dataSource,
     services,
     async close() {
+      stopPublishing();
+      stopListening.abort();
       throttleRedis?.disconnect();
       await services.jobs.close();
       await pubsub.close();

@@ -93,6 +93,7 @@ async function main(): Promise<void> {
         }
         const summary = (r: LoadFigures[]) => ({
           reqPerSec: median(r.map((x) => x.reqPerSec)),
+          cpuMsPerRequest: median(r.map((x) => x.cpuMsPerRequest ?? NaN)),
           p50Ms: median(r.map((x) => x.p50Ms)),
           p99Ms: median(r.map((x) => x.p99Ms)),
           peakRssMb: Math.max(...r.map((x) => x.peakRssMb)),
@@ -106,6 +107,7 @@ async function main(): Promise<void> {
           quell: quellSummary,
           postgraphile: pgSummary,
           quellOverPostgraphile: +(quellSummary.reqPerSec / pgSummary.reqPerSec).toFixed(2),
+          quellCpuOverPostgraphile: +(quellSummary.cpuMsPerRequest / pgSummary.cpuMsPerRequest).toFixed(2),
           goalReqPerSec: quellSummary.reqPerSec >= pgSummary.reqPerSec ? "met" : "missed",
           goalP99: quellSummary.p99Ms <= 250 ? "met" : "missed",
         });

@@ -60,6 +60,12 @@ export interface QuellConfig {
   problemQuietPeriodDays: number;
   /** How often running subscriptions re-check their session while idle (revoked or expired closes the socket). */
   subscriptionRecheckMs: number;
+  /**
+   * How long a checked access token's session answers from memory (0: read it on every request).
+   * Logout, revocation, deactivation and role changes empty the cache of every replica at once
+   * (through Redis pub/sub); this bounds how long a change made behind the API's back goes unseen.
+   */
+  sessionCacheMs: number;
   /** Incidents without a problem a recurring group needs to become a problem candidate. */
   recurrenceMinIncidents: number;
   /** Bearer token Prometheus sends to GET /metrics (QUELL_METRICS_TOKEN); unset turns the endpoint off. */
@@ -207,6 +213,7 @@ function readConfig(env: NodeJS.ProcessEnv, overrides: Partial<QuellConfig>): Om
     exposeSqlCount: env.QUELL_EXPOSE_SQL_COUNT === "1",
     problemQuietPeriodDays: intFromEnv("QUELL_PROBLEM_QUIET_PERIOD_DAYS", 14, env),
     subscriptionRecheckMs: intFromEnv("QUELL_SUBSCRIPTION_RECHECK_MS", 30_000, env),
+    sessionCacheMs: intFromEnv("QUELL_SESSION_CACHE_MS", 2_000, env),
     recurrenceMinIncidents: intFromEnv("QUELL_RECURRENCE_MIN_INCIDENTS", 3, env),
     metricsToken: env.QUELL_METRICS_TOKEN || undefined,
     webhookAllowPrivate: env.QUELL_WEBHOOK_ALLOW_PRIVATE === "1",

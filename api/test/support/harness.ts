@@ -16,7 +16,10 @@ export function testConfig(overrides: Partial<QuellConfig> = {}): QuellConfig {
   const schema = process.env.DATABASE_URL ? `t_${process.pid}_${randomBytes(4).toString("hex")}` : undefined;
   // An explicit secret: with DATABASE_URL set the API is not in development and refuses to start without one.
   const jwtSecret = randomBytes(32).toString("base64url");
-  return loadConfig({ httpPort: 0, dataDir: ":memory:", databaseSchema: schema, redisUrl: undefined, exposeSqlCount: true, jwtSecret, ...overrides });
+  // Sessions stay cached all through a test file: statement counts do not depend on timing, and
+  // every logout or revocation a test makes must reach the API through the cache's invalidation.
+  const sessionCacheMs = 600_000;
+  return loadConfig({ httpPort: 0, dataDir: ":memory:", databaseSchema: schema, redisUrl: undefined, exposeSqlCount: true, jwtSecret, sessionCacheMs, ...overrides });
 }
 
 export async function dropSchema(config: QuellConfig): Promise<void> {

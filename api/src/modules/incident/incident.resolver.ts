@@ -1,9 +1,11 @@
 import DataLoader from "dataloader";
-import { Arg, Ctx, FieldResolver, ID, Int, Mutation, ObjectType, Query, Resolver, Root, Subscription } from "type-graphql";
+import { Arg, Ctx, FieldResolver, ID, Info, Int, Mutation, ObjectType, Query, Resolver, Root, Subscription } from "type-graphql";
+import type { GraphQLResolveInfo } from "graphql";
 import { Allow, ANY_ROLE, INCIDENT_WRITERS_LIST, assertAllowed } from "../../platform/auth/policy";
 import { Role } from "../../platform/auth/roles";
 import { badInput } from "../../platform/errors";
 import { Connection } from "../../platform/graphql/connection";
+import { selectionAt } from "../../platform/graphql/selection";
 import type { QuellContext } from "../../platform/graphql/context";
 import { Service } from "../catalog/catalog.entity";
 import { Team } from "../team/team.entity";
@@ -28,7 +30,7 @@ import {
 } from "./incident.inputs";
 import { Stage, TERMINAL, allowedTransitions, type TransitionSubject } from "./incident.lifecycle";
 import { transitionSubjects } from "./incident.facts";
-import { listIncidents, type IncidentPage } from "./incident.query";
+import { listIncidents, pageRelation, type IncidentPage } from "./incident.query";
 import { renderReportMarkdown } from "./incident.report";
 import { formatIncidentNumber, parseIncidentNumber } from "./incident.rules";
 import { PriorityRule } from "./priority-rule.entity";
@@ -66,8 +68,9 @@ export class IncidentResolver {
     @Arg("sort", () => IncidentSort, { nullable: true }) sort?: IncidentSort,
     @Arg("first", () => Int, { nullable: true, defaultValue: 50 }) first?: number,
     @Arg("after", () => String, { nullable: true }) after?: string,
+    @Info() info?: GraphQLResolveInfo,
   ): Promise<IncidentPage> {
-    return listIncidents(ctx.dataSource, { filter, sort, first, after }, ctx.loaders);
+    return listIncidents(ctx.dataSource, { filter, sort, first, after }, ctx.loaders, info && selectionAt(info, ["edges", "node"]));
   }
 
   @Allow(...ANY_ROLE)
@@ -183,16 +186,22 @@ export class IncidentResolver {
 
   @FieldResolver(() => Service, { nullable: true })
   service(@Root() incident: Incident, @Ctx() ctx: QuellContext) {
+    const onPage = pageRelation(incident, "service");
+    if (onPage !== undefined) return onPage;
     return incident.serviceId ? ctx.loaders.service.load(incident.serviceId) : null;
   }
 
   @FieldResolver(() => Team, { nullable: true })
   team(@Root() incident: Incident, @Ctx() ctx: QuellContext) {
+    const onPage = pageRelation(incident, "team");
+    if (onPage !== undefined) return onPage;
     return incident.teamId ? ctx.loaders.team.load(incident.teamId) : null;
   }
 
   @FieldResolver(() => User, { nullable: true })
   assignee(@Root() incident: Incident, @Ctx() ctx: QuellContext) {
+    const onPage = pageRelation(incident, "assignee");
+    if (onPage !== undefined) return onPage;
     return incident.assigneeId ? ctx.loaders.user.load(incident.assigneeId) : null;
   }
 
@@ -229,7 +238,8 @@ export class IncidentResolver {
 
   @FieldResolver(() => TimelineEntry, { nullable: true, complexity: 2 })
   latestTimelineEntry(@Root() incident: Incident, @Ctx() ctx: QuellContext) {
-    return ctx.loaders.latestTimelineEntry.load(incident.id);
+    const onPage = pageRelation(incident, "latestTimelineEntry");
+    return onPage !== undefined ? onPage : ctx.loaders.latestTimelineEntry.load(incident.id);
   }
 
   // One query per incident (not batched): priced so a page of timelines costs what it does.

@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import { IsNull, type DataSource, type EntityManager } from "typeorm";
 import type { TokenIssuer } from "../../platform/auth/auth.service";
+import { forgetCachedPrincipals } from "../../platform/auth/principal-cache";
 import type { Role } from "../../platform/auth/roles";
 import { ErrorCode, QuellError } from "../../platform/errors";
 import { Session } from "./session.entity";
@@ -35,6 +36,7 @@ const SESSION_ENDED = "This session has ended (signed out, revoked or expired); 
 
 /** Ends every live session of a user, inside the caller's transaction; returns how many. */
 export async function revokeUserSessions(manager: EntityManager, userId: string, reason: SessionEndReason): Promise<number> {
+  forgetCachedPrincipals();
   const result = await manager.update(Session, { userId, revokedAt: IsNull() }, { revokedAt: new Date(), revokedReason: reason });
   return result.affected ?? 0;
 }
@@ -83,12 +85,14 @@ export class SessionService {
   async revokeByRefreshToken(manager: EntityManager, userId: string, refreshToken: string, reason: SessionEndReason): Promise<string | null> {
     const session = await manager.findOne(Session, { where: { refreshTokenHash: sha256(refreshToken), userId, revokedAt: IsNull() } });
     if (!session) return null;
+    forgetCachedPrincipals();
     await manager.update(Session, { id: session.id }, { revokedAt: new Date(), revokedReason: reason });
     return session.id;
   }
 
   /** Ends a live session by id; false when it had already ended. */
   async revokeById(manager: EntityManager, sessionId: string, reason: SessionEndReason): Promise<boolean> {
+    forgetCachedPrincipals();
     const result = await manager.update(Session, { id: sessionId, revokedAt: IsNull() }, { revokedAt: new Date(), revokedReason: reason });
     return (result.affected ?? 0) > 0;
   }

@@ -6,6 +6,7 @@ import { ErrorCode, QuellError } from "../errors";
 import { Argon2Pool } from "./argon2-pool";
 import { ApiToken } from "../../modules/user/user.entity";
 import { Session } from "../../modules/user/session.entity";
+import { rememberedPrincipal } from "./principal-cache";
 import { effectiveTokenRole, type Principal, type Role } from "./roles";
 
 export const API_TOKEN_PREFIX = "qt_";
@@ -74,28 +75,39 @@ const LAST_USED_WRITE_INTERVAL_MS = 60_000;
 
 /**
  * Resolves a bearer credential to a principal. The session, the user and the token's creator are
- * read from the database every time, so logout, revocation, demotion and deactivation take
- * effect at once rather than when a JWT expires.
+ * read from the database, so logout, revocation, demotion and deactivation take effect at once
+ * rather than when a JWT expires. A session checked in the last `cacheMs` (config.sessionCacheMs;
+ * 0, the default here, always reads) answers from memory; every revocation empties that cache
+ * first (see principal-cache.ts).
  */
-export async function principalFromBearer(dataSource: DataSource, issuer: TokenIssuer, bearer: string | undefined): Promise<Principal | undefined> {
+export async function principalFromBearer(dataSource: DataSource, issuer: TokenIssuer, bearer: string | undefined, cacheMs = 0): Promise<Principal | undefined> {
   if (!bearer) return undefined;
   const credential = bearer.replace(/^Bearer\s+/i, "").trim();
   if (!credential) return undefined;
   if (credential.startsWith(API_TOKEN_PREFIX)) return principalFromApiToken(dataSource, credential);
+  const lookup = () => principalFromAccessToken(dataSource, issuer, credential);
+  return rememberedPrincipal(dataSource, credential, cacheMs, lookup);
+}
+
+/** Checks a JWT and reads its session and user; also says until when the answer holds. */
+async function principalFromAccessToken(dataSource: DataSource, issuer: TokenIssuer, credential: string): Promise<{ principal: Principal; expiresAtMs: number }> {
   let claims: AccessClaims;
   try {
     claims = await issuer.verify(credential);
   } catch {
     throw new QuellError(ErrorCode.Unauthenticated, "Your session token is invalid or has expired; refresh it or log in again.");
   }
-  // One statement (findOne with relations would add a DISTINCT pre-query): this runs on every request.
+  // One statement (findOne with relations would add a DISTINCT pre-query).
   const session = await dataSource.getRepository(Session).createQueryBuilder("s").innerJoinAndSelect("s.user", "u").where("s.id = :id", { id: claims.sessionId }).getOne();
   if (!session || session.userId !== claims.userId || session.revokedAt || session.expiresAt <= new Date()) {
     throw new QuellError(ErrorCode.Unauthenticated, "This session has ended (signed out, revoked or expired); log in again.");
   }
   const user = session.user;
   if (!user || !user.active) throw new QuellError(ErrorCode.Unauthenticated, "This account no longer exists or is disabled.");
-  return { kind: "user", userId: user.id, role: user.role as Role, label: user.email, sessionId: session.id };
+  return {
+    principal: { kind: "user", userId: user.id, role: user.role as Role, label: user.email, sessionId: session.id },
+    expiresAtMs: Math.min(claims.expiresAt.getTime(), session.expiresAt.getTime()),
+  };
 }
 
 async function principalFromApiToken(dataSource: DataSource, credential: string): Promise<Principal> {

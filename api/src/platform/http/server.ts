@@ -70,7 +70,7 @@ export async function startHttpServer(config: QuellConfig, schema: GraphQLSchema
 
   async function contextFor(authorization: string | undefined, clientAddress?: string): Promise<QuellContext> {
     const requestId = randomUUID();
-    const principal = await principalFromBearer(services.dataSource, services.issuer, authorization);
+    const principal = await principalFromBearer(services.dataSource, services.issuer, authorization, config.sessionCacheMs);
     if (principal) rateLimiter.check(principal.tokenId ?? principal.userId);
     return { principal, authorization, clientAddress, dataSource: services.dataSource, loaders: createLoaders(services.dataSource, services), requestId, log: logger.child({ requestId }), services };
   }
@@ -98,7 +98,7 @@ export async function startHttpServer(config: QuellConfig, schema: GraphQLSchema
     contextFor,
     recheck: recheckSubscriber,
     recheckIntervalMs: config.subscriptionRecheckMs,
-    authenticate: (authorization) => principalFromBearer(services.dataSource, services.issuer, authorization),
+    authenticate: (authorization) => principalFromBearer(services.dataSource, services.issuer, authorization, config.sessionCacheMs),
     log: logger.child({ component: "graphql-ws" }),
   });
 
