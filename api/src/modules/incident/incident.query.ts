@@ -40,6 +40,11 @@ const SORT_COLUMN: Record<IncidentSortField, string> = {
   [IncidentSortField.slaDueAt]: `COALESCE(i.sla_due_at, CAST('${PAUSED_SLA_BASE}' AS timestamptz) + i.sla_paused_left_seconds * interval '1 second', CAST('${NO_SLA_DEADLINE}' AS timestamptz))`,
 };
 
+/** The entity fields sortValue reads for a sort field, where they are more than the field itself. */
+const CURSOR_READS: Partial<Record<IncidentSortField, Array<keyof Incident & string>>> = {
+  [IncidentSortField.slaDueAt]: ["slaDueAt", "slaPausedLeftSeconds"],
+};
+
 function sortValue(incident: Incident, field: IncidentSortField): string | number {
   if (field === IncidentSortField.slaDueAt) {
     if (incident.slaDueAt) return incident.slaDueAt.toISOString();
@@ -190,8 +195,8 @@ export async function listIncidents(
   };
 
   const incidentColumns = selectedColumns(selection?.fields, shape.incident.columns, RESOLVED_FIELD_READS);
-  // The cursor holds the sort value.
-  if (incidentColumns) incidentColumns.push(shape.incident.columns.get(field)!);
+  // The cursor holds the sort value: read every field sortValue needs for it.
+  if (incidentColumns) for (const read of CURSOR_READS[field] ?? [field]) incidentColumns.push(shape.incident.columns.get(read)!);
   const selects = [...new Set(incidentColumns ?? shape.incident.columns.values())].map((name) => `i.${name} AS "${name}"`);
   selects.push(`(SELECT count(*) FROM incident i${whereClause(filterWhere)}) AS _total_count`);
   const lean = { service: sub("service", shape.service), team: sub("team", shape.team), assignee: sub("assignee", shape.user), latest: sub("latestTimelineEntry", shape.timeline) };
