@@ -205,6 +205,23 @@ describe("metrics query", () => {
     }
   });
 
+  it("buckets the rollup's days into the same days, weeks and months as the incident rows, from a range starting mid-week", async () => {
+    // From a Wednesday: the first week and month start before the range. The row path gets a range 1 ms shorter.
+    const measures = ["incidentsCreated", "mttrMean"];
+    for (const bucket of ["day", "week", "month"]) {
+      const viaRollup = await run({ measures, bucket, groupBy: "service", from: at(2 * DAY) });
+      const viaRows = await run({ measures, bucket, groupBy: "service", from: at(2 * DAY), to: new Date(T0 + 21 * DAY - 1).toISOString() });
+      expect(viaRollup.errors).toBeUndefined();
+      expect(viaRollup.data!.metrics.rows).toEqual(viaRows.data!.metrics.rows);
+      const starts = [...new Set(viaRollup.data!.metrics.rows.map((r: any) => r.bucketStart))];
+      expect(starts[0]).toBe(bucket === "day" ? at(2 * DAY) : at(0));
+      expect(starts.length).toBe({ day: 19, week: 3, month: 1 }[bucket]);
+      // Service B's incidents (days 9 and 10, one closed after 7 days) land in the second week.
+      const b = viaRollup.data!.metrics.rows.filter((r: any) => r.group.id === serviceB.id && r.values[0] > 0);
+      expect(b.map((r: any) => r.bucketStart)).toEqual(bucket === "day" ? [at(9 * DAY), at(10 * DAY)] : bucket === "week" ? [at(7 * DAY)] : [at(0)]);
+    }
+  });
+
   // Last: it edits the fixture.
   it("keeps the daily rollup equal to the incidents through updates, reopens and deletes", async () => {
     const ds = t.api.dataSource;

@@ -86,6 +86,20 @@ export function validateRequest(req: MetricsRequest, registry: readonly MeasureD
 
 const TRUNC_UNIT: Record<MetricsBucket, string> = { day: "day", week: "week", month: "month" };
 
+/**
+ * The SQL for the bucket an event row falls in. A source of whole UTC days buckets its date column as
+ * a date: no time-zone arithmetic per row, and a week is date arithmetic from a known Monday
+ * (1970-01-05) rather than date_trunc over a timestamp (about a tenth of the rollup statement's time
+ * at a year of days × 40 services).
+ */
+function eventBucket(source: MetricSource, unit: string): string {
+  const day = source.utcDay;
+  if (!day) return `date_trunc('${unit}', ${source.at} AT TIME ZONE 'UTC')`;
+  if (unit === "day") return day;
+  if (unit === "week") return `${day} - ((${day} - date '1970-01-05') % 7 + 7) % 7`;
+  return `date_trunc('${unit}', ${day}::timestamp)::date`;
+}
+
 /** The statements for a validated request: measures sharing a source share one scan. */
 export function buildStatements(req: MetricsRequest, measures: MeasureDefinition[]): SourceStatement[] {
   const bySource = new Map<MetricSource, MeasureDefinition[]>();
@@ -105,10 +119,8 @@ export function buildStatements(req: MetricsRequest, measures: MeasureDefinition
     }
     const groups = [req.groupBy, req.thenBy].filter((g) => g !== MetricsGrouping.none).map((g) => source.dimensions[g]!);
     const unit = req.bucket ? TRUNC_UNIT[req.bucket] : null;
-    // A source of whole UTC days compares its date column: no time-zone arithmetic per row.
-    const utcAt = source.utcDay ? `${source.utcDay}::timestamp` : `${source.at} AT TIME ZONE 'UTC'`;
     const keys = [
-      ...(source.kind === "event" ? (unit ? [`date_trunc('${unit}', ${utcAt})`] : ["NULL::timestamp"]) : ["b.bucket"]),
+      ...(source.kind === "event" ? (unit ? [eventBucket(source, unit)] : ["NULL::timestamp"]) : ["b.bucket"]),
       ...groups.map((g) => g.key),
     ];
     const values = ms.map((m, n) => `(${aggregateOf.get(m)})::float8 AS m${n}`);
@@ -142,7 +154,7 @@ export function buildStatements(req: MetricsRequest, measures: MeasureDefinition
         ${from}${where.length ? ` AND ${where.join(" AND ")}` : ""}
         GROUP BY ${keys.map((_, n) => n + 1).join(", ")}
       )${labelSets.map((l) => `, ${l}`).join("")}
-      SELECT date_part('epoch', agg.bucket) * 1000 AS bucket_start_ms${labels.length ? `, ${labels.join(", ")}` : ""}, ${ms.map((_, n) => `agg.m${n}`).join(", ")}
+      SELECT ${source.utcDay && unit ? `(agg.bucket - date '1970-01-01')::float8 * ${DAY_MS}` : `date_part('epoch', agg.bucket) * 1000`} AS bucket_start_ms${labels.length ? `, ${labels.join(", ")}` : ""}, ${ms.map((_, n) => `agg.m${n}`).join(", ")}
         FROM agg${joins} LIMIT ${MAX_ROWS + 1}`;
     return { source, measures: ms, sql, params };
   });
