@@ -1,11 +1,17 @@
 import { QueueName, UnrecoverableError } from "@quell/api/platform/queue/index";
 import { registerProcessor } from "./index";
 
-/** alerts: correlate a stored event (AlertService does the work), or recover an incident whose alerts all resolved. */
+/**
+ * alerts: correlate (a trigger: drains every pending event in batches, its own among them; AlertService
+ * does the work), or recover an incident whose alerts all resolved.
+ */
 registerProcessor(QueueName.Alerts, (runtime) => {
   const { alerts } = runtime.services;
   return async (payload, job) => {
-    if (job.name === "correlate" && payload.eventId) return alerts.processEvent(payload.eventId);
+    if (job.name === "correlate" && payload.eventId) {
+      await alerts.drainPendingEvents();
+      return;
+    }
     if (job.name === "recover" && payload.incidentId) {
       await alerts.recoverIncident(payload.incidentId);
       return;

@@ -25,12 +25,35 @@ export const OPEN_STAGES: readonly Stage[] = [Stage.identified, Stage.classified
 const OPEN_STAGES_SQL = OPEN_STAGES.map((s) => `'${s}'`).join(", ");
 /** Change stages whose planned window suppresses alerts on the change's services. */
 const CHANGE_WINDOW_STAGES = ["scheduled", "implementing"];
-/** Namespace of the advisory locks taken here (two-key form, apart from the audit chain's lock). */
+/** Namespace of the advisory locks on alerts (two-key form, apart from the audit chain's lock). */
 const LOCK_SPACE = 7_331;
+/** Namespace of the locks on correlation groups: apart from the alerts', so lock order holds even when hashes collide. */
+const GROUP_LOCK_SPACE = 7_332;
+/** Events one correlation transaction claims at most. */
+const DEFAULT_BATCH_EVENTS = 500;
+
+interface Delivery {
+  at: Date;
+  input: NormalizedAlert;
+}
+
+/** One alert's deliveries in a batch, in arrival order. */
+interface AlertDeliveries {
+  integration: AlertIntegration;
+  fingerprint: string;
+  deliveries: Delivery[];
+}
+
+/** Takes advisory locks on these keys in the order of their lock ids: every transaction taking several takes them in the same order. */
+async function lockInOrder(manager: EntityManager, space: number, keys: string[]): Promise<void> {
+  await manager.query(`SELECT pg_advisory_xact_lock($1, h) FROM (SELECT DISTINCT hashtext(k) AS h FROM unnest($2::text[]) AS t(k) ORDER BY h) AS ordered`, [space, keys]);
+}
 
 export interface AlertOptions {
   flap: FlapSettings;
   clock: Clock;
+  /** Events one correlation transaction claims at most (default 500). */
+  batchEvents?: number;
 }
 
 /** Correlation (the queued half of ingestion), recovery, and agents' moves of alerts between incidents. */
@@ -42,36 +65,135 @@ export class AlertService {
   ) {}
 
   /**
-   * Applies a stored event's alerts, each in its own transaction (the event remembers how many
-   * are done, so a retry after a crash resumes instead of counting twice).
+   * Correlates every stored event not yet applied, in batches (what a `correlate` job does: its own
+   * event is among them, or another worker has it). Returns how many events were applied. An event
+   * that cannot be applied is set aside for this drain (the rest go on) and the drain then fails,
+   * so its job is retried later.
    */
-  async processEvent(eventId: string): Promise<void> {
-    const event = await this.dataSource.getRepository(AlertEvent).findOne({ where: { id: eventId } });
-    if (!event || event.processedAt) return;
-    const integration = await this.dataSource.getRepository(AlertIntegration).findOne({ where: { id: event.integrationId } });
-    if (!integration) return;
-    const alerts = event.alerts as NormalizedAlert[];
-    for (let index = event.applied; index < alerts.length; index++) {
-      await inTransaction(this.dataSource, async (work) => {
-        const [row] = (await work.manager.query(`SELECT applied FROM alert_event WHERE id = $1 FOR UPDATE`, [eventId])) as Array<{ applied: number }>;
-        if (!row || row.applied > index) return;
-        await this.applyOne(work, integration, event.receivedAt, alerts[index]);
-        await work.manager.query(`UPDATE alert_event SET applied = $2${index === alerts.length - 1 ? ", processed_at = now()" : ""} WHERE id = $1`, [eventId, index + 1]);
-      });
+  async drainPendingEvents(batchEvents = this.options.batchEvents ?? DEFAULT_BATCH_EVENTS): Promise<number> {
+    let applied = 0;
+    const setAside: string[] = [];
+    let failure: unknown = null;
+    // After a failed batch its events go one at a time, to find the one that fails.
+    let singlesLeft = 0;
+    for (;;) {
+      const limit = singlesLeft > 0 ? 1 : batchEvents;
+      const claimed: string[] = [];
+      try {
+        const n = await inTransaction(this.dataSource, (work) => this.applyBatch(work, limit, setAside, claimed));
+        if (n === 0) break;
+        applied += n;
+        if (singlesLeft > 0) singlesLeft--;
+      } catch (error) {
+        if (!claimed.length) throw error;
+        failure = error;
+        if (limit === 1) {
+          setAside.push(...claimed);
+          singlesLeft--;
+          log.error({ err: error, eventId: claimed[0] }, "alert event could not be applied; left pending for a retry");
+        } else singlesLeft = claimed.length;
+      }
     }
+    if (failure && setAside.length) throw failure;
+    return applied;
   }
 
-  private async applyOne(work: UnitOfWork, integration: AlertIntegration, at: Date, input: NormalizedAlert): Promise<void> {
+  /**
+   * One batch in one transaction: claims the oldest pending events (skipping those another worker
+   * holds), replays each alert's deliveries in arrival order in memory, writes each alert once, then
+   * correlates the alerts that (re)fired and marks the events applied, so a retry never counts twice.
+   * Locks are taken in one order every worker shares (alerts by lock key, then correlation groups by
+   * lock key, then whatever incident creation takes), so two batches cannot wait on each other in a cycle.
+   */
+  private async applyBatch(work: UnitOfWork, limit: number, skip: string[], claimed: string[]): Promise<number> {
     const { manager } = work;
-    const fingerprint = fingerprintOf(input, integration.dedupFields ?? []);
-    await manager.query(`SELECT pg_advisory_xact_lock($1, hashtext($2))`, [LOCK_SPACE, `${integration.id}:${fingerprint}`]);
-    let alert = await manager.findOne(Alert, { where: { integrationId: integration.id, fingerprint } });
+    const events = (await manager.query(
+      `SELECT id, integration_id, received_at, alerts, applied FROM alert_event
+        WHERE processed_at IS NULL AND NOT (id = ANY($2::uuid[]))
+        ORDER BY received_at, id LIMIT $1 FOR UPDATE SKIP LOCKED`,
+      [limit, skip],
+    )) as Array<{ id: string; integration_id: string; received_at: Date; alerts: NormalizedAlert[]; applied: number }>;
+    if (!events.length) return 0;
+    claimed.push(...events.map((e) => e.id));
+    const integrationIds = [...new Set(events.map((e) => e.integration_id))];
+    const integrations = new Map((await manager.find(AlertIntegration, { where: { id: In(integrationIds) } })).map((i) => [i.id, i]));
+
+    // Each alert's deliveries, in arrival order (events by received time, alerts in their event's order).
+    const groups = new Map<string, AlertDeliveries>();
+    for (const event of events) {
+      const integration = integrations.get(event.integration_id);
+      if (!integration) continue;
+      for (let index = event.applied; index < event.alerts.length; index++) {
+        const input = event.alerts[index];
+        const fingerprint = fingerprintOf(input, integration.dedupFields ?? []);
+        const lockKey = `${integration.id}:${fingerprint}`;
+        let group = groups.get(lockKey);
+        if (!group) groups.set(lockKey, (group = { integration, fingerprint, deliveries: [] }));
+        group.deliveries.push({ at: event.received_at, input });
+      }
+    }
+    if (groups.size) await lockInOrder(manager, LOCK_SPACE, [...groups.keys()]);
+    const stored = groups.size ? await this.lockedAlertsOf(manager, [...groups.values()]) : new Map<string, Alert>();
+
+    const changed: Alert[] = [];
+    const created: Alert[] = [];
+    const toCorrelate: Alert[] = [];
+    const toRecover: Alert[] = [];
+    for (const [lockKey, group] of groups) {
+      const before = stored.get(lockKey) ?? null;
+      const outcome = { correlate: false, resolvedFromFiring: false };
+      let alert = before;
+      for (const delivery of group.deliveries) alert = this.applyDelivery(alert, group, delivery, outcome);
+      if (!alert) continue;
+      if (before) changed.push(alert);
+      else created.push(alert);
+      if (outcome.correlate) toCorrelate.push(alert);
+      if (outcome.resolvedFromFiring && alert.status === AlertStatus.resolved) toRecover.push(alert);
+    }
+    await this.updateAlerts(manager, changed);
+    for (const alert of created) {
+      const integration = integrations.get(alert.integrationId)!;
+      alert.serviceId = await this.serviceFor(manager, integration, alert.labels);
+      await manager.save(alert);
+    }
+
+    if (toCorrelate.length) {
+      const rules = await manager.find(CorrelationRule);
+      const groupKeys = toCorrelate.flatMap((alert) => {
+        const rule = alert.flapping ? null : matchingRule(rules, alert.labels);
+        return rule ? [`group:${correlationKeyOf(rule, alert.serviceId, alert.labels, alert.id)}`] : [];
+      });
+      if (groupKeys.length) await lockInOrder(manager, GROUP_LOCK_SPACE, groupKeys);
+      for (const alert of toCorrelate) await this.correlate(work, alert, rules);
+    }
+    for (const alert of toRecover) if (alert.incidentId) await this.recoverWhenAllResolved(manager, alert.incidentId);
+    await manager.query(`UPDATE alert_event SET applied = jsonb_array_length(alerts), processed_at = now() WHERE id = ANY($1::uuid[])`, [claimed]);
+    return events.length;
+  }
+
+  /** The stored alerts of these deliveries, row-locked (by id, one order for every worker), by lock key. */
+  private async lockedAlertsOf(manager: EntityManager, groups: AlertDeliveries[]): Promise<Map<string, Alert>> {
+    const rows = (await manager.query(
+      `SELECT a.id FROM alert a JOIN unnest($1::uuid[], $2::varchar[]) AS k(integration_id, fingerprint) USING (integration_id, fingerprint) ORDER BY a.id FOR UPDATE OF a`,
+      [groups.map((g) => g.integration.id), groups.map((g) => g.fingerprint)],
+    )) as Array<{ id: string }>;
+    if (!rows.length) return new Map();
+    const alerts = await manager.find(Alert, { where: { id: In(rows.map((r) => r.id)) } });
+    return new Map(alerts.map((a) => [`${a.integrationId}:${a.fingerprint}`, a]));
+  }
+
+  /**
+   * One delivery applied to an alert in memory (null: not seen yet). Says in `outcome` whether the
+   * alert must be correlated (it opened or fired again without an incident) or was resolved.
+   */
+  private applyDelivery(alert: Alert | null, group: AlertDeliveries, { at, input }: Delivery, outcome: { correlate: boolean; resolvedFromFiring: boolean }): Alert | null {
+    const { integration, fingerprint } = group;
     if (!alert) {
       if (input.action !== "trigger") {
         log.info({ integration: integration.name, action: input.action }, "event for an alert never seen; nothing to apply");
-        return;
+        return null;
       }
-      alert = manager.create(Alert, {
+      alert = this.dataSource.manager.create(Alert, {
         integrationId: integration.id,
         source: integration.source,
         fingerprint,
@@ -92,24 +214,18 @@ export class AlertService {
         resolvedAt: null,
       });
       this.describe(alert, input);
-      alert.serviceId = await this.serviceFor(manager, integration, input.labels);
-      await manager.save(alert);
-      await this.correlate(work, alert);
-      return;
+      outcome.correlate = true;
+      return alert;
     }
     if (input.action === "acknowledge") {
       alert.acknowledgedAt ??= at;
-      await manager.save(alert);
-      return;
+      return alert;
     }
     const latest = Math.max(alert.lastSeenAt.getTime(), alert.resolvedAt?.getTime() ?? 0);
     if (at.getTime() < latest) {
-      // Jobs run side by side, so an older event can arrive after a newer one: it counts, but the newer state stands.
-      if (input.action === "trigger") {
-        alert.count += 1;
-        await manager.save(alert);
-      }
-      return;
+      // Batches run side by side, so an older event can arrive after a newer one: it counts, but the newer state stands.
+      if (input.action === "trigger") alert.count += 1;
+      return alert;
     }
     const next = input.action === "trigger" ? AlertStatus.firing : AlertStatus.resolved;
     const flap = nextFlapState(alert, next, at, this.options.flap);
@@ -123,13 +239,49 @@ export class AlertService {
       alert.lastSeenAt = at;
       alert.resolvedAt = null;
       this.describe(alert, input);
-      await manager.save(alert);
-      if (!wasFiring || !alert.incidentId) await this.correlate(work, alert);
-      return;
+      if (!wasFiring || !alert.incidentId) outcome.correlate = true;
+      return alert;
     }
-    if (wasFiring) alert.resolvedAt = at;
-    await manager.save(alert);
-    if (wasFiring && alert.incidentId) await this.recoverWhenAllResolved(manager, alert.incidentId);
+    if (wasFiring) {
+      alert.resolvedAt = at;
+      outcome.resolvedFromFiring = true;
+    }
+    return alert;
+  }
+
+  /** Writes what deliveries changed on stored alerts, all in one statement. */
+  private async updateAlerts(manager: EntityManager, alerts: Alert[]): Promise<void> {
+    if (!alerts.length) return;
+    const rows = alerts.map((a) => ({
+      id: a.id,
+      status: a.status,
+      count: a.count,
+      last_seen_at: a.lastSeenAt,
+      acknowledged_at: a.acknowledgedAt,
+      resolved_at: a.resolvedAt,
+      state_changes: a.stateChanges,
+      state_changes_since: a.stateChangesSince,
+      flapping: a.flapping,
+      title: a.title,
+      description: a.description,
+      source_severity: a.sourceSeverity,
+      severity: a.severity,
+      labels: a.labels,
+      details: a.details,
+    }));
+    const result = (await manager.query(
+      `UPDATE alert AS a SET status = v.status::alert_status, count = v.count, last_seen_at = v.last_seen_at, acknowledged_at = v.acknowledged_at,
+              resolved_at = v.resolved_at, state_changes = v.state_changes, state_changes_since = v.state_changes_since, flapping = v.flapping,
+              title = v.title, description = v.description, source_severity = v.source_severity, severity = v.severity::severity,
+              labels = v.labels, details = v.details, version = a.version + 1, updated_at = now()
+         FROM jsonb_to_recordset($1::jsonb) AS v(id uuid, status text, count int, last_seen_at timestamptz, acknowledged_at timestamptz, resolved_at timestamptz,
+              state_changes int, state_changes_since timestamptz, flapping boolean, title text, description text, source_severity text, severity text, labels jsonb, details jsonb)
+        WHERE a.id = v.id RETURNING a.id, a.version`,
+      [JSON.stringify(rows)],
+    )) as [Array<{ id: string; version: number }>, number];
+    // TypeORM answers an UPDATE with [rows returned, rows affected].
+    const versions = result[0];    const byId = new Map(alerts.map((a) => [a.id, a]));
+    for (const v of versions) byId.get(v.id)!.version = v.version;
   }
 
   private describe(alert: Alert, input: NormalizedAlert): void {
@@ -171,7 +323,7 @@ export class AlertService {
   }
 
   /** Places a firing alert: held back when flapping, suppressed in a quiet window, else by the first matching rule. */
-  private async correlate(work: UnitOfWork, alert: Alert): Promise<void> {
+  private async correlate(work: UnitOfWork, alert: Alert, rules: CorrelationRule[]): Promise<void> {
     const { manager } = work;
     if (alert.flapping) return;
     const quiet = suppressingWindow(await this.quietWindows(manager, alert.serviceId, alert.lastSeenAt), alert.serviceId, alert.lastSeenAt);
@@ -188,14 +340,14 @@ export class AlertService {
         return;
       }
     }
-    const rules = await manager.find(CorrelationRule);
     const rule = matchingRule(rules, alert.labels);
     if (!rule) {
       await manager.save(alert);
       return;
     }
     const key = correlationKeyOf(rule, alert.serviceId, alert.labels, alert.id);
-    await manager.query(`SELECT pg_advisory_xact_lock($1, hashtext($2))`, [LOCK_SPACE, `group:${key}`]);
+    // Already held (applyBatch locks every group of its batch up front, in order); re-taking it is free and keeps this safe alone.
+    await manager.query(`SELECT pg_advisory_xact_lock($1, hashtext($2))`, [GROUP_LOCK_SPACE, `group:${key}`]);
     const since = new Date(alert.lastSeenAt.getTime() - rule.windowMinutes * 60_000);
     const [open] = (await manager.query(
       `SELECT a.incident_id FROM alert a JOIN incident i ON i.id = a.incident_id
