@@ -15,6 +15,7 @@ import { EventManagement1795990031352 } from "./1795990031352-EventManagement";
 import { AuditStreams1795992000000 } from "./1795992000000-AuditStreams";
 import { IncidentRollupShards1795992100000 } from "./1795992100000-IncidentRollupShards";
 import { SlaTimelineAndPausedSort1795992200000 } from "./1795992200000-SlaTimelineAndPausedSort";
+import { AlertEventRetry1795992300000 } from "./1795992300000-AlertEventRetry";
 
 /** Every migration, oldest first. Reviewed by hand; never edited once merged. */
 export const MIGRATIONS: Function[] = [
@@ -35,4 +36,5 @@ export const MIGRATIONS: Function[] = [
   AuditStreams1795992000000,
   IncidentRollupShards1795992100000,
   SlaTimelineAndPausedSort1795992200000,
+  AlertEventRetry1795992300000,
 ];

@@ -72,4 +72,34 @@ describe("alert correlation in batches", () => {
     const [{ total }] = (await t.api.dataSource.query(`SELECT sum(count)::int AS total FROM alert WHERE integration_id = $1`, [integration.id])) as Array<{ total: number }>;
     expect(total).toBe(perFingerprint * fingerprints.length);
   });
+
+  it("puts off an event that cannot be applied, so later drains apply new events in whole batches without it", async () => {
+    const trigger = (dedup: string, i: number) =>
+      parsePagerDuty({ routing_key: "x", event_action: "trigger", dedup_key: dedup, payload: { summary: `Poison ${dedup}`, source: "h", severity: "error", component: "batch-alpha", custom_details: { i } } }, new Date()).alert;
+    // An event whose alert has no title: the alert row refuses it, every time.
+    const [{ id: poison }] = (await t.api.dataSource.query(
+      `INSERT INTO alert_event (integration_id, idempotency_key, alerts) VALUES ($1, 'poison-1', $2::jsonb) RETURNING id`,
+      [integration.id, JSON.stringify([{ ...trigger("poison", 0), title: null }])],
+    )) as Array<{ id: string }>;
+    try {
+      await t.api.services.alertIngestion.store(integration, [trigger("after-poison-1", 1)], "after-poison-1");
+      const alerts = t.api.services.alerts;
+      // The first drain finds it, applies the good event around it, and reports the failure.
+      await expect(alerts.drainPendingEvents(50)).rejects.toThrow();
+      const [first] = (await t.api.dataSource.query(`SELECT attempts, retry_at > now() AS later, last_error, processed_at FROM alert_event WHERE id = $1`, [poison])) as Array<{ attempts: number; later: boolean; last_error: string; processed_at: Date | null }>;
+      expect(first).toMatchObject({ attempts: 1, later: true, processed_at: null });
+      expect(first!.last_error).toMatch(/title/);
+
+      // Until its retry time, drains no longer trip over it: new events go through and nothing is thrown.
+      for (let i = 2; i <= 4; i++) await t.api.services.alertIngestion.store(integration, [trigger(`after-poison-${i}`, i)], `after-poison-${i}`);
+      expect(await alerts.drainPendingEvents(50)).toBe(3);
+      const [second] = (await t.api.dataSource.query(`SELECT attempts FROM alert_event WHERE id = $1`, [poison])) as Array<{ attempts: number }>;
+      expect(second!.attempts).toBe(1);
+      const applied = (await t.api.dataSource.query(`SELECT count(*)::int AS n FROM alert WHERE integration_id = $1 AND fingerprint IN (SELECT fingerprint FROM alert WHERE title LIKE 'Poison after-poison-%')`, [integration.id])) as Array<{ n: number }>;
+      expect(applied[0]!.n).toBe(4);
+    } finally {
+      // Other tests on this database drain every integration's events: take the poison away.
+      await t.api.dataSource.query(`DELETE FROM alert_event WHERE id = $1`, [poison]);
+    }
+  });
 });

@@ -69,6 +69,11 @@ export class AlertEvent {
   /** How many of its alerts correlation has applied (each in its own transaction, so a retry resumes). */
   @Column({ type: "int", default: 0 }) applied!: number;
   @Column({ type: "timestamptz", nullable: true }) processedAt!: Date | null;
+  /** Failed attempts to apply it alone; each puts it off for longer (see AlertService.deferFailedEvent). */
+  @Column({ type: "int", default: 0 }) attempts!: number;
+  /** Not tried again before this. */
+  @Column({ type: "timestamptz", nullable: true }) retryAt!: Date | null;
+  @Column({ type: "text", nullable: true }) lastError!: string | null;
 }
 
 /** One alert (a fingerprint) from one integration: repeats raise its count instead of adding rows. */

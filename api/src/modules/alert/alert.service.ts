@@ -90,12 +90,37 @@ export class AlertService {
         if (limit === 1) {
           setAside.push(...claimed);
           singlesLeft--;
-          log.error({ err: error, eventId: claimed[0] }, "alert event could not be applied; left pending for a retry");
+          const retryAt = await this.deferFailedEvent(claimed[0]!, error);
+          log.error({ err: error, eventId: claimed[0], retryAt }, "alert event could not be applied; put off for a retry");
         } else singlesLeft = claimed.length;
       }
     }
     if (failure && setAside.length) throw failure;
     return applied;
+  }
+
+  /**
+   * Puts off an event that failed alone: 30 s after the first failure, doubling up to an hour, so a
+   * poison event costs later drains nothing until then (before, it failed the first batch of every
+   * drain, which then went one event at a time). Returns when it may be tried again.
+   */
+  private async deferFailedEvent(eventId: string, error: unknown): Promise<Date | null> {
+    try {
+      const [row] = (await this.dataSource.query(
+        // A CTE, so the driver answers with rows as for a SELECT (an UPDATE answers [rows, count]).
+        `WITH deferred AS (
+           UPDATE alert_event SET attempts = attempts + 1, last_error = left($2, 2000),
+                  retry_at = now() + LEAST(30 * power(2, attempts), 3600) * interval '1 second'
+            WHERE id = $1 RETURNING retry_at)
+         SELECT retry_at FROM deferred`,
+        [eventId, error instanceof Error ? error.message : String(error)],
+      )) as Array<{ retry_at: Date }>;
+      return row?.retry_at ?? null;
+    } catch (deferError) {
+      // Not deferred: it stays pending and the next drain tries it again, as before.
+      log.error({ err: deferError, eventId }, "could not put off a failed alert event");
+      return null;
+    }
   }
 
   /**
@@ -109,7 +134,7 @@ export class AlertService {
     const { manager } = work;
     const events = (await manager.query(
       `SELECT id, integration_id, received_at, alerts, applied FROM alert_event
-        WHERE processed_at IS NULL AND NOT (id = ANY($2::uuid[]))
+        WHERE processed_at IS NULL AND (retry_at IS NULL OR retry_at <= now()) AND NOT (id = ANY($2::uuid[]))
         ORDER BY received_at, id LIMIT $1 FOR UPDATE SKIP LOCKED`,
       [limit, skip],
     )) as Array<{ id: string; integration_id: string; received_at: Date; alerts: NormalizedAlert[]; applied: number }>;
