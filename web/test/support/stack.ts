@@ -266,6 +266,8 @@ const AXE_SOURCE = readFileSync(createRequire(path.join(repoDir, "package.json")
  * and best practices, the strictest any of our pages was held to.
  */
 export async function seriousAxeViolations(page: Page, selector?: string): Promise<string[]> {
+  // Pages set their title once their data is in; let it settle (a page that never sets one still fails document-title).
+  await page.waitForFunction(() => document.title.trim() !== "", null, { timeout: 10_000 }).catch(() => undefined);
   if (!(await page.evaluate(() => "axe" in window))) await page.addScriptTag({ content: AXE_SOURCE });
   const violations = (await page.evaluate(async (scope) => {
     const axe = (window as unknown as { axe: { run(context: unknown, options: object): Promise<{ violations: unknown[] }> } }).axe;
