@@ -98,7 +98,8 @@ export function seamonkey(dir: string): { train: IncidentRow[]; test: IncidentRo
     const f = (n: string) => rec.fields[h.indexOf(n)] ?? "";
     const id = f("Issue id").trim();
     if (!id || !f("Summary").trim()) continue;
-    rows.set(id, row({ id, title: f("Summary"), description: f("Description"), createdAt: parseDate(f("Created")) }, rec.line));
+    // Resolved dates a link as known (only a duplicate resolved before a query may help rank it).
+    rows.set(id, row({ id, title: f("Summary"), description: f("Description"), createdAt: parseDate(f("Created")), resolvedAt: parseDate(f("Resolved")) }, rec.line));
   }
   const pairs = parseCsv(readFileSync(path.join(dir, "seamonkey", "duplicate-pairs.csv"), "utf8")).slice(1);
   for (const p of pairs) {

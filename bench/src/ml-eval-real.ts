@@ -75,11 +75,12 @@ async function seamonkeyAllHistory(train: IncidentRow[], test: IncidentRow[]): P
 /**
  * The same 46 queries without the in-sample embedder: for each duplicate the LSA is refitted on
  * the bugs created before it (as a retraining just before it arrived would), and it is ranked
- * against exactly those bugs. Nothing any query sees was fitted on its own or later text.
+ * against exactly those bugs. Nothing any query sees was fitted on its own or later text; known
+ * duplicate groups are collapsed only by links resolved before the query (knownDuplicateLinks).
  */
 async function seamonkeyRolling(all: IncidentRow[]): Promise<void> {
   const byId = new Map(all.map((r) => [r.id, r]));
-  const ranks: Record<"fused" | "fused_no_recency" | "bm25" | "dense", number[]> = { fused: [], fused_no_recency: [], bm25: [], dense: [] };
+  const ranks: Record<"fused" | "fused_no_collapse" | "fused_no_recency" | "bm25" | "dense", number[]> = { fused: [], fused_no_collapse: [], fused_no_recency: [], bm25: [], dense: [] };
   const queries = all.filter((r) => r.duplicateOf && r.createdAt);
   for (const q of queries) {
     const earlier = all.filter((r) => r.createdAt && r.createdAt < q.createdAt!);
@@ -88,9 +89,11 @@ async function seamonkeyRolling(all: IncidentRow[]): Promise<void> {
     for (const k of ["fused", "bm25", "dense"] as const) ranks[k].push(ranked[k].findIndex((h) => h.id === q.duplicateOf) + 1);
     const plain = rankDuplicates(embedder, earlier, [q], { fusion: { ...DEFAULT_FUSION, recencyWeight: 0 } }).get(q.id)!;
     ranks.fused_no_recency.push(plain.fused.findIndex((h) => h.id === q.duplicateOf) + 1);
+    const uncollapsed = rankDuplicates(embedder, earlier, [q], { collapseKnownDuplicates: false }).get(q.id)!;
+    ranks.fused_no_collapse.push(uncollapsed.fused.findIndex((h) => h.id === q.duplicateOf) + 1);
   }
   console.log(`\n== seamonkey, every duplicate, LSA refitted on the bugs before each query (${queries.length} queries; ${queries.filter((q) => byId.get(q.duplicateOf!)).length} targets present)`);
-  for (const k of ["fused", "fused_no_recency", "bm25", "dense"] as const) {
+  for (const k of ["fused", "fused_no_collapse", "fused_no_recency", "bm25", "dense"] as const) {
     const r = ranks[k];
     const rr = (n: number) => (r.filter((x) => x > 0 && x <= n).length / r.length).toFixed(3);
     const mrr = (r.reduce((s, x) => s + (x > 0 ? 1 / x : 0), 0) / r.length).toFixed(3);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { Bm25Index, LsaEmbedder, rankDuplicates, retrievalTerms, type IncidentRow } from "@quell/ml";
+import { Bm25Index, LsaEmbedder, rankDuplicates, retrievalTerms, SimilarIncidentIndex, type IncidentRow } from "@quell/ml";
 
 const day = (n: number) => new Date(Date.UTC(2024, 0, 1 + n));
 
@@ -57,5 +57,26 @@ describe("similar-incident evaluation sees only each query's candidate pool", ()
     const leakyTop = leaky.search(retrievalTerms(q1), 5, (id) => train.some((r) => r.id === id))[0];
     expect(leakyTop.id).toBe(before.get("Q1")!.bm25[0].id);
     expect(leakyTop.score).not.toBeCloseTo(before.get("Q1")!.bm25[0].score, 3);
+  });
+
+  it("holds for the fielded BM25F index too (per-field mean lengths come from the pool only)", async () => {
+    const embedder = await LsaEmbedder.fit(train, { dim: 8, minDf: 1, seed: 3 });
+    const queries = test.filter((r) => r.duplicateOf);
+    const bm25Fields = { weights: [4, 1], lengthNormalisation: "field" as const, b: [0.5, 0.9] };
+    const opts = { fusion: { denseWeight: 0.5 }, bm25Fields };
+    const before = rankDuplicates(embedder, [...train, ...test], queries, opts);
+    const after = rankDuplicates(embedder, [...train, ...test, ...later], [...queries, ...later.filter((r) => r.duplicateOf)], opts);
+    for (const q of queries) expect(after.get(q.id)).toEqual(before.get(q.id));
+    expect(before.get("Q1")!.fused[0].id).toBe("T0a");
+    // Control: with the later rows in its statistics the fielded index scores Q1's hits differently.
+    const leaky = new SimilarIncidentIndex(embedder, { ...opts, candidates: 100 });
+    for (const r of [...train, ...test, ...later]) leaky.add(r);
+    const q1 = test[0];
+    // Same pool, same query time: only the BM25 statistics differ.
+    const leakyHits = leaky.search(q1, { k: 5, excludeId: q1.id, before: q1.createdAt!, queryTime: q1.createdAt! });
+    expect(leakyHits.map((h) => h.id)).toContain("T0a");
+    const own = before.get("Q1")!.fused.find((h) => h.id === leakyHits[0].id)!;
+    expect(leakyHits[0].bm25Score).toBeGreaterThan(0);
+    expect(leakyHits[0].score).not.toBeCloseTo(own.score, 3);
   });
 });

@@ -138,6 +138,28 @@ describe("triage flow (embedded: in-process jobs)", () => {
     expect(after.map((s) => s.id)).toEqual(before.map((s) => s.id));
   });
 
+  it("lists a known duplicate group once, as its original, among similar incidents", async () => {
+    const text = { title: "Postgres primary deadlock", description: "database connection pool timeout on every query" };
+    // The incident of the previous test (same text) is the nearest match; mark it a duplicate of an
+    // older, unrelated incident: that original must now be listed in its place.
+    const [{ id: sibling }] = await t.api.dataSource.query(`SELECT id FROM incident WHERE title = $1 ORDER BY created_at LIMIT 1`, [text.title]);
+    const [{ id: original }] = await t.api.dataSource.query(`SELECT id FROM incident WHERE category = 'access' ORDER BY created_at LIMIT 1`);
+    await t.api.dataSource.query(`UPDATE incident SET duplicate_of_id = $2 WHERE id = $1`, [sibling, original]);
+    try {
+      const id = await createIncident(text);
+      const incident = await waitFor(async () => {
+        const i = await suggestionsOf(id);
+        return i.suggestions.some((s) => s.kind === "similar" && !s.abstained) && i;
+      });
+      const similar = incident.suggestions.filter((s) => s.kind === "similar").sort((a, b) => a.rank - b.rank);
+      expect(similar[0].value).toBe(original);
+      expect(similar.map((s) => s.value)).not.toContain(sibling);
+      expect(new Set(similar.map((s) => s.value)).size).toBe(similar.length);
+    } finally {
+      await t.api.dataSource.query(`UPDATE incident SET duplicate_of_id = NULL WHERE id = $1`, [sibling]);
+    }
+  });
+
   it("records accept, correct and dismiss with who decided, applies them to the incident, and measures precision", async () => {
     const id = await createIncident({ title: "DNS latency and packet loss", description: "network router drops packets, vpn slow" });
     const incident = await waitFor(async () => {

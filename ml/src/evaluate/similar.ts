@@ -1,7 +1,7 @@
 import type { IncidentRow } from "../data/incidents";
 import { LEGACY_TITLE_WEIGHT, LsaEmbedder, retrievalTerms } from "../similar/lsa-embedder";
 import { SimilarIncidentIndex } from "../similar/similar-index";
-import { Bm25Index } from "../similar/bm25-index";
+import { Bm25Index, type Bm25FieldOptions } from "../similar/bm25-index";
 import { visitInArrivalOrder } from "../similar/arrival-order";
 import type { VectorHit } from "../similar/ivf-index";
 import { SIMILAR_INCIDENT_FUSION, type FusionOptions } from "../similar/fusion";
@@ -130,9 +130,11 @@ export function rankDuplicates(
   embedder: LsaEmbedder,
   rows: readonly IncidentRow[],
   queries: readonly IncidentRow[],
-  opts: { fusion?: Partial<FusionOptions>; bm25TitleWeight?: number } = {},
+  opts: { fusion?: Partial<FusionOptions>; bm25TitleWeight?: number; bm25Fields?: Bm25FieldOptions; collapseKnownDuplicates?: boolean } = {},
 ): Map<string, QueryRanking> {
-  const index = new SimilarIncidentIndex(embedder, { fusion: { ...SIMILAR_INCIDENT_FUSION, ...opts.fusion }, candidates: RANK_DEPTH, bm25TitleWeight: opts.bm25TitleWeight });
+  const rowById = new Map(rows.map((r) => [r.id, r]));
+  const collapse = opts.collapseKnownDuplicates ?? DEFAULT_COLLAPSE_KNOWN_DUPLICATES;
+  const index = new SimilarIncidentIndex(embedder, { fusion: { ...SIMILAR_INCIDENT_FUSION, ...opts.fusion }, candidates: RANK_DEPTH, bm25TitleWeight: opts.bm25TitleWeight, bm25Fields: opts.bm25Fields });
   const baseline = new Bm25Index();
   const vectors = new Map<string, Float32Array>();
   const vectorOf = (r: IncidentRow) => {
@@ -158,13 +160,34 @@ export function rankDuplicates(
       const notSelf = (id: string) => id !== q.id;
       out.set(q.id, {
         id: q.id,
-        fused: index.search(q, { k: RANK_DEPTH, excludeId: q.id, queryTime: q.createdAt ?? undefined }).map((h) => ({ id: h.id, score: h.score })),
+        fused: index.search(q, { k: RANK_DEPTH, excludeId: q.id, queryTime: q.createdAt ?? undefined, originalOf: collapse ? knownDuplicateLinks(q, rowById) : undefined }).map((h) => ({ id: h.id, score: h.score })),
         bm25: baseline.search(retrievalTerms(q, LEGACY_TITLE_WEIGHT), RANK_DEPTH, notSelf),
         dense: index.ann.exactSearch(vectorOf(q), RANK_DEPTH, notSelf),
       });
     },
   );
   return out;
+}
+
+/**
+ * Similar-incident search lists a known duplicate group once, as its original (see
+ * collapseDuplicateGroups). Chosen on SeaMonkey TRAIN only (`node bench/dist/ml-tune-similar.js
+ * bm25f`, its 41 duplicates, LSA refitted before each query): see ml/README.md.
+ */
+export const DEFAULT_COLLAPSE_KNOWN_DUPLICATES = true;
+
+/**
+ * The duplicate-of links a query could have known: a candidate's link counts only when that
+ * candidate was resolved (closed as a duplicate) before the query was created. Without dates on
+ * both sides no link is used: a label set later must not help rank an earlier query.
+ */
+export function knownDuplicateLinks(q: IncidentRow, rowById: Map<string, IncidentRow>): (id: string) => string | undefined {
+  const asked = q.createdAt?.getTime();
+  return (id) => {
+    const r = rowById.get(id);
+    if (!r?.duplicateOf || asked === undefined || !r.resolvedAt || !(r.resolvedAt.getTime() < asked)) return undefined;
+    return r.duplicateOf;
+  };
 }
 
 /** Older 80 % and newest 20 % by created_at; rows without a date count as oldest. */

@@ -79,7 +79,10 @@ export class PairScorer {
   constructor(
     readonly index: SimilarIncidentIndex,
     readonly evidence: EvidenceWeights,
-  ) {}
+  ) {
+    // Pair scores recompute BM25 from the index's statistics with one length per incident.
+    if (index.fielded) throw new Error("recurrence needs a one-field BM25 index (no bm25Fields)");
+  }
 
   has(id: string): boolean {
     return this.features.has(id);

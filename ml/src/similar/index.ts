@@ -1,8 +1,9 @@
-export { LsaEmbedder, retrievalTerms, DEFAULT_TITLE_WEIGHT, LEGACY_TITLE_WEIGHT } from "./lsa-embedder";
+export { LsaEmbedder, retrievalTerms, retrievalFields, DEFAULT_TITLE_WEIGHT, LEGACY_TITLE_WEIGHT } from "./lsa-embedder";
 export type { LsaArtifact, LsaOptions, EmbedderText } from "./lsa-embedder";
 export { IvfIndex } from "./ivf-index";
 export type { IvfOptions, IvfState, VectorHit } from "./ivf-index";
-export { Bm25Index } from "./bm25-index";
+export { Bm25Index, SINGLE_FIELD } from "./bm25-index";
+export type { Bm25FieldOptions } from "./bm25-index";
 export { SimilarIncidentIndex, DEFAULT_BM25_TITLE_WEIGHT } from "./similar-index";
 export type { IndexedIncident, SimilarQuery, SimilarSearchOptions, SimilarHit, SimilarIndexOptions } from "./similar-index";
 export { DEFAULT_FUSION, SIMILAR_INCIDENT_FUSION, fuse, fuseWithRecency } from "./fusion";
@@ -13,3 +14,4 @@ export { visitInArrivalOrder } from "./arrival-order";
 export type { DatedRow, GrowingIndex } from "./arrival-order";
 export { learnFusionFromFeedback } from "./feedback";
 export type { JudgedCandidate, FusionLearning, FusionLearningOptions } from "./feedback";
+export { collapseDuplicateGroups, rootOf } from "./duplicate-groups";

@@ -55,11 +55,16 @@ export const DEFAULT_TITLE_WEIGHT = 4;
 
 /** Words of an incident for retrieval: stop words dropped, title counted `titleWeight` times, description capped. */
 export function retrievalTerms(x: EmbedderText, titleWeight = LEGACY_TITLE_WEIGHT): string[] {
-  const title = tokenize(x.title);
+  const { title, description } = retrievalFields(x);
   const out: string[] = [];
   for (let i = 0; i < titleWeight; i++) out.push(...title);
-  out.push(...tokenize((x.description ?? "").slice(0, 3_000)));
+  out.push(...description);
   return out;
+}
+
+/** The same words per field (title once), for a fielded (BM25F) index. */
+export function retrievalFields(x: EmbedderText): { title: string[]; description: string[] } {
+  return { title: tokenize(x.title), description: tokenize((x.description ?? "").slice(0, 3_000)) };
 }
 
 /**

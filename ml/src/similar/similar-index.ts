@@ -1,7 +1,8 @@
-import { Bm25Index } from "./bm25-index";
+import { Bm25Index, type Bm25FieldOptions } from "./bm25-index";
 import { IvfIndex } from "./ivf-index";
-import { LsaEmbedder, retrievalTerms, type EmbedderText } from "./lsa-embedder";
+import { LsaEmbedder, retrievalFields, retrievalTerms, type EmbedderText } from "./lsa-embedder";
 import { DEFAULT_FUSION, fuseHits, fuseWithRecency, type FusionOptions } from "./fusion";
+import { collapseDuplicateGroups } from "./duplicate-groups";
 import { bm25Idf } from "../text/bm25";
 import { EMAIL_TOKEN, HEX_TOKEN, NUM_TOKEN, URL_TOKEN } from "../text/normalize";
 
@@ -24,6 +25,12 @@ export interface SimilarSearchOptions {
   filter?: (id: string) => boolean;
   /** When the query was raised, for the fusion's recency bonus; default `before`, else now. */
   queryTime?: Date;
+  /**
+   * Duplicate-of links known when the query is asked (id -> the incident it duplicates). Given,
+   * each known duplicate group is listed once, as its original, at its best member's rank
+   * (collapseDuplicateGroups). Similar-incident search only; recurrence never passes it.
+   */
+  originalOf?: (id: string) => string | null | undefined;
 }
 
 export interface SimilarHit {
@@ -34,6 +41,8 @@ export interface SimilarHit {
   /** BM25 over the query's best BM25 score, as the fusion weighs it (kept with verdicts to learn the weights). */
   bm25Relative: number;
   reasons: { sharedTerms: string[]; sameService: boolean };
+  /** Set when this original is listed for a known duplicate of it that matched the query: that duplicate's id. */
+  viaDuplicate?: string;
 }
 
 export interface SimilarIndexOptions {
@@ -44,6 +53,12 @@ export interface SimilarIndexOptions {
   ann?: IvfIndex;
   /** Times title words count in the BM25 index (default DEFAULT_BM25_TITLE_WEIGHT). */
   bm25TitleWeight?: number;
+  /**
+   * BM25F over two fields, title and description (weights and normalisation as in
+   * Bm25FieldOptions), instead of one field with the title repeated. Absent: the one-field index,
+   * which recurrence clustering needs (its pair scorer recomputes BM25 from the index's statistics).
+   */
+  bm25Fields?: Bm25FieldOptions;
 }
 
 /**
@@ -62,7 +77,7 @@ const MAX_SHARED_TERMS = 8;
  */
 export class SimilarIncidentIndex {
   readonly ann: IvfIndex;
-  readonly bm25 = new Bm25Index();
+  readonly bm25: Bm25Index;
   readonly fusion: FusionOptions;
   /** Candidates taken from each retriever before fusion (recurrence clustering ranks as deep). */
   readonly candidates: number;
@@ -77,6 +92,20 @@ export class SimilarIncidentIndex {
     this.fusion = { ...DEFAULT_FUSION, ...opts.fusion };
     this.candidates = opts.candidates ?? 100;
     this.bm25TitleWeight = opts.bm25TitleWeight ?? DEFAULT_BM25_TITLE_WEIGHT;
+    if (opts.bm25Fields && opts.bm25Fields.weights.length !== 2) throw new Error("bm25Fields needs two weights: title, description");
+    this.bm25 = opts.bm25Fields ? new Bm25Index(undefined, opts.bm25Fields) : new Bm25Index();
+  }
+
+  /** Whether BM25 is fielded (BM25F); recurrence clustering needs the one-field index. */
+  get fielded(): boolean {
+    return this.bm25.fields.weights.length > 1;
+  }
+
+  private addToBm25(incident: IndexedIncident): void {
+    if (this.fielded) {
+      const { title, description } = retrievalFields(incident);
+      this.bm25.addFields(incident.id, [title, description]);
+    } else this.bm25.add(incident.id, retrievalTerms(incident, this.bm25TitleWeight));
   }
 
   get size(): number {
@@ -92,7 +121,7 @@ export class SimilarIncidentIndex {
   /** Adds with a stored embedding: how a worker rebuilds at start without re-embedding. */
   addWithVector(incident: IndexedIncident, vector: Float32Array): void {
     this.ann.add(incident.id, vector);
-    this.bm25.add(incident.id, retrievalTerms(incident, this.bm25TitleWeight));
+    this.addToBm25(incident);
     this.meta.set(incident.id, {
       service: normService(incident.service),
       createdAt: incident.createdAt ? incident.createdAt.getTime() : null,
@@ -112,7 +141,7 @@ export class SimilarIncidentIndex {
       flat,
     );
     for (const incident of incidents) {
-      this.bm25.add(incident.id, retrievalTerms(incident, this.bm25TitleWeight));
+      this.addToBm25(incident);
       this.meta.set(incident.id, {
         service: normService(incident.service),
         createdAt: incident.createdAt ? incident.createdAt.getTime() : null,
@@ -158,14 +187,24 @@ export class SimilarIncidentIndex {
       const created = this.meta.get(id)?.createdAt;
       return created === null || created === undefined ? NaN : (queryTime - created) / 86_400_000;
     };
-    return fuseHits(
+    let fused = fuseHits(
       dense,
       lexical,
       (id) => dot(qVec, this.ann.getVector(id)),
       (c, best) => fuseWithRecency(c, best, this.fusion, ageDays(c.id)),
-    )
+    ).map((x) => ({ ...x, id: x.c.id, via: undefined as string | undefined }));
+    if (opts.originalOf) {
+      const inPool = (id: string) => this.meta.has(id) && filter(id);
+      fused = collapseDuplicateGroups(fused, opts.originalOf, inPool, (id, member) => ({
+        id,
+        c: { id, dense: dot(qVec, this.ann.getVector(id)), bm25: 0, denseRank: Infinity, bm25Rank: Infinity },
+        score: member.score,
+        via: member.c.id,
+      }));
+    }
+    return fused
       .slice(0, k)
-      .map(({ c, score }) => ({
+      .map(({ c, score, via }) => ({
         id: c.id,
         score,
         denseScore: c.dense,
@@ -175,6 +214,7 @@ export class SimilarIncidentIndex {
           sharedTerms: this.sharedTerms(qSet, c.id),
           sameService: qService !== "" && this.meta.get(c.id)?.service === qService,
         },
+        ...(via ? { viaDuplicate: via } : {}),
       }));
   }
 
