@@ -2,13 +2,16 @@ import { describe, expect, it } from "vitest";
 import { Bm25Index } from "./bm25-index";
 import { tokenize } from "../text/tokenize";
 
-const docs = [
-  { id: "a", title: "payments certificate expired", description: "tls handshake failures on the payments gateway since the renewal job failed" },
-  { id: "b", title: "vpn disconnects hourly", description: "remote staff lose the tunnel every hour, certificate warnings in the client" },
-  { id: "c", title: "database disk full", description: "postgres stopped writing wal; disk alarms on the payments database host" },
-  { id: "d", title: "login page slow", description: "single sign on takes a minute; tls handshake slow from the office" },
-  { id: "e", title: "certificate renewal failed", description: "the renewal job could not reach the acme server" },
-];
+// [id, title, description]
+const docs = (
+  [
+    ["a", "payments certificate expired", "tls handshake failures on the payments gateway since the renewal job failed"],
+    ["b", "vpn disconnects hourly", "remote staff lose the tunnel every hour, certificate warnings in the client"],
+    ["c", "database disk full", "postgres stopped writing wal; disk alarms on the payments database host"],
+    ["d", "login page slow", "single sign on takes a minute; tls handshake slow from the office"],
+    ["e", "certificate renewal failed", "the renewal job could not reach the acme server"],
+  ] as const
+).map(([id, title, description]) => ({ id, title, description }));
 const fields = (d: (typeof docs)[number]) => [tokenize(d.title), tokenize(d.description)];
 const queries = ["payments tls certificate", "disk full database", "renewal job failed certificate", "handshake slow"].map((q) => tokenize(q));
 
