@@ -155,6 +155,9 @@ describe("triage flow (embedded: in-process jobs)", () => {
       expect(similar[0].value).toBe(original);
       expect(similar.map((s) => s.value)).not.toContain(sibling);
       expect(new Set(similar.map((s) => s.value)).size).toBe(similar.length);
+      // The stored reasons say through which duplicate the original was found.
+      const [stored] = await t.api.dataSource.getRepository(Suggestion).find({ where: { incidentId: id, kind: SuggestionKind.similar, rank: 1 } });
+      expect(stored.reasons.viaDuplicate).toBe(sibling);
     } finally {
       await t.api.dataSource.query(`UPDATE incident SET duplicate_of_id = NULL WHERE id = $1`, [sibling]);
     }

@@ -41,7 +41,10 @@ export interface SimilarHit {
   /** BM25 over the query's best BM25 score, as the fusion weighs it (kept with verdicts to learn the weights). */
   bm25Relative: number;
   reasons: { sharedTerms: string[]; sameService: boolean };
-  /** Set when this original is listed for a known duplicate of it that matched the query: that duplicate's id. */
+  /**
+   * Set when this original is listed for a known duplicate of it that matched the query: that
+   * duplicate's id. Score, denseScore and the BM25 figures are then that duplicate's (they ranked it).
+   */
   viaDuplicate?: string;
 }
 
@@ -195,9 +198,11 @@ export class SimilarIncidentIndex {
     ).map((x) => ({ ...x, id: x.c.id, via: undefined as string | undefined }));
     if (opts.originalOf) {
       const inPool = (id: string) => this.meta.has(id) && filter(id);
+      // The original is listed on its member's evidence (score, cosine, BM25): that is what ranked
+      // it, and what a verdict on it should teach the fusion weights (learnFusionFromFeedback).
       fused = collapseDuplicateGroups(fused, opts.originalOf, inPool, (id, member) => ({
         id,
-        c: { id, dense: dot(qVec, this.ann.getVector(id)), bm25: 0, denseRank: Infinity, bm25Rank: Infinity },
+        c: { ...member.c, id },
         score: member.score,
         via: member.c.id,
       }));

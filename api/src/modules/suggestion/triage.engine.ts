@@ -168,7 +168,7 @@ export class TriageEngine {
         value: h.id,
         label: `${formatIncidentNumber(byId.get(h.id)!.number)} ${byId.get(h.id)!.title}`.slice(0, 400),
         confidence: h.score,
-        reasons: { sharedTerms: h.reasons.sharedTerms, sameService: h.reasons.sameService, denseScore: h.denseScore, bm25Score: h.bm25Score, bm25Relative: h.bm25Relative },
+        reasons: { sharedTerms: h.reasons.sharedTerms, sameService: h.reasons.sameService, denseScore: h.denseScore, bm25Score: h.bm25Score, bm25Relative: h.bm25Relative, ...(h.viaDuplicate ? { viaDuplicate: h.viaDuplicate } : {}) },
         abstained: false,
         abstainReason: null,
         rank: i + 1,
