@@ -26,6 +26,8 @@ export interface SimilarReport {
   fusion: FusionOptions;
   /** Queries (newest 20 % of TRAIN) the fusion weight was tuned on; 0 = default weight kept. */
   fusion_tuned_on_train_queries: number;
+  /** Whether the fused ranking listed known duplicate groups (links resolved before each query) once, as their original. */
+  collapsed_known_duplicates?: boolean;
 }
 
 /** Ranks beyond this are not retrieved; MRR is therefore MRR@100 (a miss adds at most 0.01). */
@@ -107,6 +109,7 @@ export async function evaluateSimilar(
     queries_target_not_candidate: queries.filter((q) => !isCandidate(q.row, byId.get(q.target))).length,
     fusion: { ...SIMILAR_INCIDENT_FUSION, ...fusion },
     fusion_tuned_on_train_queries: tune ? innerQueries.length : 0,
+    collapsed_known_duplicates: DEFAULT_COLLAPSE_KNOWN_DUPLICATES,
   };
 }
 
