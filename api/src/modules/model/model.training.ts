@@ -48,6 +48,8 @@ export interface HistoryRow {
   teamId: string | null;
   duplicateOfId: string | null;
   createdAt: Date;
+  /** When the incident was cancelled or closed: the latest its duplicate-of link can have been made known by. */
+  endedAt: Date | null;
 }
 
 export interface EmbedderBundle {
@@ -130,7 +132,7 @@ export class ModelTrainer {
   async loadHistory(): Promise<HistoryRow[]> {
     const rows = (await this.dataSource.query(
       `SELECT i.id, i.title, left(i.description, 3000) AS description, s.name AS service, i.category, i.severity, i.team_id,
-              i.duplicate_of_id, i.created_at
+              i.duplicate_of_id, i.created_at, coalesce(i.cancelled_at, i.closed_at) AS ended_at
          FROM incident i LEFT JOIN service s ON s.id = i.service_id
         ORDER BY i.created_at, i.id`,
     )) as Array<Record<string, unknown>>;
@@ -144,6 +146,7 @@ export class ModelTrainer {
       teamId: (r.team_id as string | null) ?? null,
       duplicateOfId: (r.duplicate_of_id as string | null) ?? null,
       createdAt: new Date(r.created_at as string),
+      endedAt: r.ended_at ? new Date(r.ended_at as string) : null,
     }));
   }
 
@@ -344,7 +347,8 @@ export class ModelTrainer {
  * RR@k of the duplicate links: is the original among the top k earlier incidents? The index grows
  * in arrival order, so each query's BM25 statistics come only from incidents created before it.
  */
-function rankingMetrics(embedder: LsaEmbedder, rows: HistoryRow[], queries: HistoryRow[], fusion: FusionOptions): Record<string, number> {
+export function rankingMetrics(embedder: LsaEmbedder, rows: HistoryRow[], queries: HistoryRow[], fusion: FusionOptions): Record<string, number> {
+  const byId = new Map(rows.map((r) => [r.id, r]));
   const index = new SimilarIncidentIndex(embedder, { fusion });
   let at1 = 0;
   let at10 = 0;
@@ -354,7 +358,13 @@ function rankingMetrics(embedder: LsaEmbedder, rows: HistoryRow[], queries: Hist
     queries,
     { add: (r) => index.add({ id: r.id, title: r.title, description: r.description, service: r.service, createdAt: r.createdAt }), remove: (id) => index.remove(id) },
     (q) => {
-      const hits = index.search({ title: q.title, description: q.description, service: q.service }, { k: 20, excludeId: q.id, queryTime: q.createdAt });
+      // As triage lists them (known duplicate groups once, as their original), with only the links
+      // an incident ended (cancelled or closed) before the query could have carried.
+      const originalOf = (id: string) => {
+        const r = byId.get(id);
+        return r?.duplicateOfId && r.endedAt && r.endedAt < q.createdAt ? r.duplicateOfId : undefined;
+      };
+      const hits = index.search({ title: q.title, description: q.description, service: q.service }, { k: 20, excludeId: q.id, queryTime: q.createdAt, originalOf });
       const pos = hits.findIndex((h) => h.id === q.duplicateOfId);
       if (pos < 0) return;
       if (pos < 1) at1++;
