@@ -1,9 +1,13 @@
 import "reflect-metadata";
 import { fork } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import { readFileSync, writeFileSync } from "node:fs";
 import http from "node:http";
+import os from "node:os";
+import { Session } from "node:inspector/promises";
 import path from "node:path";
-import { Pool } from "pg";
+import { Redis } from "ioredis";
+import { Client, Pool } from "pg";
 import { startApi } from "@quell/api/app";
 import { SYSTEM_ACTOR } from "@quell/api/modules/audit/audit.service";
 import { AlertSource } from "@quell/api/modules/alert/alert.entity";
@@ -20,6 +24,11 @@ import { startWorkers } from "@quell/workers/index";
  * SQL over a pg pool of the same concurrency, one commit each (no HTTP, token, rate limit, parsing or batching);
  * and the same load against a bare node:http server answering 202 with no work (the HTTP floor).
  * Uses its own database (bench_alerts), dropped at the end. Asserts nothing; prints JSON.
+ * CPU figures (less sensitive to other load on the machine than rates): the API process's CPU ms
+ * per accepted alert (the API runs in this process; the load generator is forked), the same for the
+ * bare HTTP server, PostgreSQL backend CPU ms per alert (this database's backends, from /proc) and
+ * committed transactions per alert. BENCH_CPU_PROFILE=file.cpuprofile writes a V8 CPU profile of
+ * the ingestion phase alone.
  */
 const events = Number(process.argv[2] ?? 20_000);
 const concurrency = Number(process.argv[3] ?? 32);
@@ -40,7 +49,43 @@ async function admin(sql: string): Promise<void> {
   await pool.end();
 }
 
-type LoadResult = { seconds: number; latencies: number[]; statuses: Record<string, number> };
+/** CPU ms (user + system) of this process since `since`. */
+const cpuMsSince = (since: NodeJS.CpuUsage) => {
+  const used = process.cpuUsage(since);
+  return (used.user + used.system) / 1000;
+};
+
+const CLOCK_TICKS_PER_SECOND = 100;
+/** CPU ms used so far by each PostgreSQL backend serving `db` (from /proc, so only on the same machine). */
+async function backendCpuMs(pool: Pool, db: string): Promise<Map<number, number>> {
+  const { rows } = await pool.query<{ pid: number }>(`SELECT pid FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()`, [db]);
+  const cpu = new Map<number, number>();
+  for (const { pid } of rows) {
+    try {
+      // Fields after the command name: utime and stime are the 12th and 13th.
+      const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
+      cpu.set(pid, ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SECOND);
+    } catch {
+      // Not on this machine, or gone.
+    }
+  }
+  return cpu;
+}
+const cpuGrowth = (before: Map<number, number>, after: Map<number, number>) => [...after].reduce((sum, [pid, ms]) => sum + ms - (before.get(pid) ?? 0), 0);
+
+/** Statements sent to PostgreSQL and commands sent to Redis by this process (the API's, during ingestion). */
+const roundTrips = { sql: 0, redis: 0 };
+const countCalls = (proto: Record<string, unknown>, method: string, counter: keyof typeof roundTrips) => {
+  const original = proto[method] as (...args: unknown[]) => unknown;
+  proto[method] = function (this: unknown, ...args: unknown[]) {
+    roundTrips[counter]++;
+    return original.apply(this, args);
+  };
+};
+countCalls(Client.prototype as never, "query", "sql");
+countCalls(Redis.prototype as never, "sendCommand", "redis");
+
+type LoadResult = { seconds: number; latencies: number[]; statuses: Record<string, number>; cpuMs: number };
 
 /** Runs the forked load generator against `url` and waits for its figures. */
 async function runLoad(url: string, token: string): Promise<LoadResult> {
@@ -77,7 +122,26 @@ async function main(): Promise<void> {
     const { integration, token } = await api.services.alertAdmin.saveIntegration(SYSTEM_ACTOR, { name: "Bench", source: AlertSource.pagerduty, serviceLabel: "component", dedupFields: [], enabled: true } as never);
 
     // The system under test: HTTP → token → rate limit (Redis, default per-integration limit) → parse → group-committed INSERT, answered 202.
+    const observer = new Pool({ connectionString: databaseUrl, max: 1 });
+    const profile = process.env.BENCH_CPU_PROFILE ? new Session() : null;
+    if (profile) {
+      profile.connect();
+      await profile.post("Profiler.enable");
+      await profile.post("Profiler.start");
+    }
+    const pgCpuBefore = await backendCpuMs(observer, DB);
+    const roundTripsBefore = { ...roundTrips };
+    const apiCpuStart = process.cpuUsage();
     const result = await runLoad(api.http.url, token!);
+    const apiCpuMs = cpuMsSince(apiCpuStart);
+    const ingestRoundTrips = { sql: roundTrips.sql - roundTripsBefore.sql, redis: roundTrips.redis - roundTripsBefore.redis };
+    const pgCpuAfter = await backendCpuMs(observer, DB);
+    if (profile) {
+      const { profile: cpuProfile } = await profile.post("Profiler.stop");
+      writeFileSync(process.env.BENCH_CPU_PROFILE!, JSON.stringify(cpuProfile));
+      profile.disconnect();
+    }
+    await observer.end();
     const { commits, events: committedEvents } = api.services.alertIngestion.commitStats;
     const accepted = result.statuses["202"] ?? 0;
     const storedEvents = Number((await api.dataSource.query(`SELECT count(*) AS n FROM alert_event WHERE integration_id = $1`, [integration.id]))[0].n);
@@ -109,7 +173,9 @@ async function main(): Promise<void> {
 
     // Second yardstick: the same load against HTTP that does nothing (what this machine allows any HTTP ingestion now).
     const bare = await bareHttpServer();
+    const bareCpuStart = process.cpuUsage();
     const bareResult = await runLoad(bare.url, token!);
+    const bareCpuMs = cpuMsSince(bareCpuStart);
     await bare.close();
 
     // Correlation, queued during ingestion, runs now (started after both timed phases so neither competes with it).
@@ -135,6 +201,16 @@ async function main(): Promise<void> {
           concurrency,
           dedupKeys,
           ingest: { alertsPerSecond: Math.round(accepted / result.seconds), seconds: +result.seconds.toFixed(2), statuses: result.statuses, ...summary(result.latencies) },
+          cpu: {
+            apiMsPerAlert: +(apiCpuMs / Math.max(1, accepted)).toFixed(3),
+            postgresBackendMsPerAlert: +(cpuGrowth(pgCpuBefore, pgCpuAfter) / Math.max(1, accepted)).toFixed(3),
+            sqlStatementsPerAlert: +(ingestRoundTrips.sql / Math.max(1, accepted)).toFixed(3),
+            redisCommandsPerAlert: +(ingestRoundTrips.redis / Math.max(1, accepted)).toFixed(3),
+            loadGeneratorMsPerAlert: +(result.cpuMs / Math.max(1, accepted)).toFixed(3),
+            bareHttpMsPerRequest: +(bareCpuMs / events).toFixed(3),
+            bareHttpLoadGeneratorMsPerRequest: +(bareResult.cpuMs / events).toFixed(3),
+          },
+          loadAverage: os.loadavg().map((l) => +l.toFixed(2)),
           eventsPerCommit: +(committedEvents / Math.max(1, commits)).toFixed(1),
           countSent: events,
           countIn: accepted,
