@@ -1,3 +1,4 @@
+import { gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startWorkers, type RunningWorkers } from "@quell/workers/index";
 import { Criticality, ServiceKind, type Service } from "../../src/modules/catalog/catalog.entity";
@@ -148,6 +149,20 @@ describe("alert ingestion, deduplication and correlation", () => {
     const stored = (ok as PromiseFulfilledResult<{ eventId: string }>).value.eventId;
     expect(await count(`SELECT count(*)::int AS n FROM alert_event WHERE id = $1`, [stored])).toBe(1);
     expect(await count(`SELECT count(*)::int AS n FROM alert_event WHERE integration_id = '00000000-0000-4000-8000-000000000000'`)).toBe(0);
+    await settled();
+  });
+
+  it("answers a gzip-compressed delivery (the express route) like the same bytes sent plain (answered ahead of express)", async () => {
+    const text = JSON.stringify(pd("gzip-1", "Compressed alert", "payments"));
+    const plain = await post(url, "/hooks/pagerduty/v2/enqueue/?via=plain", text);
+    expect(plain.status).toBe(202);
+    const res = await fetch(`${url}/hooks/pagerduty`, { method: "POST", headers: { "content-type": "application/json", "content-encoding": "gzip" }, body: gzipSync(text) });
+    expect(res.status).toBe(202);
+    // Same bytes once inflated: the same delivery, so the same event, stored once.
+    expect(await res.json()).toMatchObject({ eventId: plain.body.eventId, duplicate: true });
+    expect(await count(`SELECT count(*)::int AS n FROM alert_event WHERE id = $1`, [plain.body.eventId])).toBe(1);
+    const unknown = await post(url, "/hooks/nagios", text, tokens.generic);
+    expect(unknown).toMatchObject({ status: 404, body: { code: "NOT_FOUND" } });
     await settled();
   });
 
