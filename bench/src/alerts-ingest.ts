@@ -27,8 +27,8 @@ import { startWorkers } from "@quell/workers/index";
  * CPU figures (less sensitive to other load on the machine than rates): the API process's CPU ms
  * per accepted alert (the API runs in this process; the load generator is forked), the same for the
  * bare HTTP server, PostgreSQL backend CPU ms per alert (this database's backends, from /proc) and
- * committed transactions per alert. BENCH_CPU_PROFILE=file.cpuprofile writes a V8 CPU profile of
- * the ingestion phase alone.
+ * SQL statements and Redis commands per alert; the same for correlation per event. BENCH_CPU_PROFILE=file.cpuprofile
+ * writes a V8 CPU profile of the ingestion phase alone, BENCH_CPU_PROFILE_DRAIN=file of the correlation phase.
  */
 const events = Number(process.argv[2] ?? 20_000);
 const concurrency = Number(process.argv[3] ?? 32);
@@ -85,6 +85,22 @@ const countCalls = (proto: Record<string, unknown>, method: string, counter: key
 countCalls(Client.prototype as never, "query", "sql");
 countCalls(Redis.prototype as never, "sendCommand", "redis");
 
+/** A V8 CPU profile of this process from now until stop(), written to `file` (nothing without a file). */
+async function startProfile(file: string | undefined): Promise<{ stop: () => Promise<void> } | null> {
+  if (!file) return null;
+  const session = new Session();
+  session.connect();
+  await session.post("Profiler.enable");
+  await session.post("Profiler.start");
+  return {
+    async stop() {
+      const { profile } = await session.post("Profiler.stop");
+      writeFileSync(file, JSON.stringify(profile));
+      session.disconnect();
+    },
+  };
+}
+
 type LoadResult = { seconds: number; latencies: number[]; statuses: Record<string, number>; cpuMs: number };
 
 /** Runs the forked load generator against `url` and waits for its figures. */
@@ -123,12 +139,7 @@ async function main(): Promise<void> {
 
     // The system under test: HTTP → token → rate limit (Redis, default per-integration limit) → parse → group-committed INSERT, answered 202.
     const observer = new Pool({ connectionString: databaseUrl, max: 1 });
-    const profile = process.env.BENCH_CPU_PROFILE ? new Session() : null;
-    if (profile) {
-      profile.connect();
-      await profile.post("Profiler.enable");
-      await profile.post("Profiler.start");
-    }
+    const profile = await startProfile(process.env.BENCH_CPU_PROFILE);
     const pgCpuBefore = await backendCpuMs(observer, DB);
     const roundTripsBefore = { ...roundTrips };
     const apiCpuStart = process.cpuUsage();
@@ -136,11 +147,7 @@ async function main(): Promise<void> {
     const apiCpuMs = cpuMsSince(apiCpuStart);
     const ingestRoundTrips = { sql: roundTrips.sql - roundTripsBefore.sql, redis: roundTrips.redis - roundTripsBefore.redis };
     const pgCpuAfter = await backendCpuMs(observer, DB);
-    if (profile) {
-      const { profile: cpuProfile } = await profile.post("Profiler.stop");
-      writeFileSync(process.env.BENCH_CPU_PROFILE!, JSON.stringify(cpuProfile));
-      profile.disconnect();
-    }
+    await profile?.stop();
     await observer.end();
     const { commits, events: committedEvents } = api.services.alertIngestion.commitStats;
     const accepted = result.statuses["202"] ?? 0;
@@ -182,6 +189,11 @@ async function main(): Promise<void> {
     // BENCH_SKIP_DRAIN=1 leaves it out (when tuning ingestion alone).
     const skipDrain = process.env.BENCH_SKIP_DRAIN === "1";
     if (!skipDrain) workers = await startWorkers(api, { queues: [QueueName.Alerts], relay: { intervalMs: 50, batchSize: 500 }, schedules: false });
+    const drainProfile = skipDrain ? null : await startProfile(process.env.BENCH_CPU_PROFILE_DRAIN);
+    const drainCpuStart = process.cpuUsage();
+    const drainSqlBefore = roundTrips.sql;
+    const drainObserver = new Pool({ connectionString: databaseUrl, max: 1 });
+    const drainPgCpuBefore = await backendCpuMs(drainObserver, DB);
     const drainStart = performance.now();
     while (!skipDrain) {
       const [{ n }] = await api.dataSource.query(`SELECT count(*)::int AS n FROM alert_event WHERE processed_at IS NULL AND integration_id = $1`, [integration.id]);
@@ -189,6 +201,12 @@ async function main(): Promise<void> {
       await new Promise((r) => setTimeout(r, 200));
     }
     const drainSeconds = (performance.now() - drainStart) / 1000;
+    // Workers run in this process too; the polling above adds a statement every 200 ms.
+    const drainCpuMs = cpuMsSince(drainCpuStart);
+    await drainProfile?.stop();
+    const drainSql = roundTrips.sql - drainSqlBefore;
+    const drainPgCpuMs = cpuGrowth(drainPgCpuBefore, await backendCpuMs(drainObserver, DB));
+    await drainObserver.end();
     const [{ alerts, counted }] = await api.dataSource.query(`SELECT count(*)::int AS alerts, coalesce(sum(count), 0)::int AS counted FROM alert WHERE integration_id = $1`, [integration.id]);
     const [{ processed }] = await api.dataSource.query(`SELECT count(*)::int AS processed FROM alert_event WHERE integration_id = $1 AND processed_at IS NOT NULL AND idempotency_key NOT LIKE 'yardstick-%'`, [integration.id]);
 
@@ -216,7 +234,7 @@ async function main(): Promise<void> {
           countIn: accepted,
           eventsStored: storedEvents,
           countInEqualsStored: accepted === storedEvents,
-          correlation: skipDrain ? "skipped (BENCH_SKIP_DRAIN=1)" : { drainSeconds: +drainSeconds.toFixed(2), eventsPerSecond: Math.round(accepted / drainSeconds), eventsProcessed: processed, alerts, countSum: counted, everyEventCounted: counted === accepted },
+          correlation: skipDrain ? "skipped (BENCH_SKIP_DRAIN=1)" : { drainSeconds: +drainSeconds.toFixed(2), eventsPerSecond: Math.round(accepted / drainSeconds), workerCpuMsPerEvent: +(drainCpuMs / Math.max(1, accepted)).toFixed(3), postgresBackendCpuMsPerEvent: +(drainPgCpuMs / Math.max(1, accepted)).toFixed(3), sqlStatementsPerEvent: +(drainSql / Math.max(1, accepted)).toFixed(3), eventsProcessed: processed, alerts, countSum: counted, everyEventCounted: counted === accepted },
           yardstickHandSql: { insertsPerSecond: Math.round(events / sqlSeconds), seconds: +sqlSeconds.toFixed(2), ...summary(sqlLatencies) },
           yardstickBareHttp: { requestsPerSecond: Math.round(events / bareResult.seconds), seconds: +bareResult.seconds.toFixed(2), ...summary(bareResult.latencies) },
           ingestOverSqlYardstick: +(accepted / result.seconds / (events / sqlSeconds)).toFixed(2),

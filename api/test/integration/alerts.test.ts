@@ -127,8 +127,9 @@ describe("alert ingestion, deduplication and correlation", () => {
     expect(distinct.every((r) => r.body.duplicate === false)).toBe(true);
     const ids = results.map((r) => r.body.eventId as string);
     expect(await count(`SELECT count(*)::int AS n FROM alert_event WHERE id = ANY($1::uuid[])`, [ids])).toBe(6);
-    // Each stored event has its one correlation job, and it ran once.
-    expect(await count(`SELECT count(*)::int AS n FROM outbox WHERE queue = 'alerts' AND payload->>'eventId' = ANY($1::text[])`, [ids])).toBe(6);
+    // Each stored event is named by exactly one correlation job (one per group commit), committed with it.
+    expect(await count(`SELECT count(*)::int AS n FROM outbox o, jsonb_array_elements_text(o.payload->'eventIds') AS e(id) WHERE o.queue = 'alerts' AND e.id = ANY($1::text[])`, [ids])).toBe(6);
+    expect(await count(`SELECT count(DISTINCT e.id)::int AS n FROM outbox o, jsonb_array_elements_text(o.payload->'eventIds') AS e(id) WHERE o.queue = 'alerts' AND e.id = ANY($1::text[])`, [ids])).toBe(6);
     await settled();
     expect(await count(`SELECT count::int AS n FROM alert WHERE title = 'Burst repeat'`)).toBe(1);
   });
