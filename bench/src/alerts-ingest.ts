@@ -75,12 +75,24 @@ const cpuGrowth = (before: Map<number, number>, after: Map<number, number>) => [
 
 /** Statements sent to PostgreSQL and commands sent to Redis by this process (the API's, during ingestion). */
 const roundTrips = { sql: 0, redis: 0 };
+/** BENCH_SQL_TOP=1: statements by their first words, to see which ones a phase repeats. */
+const statementsByText = process.env.BENCH_SQL_TOP === "1" ? new Map<string, number>() : null;
 const countCalls = (proto: Record<string, unknown>, method: string, counter: keyof typeof roundTrips) => {
   const original = proto[method] as (...args: unknown[]) => unknown;
   proto[method] = function (this: unknown, ...args: unknown[]) {
     roundTrips[counter]++;
+    if (counter === "sql" && statementsByText) {
+      const text = typeof args[0] === "string" ? args[0] : String((args[0] as { text?: string })?.text ?? "?");
+      const key = text.replace(/\s+/g, " ").slice(0, 90);
+      statementsByText.set(key, (statementsByText.get(key) ?? 0) + 1);
+    }
     return original.apply(this, args);
   };
+};
+const topStatements = () => {
+  const top = [...(statementsByText ?? [])].sort((a, b) => b[1] - a[1]).slice(0, 25);
+  statementsByText?.clear();
+  return Object.fromEntries(top.map(([text, n]) => [text, n]));
 };
 countCalls(Client.prototype as never, "query", "sql");
 countCalls(Redis.prototype as never, "sendCommand", "redis");
@@ -145,6 +157,7 @@ async function main(): Promise<void> {
     const apiCpuStart = process.cpuUsage();
     const result = await runLoad(api.http.url, token!);
     const apiCpuMs = cpuMsSince(apiCpuStart);
+    const ingestStatements = topStatements();
     const ingestRoundTrips = { sql: roundTrips.sql - roundTripsBefore.sql, redis: roundTrips.redis - roundTripsBefore.redis };
     const pgCpuAfter = await backendCpuMs(observer, DB);
     await profile?.stop();
@@ -189,6 +202,7 @@ async function main(): Promise<void> {
     // BENCH_SKIP_DRAIN=1 leaves it out (when tuning ingestion alone).
     const skipDrain = process.env.BENCH_SKIP_DRAIN === "1";
     if (!skipDrain) workers = await startWorkers(api, { queues: [QueueName.Alerts], relay: { intervalMs: 50, batchSize: 500 }, schedules: false });
+    topStatements();
     const drainProfile = skipDrain ? null : await startProfile(process.env.BENCH_CPU_PROFILE_DRAIN);
     const drainCpuStart = process.cpuUsage();
     const drainSqlBefore = roundTrips.sql;
@@ -205,6 +219,7 @@ async function main(): Promise<void> {
     const drainCpuMs = cpuMsSince(drainCpuStart);
     await drainProfile?.stop();
     const drainSql = roundTrips.sql - drainSqlBefore;
+    const drainStatements = topStatements();
     const drainPgCpuMs = cpuGrowth(drainPgCpuBefore, await backendCpuMs(drainObserver, DB));
     await drainObserver.end();
     const [{ alerts, counted }] = await api.dataSource.query(`SELECT count(*)::int AS alerts, coalesce(sum(count), 0)::int AS counted FROM alert WHERE integration_id = $1`, [integration.id]);
@@ -239,6 +254,7 @@ async function main(): Promise<void> {
           yardstickBareHttp: { requestsPerSecond: Math.round(events / bareResult.seconds), seconds: +bareResult.seconds.toFixed(2), ...summary(bareResult.latencies) },
           ingestOverSqlYardstick: +(accepted / result.seconds / (events / sqlSeconds)).toFixed(2),
           ingestOverBareHttp: +(accepted / result.seconds / (events / bareResult.seconds)).toFixed(2),
+          ...(statementsByText ? { ingestStatements, drainStatements } : {}),
           goalAlertsPerSecond: 2000,
           note: "2 shared cores: the load generator, the API, correlation workers, PostgreSQL and Redis all run on them",
         },
