@@ -1,3 +1,4 @@
+import { connect } from "node:net";
 import { gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startWorkers, type RunningWorkers } from "@quell/workers/index";
@@ -165,6 +166,25 @@ describe("alert ingestion, deduplication and correlation", () => {
     const unknown = await post(url, "/hooks/nagios", text, tokens.generic);
     expect(unknown).toMatchObject({ status: 404, body: { code: "NOT_FOUND" } });
     await settled();
+  });
+
+  it("stores nothing from a body cut short of its Content-Length, and goes on answering", async () => {
+    const events = () => count(`SELECT count(*)::int AS n FROM alert_event`);
+    const before = await events();
+    const { hostname, port } = new URL(url);
+    const body = JSON.stringify(pd("cut-1", "Cut short", "payments"));
+    await new Promise<void>((resolve) => {
+      const socket = connect(Number(port), hostname, () => {
+        socket.write(`POST /hooks/pagerduty HTTP/1.1\r\nHost: ${hostname}\r\nContent-Type: application/json\r\nContent-Length: ${body.length + 50}\r\n\r\n${body}`);
+        socket.end();
+      });
+      socket.on("close", () => resolve());
+      socket.on("error", () => resolve());
+      socket.resume();
+    });
+    expect((await post(url, "/hooks/pagerduty", pd("cut-2", "After the cut", "payments"))).status).toBe(202);
+    await settled();
+    expect(await events()).toBe(before + 1);
   });
 
   it("deduplicates repeats into one alert whose count and last-seen rise", async () => {
