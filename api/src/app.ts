@@ -14,7 +14,7 @@ import { startHttpServer, type HttpServer } from "./platform/http/server";
 import { logger } from "./platform/logger";
 import { QuellPubSub } from "./platform/pubsub";
 import { METRICS_CSV_EXPORT } from "./modules/metrics/metrics.csv";
-import { alertHooksRouter } from "./modules/alert/alert.http";
+import { alertHooksFastPath, alertHooksRouter } from "./modules/alert/alert.http";
 
 const PRINCIPALS_FORGOTTEN_TOPIC = "auth.principals-forgotten";
 
@@ -73,8 +73,9 @@ export async function startApi(config: QuellConfig, runtime?: QuellRuntime): Pro
   const base = runtime ?? (await startRuntime(config));
   const schema = await buildQuellSchema(base.services.pubsub);
   // Alert webhooks are plain HTTP beside GraphQL (monitoring systems speak JSON over POST).
-  const hooks = alertHooksRouter(base.services.alertIngestion, { bodyLimitBytes: config.alertBodyLimitBytes });
-  const http = await startHttpServer(config, schema, base.services, [METRICS_CSV_EXPORT], (app) => app.use(hooks));
+  const hookOptions = { bodyLimitBytes: config.alertBodyLimitBytes };
+  const hooks = alertHooksRouter(base.services.alertIngestion, hookOptions);
+  const http = await startHttpServer(config, schema, base.services, [METRICS_CSV_EXPORT], (app) => app.use(hooks), alertHooksFastPath(base.services.alertIngestion, hookOptions));
   return {
     ...base,
     http,

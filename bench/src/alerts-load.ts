@@ -4,7 +4,7 @@ import http from "node:http";
  * The load side of bench:alerts, run as its own process (forked) so sending does not share the
  * API's event loop: posts `total` PagerDuty triggers over `concurrency` keep-alive connections,
  * their dedup keys drawn from a pool of `dedupKeys` (so most are repeats), every body distinct
- * (so idempotency keeps them all). Reports statuses and per-request latencies to the parent.
+ * (so idempotency keeps them all). Reports statuses, per-request latencies and its own CPU ms to the parent.
  */
 const [url, token, totalArg, concurrencyArg, dedupArg] = process.argv.slice(2);
 const total = Number(totalArg);
@@ -38,6 +38,7 @@ async function main(): Promise<void> {
   const latencies = new Float64Array(total);
   const statuses = new Map<number, number>();
   const started = performance.now();
+  const cpuStart = process.cpuUsage();
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
       for (;;) {
@@ -50,7 +51,8 @@ async function main(): Promise<void> {
     }),
   );
   const seconds = (performance.now() - started) / 1000;
-  process.send!({ seconds, latencies: [...latencies], statuses: Object.fromEntries(statuses) });
+  const cpu = process.cpuUsage(cpuStart);
+  process.send!({ seconds, latencies: [...latencies], statuses: Object.fromEntries(statuses), cpuMs: (cpu.user + cpu.system) / 1000 });
   agent.destroy();
 }
 

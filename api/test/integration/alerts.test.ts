@@ -1,3 +1,5 @@
+import { connect } from "node:net";
+import { gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startWorkers, type RunningWorkers } from "@quell/workers/index";
 import { Criticality, ServiceKind, type Service } from "../../src/modules/catalog/catalog.entity";
@@ -126,8 +128,9 @@ describe("alert ingestion, deduplication and correlation", () => {
     expect(distinct.every((r) => r.body.duplicate === false)).toBe(true);
     const ids = results.map((r) => r.body.eventId as string);
     expect(await count(`SELECT count(*)::int AS n FROM alert_event WHERE id = ANY($1::uuid[])`, [ids])).toBe(6);
-    // Each stored event has its one correlation job, and it ran once.
-    expect(await count(`SELECT count(*)::int AS n FROM outbox WHERE queue = 'alerts' AND payload->>'eventId' = ANY($1::text[])`, [ids])).toBe(6);
+    // Each stored event is named by exactly one correlation job (one per group commit), committed with it.
+    expect(await count(`SELECT count(*)::int AS n FROM outbox o, jsonb_array_elements_text(o.payload->'eventIds') AS e(id) WHERE o.queue = 'alerts' AND e.id = ANY($1::text[])`, [ids])).toBe(6);
+    expect(await count(`SELECT count(DISTINCT e.id)::int AS n FROM outbox o, jsonb_array_elements_text(o.payload->'eventIds') AS e(id) WHERE o.queue = 'alerts' AND e.id = ANY($1::text[])`, [ids])).toBe(6);
     await settled();
     expect(await count(`SELECT count::int AS n FROM alert WHERE title = 'Burst repeat'`)).toBe(1);
   });
@@ -149,6 +152,39 @@ describe("alert ingestion, deduplication and correlation", () => {
     expect(await count(`SELECT count(*)::int AS n FROM alert_event WHERE id = $1`, [stored])).toBe(1);
     expect(await count(`SELECT count(*)::int AS n FROM alert_event WHERE integration_id = '00000000-0000-4000-8000-000000000000'`)).toBe(0);
     await settled();
+  });
+
+  it("answers a gzip-compressed delivery (the express route) like the same bytes sent plain (answered ahead of express)", async () => {
+    const text = JSON.stringify(pd("gzip-1", "Compressed alert", "payments"));
+    const plain = await post(url, "/hooks/pagerduty/v2/enqueue/?via=plain", text);
+    expect(plain.status).toBe(202);
+    const res = await fetch(`${url}/hooks/pagerduty`, { method: "POST", headers: { "content-type": "application/json", "content-encoding": "gzip" }, body: gzipSync(text) });
+    expect(res.status).toBe(202);
+    // Same bytes once inflated: the same delivery, so the same event, stored once.
+    expect(await res.json()).toMatchObject({ eventId: plain.body.eventId, duplicate: true });
+    expect(await count(`SELECT count(*)::int AS n FROM alert_event WHERE id = $1`, [plain.body.eventId])).toBe(1);
+    const unknown = await post(url, "/hooks/nagios", text, tokens.generic);
+    expect(unknown).toMatchObject({ status: 404, body: { code: "NOT_FOUND" } });
+    await settled();
+  });
+
+  it("stores nothing from a body cut short of its Content-Length, and goes on answering", async () => {
+    const events = () => count(`SELECT count(*)::int AS n FROM alert_event`);
+    const before = await events();
+    const { hostname, port } = new URL(url);
+    const body = JSON.stringify(pd("cut-1", "Cut short", "payments"));
+    await new Promise<void>((resolve) => {
+      const socket = connect(Number(port), hostname, () => {
+        socket.write(`POST /hooks/pagerduty HTTP/1.1\r\nHost: ${hostname}\r\nContent-Type: application/json\r\nContent-Length: ${body.length + 50}\r\n\r\n${body}`);
+        socket.end();
+      });
+      socket.on("close", () => resolve());
+      socket.on("error", () => resolve());
+      socket.resume();
+    });
+    expect((await post(url, "/hooks/pagerduty", pd("cut-2", "After the cut", "payments"))).status).toBe(202);
+    await settled();
+    expect(await events()).toBe(before + 1);
   });
 
   it("deduplicates repeats into one alert whose count and last-seen rise", async () => {

@@ -31,6 +31,8 @@ const LOCK_SPACE = 7_331;
 const GROUP_LOCK_SPACE = 7_332;
 /** Events one correlation transaction claims at most. */
 const DEFAULT_BATCH_EVENTS = 500;
+/** New alerts in one INSERT at most (about 25 parameters a row). */
+const INSERT_CHUNK_ROWS = 1_000;
 
 interface Delivery {
   at: Date;
@@ -176,11 +178,7 @@ export class AlertService {
       if (outcome.resolvedFromFiring && alert.status === AlertStatus.resolved) toRecover.push(alert);
     }
     await this.updateAlerts(manager, changed);
-    for (const alert of created) {
-      const integration = integrations.get(alert.integrationId)!;
-      alert.serviceId = await this.serviceFor(manager, integration, alert.labels);
-      await manager.save(alert);
-    }
+    await this.insertAlerts(manager, created, integrations);
 
     if (toCorrelate.length) {
       const rules = await manager.find(CorrelationRule);
@@ -318,14 +316,28 @@ export class AlertService {
     alert.details = input.details;
   }
 
-  /** The service a label names (by catalog name, any case), else the integration's own. */
-  private async serviceFor(manager: EntityManager, integration: AlertIntegration, labels: Record<string, string>): Promise<string | null> {
-    const named = labels[integration.serviceLabel];
-    if (named) {
-      const [row] = (await manager.query(`SELECT id FROM service WHERE lower(name) = lower($1) LIMIT 1`, [named])) as Array<{ id: string }>;
-      if (row) return row.id;
+  /**
+   * Stores the alerts first seen in this batch, each on the service its label names (by catalog
+   * name, any case; else its integration's own): one lookup for the lot and one INSERT per
+   * INSERT_CHUNK_ROWS alerts, instead of two statements an alert (bench:alerts correlation drain).
+   */
+  private async insertAlerts(manager: EntityManager, alerts: Alert[], integrations: Map<string, AlertIntegration>): Promise<void> {
+    if (!alerts.length) return;
+    const namedBy = (alert: Alert) => alert.labels[integrations.get(alert.integrationId)!.serviceLabel] || null;
+    const names = [...new Set(alerts.map(namedBy).filter((name): name is string => !!name))];
+    const named = new Map<string, string>();
+    if (names.length) {
+      const rows = (await manager.query(
+        `SELECT k.name, s.id FROM unnest($1::text[]) AS k(name) CROSS JOIN LATERAL (SELECT id FROM service WHERE lower(name) = lower(k.name) LIMIT 1) AS s`,
+        [names],
+      )) as Array<{ name: string; id: string }>;
+      for (const row of rows) named.set(row.name, row.id);
     }
-    return integration.serviceId;
+    for (const alert of alerts) alert.serviceId = named.get(namedBy(alert) ?? "") ?? integrations.get(alert.integrationId)!.serviceId;
+    // Chunks keep each INSERT's parameters far below PostgreSQL's 65,535 (an event may carry 1,000 alerts).
+    // (TypeORM's insert types reject the jsonb Record<string, unknown> of details; the entities themselves
+    // are passed so the generated id, version and times are written back into them.)
+    for (let start = 0; start < alerts.length; start += INSERT_CHUNK_ROWS) await manager.insert(Alert, alerts.slice(start, start + INSERT_CHUNK_ROWS) as never);
   }
 
   /** Maintenance windows and scheduled changes in force now, as quiet windows for this service. */

@@ -59,12 +59,23 @@ export interface HttpServer {
 }
 
 /** The API's HTTP face: GraphQL over POST/GET and WebSocket, the IDE, and health probes. */
-/** `exports` are GraphQL operations served as downloads; `mount` adds routes the composition root brings (a module's plain-HTTP endpoints). */
-export async function startHttpServer(config: QuellConfig, schema: GraphQLSchema, services: Services, exports: readonly GraphQLExport[] = [], mount?: (app: express.Express) => void): Promise<HttpServer> {
+/**
+ * `exports` are GraphQL operations served as downloads; `mount` adds routes the composition root brings (a module's plain-HTTP endpoints).
+ * `ahead` sees every request before express and answers the ones it takes (returning true): for a hot endpoint whose
+ * per-request cost is mostly express's routing; it returns false for the rest, which express answers.
+ */
+export async function startHttpServer(
+  config: QuellConfig,
+  schema: GraphQLSchema,
+  services: Services,
+  exports: readonly GraphQLExport[] = [],
+  mount?: (app: express.Express) => void,
+  ahead?: (req: http.IncomingMessage, res: http.ServerResponse) => boolean,
+): Promise<HttpServer> {
   const app = express();
   app.disable("x-powered-by");
   if (config.trustProxy) app.set("trust proxy", /^\d+$/.test(config.trustProxy) ? Number(config.trustProxy) : config.trustProxy);
-  const server = http.createServer(app);
+  const server = http.createServer(ahead ? (req, res) => void (ahead(req, res) || app(req, res)) : app);
   const rateLimiter = new RateLimiter(config.rateLimitPerMinute);
   registerRuntimeGauges(services.dataSource, services.jobs);
 

@@ -22,8 +22,12 @@ export interface JobPayloads {
   [QueueName.Notify]: { entity: "incident" | "problem" | "change"; id: string; event: string; actorId: string | null; detail?: string | null; occurredAt?: string | null };
   [QueueName.Webhook]: { deliveryId: string };
   [QueueName.Email]: { notificationId: string };
-  /** correlate: drain the pending alert events (the named one among them) in batches; recover: move an alert-opened incident whose alerts all resolved. */
-  [QueueName.Alerts]: { eventId: string | null; incidentId: string | null };
+  /**
+   * correlate: drain the pending alert events (the named one among them) in batches; eventIds, when
+   * there, names every event committed with the job (one job per group commit). recover: move an
+   * alert-opened incident whose alerts all resolved.
+   */
+  [QueueName.Alerts]: { eventId: string | null; incidentId: string | null; eventIds?: string[] };
 }
 
 export interface QueuePolicy {
