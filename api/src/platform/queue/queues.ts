@@ -22,7 +22,7 @@ export interface JobPayloads {
   [QueueName.Notify]: { entity: "incident" | "problem" | "change"; id: string; event: string; actorId: string | null; detail?: string | null; occurredAt?: string | null };
   [QueueName.Webhook]: { deliveryId: string };
   [QueueName.Email]: { notificationId: string };
-  /** correlate: drain the pending alert events (the named one among them) in batches; recover: move an alert-opened incident whose alerts all resolved. */
+  /** correlate: drain the pending alert events (the named one among them) in batches; sweep: the same, for put-off events whose retry time passed (no id); recover: move an alert-opened incident whose alerts all resolved. */
   [QueueName.Alerts]: { eventId: string | null; incidentId: string | null };
 }
 
