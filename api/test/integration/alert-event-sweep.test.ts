@@ -5,7 +5,7 @@ import { SYSTEM_ACTOR } from "../../src/modules/audit/audit.service";
 import { AlertSource } from "../../src/modules/alert/alert.entity";
 import { parsePagerDuty } from "../../src/modules/alert/alert.sources";
 import { QueueName } from "../../src/platform/queue/queues";
-import { startTestApi } from "../support/harness";
+import { codeOf, seedFixture, startTestApi, type Fixture } from "../support/harness";
 import { waitFor } from "../support/wait";
 
 type Api = Awaited<ReturnType<typeof startTestApi>>;
@@ -30,12 +30,14 @@ describe("alert event sweep", () => {
   let t: Api;
   let workers: RunningWorkers;
   let integration: { id: string; source: AlertSource };
+  let f: Fixture;
 
   beforeAll(async () => {
     process.env.QUELL_QUEUE_PREFIX = `alert-sweep-${randomBytes(4).toString("hex")}`;
     t = await startTestApi({ redisUrl: process.env.REDIS_URL, alertEventSweepMs: 200, alertEventMaxAttempts: MAX_ATTEMPTS });
     const made = await t.api.services.alertAdmin.saveIntegration(SYSTEM_ACTOR, { name: "Sweep", source: AlertSource.pagerduty, serviceLabel: "component", dedupFields: [], enabled: true } as never);
     integration = { id: made.integration.id, source: made.integration.source };
+    f = await seedFixture(t.api);
     workers = await startWorkers(t.api, { queues: [QueueName.Alerts], relay: false, schedules: ["alert-event-sweep"] });
   });
   afterAll(async () => {
@@ -96,5 +98,54 @@ describe("alert event sweep", () => {
     const after = await insertEvent("after-dead-1", [trigger("sweep-after-dead")], null);
     await waitFor(async () => (await eventRow(after)).processed_at, 20_000);
     expect(await eventRow(poison)).toMatchObject({ attempts: MAX_ATTEMPTS, processed_at: null, dead_reason: "attempts_exhausted" });
+  });
+
+  const FIELDS = `id integrationId integrationName source receivedAt alertCount attempts lastError retryAt deadAt deadReason`;
+  const admin = async (query: string, variables: Record<string, unknown> = {}) => {
+    const res = await t.gql(query, variables, f.tokens.admin);
+    expect(res.errors, JSON.stringify(res.errors)).toBeUndefined();
+    return res.data!;
+  };
+  const audited = async (id: string) =>
+    (await t.api.dataSource.query(`SELECT action, actor_id, before, after FROM audit_log WHERE entity_type = 'alert_event' AND entity_id = $1 ORDER BY seq`, [id])) as Array<{ action: string; actor_id: string; before: Record<string, unknown>; after: Record<string, unknown> }>;
+
+  it("lists failing events to admins, retries a dead one now, and discards one (both audited)", async () => {
+    const dead = await insertEvent("admin-dead-1", [{ ...trigger("admin-poison"), title: null }], { attempts: MAX_ATTEMPTS - 1, retryInSeconds: -1 });
+    await waitFor(async () => (await eventRow(dead)).dead_at, 20_000);
+    const deferred = await insertEvent("admin-deferred-1", [trigger("admin-later")], { attempts: 2, retryInSeconds: 3600 });
+    const applied = await insertEvent("admin-applied-1", [trigger("admin-applied")], null);
+    await waitFor(async () => (await eventRow(applied)).processed_at, 20_000);
+
+    const { failingAlertEvents: listed } = await admin(`query { failingAlertEvents { ${FIELDS} } }`);
+    const byId = new Map((listed as Array<Record<string, unknown>>).map((e) => [e.id, e]));
+    expect(byId.get(dead)).toMatchObject({ integrationName: "Sweep", source: "pagerduty", alertCount: 1, attempts: MAX_ATTEMPTS, retryAt: null, deadReason: "attempts_exhausted" });
+    expect(byId.get(dead)!.lastError).toMatch(/title/);
+    expect(byId.get(deferred)).toMatchObject({ attempts: 2, deadAt: null, deadReason: null, lastError: "deadlock detected" });
+    expect(byId.has(applied)).toBe(false);
+    expect((await t.gql(`query { failingAlertEvents { id } }`, {}, f.tokens.agent)).errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
+
+    // Retry now: due at once and no longer dead; the sweep tries it, it fails again and is dead again.
+    const { retryAlertEvent: retried } = await admin(`mutation($id: ID!) { retryAlertEvent(id: $id) { ${FIELDS} } }`, { id: dead });
+    expect(retried).toMatchObject({ id: dead, deadAt: null, deadReason: null, attempts: MAX_ATTEMPTS });
+    expect(new Date(retried.retryAt).getTime()).toBeLessThanOrEqual(Date.now() + 1000);
+    const again = await waitFor(async () => {
+      const r = await eventRow(dead);
+      return r.attempts > MAX_ATTEMPTS ? r : null;
+    }, 20_000);
+    expect(again).toMatchObject({ attempts: MAX_ATTEMPTS + 1, dead_reason: "attempts_exhausted", retry_at: null });
+    const [retryAudit] = await audited(dead);
+    expect(retryAudit).toMatchObject({ action: "alert_event.retry", actor_id: f.users.admin.id, before: { deadReason: "attempts_exhausted" }, after: { deadAt: null, deadReason: null } });
+
+    // Discard: kept, dead by an admin's hand, never tried again.
+    const { discardAlertEvent: discarded } = await admin(`mutation($id: ID!) { discardAlertEvent(id: $id) { ${FIELDS} } }`, { id: deferred });
+    expect(discarded).toMatchObject({ id: deferred, retryAt: null, deadReason: "discarded", attempts: 2 });
+    expect(discarded.deadAt).not.toBeNull();
+    expect(await eventRow(deferred)).toMatchObject({ processed_at: null, dead_reason: "discarded", retry_at: null });
+    expect(await audited(deferred)).toMatchObject([{ action: "alert_event.discard", actor_id: f.users.admin.id, before: { deadReason: null }, after: { deadReason: "discarded" } }]);
+
+    // An applied event has nothing to retry or discard; an unknown one does not exist.
+    expect(codeOf(await t.gql(`mutation($id: ID!) { discardAlertEvent(id: $id) { id } }`, { id: applied }, f.tokens.admin))).toBe("PRECONDITION_FAILED");
+    expect(codeOf(await t.gql(`mutation($id: ID!) { retryAlertEvent(id: $id) { id } }`, { id: "00000000-0000-4000-8000-000000000000" }, f.tokens.admin))).toBe("NOT_FOUND");
+    expect(await audited(applied)).toEqual([]);
   });
 });
