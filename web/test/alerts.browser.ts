@@ -95,6 +95,16 @@ describe("alerts in the browser", () => {
     await page.getByRole("row", { name: /Checkout p99 latency/ }).waitFor();
     expect(await page.getByRole("button", { name: "Merge selected" }).count()).toBe(0);
     expect(await page.getByRole("checkbox").count()).toBe(0);
+    // The enum filters (EnumSelect) narrow the list and widen it again. Each label wraps its select,
+    // so the select's name starts with the label's text.
+    const filters = page.getByRole("search");
+    await filters.getByLabel(/^Status/).selectOption("resolved");
+    await page.getByText("0 alert(s)").waitFor();
+    await filters.getByLabel(/^Status/).selectOption("");
+    await filters.getByLabel(/^Source/).selectOption("pagerduty");
+    await page.getByRole("row", { name: /Checkout p99 latency/ }).waitFor();
+    await filters.getByLabel(/^Source/).selectOption("generic");
+    await page.getByText("0 alert(s)").waitFor();
   });
 
   it("an agent moves an alert to a searched incident and splits another off with the keyboard alone, each choice audited", async () => {

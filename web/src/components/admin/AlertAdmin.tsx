@@ -1,6 +1,7 @@
 "use client";
 
 import { useState, type FormEvent } from "react";
+import { EnumSelect } from "@/components/EnumSelect";
 import { NamedOptions } from "@/components/NamedOptions";
 import { ErrorText } from "@/components/Notices";
 import {
@@ -118,13 +119,7 @@ export function AlertIntegrationsAdmin() {
         <label htmlFor="ai-name">Name</label>
         <input id="ai-name" required minLength={3} value={form.name} onChange={(e) => setForm({ ...form, name: e.target.value })} />
         <label htmlFor="ai-source">Source</label>
-        <select id="ai-source" value={form.source} onChange={(e) => setForm({ ...form, source: e.target.value as AlertSource })}>
-          {AlertSourceValues.map((s) => (
-            <option key={s} value={s}>
-              {SOURCE_LABEL[s]}
-            </option>
-          ))}
-        </select>
+        <EnumSelect id="ai-source" values={AlertSourceValues} labels={SOURCE_LABEL} value={form.source} onChange={(source) => setForm({ ...form, source })} />
         <label htmlFor="ai-service">Default service (when an alert names none the catalog knows)</label>
         <select id="ai-service" value={form.serviceId} onChange={(e) => setForm({ ...form, serviceId: e.target.value })}>
           <NamedOptions empty="None" items={services} />
