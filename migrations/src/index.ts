@@ -17,6 +17,7 @@ import { IncidentRollupShards1795992100000 } from "./1795992100000-IncidentRollu
 import { SlaTimelineAndPausedSort1795992200000 } from "./1795992200000-SlaTimelineAndPausedSort";
 import { AlertEventRetry1795992300000 } from "./1795992300000-AlertEventRetry";
 import { AlertEventDead1795992600000 } from "./1795992600000-AlertEventDead";
+import { AuditSettlesAtXid1795992600001 } from "./1795992600001-AuditSettlesAtXid";
 
 /** Every migration, oldest first. Reviewed by hand; never edited once merged. */
 export const MIGRATIONS: Function[] = [
@@ -39,4 +40,5 @@ export const MIGRATIONS: Function[] = [
   SlaTimelineAndPausedSort1795992200000,
   AlertEventRetry1795992300000,
   AlertEventDead1795992600000,
+  AuditSettlesAtXid1795992600001,
 ];
