@@ -16,6 +16,8 @@ import { AuditStreams1795992000000 } from "./1795992000000-AuditStreams";
 import { IncidentRollupShards1795992100000 } from "./1795992100000-IncidentRollupShards";
 import { SlaTimelineAndPausedSort1795992200000 } from "./1795992200000-SlaTimelineAndPausedSort";
 import { AlertEventRetry1795992300000 } from "./1795992300000-AlertEventRetry";
+import { AlertEventDead1795992600000 } from "./1795992600000-AlertEventDead";
+import { AuditSettlesAtXid1795992600001 } from "./1795992600001-AuditSettlesAtXid";
 
 /** Every migration, oldest first. Reviewed by hand; never edited once merged. */
 export const MIGRATIONS: Function[] = [
@@ -37,4 +39,6 @@ export const MIGRATIONS: Function[] = [
   IncidentRollupShards1795992100000,
   SlaTimelineAndPausedSort1795992200000,
   AlertEventRetry1795992300000,
+  AlertEventDead1795992600000,
+  AuditSettlesAtXid1795992600001,
 ];

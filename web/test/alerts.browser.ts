@@ -12,6 +12,7 @@ let browser: Awaited<ReturnType<typeof launchChromium>> | null = null;
 let page: Page;
 let admin: ReturnType<typeof graphqlClient>;
 let apiUrl = "";
+let database: { query(sql: string, params?: unknown[]): Promise<unknown> };
 
 const shot = (name: string) => screenshot(page, name);
 const seriousViolations = () => seriousAxeViolations(page);
@@ -21,6 +22,7 @@ beforeAll(async () => {
   stopApi = started.stop;
   const api = started.api;
   apiUrl = api.http.url;
+  database = api.dataSource;
   await api.services.users.createUser(null, { email: "admin@alerts.test", name: "Ada Admin", password: PASSWORD, role: "admin" });
   admin = graphqlClient(api.http.url);
   await admin.login("admin@alerts.test", PASSWORD);
@@ -93,6 +95,16 @@ describe("alerts in the browser", () => {
     await page.getByRole("row", { name: /Checkout p99 latency/ }).waitFor();
     expect(await page.getByRole("button", { name: "Merge selected" }).count()).toBe(0);
     expect(await page.getByRole("checkbox").count()).toBe(0);
+    // The enum filters (EnumSelect) narrow the list and widen it again. Each label wraps its select,
+    // so the select's name starts with the label's text.
+    const filters = page.getByRole("search");
+    await filters.getByLabel(/^Status/).selectOption("resolved");
+    await page.getByText("0 alert(s)").waitFor();
+    await filters.getByLabel(/^Status/).selectOption("");
+    await filters.getByLabel(/^Source/).selectOption("pagerduty");
+    await page.getByRole("row", { name: /Checkout p99 latency/ }).waitFor();
+    await filters.getByLabel(/^Source/).selectOption("generic");
+    await page.getByText("0 alert(s)").waitFor();
   });
 
   it("an agent moves an alert to a searched incident and splits another off with the keyboard alone, each choice audited", async () => {
@@ -216,5 +228,50 @@ describe("alerts in the browser", () => {
     expect(windows).toEqual([{ name: "Search reindex", startsAt: "2030-01-05T22:00:00.000Z", endsAt: "2030-01-06T02:00:00.000Z" }]);
     await windowRow.getByRole("button", { name: "Delete Search reindex" }).click();
     await windowRow.waitFor({ state: "detached" });
+  });
+
+  it("an admin sees the alert events that keep failing, discards one and retries a given-up one, both audited", async () => {
+    // Two stored events correlation could not apply, made from a real one: one given up on after 8
+    // attempts (its alert has no title, so it fails every time), one put off for ten minutes.
+    await database.query(
+      `INSERT INTO alert_event (integration_id, idempotency_key, alerts, attempts, last_error, dead_at, dead_reason)
+       SELECT integration_id, 'browser-dead', jsonb_set(alerts, '{0,title}', 'null'), 8, 'null value in column "title" of relation "alert" violates not-null constraint', now(), 'attempts_exhausted'
+         FROM alert_event ORDER BY received_at LIMIT 1`,
+    );
+    await database.query(
+      `INSERT INTO alert_event (integration_id, idempotency_key, alerts, attempts, last_error, retry_at)
+       SELECT integration_id, 'browser-deferred', alerts, 2, 'deadlock detected', now() + interval '10 minutes' FROM alert_event ORDER BY received_at LIMIT 1`,
+    );
+    await signIn("admin@alerts.test");
+    await page.getByRole("link", { name: "Admin" }).click();
+    await page.getByRole("button", { name: "Failing alert events" }).click();
+    const table = page.getByRole("table", { name: /Alert events that could not be applied/ });
+    const deadRow = table.getByRole("row", { name: /violates not-null constraint/ });
+    const deferredRow = table.getByRole("row", { name: /deadlock detected/ });
+    await deadRow.getByText("gave up after too many attempts").waitFor();
+    await deferredRow.waitFor();
+    await expect(deadRow.getByRole("cell", { name: "8", exact: true }).count()).resolves.toBe(1);
+    await expect(deferredRow.getByRole("cell", { name: "2", exact: true }).count()).resolves.toBe(1);
+    expect(await deferredRow.innerText()).toContain("PagerDuty");
+    expect(await seriousViolations()).toEqual([]);
+    await shot("alerts-admin-failing-events");
+
+    await deferredRow.getByRole("button", { name: /^Discard/ }).click();
+    await deferredRow.getByText("discarded by an admin").waitFor();
+    await expect(deferredRow.getByRole("button", { name: /^Discard/ }).count()).resolves.toBe(0);
+    // Retried now, it is tried at once, fails again, and is given up on again, one attempt later.
+    await deadRow.getByRole("button", { name: /^Retry now/ }).click();
+    await waitFor(async () => {
+      const events = (await admin.call(`{ failingAlertEvents { lastError attempts deadReason } }`)).failingAlertEvents as Array<{ lastError: string; attempts: number; deadReason: string | null }>;
+      return events.some((e) => e.lastError.includes("title") && e.attempts === 9 && e.deadReason === "attempts_exhausted") ? true : false;
+    }, "retried event tried again");
+    await page.getByRole("button", { name: "Correlation rules" }).click();
+    await page.getByRole("button", { name: "Failing alert events" }).click();
+    await deadRow.getByRole("cell", { name: "9", exact: true }).waitFor();
+    expect(await seriousViolations()).toEqual([]);
+    await shot("alerts-admin-failing-events-after");
+    const audit = (await admin.call(`{ auditLog(entityType: "alert_event", first: 10) { action actorLabel } }`)).auditLog as Array<{ action: string; actorLabel: string }>;
+    expect(audit.map((a) => a.action).sort()).toEqual(["alert_event.discard", "alert_event.retry"]);
+    expect(new Set(audit.map((a) => a.actorLabel))).toEqual(new Set(["admin@alerts.test"]));
   });
 });

@@ -6,7 +6,8 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { graphqlClient, launchChromium, PASSWORD, screenshot, seriousAxeViolations, signIn as signInAt, signOut as signOutOf, startApi, startWeb } from "./support/stack";
+import path from "node:path";
+import { graphqlClient, launchChromium, PASSWORD, screenshot, screenshotsDir, seriousAxeViolations, signIn as signInAt, signOut as signOutOf, startApi, startWeb } from "./support/stack";
 
 let stopApi: (() => Promise<void>) | null = null;
 let web: Awaited<ReturnType<typeof startWeb>> | null = null;
@@ -16,6 +17,8 @@ let receiver: http.Server;
 let receiverUrl = "";
 const received: string[] = [];
 const incidents: Record<string, { id: string; key: string }> = {};
+/** The API's database and SLA service, to make a clock fall due without waiting for it. */
+let backend: { dataSource: { query(sql: string, params?: unknown[]): Promise<unknown> }; services: { sla: { check(incidentId: string): Promise<unknown[]> } } };
 
 const ADMIN = "root@sla.test";
 const AGENT = "agent@sla.test";
@@ -38,6 +41,7 @@ beforeAll(async () => {
   receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
   const started = await startApi();
   stopApi = started.stop;
+  backend = started.api as unknown as typeof backend;
   const apiUrl = started.api.http.url;
   await started.api.services.users.createUser(null, { email: ADMIN, name: "Rita Root", password: PASSWORD, role: "admin" });
   const gql = graphqlClient(apiUrl);
@@ -109,6 +113,33 @@ describe("service levels and notifications in the web app", () => {
     const panel = page.getByRole("region", { name: "Service level" });
     await panel.getByText("P1 standard").waitFor();
     await expect(panel.getByLabel("Put on hold").count()).resolves.toBe(0);
+    await signOut();
+  });
+
+  it("shows a recorded SLA breach and warning in the incident's timeline", async () => {
+    const { id, key } = incidents["Slow search on the intranet"];
+    // Time passes without waiting: the response deadline moves a minute into the past and the
+    // resolution warning five, then the SLA service's check (what the timer job runs) records both.
+    await backend.dataSource.query(`UPDATE sla_clock SET due_at = now() - interval '1 minute', warn_at = now() - interval '2 minutes' WHERE incident_id = $1 AND kind = 'response'`, [id]);
+    await backend.dataSource.query(`UPDATE sla_clock SET warn_at = now() - interval '5 minutes' WHERE incident_id = $1 AND kind = 'resolution'`, [id]);
+    const recorded = (await backend.services.sla.check(id)) as Array<{ kind: string; event: string }>;
+    expect(recorded.map((a) => `${a.kind} ${a.event}`).sort()).toEqual(["resolution sla.warning", "response sla.breached"]);
+
+    await signIn(AGENT);
+    await page.goto(`${web!.url}/incidents/${key}`);
+    const timeline = page.getByRole("region", { name: "Timeline" });
+    const breach = timeline.getByRole("listitem").filter({ hasText: "Response SLA breached" });
+    const warning = timeline.getByRole("listitem").filter({ hasText: "Resolution SLA warning" });
+    await breach.waitFor();
+    await expect(breach.locator(".tl-message").innerText()).resolves.toBe("Response SLA breached: the 1 h target passed");
+    await expect(breach.locator(".badge.kind").innerText()).resolves.toBe("SLA");
+    await expect(warning.locator(".tl-message").innerText()).resolves.toBe("Resolution SLA warning: the 24 h target is close");
+    // Recorded by the system, not by a person.
+    await expect(breach.locator(".tl-meta strong").innerText()).resolves.toMatch(/system/i);
+    expect(await seriousViolations()).toEqual([]);
+    await timeline.scrollIntoViewIfNeeded();
+    await timeline.screenshot({ path: path.join(screenshotsDir, "sla-04-timeline-breach.png") });
+    await shot("04-incident-sla-breached");
     await signOut();
   });
 

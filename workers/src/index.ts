@@ -1,6 +1,6 @@
 import type { QuellRuntime } from "@quell/api/app";
 import { logger } from "@quell/api/platform/logger";
-import { ALL_QUEUES, QueueName, type JobQueue, type Processor } from "@quell/api/platform/queue/index";
+import { ALL_QUEUES, QueueName, type JobPayloads, type JobQueue, type Processor } from "@quell/api/platform/queue/index";
 import { OutboxRelay, type RelayOptions } from "@quell/api/modules/outbox/outbox.relay";
 import { completingOutbox } from "@quell/api/modules/outbox/outbox.service";
 import { processorFor } from "./processors";
@@ -14,6 +14,27 @@ export const RECURRENCE_REBUILD_MS = 6 * 3600_000;
 /** The SLA safety-net sweep: delayed per-incident timers do the work, this catches what they missed. */
 export const SLA_SWEEP_MS = 60_000;
 
+/** A repeatable job: registered once per Redis (BullMQ job scheduler) or as a timer in-process (JobQueue.repeat). */
+interface Schedule<Q extends QueueName = QueueName> {
+  id: ScheduleId;
+  queue: Q;
+  name: string;
+  payload: JobPayloads[Q];
+  everyMs: (runtime: QuellRuntime) => number;
+  /** What it is, for the warning when it cannot be registered. */
+  what: string;
+}
+export type ScheduleId = "sla-sweep" | "alert-event-sweep" | "retrain-daily" | "recurrence-rebuild";
+
+const schedule = <Q extends QueueName>(s: Schedule<Q>): Schedule => s as unknown as Schedule;
+export const SCHEDULES: readonly Schedule[] = [
+  schedule({ id: "sla-sweep", queue: QueueName.Sla, name: "sweep", payload: { incidentId: null }, everyMs: () => SLA_SWEEP_MS, what: "the SLA sweep" }),
+  // Retries the alert events correlation put off once their time comes, even when no new event starts a drain.
+  schedule({ id: "alert-event-sweep", queue: QueueName.Alerts, name: "sweep", payload: { eventId: null, incidentId: null }, everyMs: (r) => r.config.alertEventSweepMs, what: "the alert event sweep" }),
+  schedule({ id: "retrain-daily", queue: QueueName.Retrain, name: "retrain", payload: { requestedBy: null, trigger: "schedule" }, everyMs: () => DAILY_MS, what: "the daily retrain" }),
+  schedule({ id: "recurrence-rebuild", queue: QueueName.Recurrence, name: "rebuild", payload: { mode: "rebuild", incidentId: null }, everyMs: () => RECURRENCE_REBUILD_MS, what: "the recurrence rebuild" }),
+];
+
 export interface WorkerOptions {
   /** Queues to consume (default: all). */
   queues?: readonly QueueName[];
@@ -22,8 +43,9 @@ export interface WorkerOptions {
   /**
    * Register the repeatable jobs, e.g. the daily retrain (default true; registered once per Redis),
    * and queue a first training when no model is active yet (how `npm start` trains its first models).
+   * A list registers only those schedules, and trains nothing (tests).
    */
-  schedules?: boolean;
+  schedules?: boolean | readonly ScheduleId[];
   /** Replace processors (tests). */
   processors?: { [Q in QueueName]?: Processor<Q> };
   /** Per-queue concurrency override. */
@@ -84,16 +106,14 @@ export async function startWorkers(runtime: QuellRuntime, options: WorkerOptions
       .catch((err: unknown) => log.warn({ err: err instanceof Error ? err.message : err }, "could not queue the start-up SLA sweep"));
   }
   if (options.schedules !== false) {
-    await jobs
-      .repeat(QueueName.Sla, "sla-sweep", "sweep", { incidentId: null }, SLA_SWEEP_MS)
-      .catch((err: unknown) => log.warn({ err: err instanceof Error ? err.message : err }, "could not register the SLA sweep"));
-    await jobs
-      .repeat(QueueName.Retrain, "retrain-daily", "retrain", { requestedBy: null, trigger: "schedule" }, DAILY_MS)
-      .catch((err: unknown) => log.warn({ err: err instanceof Error ? err.message : err }, "could not register the daily retrain"));
-    await jobs
-      .repeat(QueueName.Recurrence, "recurrence-rebuild", "rebuild", { mode: "rebuild", incidentId: null }, RECURRENCE_REBUILD_MS)
-      .catch((err: unknown) => log.warn({ err: err instanceof Error ? err.message : err }, "could not register the recurrence rebuild"));
-    await trainFirstModels(runtime);
+    const only = Array.isArray(options.schedules) ? (options.schedules as readonly ScheduleId[]) : null;
+    const wanted = only ? SCHEDULES.filter((s) => only.includes(s.id)) : SCHEDULES;
+    for (const s of wanted) {
+      await jobs
+        .repeat(s.queue, s.id, s.name, s.payload, s.everyMs(runtime))
+        .catch((err: unknown) => log.warn({ err: err instanceof Error ? err.message : err }, `could not register ${s.what}`));
+    }
+    if (!only) await trainFirstModels(runtime);
   }
   log.info({ mode: jobs.kind, queues: options.queues ?? ALL_QUEUES, relay: !!relay }, "workers started");
   let closing: Promise<void> | null = null;

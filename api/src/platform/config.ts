@@ -92,6 +92,10 @@ export interface QuellConfig {
   /** Firing/resolved changes within alertFlapWindowSeconds that make an alert flap (held back). */
   alertFlapThreshold: number;
   alertFlapWindowSeconds: number;
+  /** Failed attempts after which correlation gives up on an alert event (kept, marked dead). */
+  alertEventMaxAttempts: number;
+  /** How often the sweep retries alert events whose retry time has passed (ms). */
+  alertEventSweepMs: number;
 }
 
 function intFromEnv(name: string, fallback: number, env: NodeJS.ProcessEnv): number {
@@ -229,6 +233,10 @@ function readConfig(env: NodeJS.ProcessEnv, overrides: Partial<QuellConfig>): Om
     alertCommitsInFlight: intFromEnv("QUELL_ALERT_COMMITS_IN_FLIGHT", 2, env),
     alertFlapThreshold: intFromEnv("QUELL_ALERT_FLAP_THRESHOLD", 4, env),
     alertFlapWindowSeconds: intFromEnv("QUELL_ALERT_FLAP_WINDOW_SECONDS", 15 * 60, env),
+    // 8 attempts at 30 s doubling (capped at an hour): about two hours of retries before giving up.
+    alertEventMaxAttempts: intFromEnv("QUELL_ALERT_EVENT_MAX_ATTEMPTS", 8, env),
+    // The shortest put-off is 30 s: a sweep as often catches each retry within one delay.
+    alertEventSweepMs: intFromEnv("QUELL_ALERT_EVENT_SWEEP_MS", 30_000, env),
     ...rest,
   };
 }

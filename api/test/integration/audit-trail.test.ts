@@ -86,6 +86,41 @@ describe("audit trail", () => {
     }
   });
 
+  it("never pages past a record that a writer still in flight could commit below it", async () => {
+    if (!t.config.databaseUrl) return; // PGlite has one connection: no two writers are ever in flight together.
+    const ds = t.api.dataSource;
+    const probe = (entityId: string) => ({ action: "probe.settle", entityType: "settle-probe", entityId });
+    const page = async (variables: { first: number; beforeSeq?: string }) =>
+      (await t.gql(`query($first: Int!, $beforeSeq: String) { auditLog(entityType: "settle-probe", first: $first, beforeSeq: $beforeSeq) { seq entityId } }`, variables, f.tokens.admin)).data!.auditLog as Array<{ seq: string; entityId: string }>;
+    await ds.transaction((m) => appendAudit(m, null, probe("older")));
+    // A slow writer draws its seq, then a fast one draws a higher one and commits first.
+    const slow = ds.createQueryRunner();
+    await slow.connect();
+    await slow.startTransaction();
+    let firstPage: Array<{ seq: string; entityId: string }>;
+    try {
+      const pending = await appendAudit(slow.manager, null, probe("slow"));
+      const fast = await ds.transaction((m) => appendAudit(m, null, probe("fast")));
+      expect(BigInt(fast.seq)).toBeGreaterThan(BigInt(pending.seq));
+      // A reader pages newest first, two at a time, while the slow writer is still in flight.
+      firstPage = await page({ first: 2 });
+      await slow.commitTransaction();
+    } finally {
+      if (slow.isTransactionActive) await slow.rollbackTransaction();
+      await slow.release();
+    }
+    // Without the settle rule the page was [fast, older] and the slow record, committed in between
+    // the two, was passed for good. Now every record numbered within a page is on it...
+    const everything = await page({ first: 10 });
+    expect(everything.map((r) => r.entityId)).toEqual(["fast", "slow", "older"]);
+    if (firstPage.length) {
+      const [high, low] = [BigInt(firstPage[0]!.seq), BigInt(firstPage[firstPage.length - 1]!.seq)];
+      expect(everything.filter((r) => BigInt(r.seq) <= high && BigInt(r.seq) >= low).map((r) => r.entityId)).toEqual(firstPage.map((r) => r.entityId));
+    }
+    // ...and the fast record, committed first, waited for the slow one instead of jumping it.
+    expect(firstPage.map((r) => r.entityId)).not.toContain("fast");
+  });
+
   it("queues for a stream, rather than failing, when every stream is taken", async () => {
     if (!t.config.databaseUrl) return; // PGlite has one connection: nothing can hold the streams meanwhile.
     const ds = t.api.dataSource;

@@ -38,6 +38,10 @@ export interface AddTimelineNoteInput {
   message: string;
 }
 
+/** Why correlation stopped trying an alert event. */
+export type AlertEventDeadReason = "attempts_exhausted" | "discarded";
+export const AlertEventDeadReasonValues: readonly AlertEventDeadReason[] = ["attempts_exhausted", "discarded"];
+
 export interface AlertFilter {
   incidentId?: string | null;
   serviceId?: string | null;
@@ -1026,6 +1030,20 @@ export type DurationFragment = {
   p90Minutes: number | null;
 };
 
+export type FailingAlertEventRowFragment = {
+  id: string;
+  integrationId: string;
+  integrationName: string;
+  source: AlertSource;
+  receivedAt: string;
+  alertCount: number;
+  attempts: number;
+  lastError: string | null;
+  retryAt: string | null;
+  deadAt: string | null;
+  deadReason: AlertEventDeadReason | null;
+};
+
 export type IncidentDetailFragment = {
   id: string;
   key: string;
@@ -1941,6 +1959,64 @@ export type RotateAlertIntegrationTokenMutationVariables = {
   version: number; // Int!
 };
 export const RotateAlertIntegrationTokenDocument = "mutation RotateAlertIntegrationToken($id: ID!, $version: Int!) {\n  rotateAlertIntegrationToken(id: $id, version: $version) {\n    token\n    integration {\n      ...AlertIntegrationRow\n    }\n  }\n}\n\nfragment AlertIntegrationRow on AlertIntegration {\n  id\n  version\n  name\n  source\n  tokenPrefix\n  serviceId\n  serviceLabel\n  dedupFields\n  enabled\n}" as TypedDocument<RotateAlertIntegrationTokenMutation, RotateAlertIntegrationTokenMutationVariables>;
+
+export type FailingAlertEventsQuery = {
+  failingAlertEvents: Array<{
+    id: string;
+    integrationId: string;
+    integrationName: string;
+    source: AlertSource;
+    receivedAt: string;
+    alertCount: number;
+    attempts: number;
+    lastError: string | null;
+    retryAt: string | null;
+    deadAt: string | null;
+    deadReason: AlertEventDeadReason | null;
+  }>;
+};
+export type FailingAlertEventsQueryVariables = Record<string, never>;
+export const FailingAlertEventsDocument = "query FailingAlertEvents {\n  failingAlertEvents {\n    ...FailingAlertEventRow\n  }\n}\n\nfragment FailingAlertEventRow on FailingAlertEvent {\n  id\n  integrationId\n  integrationName\n  source\n  receivedAt\n  alertCount\n  attempts\n  lastError\n  retryAt\n  deadAt\n  deadReason\n}" as TypedDocument<FailingAlertEventsQuery, FailingAlertEventsQueryVariables>;
+
+export type RetryAlertEventMutation = {
+  retryAlertEvent: {
+    id: string;
+    integrationId: string;
+    integrationName: string;
+    source: AlertSource;
+    receivedAt: string;
+    alertCount: number;
+    attempts: number;
+    lastError: string | null;
+    retryAt: string | null;
+    deadAt: string | null;
+    deadReason: AlertEventDeadReason | null;
+  };
+};
+export type RetryAlertEventMutationVariables = {
+  id: string; // ID!
+};
+export const RetryAlertEventDocument = "mutation RetryAlertEvent($id: ID!) {\n  retryAlertEvent(id: $id) {\n    ...FailingAlertEventRow\n  }\n}\n\nfragment FailingAlertEventRow on FailingAlertEvent {\n  id\n  integrationId\n  integrationName\n  source\n  receivedAt\n  alertCount\n  attempts\n  lastError\n  retryAt\n  deadAt\n  deadReason\n}" as TypedDocument<RetryAlertEventMutation, RetryAlertEventMutationVariables>;
+
+export type DiscardAlertEventMutation = {
+  discardAlertEvent: {
+    id: string;
+    integrationId: string;
+    integrationName: string;
+    source: AlertSource;
+    receivedAt: string;
+    alertCount: number;
+    attempts: number;
+    lastError: string | null;
+    retryAt: string | null;
+    deadAt: string | null;
+    deadReason: AlertEventDeadReason | null;
+  };
+};
+export type DiscardAlertEventMutationVariables = {
+  id: string; // ID!
+};
+export const DiscardAlertEventDocument = "mutation DiscardAlertEvent($id: ID!) {\n  discardAlertEvent(id: $id) {\n    ...FailingAlertEventRow\n  }\n}\n\nfragment FailingAlertEventRow on FailingAlertEvent {\n  id\n  integrationId\n  integrationName\n  source\n  receivedAt\n  alertCount\n  attempts\n  lastError\n  retryAt\n  deadAt\n  deadReason\n}" as TypedDocument<DiscardAlertEventMutation, DiscardAlertEventMutationVariables>;
 
 export type AnalyticsMetricsQuery = {
   metrics: {

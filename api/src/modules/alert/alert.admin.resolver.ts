@@ -4,7 +4,7 @@ import { Role } from "../../platform/auth/roles";
 import type { QuellContext } from "../../platform/graphql/context";
 import { AlertIntegration, CorrelationRule, MaintenanceWindow } from "./alert.entity";
 import { AlertIntegrationInput, CorrelationRuleInput, MaintenanceWindowInput } from "./alert.inputs";
-import { AlertIntegrationWithToken } from "./alert.types";
+import { AlertIntegrationWithToken, FailingAlertEvent } from "./alert.types";
 
 /** Integrations are admins' (they hold tokens); maintenance windows are also change managers'. */
 const MAINTENANCE_EDITORS = [Role.admin, Role.change_manager];
@@ -69,5 +69,23 @@ export class AlertAdminResolver {
   @Mutation(() => MaintenanceWindow, { description: "Deletes a maintenance window; returns it as it was." })
   deleteMaintenanceWindow(@Arg("id", () => ID) id: string, @Arg("version", () => Int) version: number, @Ctx() ctx: QuellContext): Promise<MaintenanceWindow> {
     return ctx.services.alertAdmin.deleteMaintenanceWindow(ctx.principal!, id, version);
+  }
+
+  @Allow(Role.admin)
+  @Query(() => [FailingAlertEvent], { description: "Alert events correlation could not apply: put off for a retry, or given up on (dead); newest first." })
+  failingAlertEvents(@Arg("limit", () => Int, { defaultValue: 200 }) limit: number, @Ctx() ctx: QuellContext): Promise<FailingAlertEvent[]> {
+    return ctx.services.alertAdmin.failingEvents(limit);
+  }
+
+  @Allow(Role.admin)
+  @Mutation(() => FailingAlertEvent, { description: "Tries a failing alert event again now (a dead one too). Audited." })
+  retryAlertEvent(@Arg("id", () => ID) id: string, @Ctx() ctx: QuellContext): Promise<FailingAlertEvent> {
+    return ctx.services.alertAdmin.retryEvent(ctx.principal!, id);
+  }
+
+  @Allow(Role.admin)
+  @Mutation(() => FailingAlertEvent, { description: "Gives up on a failing alert event: kept, never tried again. Audited." })
+  discardAlertEvent(@Arg("id", () => ID) id: string, @Ctx() ctx: QuellContext): Promise<FailingAlertEvent> {
+    return ctx.services.alertAdmin.discardEvent(ctx.principal!, id);
   }
 }

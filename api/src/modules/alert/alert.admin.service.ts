@@ -3,14 +3,23 @@ import type { DataSource } from "typeorm";
 import { hashApiToken } from "../../platform/auth/auth.service";
 import type { Principal } from "../../platform/auth/roles";
 import { inTransaction } from "../../platform/database/transaction";
-import { badInput, ErrorCode, QuellError } from "../../platform/errors";
+import { badInput, ErrorCode, notFound, QuellError } from "../../platform/errors";
 import { appendAudit } from "../audit/audit.service";
 import { assertServices } from "../change/change.admin.service";
 import { loadForEdit } from "../../platform/database/load-for-edit";
-import { AlertIntegration, AlertSource, CorrelationRule, MaintenanceWindow } from "./alert.entity";
+import { enqueueInTransaction } from "../outbox/outbox.service";
+import { QueueName } from "../../platform/queue/queues";
+import { AlertEventDeadReason, AlertIntegration, AlertSource, CorrelationRule, MaintenanceWindow } from "./alert.entity";
+import type { FailingAlertEvent } from "./alert.types";
 import type { AlertIntegrationInput, CorrelationRuleInput, MaintenanceWindowInput } from "./alert.inputs";
 
 const TOKEN_PREFIX = "qai_";
+/** Failing events one listing shows at most (they are few unless something is badly wrong). */
+const FAILING_EVENTS_LIMIT = 200;
+
+/** A failing event's columns as FailingAlertEvent, from `alert_event e JOIN alert_integration i`. */
+const FAILING_EVENT_COLUMNS = `e.id, e.integration_id AS "integrationId", i.name AS "integrationName", i.source, e.received_at AS "receivedAt",
+  jsonb_array_length(e.alerts) AS "alertCount", e.attempts, e.last_error AS "lastError", e.retry_at AS "retryAt", e.dead_at AS "deadAt", e.dead_reason AS "deadReason"`;
 
 /** A new integration token: shown once, only its hash is kept. */
 function newIntegrationToken(): { token: string; hash: string; prefix: string } {
@@ -155,5 +164,46 @@ export class AlertAdminService {
       return before as T;
     });
   }
-}
 
+  /** Events correlation could not apply (put off, or given up on), newest first. */
+  async failingEvents(limit = FAILING_EVENTS_LIMIT): Promise<FailingAlertEvent[]> {
+    if (!Number.isInteger(limit) || limit < 1 || limit > FAILING_EVENTS_LIMIT) throw badInput("limit", `between 1 and ${FAILING_EVENTS_LIMIT}`);
+    return (await this.dataSource.query(
+      `SELECT ${FAILING_EVENT_COLUMNS} FROM alert_event e JOIN alert_integration i ON i.id = e.integration_id
+        WHERE e.processed_at IS NULL AND e.attempts > 0 ORDER BY e.received_at DESC, e.id LIMIT $1`,
+      [limit],
+    )) as FailingAlertEvent[];
+  }
+
+  /**
+   * Tries a failing event again now: due at once (a dead one comes back), and a drain is queued so it
+   * need not wait for the sweep. Its attempts stay as they were: a dead one failing again is dead again.
+   */
+  retryEvent(actor: Principal, eventId: string): Promise<FailingAlertEvent> {
+    return this.changeFailingEvent(actor, eventId, "alert_event.retry", `retry_at = now(), dead_at = NULL, dead_reason = NULL`, true);
+  }
+
+  /** Gives up on a failing event: kept (with its error) but never tried again. */
+  discardEvent(actor: Principal, eventId: string): Promise<FailingAlertEvent> {
+    return this.changeFailingEvent(actor, eventId, "alert_event.discard", `retry_at = NULL, dead_at = now(), dead_reason = '${AlertEventDeadReason.discarded}'`, false);
+  }
+
+  private changeFailingEvent(actor: Principal, eventId: string, action: string, assignments: string, drain: boolean): Promise<FailingAlertEvent> {
+    return inTransaction(this.dataSource, async ({ manager }) => {
+      const select = `SELECT ${FAILING_EVENT_COLUMNS}, e.processed_at AS "processedAt" FROM alert_event e JOIN alert_integration i ON i.id = e.integration_id WHERE e.id = $1`;
+      // Waits for a drain holding the event: what it did (applied it, or put it off) is what we change.
+      const [locked] = (await manager.query(`${select} FOR UPDATE OF e`, [eventId])) as Array<FailingAlertEvent & { processedAt: Date | null }>;
+      if (!locked) throw notFound("AlertEvent", eventId);
+      if (locked.processedAt) throw new QuellError(ErrorCode.PreconditionFailed, `Alert event ${eventId} has been applied; there is nothing to retry or discard.`, { id: eventId });
+      if (locked.attempts === 0) throw new QuellError(ErrorCode.PreconditionFailed, `Alert event ${eventId} has not failed; it is waiting for its first drain.`, { id: eventId });
+      await manager.query(`UPDATE alert_event SET ${assignments} WHERE id = $1`, [eventId]);
+      const [after] = (await manager.query(select, [eventId])) as Array<FailingAlertEvent & { processedAt: Date | null }>;
+      const { processedAt: _b, ...before } = locked;
+      const { processedAt: _a, ...changed } = after!;
+      const audited = (e: FailingAlertEvent) => ({ retryAt: e.retryAt, deadAt: e.deadAt, deadReason: e.deadReason, attempts: e.attempts });
+      await appendAudit(manager, actor, { action, entityType: "alert_event", entityId: eventId, before: audited(before), after: audited(changed) });
+      if (drain) await enqueueInTransaction(manager, QueueName.Alerts, "correlate", { eventId, incidentId: null });
+      return changed;
+    });
+  }
+}

@@ -55,10 +55,20 @@ export class AlertIntegration extends VersionedEntity {
   @Field(() => Boolean) @Column({ type: "boolean", default: true }) enabled!: boolean;
 }
 
+/** Why correlation stopped trying an event. */
+export enum AlertEventDeadReason {
+  /** It failed alertEventMaxAttempts times. */
+  attempts_exhausted = "attempts_exhausted",
+  /** An admin discarded it. */
+  discarded = "discarded",
+}
+registerEnumType(AlertEventDeadReason, { name: "AlertEventDeadReason", description: "Why correlation stopped trying an alert event." });
+
 /** What the ingestion endpoint stored: one delivery, already validated and normalised, waiting for correlation. */
 @Entity("alert_event")
 @Index("UQ_alert_event_idempotency", ["integrationId", "idempotencyKey"], { unique: true })
-@Index("IDX_alert_event_unprocessed", ["receivedAt"], { where: "processed_at IS NULL" })
+@Index("IDX_alert_event_unprocessed", ["receivedAt"], { where: "processed_at IS NULL AND dead_at IS NULL" })
+@Index("IDX_alert_event_failing", ["receivedAt"], { where: "processed_at IS NULL AND attempts > 0" })
 export class AlertEvent {
   @PrimaryGeneratedColumn("uuid") id!: string;
   @Column({ type: "uuid" }) integrationId!: string;
@@ -74,6 +84,9 @@ export class AlertEvent {
   /** Not tried again before this. */
   @Column({ type: "timestamptz", nullable: true }) retryAt!: Date | null;
   @Column({ type: "text", nullable: true }) lastError!: string | null;
+  /** Given up on (kept for people to read; never tried again): after too many attempts, or discarded by an admin. */
+  @Column({ type: "timestamptz", nullable: true }) deadAt!: Date | null;
+  @Column({ type: "enum", enum: AlertEventDeadReason, enumName: "alert_event_dead_reason", nullable: true }) deadReason!: AlertEventDeadReason | null;
 }
 
 /** One alert (a fingerprint) from one integration: repeats raise its count instead of adding rows. */

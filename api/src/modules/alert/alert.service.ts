@@ -13,7 +13,7 @@ import { Stage } from "../incident/incident.lifecycle";
 import { transitionSubjects } from "../incident/incident.facts";
 import type { IncidentService } from "../incident/incident.service";
 import { enqueueInTransaction } from "../outbox/outbox.service";
-import { Alert, AlertEvent, AlertIncident, AlertIntegration, AlertStatus, CorrelationRule, MaintenanceWindow } from "./alert.entity";
+import { Alert, AlertEvent, AlertEventDeadReason, AlertIncident, AlertIntegration, AlertStatus, CorrelationRule, MaintenanceWindow } from "./alert.entity";
 import type { AlertRef, MoveAlertsInput } from "./alert.inputs";
 import { correlationKeyOf, fingerprintOf, impactUrgencyFor, matchingRule, nextFlapState, severityFrom, stagePath, suppressingWindow, type FlapSettings, type QuietWindow } from "./alert.rules";
 import type { NormalizedAlert } from "./alert.sources";
@@ -33,6 +33,8 @@ const GROUP_LOCK_SPACE = 7_332;
 const DEFAULT_BATCH_EVENTS = 500;
 /** New alerts in one INSERT at most (about 25 parameters a row). */
 const INSERT_CHUNK_ROWS = 1_000;
+/** Failed attempts before an event is given up on, unless configured. */
+const DEFAULT_MAX_EVENT_ATTEMPTS = 8;
 
 interface Delivery {
   at: Date;
@@ -56,6 +58,19 @@ export interface AlertOptions {
   clock: Clock;
   /** Events one correlation transaction claims at most (default 500). */
   batchEvents?: number;
+  /** Failed attempts after which an event is given up on: kept, marked dead, never claimed again (default 8). */
+  maxEventAttempts?: number;
+}
+
+/** A drain applied what it could but had to put off events that failed alone (each recorded on its row). */
+export class EventsDeferredError extends Error {
+  constructor(
+    readonly applied: number,
+    readonly deferred: number,
+    override readonly cause: unknown,
+  ) {
+    super(`${deferred} alert event(s) could not be applied and were put off: ${cause instanceof Error ? cause.message : String(cause)}`);
+  }
 }
 
 /** Correlation (the queued half of ingestion), recovery, and agents' moves of alerts between incidents. */
@@ -97,14 +112,30 @@ export class AlertService {
         } else singlesLeft = claimed.length;
       }
     }
-    if (failure && setAside.length) throw failure;
+    if (failure && setAside.length) throw new EventsDeferredError(applied, setAside.length, failure);
     return applied;
+  }
+
+  /**
+   * The periodic sweep: drains the events whose retry time has passed, so a put-off event is tried
+   * again even when no new event arrives to start a drain. An event failing again is not the sweep's
+   * failure (its row records it, and it is put off again or given up on), so only other errors throw.
+   */
+  async sweepDeferredEvents(): Promise<number> {
+    try {
+      return await this.drainPendingEvents();
+    } catch (error) {
+      if (error instanceof EventsDeferredError) return error.applied;
+      throw error;
+    }
   }
 
   /**
    * Puts off an event that failed alone: 30 s after the first failure, doubling up to an hour, so a
    * poison event costs later drains nothing until then (before, it failed the first batch of every
-   * drain, which then went one event at a time). Returns when it may be tried again.
+   * drain, which then went one event at a time). At maxEventAttempts it is given up on instead:
+   * marked dead (kept, for an admin to read, retry or discard). Returns when it may be tried again
+   * (null: given up on, or not deferred).
    */
   private async deferFailedEvent(eventId: string, error: unknown): Promise<Date | null> {
     try {
@@ -112,11 +143,14 @@ export class AlertService {
         // A CTE, so the driver answers with rows as for a SELECT (an UPDATE answers [rows, count]).
         `WITH deferred AS (
            UPDATE alert_event SET attempts = attempts + 1, last_error = left($2, 2000),
-                  retry_at = now() + LEAST(30 * power(2, attempts), 3600) * interval '1 second'
-            WHERE id = $1 RETURNING retry_at)
-         SELECT retry_at FROM deferred`,
-        [eventId, error instanceof Error ? error.message : String(error)],
-      )) as Array<{ retry_at: Date }>;
+                  retry_at = CASE WHEN attempts + 1 >= $3 THEN NULL ELSE now() + LEAST(30 * power(2, attempts), 3600) * interval '1 second' END,
+                  dead_at = CASE WHEN attempts + 1 >= $3 THEN now() END,
+                  dead_reason = CASE WHEN attempts + 1 >= $3 THEN '${AlertEventDeadReason.attempts_exhausted}'::alert_event_dead_reason END
+            WHERE id = $1 RETURNING retry_at, attempts, dead_at)
+         SELECT retry_at, attempts, dead_at FROM deferred`,
+        [eventId, error instanceof Error ? error.message : String(error), Math.max(1, this.options.maxEventAttempts ?? DEFAULT_MAX_EVENT_ATTEMPTS)],
+      )) as Array<{ retry_at: Date | null; attempts: number; dead_at: Date | null }>;
+      if (row?.dead_at) log.error({ eventId, attempts: row.attempts }, "alert event failed too many times; given up on (kept, marked dead)");
       return row?.retry_at ?? null;
     } catch (deferError) {
       // Not deferred: it stays pending and the next drain tries it again, as before.
@@ -136,7 +170,7 @@ export class AlertService {
     const { manager } = work;
     const events = (await manager.query(
       `SELECT id, integration_id, received_at, alerts, applied FROM alert_event
-        WHERE processed_at IS NULL AND (retry_at IS NULL OR retry_at <= now()) AND NOT (id = ANY($2::uuid[]))
+        WHERE processed_at IS NULL AND dead_at IS NULL AND (retry_at IS NULL OR retry_at <= now()) AND NOT (id = ANY($2::uuid[]))
         ORDER BY received_at, id LIMIT $1 FOR UPDATE SKIP LOCKED`,
       [limit, skip],
     )) as Array<{ id: string; integration_id: string; received_at: Date; alerts: NormalizedAlert[]; applied: number }>;

@@ -66,4 +66,13 @@ export class AuditRecord {
   @Field(() => String)
   @Column({ type: "char", length: 64 })
   hash!: string;
+
+  /**
+   * Above the xid of every transaction that drew a lower seq (taken after this record's seq was
+   * drawn). Once no transaction of this database below it is still running, no record with a lower
+   * seq can appear any more, so paging may pass this one (see auditPage). Not part of the hash: it
+   * says when the record is settled, not what it records.
+   */
+  @Column({ type: "bigint", nullable: true, select: false })
+  settlesAtXid!: string | null;
 }

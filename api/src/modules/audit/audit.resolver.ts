@@ -4,7 +4,7 @@ import { Role } from "../../platform/auth/roles";
 import { badInput } from "../../platform/errors";
 import type { QuellContext } from "../../platform/graphql/context";
 import { AuditRecord } from "./audit.entity";
-import { verifyAuditChain } from "./audit.service";
+import { auditPage, verifyAuditChain } from "./audit.service";
 
 @ObjectType()
 class AuditVerification {
@@ -19,7 +19,7 @@ class AuditVerification {
 @Resolver()
 export class AuditResolver {
   @Allow(Role.admin)
-  @Query(() => [AuditRecord], { description: "The audit trail, newest first; page with `beforeSeq`." })
+  @Query(() => [AuditRecord], { description: "The audit trail, newest first; page with `beforeSeq`. A record shows once no older transaction is still running, so paging never passes one that could still appear." })
   async auditLog(
     @Ctx() ctx: QuellContext,
     @Arg("entityType", () => String, { nullable: true }) entityType?: string,
@@ -29,11 +29,7 @@ export class AuditResolver {
   ): Promise<AuditRecord[]> {
     if (first < 1 || first > 500) throw badInput("first", "must be between 1 and 500");
     if (beforeSeq !== undefined && beforeSeq !== null && !/^\d+$/.test(beforeSeq)) throw badInput("beforeSeq", "must be a record number");
-    const qb = ctx.dataSource.getRepository(AuditRecord).createQueryBuilder("a").orderBy("a.seq", "DESC").limit(first);
-    if (entityType) qb.andWhere("a.entity_type = :entityType", { entityType });
-    if (entityId) qb.andWhere("a.entity_id = :entityId", { entityId });
-    if (beforeSeq) qb.andWhere("a.seq < :beforeSeq", { beforeSeq });
-    return qb.getMany();
+    return auditPage(ctx.dataSource.manager, { entityType, entityId, beforeSeq, first });
   }
 
   @Allow(Role.admin)

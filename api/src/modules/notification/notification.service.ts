@@ -17,7 +17,7 @@ import { formatChangeNumber } from "../change/change.rules";
 import { Incident } from "../incident/incident.entity";
 import type { IncidentService } from "../incident/incident.service";
 import { formatIncidentNumber } from "../incident/incident.rules";
-import { enqueueInTransaction } from "../outbox/outbox.service";
+import { enqueueInTransaction, enqueueManyInTransaction } from "../outbox/outbox.service";
 import { Problem } from "../problem/problem.entity";
 import { PROBLEM_CHANGED, type ProblemChangedPayload } from "../problem/problem.events";
 import { formatProblemNumber } from "../problem/problem.rules";
@@ -30,6 +30,9 @@ import type { EventEnvelope } from "./notification.rules";
 
 const log = logger.child({ component: "notifications" });
 type NotifyPayload = JobPayloads[QueueName.Notify];
+
+/** A notify job's payload as queued: when it happened, and no undefined fields. */
+const notifyJob = (payload: NotifyPayload) => ({ ...payload, detail: payload.detail ?? null, occurredAt: new Date().toISOString() });
 
 /**
  * Turns domain events into webhook deliveries and messages for subscribers. Every event (incident,
@@ -46,8 +49,11 @@ export class NotificationService {
   ) {
     incidents.onCreate((work, incident, actor) => this.record(work.manager, { entity: "incident", id: incident.id, event: "incident.create", actorId: actor.userId || null }));
     incidents.onChange((work, change) => this.record(work.manager, { entity: "incident", id: change.incident.id, event: change.action, actorId: change.actor.userId || null }));
-    sla.onAlert((work, alert) =>
-      this.record(work.manager, { entity: "incident", id: alert.incidentId, event: `incident.${alert.event.replace(".", "_")}`, actorId: null, detail: alert.kind }),
+    sla.onAlert((work, alerts) =>
+      this.recordMany(
+        work.manager,
+        alerts.map((alert) => ({ entity: "incident", id: alert.incidentId, event: `incident.${alert.event.replace(".", "_")}`, actorId: null, detail: alert.kind })),
+      ),
     );
     pubsub.onPublishWithin(PROBLEM_CHANGED, (work, raw) => {
       const p = raw as ProblemChangedPayload;
@@ -64,7 +70,11 @@ export class NotificationService {
   }
 
   private async record(manager: EntityManager, payload: NotifyPayload): Promise<void> {
-    await enqueueInTransaction(manager, QueueName.Notify, "event", { ...payload, detail: payload.detail ?? null, occurredAt: new Date().toISOString() });
+    await enqueueInTransaction(manager, QueueName.Notify, "event", notifyJob(payload));
+  }
+
+  private async recordMany(manager: EntityManager, payloads: readonly NotifyPayload[]): Promise<void> {
+    await enqueueManyInTransaction(manager, payloads.map((payload) => ({ queue: QueueName.Notify, jobName: "event", payload: notifyJob(payload) })));
   }
 
   /** Fans one event out: a delivery per matching webhook, a message per subscriber (not the actor). */

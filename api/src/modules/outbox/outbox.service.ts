@@ -14,6 +14,19 @@ export async function enqueueInTransaction(
   return manager.save(OutboxMessage, message);
 }
 
+/** Records many jobs inside the caller's transaction in one INSERT (an SLA policy edit can raise one per open incident). */
+export async function enqueueManyInTransaction(
+  manager: EntityManager,
+  jobs: ReadonlyArray<{ queue: string; jobName: string; payload: Record<string, string | number | boolean | null> }>,
+): Promise<void> {
+  if (!jobs.length) return;
+  await manager.query(`INSERT INTO outbox (queue, job_name, payload) SELECT * FROM unnest($1::varchar[], $2::varchar[], $3::jsonb[])`, [
+    jobs.map((j) => j.queue),
+    jobs.map((j) => j.jobName),
+    jobs.map((j) => JSON.stringify(j.payload)),
+  ]);
+}
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Marks the outbox row behind a job done; jobs not from the outbox (schedules) have no row. */

@@ -64,7 +64,7 @@ export function createServices(deps: { dataSource: DataSource; pubsub: QuellPubS
     serviceDependencies: new ServiceDependencyService(deps.dataSource),
     userAdmin: new UserAdministration(deps.dataSource),
     alertIngestion,
-    alerts: new AlertService(deps.dataSource, incidents, { clock, flap: { windowMs: deps.config.alertFlapWindowSeconds * 1000, threshold: deps.config.alertFlapThreshold } }),
+    alerts: new AlertService(deps.dataSource, incidents, { clock, flap: { windowMs: deps.config.alertFlapWindowSeconds * 1000, threshold: deps.config.alertFlapThreshold }, maxEventAttempts: deps.config.alertEventMaxAttempts }),
     alertAdmin: new AlertAdminService(deps.dataSource, () => alertIngestion.forgetTokens()),
   };
 }

@@ -24,8 +24,9 @@ export interface JobPayloads {
   [QueueName.Email]: { notificationId: string };
   /**
    * correlate: drain the pending alert events (the named one among them) in batches; eventIds, when
-   * there, names every event committed with the job (one job per group commit). recover: move an
-   * alert-opened incident whose alerts all resolved.
+   * there, names every event committed with the job (one job per group commit). sweep: the same, for
+   * put-off events whose retry time passed (no id). recover: move an alert-opened incident whose
+   * alerts all resolved.
    */
   [QueueName.Alerts]: { eventId: string | null; incidentId: string | null; eventIds?: string[] };
 }

@@ -9,7 +9,7 @@ import { TokensAdmin } from "@/components/admin/TokensAdmin";
 import { UsersAdmin } from "@/components/admin/UsersAdmin";
 import { SlaAdmin } from "@/components/admin/SlaAdmin";
 import { WebhooksAdmin } from "@/components/admin/WebhooksAdmin";
-import { AlertIntegrationsAdmin, CorrelationRulesAdmin, MaintenanceWindowsAdmin } from "@/components/admin/AlertAdmin";
+import { AlertIntegrationsAdmin, CorrelationRulesAdmin, FailingAlertEventsAdmin, MaintenanceWindowsAdmin } from "@/components/admin/AlertAdmin";
 
 const SECTIONS = [
   { id: "users", label: "Users" },
@@ -19,6 +19,7 @@ const SECTIONS = [
   { id: "matrix", label: "Priority matrix" },
   { id: "sla", label: "SLA policies" },
   { id: "integrations", label: "Alert integrations" },
+  { id: "alert-events", label: "Failing alert events" },
   { id: "correlation", label: "Correlation rules" },
   { id: "maintenance", label: "Maintenance windows" },
   { id: "webhooks", label: "Webhooks" },
@@ -59,6 +60,7 @@ export default function AdminPage() {
       {section === "matrix" && <PriorityMatrixAdmin />}
       {section === "sla" && <SlaAdmin />}
       {section === "integrations" && <AlertIntegrationsAdmin />}
+      {section === "alert-events" && <FailingAlertEventsAdmin />}
       {section === "correlation" && <CorrelationRulesAdmin />}
       {section === "maintenance" && <MaintenanceWindowsAdmin />}
       {section === "webhooks" && <WebhooksAdmin />}

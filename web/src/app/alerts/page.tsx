@@ -3,6 +3,7 @@
 import Link from "next/link";
 import { useEffect, useRef, useState } from "react";
 import { useSession } from "@/components/AppShell";
+import { EnumSelect } from "@/components/EnumSelect";
 import { NamedOptions } from "@/components/NamedOptions";
 import { ErrorText } from "@/components/Notices";
 import {
@@ -128,25 +129,11 @@ export default function AlertsPage() {
       <form className="filters card" role="search" onSubmit={(e) => e.preventDefault()}>
         <label className="field">
           Status
-          <select value={status} onChange={(e) => setStatus(e.target.value as AlertStatus | "")}>
-            <option value="">Firing or resolved</option>
-            {AlertStatusValues.map((s) => (
-              <option key={s} value={s}>
-                {s}
-              </option>
-            ))}
-          </select>
+          <EnumSelect values={AlertStatusValues} empty="Firing or resolved" value={status} onChange={setStatus} />
         </label>
         <label className="field">
           Source
-          <select value={source} onChange={(e) => setSource(e.target.value as AlertSource | "")}>
-            <option value="">Any source</option>
-            {AlertSourceValues.map((s) => (
-              <option key={s} value={s}>
-                {s}
-              </option>
-            ))}
-          </select>
+          <EnumSelect values={AlertSourceValues} empty="Any source" value={source} onChange={setSource} />
         </label>
         <label className="field">
           Service

@@ -5,6 +5,7 @@ import { useState } from "react";
 import { useSession } from "@/components/AppShell";
 import { ChangeStageBadge, ChangeTypeBadge } from "@/components/change/ChangeStageBadge";
 import { RiskBadge } from "@/components/change/RiskBadge";
+import { EnumSelect } from "@/components/EnumSelect";
 import { NamedOptions } from "@/components/NamedOptions";
 import { ErrorText } from "@/components/Notices";
 import { ChangeListDocument, ChangeStageValues, ChangeTypeValues, LookupsDocument, type ChangeFilter, type ChangeStage, type ChangeType } from "@/graphql/generated";
@@ -44,25 +45,11 @@ export default function ChangesPage() {
       <form className="filters card" role="search" onSubmit={(e) => e.preventDefault()}>
         <label className="field">
           Stage
-          <select value={stage} onChange={(e) => setStage(e.target.value as ChangeStage | "")}>
-            <option value="">Any stage</option>
-            {ChangeStageValues.map((s) => (
-              <option key={s} value={s}>
-                {CHANGE_STAGE_LABEL[s]}
-              </option>
-            ))}
-          </select>
+          <EnumSelect values={ChangeStageValues} labels={CHANGE_STAGE_LABEL} empty="Any stage" value={stage} onChange={setStage} />
         </label>
         <label className="field">
           Type
-          <select value={type} onChange={(e) => setType(e.target.value as ChangeType | "")}>
-            <option value="">Any type</option>
-            {ChangeTypeValues.map((t) => (
-              <option key={t} value={t}>
-                {CHANGE_TYPE_LABEL[t]}
-              </option>
-            ))}
-          </select>
+          <EnumSelect values={ChangeTypeValues} labels={CHANGE_TYPE_LABEL} empty="Any type" value={type} onChange={setType} />
         </label>
         <label className="field">
           Service

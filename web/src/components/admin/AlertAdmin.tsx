@@ -1,6 +1,7 @@
 "use client";
 
 import { useState, type FormEvent } from "react";
+import { EnumSelect } from "@/components/EnumSelect";
 import { NamedOptions } from "@/components/NamedOptions";
 import { ErrorText } from "@/components/Notices";
 import {
@@ -9,13 +10,17 @@ import {
   CorrelationRulesAdminDocument,
   DeleteCorrelationRuleDocument,
   DeleteMaintenanceWindowDocument,
+  DiscardAlertEventDocument,
+  FailingAlertEventsDocument,
   LookupsDocument,
   MaintenanceWindowsAdminDocument,
+  RetryAlertEventDocument,
   RevokeAlertIntegrationDocument,
   RotateAlertIntegrationTokenDocument,
   SaveAlertIntegrationDocument,
   SaveCorrelationRuleDocument,
   SaveMaintenanceWindowDocument,
+  type AlertEventDeadReason,
   type AlertSource,
   type CorrelationRuleRowFragment,
 } from "@/graphql/generated";
@@ -114,13 +119,7 @@ export function AlertIntegrationsAdmin() {
         <label htmlFor="ai-name">Name</label>
         <input id="ai-name" required minLength={3} value={form.name} onChange={(e) => setForm({ ...form, name: e.target.value })} />
         <label htmlFor="ai-source">Source</label>
-        <select id="ai-source" value={form.source} onChange={(e) => setForm({ ...form, source: e.target.value as AlertSource })}>
-          {AlertSourceValues.map((s) => (
-            <option key={s} value={s}>
-              {SOURCE_LABEL[s]}
-            </option>
-          ))}
-        </select>
+        <EnumSelect id="ai-source" values={AlertSourceValues} labels={SOURCE_LABEL} value={form.source} onChange={(source) => setForm({ ...form, source })} />
         <label htmlFor="ai-service">Default service (when an alert names none the catalog knows)</label>
         <select id="ai-service" value={form.serviceId} onChange={(e) => setForm({ ...form, serviceId: e.target.value })}>
           <NamedOptions empty="None" items={services} />
@@ -327,6 +326,54 @@ export function MaintenanceWindowsAdmin() {
           </button>
         </div>
       </form>
+    </div>
+  );
+}
+
+const DEAD_REASON_LABEL: Record<AlertEventDeadReason, string> = { attempts_exhausted: "gave up after too many attempts", discarded: "discarded by an admin" };
+
+/**
+ * Alert events correlation could not apply: put off for a retry (30 s doubling to an hour) or given
+ * up on. An admin retries one now (a given-up one too) or discards it; the API audits both.
+ */
+export function FailingAlertEventsAdmin() {
+  const list = useQuery(FailingAlertEventsDocument, {});
+  const { error, act } = useAdminAction(list.reload);
+  const events = list.data?.failingAlertEvents ?? [];
+  return (
+    <div>
+      <ErrorText message={error ?? null} />
+      <AdminTable
+        caption="Alert events that could not be applied, newest first"
+        columns={["Received", "Integration", "Alerts", "Attempts", "Last error", "Next try", "Actions"]}
+        empty="No failing alert events: every event received has been applied."
+        isEmpty={list.data?.failingAlertEvents.length === 0}
+      >
+        {events.map((e) => (
+          <tr key={e.id}>
+            <td className="nowrap">{exactTime(e.receivedAt)}</td>
+            <th scope="row">
+              {e.integrationName} <span className="muted">({SOURCE_LABEL[e.source]})</span>
+            </th>
+            <td>{e.alertCount}</td>
+            <td>{e.attempts}</td>
+            <td>
+              <code>{e.lastError ?? "—"}</code>
+            </td>
+            <td className="nowrap">{e.deadReason ? <span className="badge">{DEAD_REASON_LABEL[e.deadReason]}</span> : e.retryAt ? exactTime(e.retryAt) : "—"}</td>
+            <td className="actions">
+              <button type="button" onClick={() => void act(() => gql(RetryAlertEventDocument, { id: e.id }))}>
+                Retry now <span className="sr-only">the event from {e.integrationName} received {exactTime(e.receivedAt)}</span>
+              </button>
+              {e.deadReason !== "discarded" && (
+                <button type="button" onClick={() => void act(() => gql(DiscardAlertEventDocument, { id: e.id }))}>
+                  Discard <span className="sr-only">the event from {e.integrationName} received {exactTime(e.receivedAt)}</span>
+                </button>
+              )}
+            </td>
+          </tr>
+        ))}
+      </AdminTable>
     </div>
   );
 }

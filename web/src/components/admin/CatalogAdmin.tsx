@@ -1,5 +1,6 @@
 "use client";
 
+import { EnumSelect } from "@/components/EnumSelect";
 import { useState, type FormEvent } from "react";
 import { NamedOptions } from "@/components/NamedOptions";
 import { ErrorText } from "@/components/Notices";
@@ -12,7 +13,6 @@ import {
   AdminUpdateServiceDocument,
   AdminUpdateTeamDocument,
   CriticalityValues,
-  type Criticality,
 } from "@/graphql/generated";
 import { gql } from "@/lib/client";
 import { useQuery } from "@/lib/hooks";
@@ -96,17 +96,12 @@ export function CatalogAdmin({ part }: { part: "teams" | "services" }) {
                       <label className="sr-only" htmlFor={`criticality-${s.id}`}>
                         Criticality of {s.name}
                       </label>
-                      <select
+                      <EnumSelect
                         id={`criticality-${s.id}`}
+                        values={CriticalityValues}
                         value={s.criticality}
-                        onChange={(e) => void act(() => gql(AdminUpdateServiceDocument, { input: { id: s.id, version: s.version, criticality: e.target.value as Criticality } }))}
-                      >
-                        {CriticalityValues.map((c) => (
-                          <option key={c} value={c}>
-                            {c}
-                          </option>
-                        ))}
-                      </select>
+                        onChange={(criticality) => void act(() => gql(AdminUpdateServiceDocument, { input: { id: s.id, version: s.version, criticality } }))}
+                      />
                     </td>
                     <td className="inline">
                       <button type="button" onClick={() => rename(s.id, s.version, s.name)}>

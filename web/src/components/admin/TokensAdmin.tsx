@@ -1,5 +1,6 @@
 "use client";
 
+import { EnumSelect } from "@/components/EnumSelect";
 import { useState, type FormEvent } from "react";
 import { ErrorText } from "@/components/Notices";
 import { AdminApiTokensDocument, AdminCreateApiTokenDocument, AdminRevokeApiTokenDocument, RoleValues, type Role } from "@/graphql/generated";
@@ -76,13 +77,7 @@ export function TokensAdmin() {
         </div>
         <div>
           <label htmlFor="token-role">Role</label>
-          <select id="token-role" value={role} onChange={(e) => setRole(e.target.value as Role)}>
-            {RoleValues.map((r) => (
-              <option key={r} value={r}>
-                {roleLabel(r)}
-              </option>
-            ))}
-          </select>
+          <EnumSelect id="token-role" values={RoleValues} labels={roleLabel} value={role} onChange={setRole} />
         </div>
         <button type="submit" className="primary">
           Create token

@@ -1,5 +1,6 @@
 "use client";
 
+import { EnumSelect } from "@/components/EnumSelect";
 import { useState, type FormEvent } from "react";
 import { useSession } from "@/components/AppShell";
 import { NamedOptions } from "@/components/NamedOptions";
@@ -77,18 +78,14 @@ export function UsersAdmin() {
                   <label className="sr-only" htmlFor={`role-${u.id}`}>
                     Role of {u.name}
                   </label>
-                  <select
+                  <EnumSelect
                     id={`role-${u.id}`}
+                    values={RoleValues}
+                    labels={roleLabel}
                     value={u.role}
                     disabled={u.id === me?.id}
-                    onChange={(e) => void act(() => gql(AdminChangeUserRoleDocument, { input: { id: u.id, version: u.version, role: e.target.value as Role } }))}
-                  >
-                    {RoleValues.map((r) => (
-                      <option key={r} value={r}>
-                        {roleLabel(r)}
-                      </option>
-                    ))}
-                  </select>
+                    onChange={(role) => void act(() => gql(AdminChangeUserRoleDocument, { input: { id: u.id, version: u.version, role } }))}
+                  />
                 </td>
                 <td>{u.active ? "active" : <span className="badge">deactivated</span>}</td>
                 <td className="inline">
@@ -139,13 +136,7 @@ export function UsersAdmin() {
           </div>
           <div>
             <label htmlFor="new-user-role">Role</label>
-            <select id="new-user-role" value={form.role} onChange={(e) => setForm({ ...form, role: e.target.value as Role })}>
-              {RoleValues.map((r) => (
-                <option key={r} value={r}>
-                  {roleLabel(r)}
-                </option>
-              ))}
-            </select>
+            <EnumSelect id="new-user-role" values={RoleValues} labels={roleLabel} value={form.role} onChange={(role) => setForm({ ...form, role })} />
           </div>
           <div>
             <label htmlFor="new-user-team">Team</label>

@@ -1,5 +1,6 @@
 "use client";
 
+import { EnumSelect } from "@/components/EnumSelect";
 import { useMemo, useState } from "react";
 import { ErrorText } from "@/components/Notices";
 import { IncidentMetricsDocument, MetricsGroupByValues, type DurationFragment, type MetricsGroupBy } from "@/graphql/generated";
@@ -45,13 +46,7 @@ export function IncidentMetricsCard() {
           <div className="inline-form">
             <div className="field">
               <label htmlFor="m-group">Group by</label>
-              <select id="m-group" value={groupBy} onChange={(e) => setGroupBy(e.target.value as MetricsGroupBy)}>
-                {MetricsGroupByValues.map((g) => (
-                  <option key={g} value={g}>
-                    {GROUP_LABEL[g]}
-                  </option>
-                ))}
-              </select>
+              <EnumSelect id="m-group" values={MetricsGroupByValues} labels={GROUP_LABEL} value={groupBy} onChange={setGroupBy} />
             </div>
             <div className="field">
               <label htmlFor="m-window">Incidents identified in</label>

@@ -5,6 +5,7 @@ import type { LookupsQuery } from "@/graphql/generated";
 import { SeverityValues, StageValues } from "@/graphql/generated";
 import { SEVERITY_LABEL, STAGE_LABEL } from "@/lib/format";
 import { DEFAULT_QUEUE, type QueueParams } from "@/lib/queue";
+import { EnumSelect } from "@/components/EnumSelect";
 import { NamedOptions } from "@/components/NamedOptions";
 
 export function QueueFilters(props: {
@@ -28,14 +29,7 @@ export function QueueFilters(props: {
       </div>
       <div className="field">
         <label htmlFor="f-stage">Stage</label>
-        <select id="f-stage" value={params.stage} onChange={(e) => onChange({ stage: e.target.value as QueueParams["stage"] })}>
-          <option value="">All open stages</option>
-          {StageValues.map((s) => (
-            <option key={s} value={s}>
-              {STAGE_LABEL[s]}
-            </option>
-          ))}
-        </select>
+        <EnumSelect id="f-stage" values={StageValues} labels={STAGE_LABEL} empty="All open stages" value={params.stage} onChange={(stage) => onChange({ stage })} />
       </div>
       <div className="field">
         <label htmlFor="f-priority">Priority</label>
@@ -50,14 +44,7 @@ export function QueueFilters(props: {
       </div>
       <div className="field">
         <label htmlFor="f-severity">Severity</label>
-        <select id="f-severity" value={params.severity} onChange={(e) => onChange({ severity: e.target.value as QueueParams["severity"] })}>
-          <option value="">Any</option>
-          {SeverityValues.map((s) => (
-            <option key={s} value={s}>
-              {SEVERITY_LABEL[s]}
-            </option>
-          ))}
-        </select>
+        <EnumSelect id="f-severity" values={SeverityValues} labels={SEVERITY_LABEL} empty="Any" value={params.severity} onChange={(severity) => onChange({ severity })} />
       </div>
       <div className="field">
         <label htmlFor="f-service">Service</label>

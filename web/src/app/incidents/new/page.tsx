@@ -8,6 +8,7 @@ import { gql } from "@/lib/client";
 import { ApiError, describeError } from "@/lib/errors";
 import { SEVERITY_LABEL } from "@/lib/format";
 import { useQuery } from "@/lib/hooks";
+import { EnumSelect } from "@/components/EnumSelect";
 import { NamedOptions } from "@/components/NamedOptions";
 import { useSession } from "@/components/AppShell";
 import { canWriteIncidents } from "@/lib/roles";
@@ -109,14 +110,7 @@ export default function NewIncidentPage() {
         </div>
         <div className="field">
           <label htmlFor="new-severity">Severity</label>
-          <select id="new-severity" value={severity} onChange={(e) => setSeverity(e.target.value as Severity | "")} aria-describedby="new-severity-help">
-            <option value="">Let triage suggest</option>
-            {SeverityValues.map((s) => (
-              <option key={s} value={s}>
-                {SEVERITY_LABEL[s]}
-              </option>
-            ))}
-          </select>
+          <EnumSelect id="new-severity" values={SeverityValues} labels={SEVERITY_LABEL} empty="Let triage suggest" value={severity} onChange={setSeverity} aria-describedby="new-severity-help" />
           <p id="new-severity-help" className="help">
             Left empty, the triage model suggests one on the incident page.
           </p>
