@@ -1,6 +1,7 @@
 import { assignNearest, kMeans } from "./kmeans";
 import { TopK } from "./topk";
 import { base64ToFloat32, float32ToBase64 } from "../util/base64";
+import { ScalarQuantizer, type ScalarQuantizerState } from "./scalar-quantizer";
 
 export interface VectorHit {
   id: string;
@@ -16,7 +17,14 @@ export interface IvfOptions {
   /** Rows used to train the centroids (default 64 per list, at most 200,000). */
   trainSample?: number;
   kmeansIterations?: number;
+  /**
+   * How vectors are held: "int8" (per-dimension scalar quantisation, 1 byte a dimension) or
+   * "float32" (4 bytes). Default: "int8" for a new build; train() keeps the index's current form.
+   */
+  storage?: VectorStorage;
 }
+
+export type VectorStorage = "int8" | "float32";
 
 export interface IvfState {
   kind: "quell.ivf";
@@ -24,10 +32,29 @@ export interface IvfState {
   nprobe: number;
   /** k-means centroids, nlist x dim float32, base64; empty while untrained (one flat list). */
   centroids: string;
+  /** Present when vectors are held as int8 codes; absent in states from before (float32). */
+  quantizer?: ScalarQuantizerState;
 }
 
+interface PreparedQuery {
+  q: Float32Array;
+  weights: Float32Array;
+  residualWeights: Float32Array;
+  bias: number;
+}
+
+/**
+ * Candidates an int8 scan keeps for re-ranking with the residuals: RERANK_FACTOR·k, at least
+ * RERANK_MIN. Chosen with `npm run bench:ml-ann-real` (see ml/README.md).
+ */
+const RERANK_FACTOR = 4;
+const RERANK_MIN = 100;
+
+/** One cell. Either `vecs` (float32 storage) or `codes` and `residuals` (int8 storage) are in use. */
 interface List {
   vecs: Float32Array;
+  codes: Int8Array;
+  residuals: Int8Array;
   handles: Int32Array;
   count: number;
 }
@@ -38,10 +65,14 @@ interface List {
  * remove; the centroids are the only learned state, so a worker rebuilds the index from stored
  * embeddings with `fromState` + `add` (no k-means, no embedder retraining).
  * Until `train` is called it is one flat list, i.e. exact search.
+ * With int8 storage (the default of a build) vectors are held as scalar-quantised codes, a quarter
+ * of float32's memory; scores are then float query · decoded vector (see ScalarQuantizer), and
+ * `exactSearch` is exact over those decoded vectors.
  */
 export class IvfIndex {
   private centroids: Float32Array = new Float32Array(0);
   private halfNorms: Float32Array = new Float32Array(0);
+  private quantizer: ScalarQuantizer | null = null;
   private lists: List[] = [];
   private readonly handleOf = new Map<string, number>();
   private ids: string[] = [];
@@ -55,7 +86,18 @@ export class IvfIndex {
     opts: { nprobe?: number } = {},
   ) {
     this.nprobe = opts.nprobe ?? 32;
-    this.lists = [newList(dim)];
+    this.lists = [this.newList()];
+  }
+
+  get storage(): VectorStorage {
+    return this.quantizer ? "int8" : "float32";
+  }
+
+  /** Bytes the stored vectors and their handles take now (allocated capacity), without ids and maps. */
+  get vectorBytes(): number {
+    let bytes = this.centroids.byteLength;
+    for (const l of this.lists) bytes += l.vecs.byteLength + l.codes.byteLength + l.residuals.byteLength + l.handles.byteLength;
+    return bytes;
   }
 
   get size(): number {
@@ -83,18 +125,22 @@ export class IvfIndex {
 
   static fromState(state: IvfState): IvfIndex {
     const index = new IvfIndex(state.dim, { nprobe: state.nprobe });
-    if (state.centroids) index.reset(base64ToFloat32(state.centroids));
+    const quantizer = state.quantizer ? ScalarQuantizer.fromState(state.quantizer) : null;
+    if (quantizer && quantizer.dim !== state.dim) throw new Error(`quantizer has ${quantizer.dim} dimensions, index has ${state.dim}`);
+    index.reset(state.centroids ? base64ToFloat32(state.centroids) : new Float32Array(0), quantizer);
     return index;
   }
 
   toState(): IvfState {
-    return { kind: "quell.ivf", dim: this.dim, nprobe: this.nprobe, centroids: this.trained ? float32ToBase64(this.centroids) : "" };
+    const state: IvfState = { kind: "quell.ivf", dim: this.dim, nprobe: this.nprobe, centroids: this.trained ? float32ToBase64(this.centroids) : "" };
+    if (this.quantizer) state.quantizer = this.quantizer.toState();
+    return state;
   }
 
   /** (Re)trains centroids on the vectors held now and refiles them; call when the flat list grows large. */
   async train(opts: IvfOptions = {}): Promise<void> {
     const { ids, vectors } = this.exportAll();
-    await this.load(ids, vectors, opts);
+    await this.load(ids, vectors, { storage: this.storage, ...opts });
   }
 
   /**
@@ -109,12 +155,14 @@ export class IvfIndex {
   private async load(ids: readonly string[], vectors: Float32Array, opts: IvfOptions): Promise<void> {
     const n = ids.length;
     const nlist = opts.nlist ?? Math.max(1, Math.round(2 * Math.sqrt(n)));
+    const sampleN = Math.min(n, opts.trainSample ?? Math.min(200_000, nlist * 64));
+    const sample = sampleRows(vectors, this.dim, n, sampleN, opts.seed ?? 1);
+    // Ranges from every row, not the k-means sample: a row outside them would be clamped.
+    const quantizer = (opts.storage ?? "int8") === "int8" && n > 0 ? ScalarQuantizer.fit(vectors.subarray(0, n * this.dim), this.dim) : null;
     if (nlist > 1 && n >= nlist * 4) {
-      const sampleN = Math.min(n, opts.trainSample ?? Math.min(200_000, nlist * 64));
-      const sample = sampleRows(vectors, this.dim, n, sampleN, opts.seed ?? 1);
-      this.reset(await kMeans(sample, this.dim, nlist, { seed: opts.seed ?? 1, iterations: opts.kmeansIterations ?? 8 }));
+      this.reset(await kMeans(sample, this.dim, nlist, { seed: opts.seed ?? 1, iterations: opts.kmeansIterations ?? 8 }), quantizer);
     } else {
-      this.reset(new Float32Array(0));
+      this.reset(new Float32Array(0), quantizer);
     }
     await this.addMany(ids, vectors);
   }
@@ -133,7 +181,10 @@ export class IvfIndex {
     const last = list.count - 1;
     if (pos !== last) {
       // Swap-remove: move the last vector into the hole so lists stay dense for scanning.
-      list.vecs.copyWithin(pos * this.dim, last * this.dim, (last + 1) * this.dim);
+      if (this.quantizer) {
+        list.codes.copyWithin(pos * this.dim, last * this.dim, (last + 1) * this.dim);
+        list.residuals.copyWithin(pos * this.dim, last * this.dim, (last + 1) * this.dim);
+      } else list.vecs.copyWithin(pos * this.dim, last * this.dim, (last + 1) * this.dim);
       const moved = list.handles[last];
       list.handles[pos] = moved;
       this.posOf[moved] = pos;
@@ -148,24 +199,47 @@ export class IvfIndex {
     const h = this.handleOf.get(id);
     if (h === undefined) return undefined;
     const p = this.posOf[h];
-    return this.lists[this.listOf[h]].vecs.slice(p * this.dim, (p + 1) * this.dim);
+    const list = this.lists[this.listOf[h]];
+    return this.quantizer ? this.quantizer.decode(list.codes, list.residuals, p * this.dim) : list.vecs.slice(p * this.dim, (p + 1) * this.dim);
   }
 
   /** Approximate top-k by inner product. `filter` drops ids (e.g. later incidents, the query itself). */
-  search(query: ArrayLike<number>, k: number, opts: { nprobe?: number; filter?: (id: string) => boolean } = {}): VectorHit[] {
+  search(query: ArrayLike<number>, k: number, opts: { nprobe?: number; filter?: (id: string) => boolean; rerank?: number } = {}): VectorHit[] {
     const q = asFloat32(query);
-    const top = new TopK(k);
+    const prepared = this.prepare(q);
+    const top = new TopK(this.scanDepth(k, opts.rerank));
     const probe = Math.min(opts.nprobe ?? this.nprobe, this.lists.length);
-    for (const l of this.nearestLists(q, probe)) this.scanList(this.lists[l], q, top, opts.filter);
-    return this.hits(top);
+    for (const l of this.nearestLists(q, probe)) this.scanList(this.lists[l], prepared, top, opts.filter);
+    return this.hits(this.rerank(top, prepared, k));
   }
 
   /** Exact top-k over every vector: the reference for recall, and the path for small indexes. */
   exactSearch(query: ArrayLike<number>, k: number, filter?: (id: string) => boolean): VectorHit[] {
     const q = asFloat32(query);
-    const top = new TopK(k);
-    for (const list of this.lists) this.scanList(list, q, top, filter);
-    return this.hits(top);
+    const prepared = this.prepare(q);
+    const top = new TopK(this.scanDepth(k));
+    for (const list of this.lists) this.scanList(list, prepared, top, filter);
+    return this.hits(this.rerank(top, prepared, k));
+  }
+
+  /** How many candidates a scan keeps: k, or with int8 storage enough to re-rank from. */
+  private scanDepth(k: number, rerank?: number): number {
+    if (!this.quantizer || k === 0) return k;
+    return Math.max(k, rerank ?? Math.max(RERANK_FACTOR * k, RERANK_MIN));
+  }
+
+  /** The top k of an int8 scan's candidates, rescored with codes and residuals (float storage: as is). */
+  private rerank(top: TopK, prepared: PreparedQuery, k: number): TopK {
+    if (!this.quantizer) return top;
+    const out = new TopK(k);
+    const dim = this.dim;
+    for (let i = 0; i < top.size; i++) {
+      const h = top.items[i];
+      const list = this.lists[this.listOf[h]];
+      const off = this.posOf[h] * dim;
+      out.push(h, top.scores[i] + dotInt8At(prepared.residualWeights, list.residuals, off, dim));
+    }
+    return out;
   }
 
   private hits(top: TopK): VectorHit[] {
@@ -174,16 +248,40 @@ export class IvfIndex {
     return out;
   }
 
-  private scanList(list: List, q: Float32Array, top: TopK, filter?: (id: string) => boolean): void {
-    const v = list.vecs;
+  private scanList(list: List, prepared: PreparedQuery, top: TopK, filter?: (id: string) => boolean): void {
     const count = list.count;
+    const dim = this.dim;
+    if (this.quantizer) {
+      // Asymmetric: float query weights against int8 codes, the query's bias added back per hit.
+      const { weights, bias } = prepared;
+      const codes = list.codes;
+      let floor = top.floor - bias;
+      for (let i = 0; i < count; i++) {
+        const s = dotInt8At(weights, codes, i * dim, dim);
+        if (s <= floor) continue;
+        const h = list.handles[i];
+        if (filter && !filter(this.ids[h])) continue;
+        top.push(h, s + bias);
+        floor = top.floor - bias;
+      }
+      return;
+    }
+    const v = list.vecs;
+    const q = prepared.q;
+    let floor = top.floor;
     for (let i = 0; i < count; i++) {
-      const s = dotAt(q, v, i * this.dim, this.dim);
-      if (s <= top.floor) continue;
+      const s = dotAt(q, v, i * dim, dim);
+      if (s <= floor) continue;
       const h = list.handles[i];
       if (filter && !filter(this.ids[h])) continue;
       top.push(h, s);
+      floor = top.floor;
     }
+  }
+
+  /** The query as a scan needs it: float, or weights and bias against int8 codes. */
+  private prepare(q: Float32Array): PreparedQuery {
+    return this.quantizer ? { q, ...this.quantizer.prepareQuery(q) } : { q, weights: q, residualWeights: q, bias: 0 };
   }
 
   private nearestLists(q: Float32Array, probe: number): number[] {
@@ -197,13 +295,14 @@ export class IvfIndex {
     return this.nearestLists(q, 1)[0];
   }
 
-  /** Empties the index and sets its cells (none: one flat list, exact search). */
-  private reset(centroids: Float32Array): void {
+  /** Empties the index and sets its cells (none: one flat list, exact search) and its storage. */
+  private reset(centroids: Float32Array, quantizer: ScalarQuantizer | null): void {
     const n = centroids.length / this.dim;
     this.centroids = centroids;
+    this.quantizer = quantizer;
     this.halfNorms = new Float32Array(n);
     for (let i = 0; i < n; i++) this.halfNorms[i] = dotAt(centroids, centroids, i * this.dim, this.dim, i * this.dim) / 2;
-    this.lists = Array.from({ length: Math.max(n, 1) }, () => newList(this.dim));
+    this.lists = Array.from({ length: Math.max(n, 1) }, () => this.newList());
     this.handleOf.clear();
     this.ids = [];
     this.freeHandles = [];
@@ -213,7 +312,7 @@ export class IvfIndex {
     // Size each list once instead of growing it vector by vector.
     const counts = new Int32Array(this.lists.length);
     for (let i = 0; i < ids.length; i++) counts[assign[i]]++;
-    this.lists.forEach((l, c) => ensureCapacity(l, this.dim, l.count + counts[c]));
+    this.lists.forEach((l, c) => this.ensureCapacity(l, l.count + counts[c]));
     for (let i = 0; i < ids.length; i++) {
       this.remove(ids[i]);
       this.insert(ids[i], vectors.subarray(i * this.dim, (i + 1) * this.dim), assign[i]);
@@ -229,8 +328,9 @@ export class IvfIndex {
       this.posOf = grow(this.posOf, h + 1);
     }
     const list = this.lists[l];
-    ensureCapacity(list, this.dim, list.count + 1);
-    list.vecs.set(vector, list.count * this.dim);
+    this.ensureCapacity(list, list.count + 1);
+    if (this.quantizer) this.quantizer.encodeInto(vector, list.codes, list.residuals, list.count * this.dim);
+    else list.vecs.set(vector, list.count * this.dim);
     list.handles[list.count] = h;
     this.listOf[h] = l;
     this.posOf[h] = list.count;
@@ -243,11 +343,40 @@ export class IvfIndex {
     const vectors = new Float32Array(this.size * this.dim);
     for (const list of this.lists) {
       for (let i = 0; i < list.count; i++) {
-        vectors.set(list.vecs.subarray(i * this.dim, (i + 1) * this.dim), ids.length * this.dim);
+        if (this.quantizer) vectors.set(this.quantizer.decode(list.codes, list.residuals, i * this.dim), ids.length * this.dim);
+        else vectors.set(list.vecs.subarray(i * this.dim, (i + 1) * this.dim), ids.length * this.dim);
         ids.push(this.ids[list.handles[i]]);
       }
     }
     return { ids, vectors };
+  }
+
+  private newList(): List {
+    const cap = 4;
+    return this.quantizer
+      ? { vecs: new Float32Array(0), codes: new Int8Array(cap * this.dim), residuals: new Int8Array(cap * this.dim), handles: new Int32Array(cap), count: 0 }
+      : { vecs: new Float32Array(cap * this.dim), codes: new Int8Array(0), residuals: new Int8Array(0), handles: new Int32Array(cap), count: 0 };
+  }
+
+  private ensureCapacity(list: List, need: number): void {
+    if (list.handles.length >= need) return;
+    const cap = Math.max(need, list.handles.length * 2);
+    const used = list.count * this.dim;
+    if (this.quantizer) {
+      const codes = new Int8Array(cap * this.dim);
+      codes.set(list.codes.subarray(0, used));
+      list.codes = codes;
+      const residuals = new Int8Array(cap * this.dim);
+      residuals.set(list.residuals.subarray(0, used));
+      list.residuals = residuals;
+    } else {
+      const vecs = new Float32Array(cap * this.dim);
+      vecs.set(list.vecs.subarray(0, used));
+      list.vecs = vecs;
+    }
+    const handles = new Int32Array(cap);
+    handles.set(list.handles.subarray(0, list.count));
+    list.handles = handles;
   }
 }
 
@@ -275,19 +404,21 @@ function dotAt(q: Float32Array, v: Float32Array, off: number, dim: number, qOff 
   return s0 + s1 + s2 + s3;
 }
 
-function newList(dim: number): List {
-  return { vecs: new Float32Array(dim * 4), handles: new Int32Array(4), count: 0 };
-}
-
-function ensureCapacity(list: List, dim: number, need: number): void {
-  if (list.handles.length >= need) return;
-  const cap = Math.max(need, list.handles.length * 2);
-  const vecs = new Float32Array(cap * dim);
-  vecs.set(list.vecs.subarray(0, list.count * dim));
-  const handles = new Int32Array(cap);
-  handles.set(list.handles.subarray(0, list.count));
-  list.vecs = vecs;
-  list.handles = handles;
+/** w · codes[off .. off + dim): the int8 scan's hot loop, unrolled by 4 like dotAt. */
+function dotInt8At(w: Float32Array, codes: Int8Array, off: number, dim: number): number {
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  let d = 0;
+  for (; d + 3 < dim; d += 4) {
+    s0 += w[d] * codes[off + d];
+    s1 += w[d + 1] * codes[off + d + 1];
+    s2 += w[d + 2] * codes[off + d + 2];
+    s3 += w[d + 3] * codes[off + d + 3];
+  }
+  for (; d < dim; d++) s0 += w[d] * codes[off + d];
+  return s0 + s1 + s2 + s3;
 }
 
 function grow(a: Int32Array, need: number): Int32Array {
