@@ -1,6 +1,6 @@
 import * as os from "node:os";
 import * as tf from "@tensorflow/tfjs";
-import { IvfIndex, LsaEmbedder, TopK, createRng, initBackend, type EmbedderText, type IncidentRow } from "@quell/ml";
+import { IvfIndex, LsaEmbedder, ScalarQuantizer, TopK, createRng, initBackend, type EmbedderText, type IncidentRow, type VectorStorage } from "@quell/ml";
 import { dataDir, itServiceTickets, mozillaSeverity, seamonkey } from "./ml-data";
 
 /**
@@ -16,7 +16,8 @@ import { dataDir, itServiceTickets, mozillaSeverity, seamonkey } from "./ml-data
  * perturbations of indexed real rows (near-duplicates). Ground truth: exact top-10 by cosine over
  * the float32 vectors (TF.js products). Recall counts a hit when its true cosine reaches the 10th
  * true score (less 1e-5), so exact ties (duplicate texts) do not count as misses.
- * Args: `[N,N,...]` (default 100000,1000000) `--nprobe 16,32,...` `--queries Q` (default 300 + 200).
+ * Args: `[N,N,...]` (default 100000,1000000) `--nprobe 16,32,...` `--queries Q` (default 300 held-out + 200
+ * near-duplicates) `--storage float32,int16,int8` `--rerank D,D` (extra int8 re-rank depths) `--nlist-factor F` (nlist F·√N, default 2).
  * Run with `nice -n 19`; latency is one core's wall time per query, CPU time beside it.
  */
 
@@ -235,35 +236,40 @@ async function main(): Promise<void> {
     console.log(`\n| index | nprobe | recall@10 | held-out | near-dup | p50 ms | p95 ms | CPU ms/query | load 1/5/15 |`);
     console.log(`|---|---|---|---|---|---|---|---|---|`);
 
-    const variants: { label: string; nlistFactor: number; iterations: number; storage: "float32" | "int8" }[] = [
-      { label: "float32, nlist 2√N, 8 it (before)", nlistFactor: 2, iterations: 8, storage: "float32" },
-      { label: "int8, nlist 2√N, 8 it", nlistFactor: 2, iterations: 8, storage: "int8" },
-      { label: "int8, nlist 4√N, 8 it", nlistFactor: 4, iterations: 8, storage: "int8" },
-    ];
-    const only = arg("--variants", "");
-    for (const [vi, v] of variants.entries()) {
-      if (only && !only.split(",").includes(String(vi))) continue;
-      (globalThis as { gc?: () => void }).gc?.();
-      const rss0 = process.memoryUsage().rss;
-      t0 = Date.now();
-      const nlist = Math.round(v.nlistFactor * Math.sqrt(n));
-      const index = await IvfIndex.build(ids, vectors, DIM, { nlist, kmeansIterations: v.iterations, storage: v.storage, seed: 1 });
-      const buildS = (Date.now() - t0) / 1000;
-      (globalThis as { gc?: () => void }).gc?.();
-      const rss1 = process.memoryUsage().rss;
-      const cellSizes = index["lists"].map((l: { count: number }) => l.count).sort((a: number, b: number) => b - a);
-      console.log(
-        `\n${v.label}: nlist ${index.nlist}, build ${buildS.toFixed(0)} s, vectors ${mb(index.vectorBytes)} (${(index.vectorBytes / n).toFixed(0)} B/vector), RSS ${mb(rss1)} (+${mb(rss1 - rss0)} for the index), largest cells ${cellSizes.slice(0, 3).join("/")}, median ${cellSizes[cellSizes.length >> 1]}`,
-      );
-      measure(`${v.label}`, index, data, usable, gt, nprobes);
-      // Re-rank depth: 10 = the codes' own top 10 (residuals only reorder them); default 4·k, at least 100.
-      if (v.storage === "int8" && vi === 1) for (const depth of arg("--rerank", "").split(",").filter(Boolean).map(Number)) measure(`${v.label}, re-rank ${depth}`, index, data, usable, gt, nprobes, depth);
-      if (v.storage === "int8" && vi === 1) {
-        // A worker's start: stored state (centroids + quantiser) and float vectors from PostgreSQL.
+    // One k-means (the build as it was: float32, nlist 2·√N, 8 iterations); each other storage is
+    // filled from that state, as a worker refills from stored vectors, so all share the same cells.
+    const gc = () => (globalThis as { gc?: () => void }).gc?.();
+    const nlist = Math.round(Number(arg("--nlist-factor", "2")) * Math.sqrt(n));
+    gc();
+    let rss0 = process.memoryUsage().rss;
+    t0 = Date.now();
+    const built = await IvfIndex.build(ids, vectors, DIM, { nlist, storage: "float32", seed: 1 });
+    console.log(`\nbuild (k-means on a sample, then assign all): ${((Date.now() - t0) / 1000).toFixed(0)} s, nlist ${built.nlist}`);
+    const cellSizes = built["lists"].map((l: { count: number }) => l.count).sort((a: number, b: number) => b - a);
+    console.log(`cells: largest ${cellSizes.slice(0, 3).join(" / ")}, median ${cellSizes[cellSizes.length >> 1]}, smallest ${cellSizes[cellSizes.length - 1]}`);
+    let index: IvfIndex | null = built;
+    const storages = arg("--storage", "float32,int16,int8").split(",") as VectorStorage[];
+    for (const storage of storages) {
+      if (storage !== "float32") {
+        index = null;
+        gc();
+        rss0 = process.memoryUsage().rss;
         t0 = Date.now();
-        const refilled = IvfIndex.fromState(JSON.parse(JSON.stringify(index.toState())));
-        await refilled.addMany(ids, vectors);
-        console.log(`refill from state + stored float vectors: ${((Date.now() - t0) / 1000).toFixed(0)} s, ${refilled.size} vectors, ${refilled.storage}`);
+        const state = built.toState();
+        state.quantizer = ScalarQuantizer.fit(vectors, DIM, { kind: storage as "int8" | "int16" }).toState();
+        index = IvfIndex.fromState(JSON.parse(JSON.stringify(state)));
+        await index.addMany(ids, vectors);
+        console.log(`\n${storage}: filled from the state + float vectors (a worker's refill) in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+      } else console.log(`\nfloat32 (before):`);
+      gc();
+      const rss1 = process.memoryUsage().rss;
+      console.log(`vectors ${mb(index!.vectorBytes)} (${(index!.vectorBytes / n).toFixed(0)} B/vector), RSS ${mb(rss1)} (+${mb(rss1 - rss0)} for this index)`);
+      measure(storage === "float32" ? "float32 (before)" : storage, index!, data, usable, gt, nprobes);
+      // Re-rank depth of int8: default 4·k, at least 100.
+      if (storage === "int8") for (const depth of arg("--rerank", "").split(",").filter(Boolean).map(Number)) measure(`int8, re-rank ${depth}`, index!, data, usable, gt, nprobes, depth);
+      if (storage === "float32" && storages.length > 1) {
+        // Free the float index's vectors before the next storage is filled (the centroids stay in `built`'s state).
+        built["lists"] = [];
       }
     }
   }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ScalarQuantizer } from "./scalar-quantizer";
-import { IvfIndex } from "./ivf-index";
+import { DEFAULT_STORAGE, IvfIndex } from "./ivf-index";
 import { createRng } from "../util/random";
 
 /** Unit vectors whose dimensions have very different spreads, as LSA's do. */
@@ -20,11 +20,11 @@ function skewedUnitVectors(n: number, dim: number, seed: number): Float32Array {
 }
 
 describe("ScalarQuantizer", () => {
-  it("round-trips within half a code step, and within 1/508 of a step with the residual", () => {
+  it("round-trips int8 within half a code step, and within 1/508 of a step with the residual", () => {
     const dim = 24;
     const n = 2000;
     const data = skewedUnitVectors(n, dim, 3);
-    const quantizer = ScalarQuantizer.fit(data, dim);
+    const quantizer = ScalarQuantizer.fit(data, dim, { kind: "int8" });
     let worstCoarse = 0;
     let worstFine = 0;
     for (let i = 0; i < n; i++) {
@@ -40,12 +40,30 @@ describe("ScalarQuantizer", () => {
     // In code steps; a little slack for float32 rounding of offset and scale.
     expect(worstCoarse).toBeLessThanOrEqual(0.5 + 1e-4);
     expect(worstFine).toBeLessThanOrEqual(1 / 508 + 1e-4);
-    // The steps really are fine: 256 of them span each dimension's range.
+    // Each dimension has its own step: the wide first dimension a coarser one.
     expect(quantizer.scale[0]).toBeGreaterThan(quantizer.scale[dim - 1]);
   });
 
+  it("round-trips int16 within half of a step 256 times finer than int8's", () => {
+    const dim = 24;
+    const data = skewedUnitVectors(500, dim, 8);
+    const q16 = ScalarQuantizer.fit(data, dim, { kind: "int16" });
+    const q8 = ScalarQuantizer.fit(data, dim, { kind: "int8" });
+    let worst = 0;
+    for (let i = 0; i < 500; i++) {
+      const v = data.subarray(i * dim, (i + 1) * dim);
+      const { codes, residuals } = q16.encode(v);
+      expect(codes).toBeInstanceOf(Int16Array);
+      expect(residuals).toBeNull();
+      const back = q16.decode(codes, null);
+      for (let d = 0; d < dim; d++) worst = Math.max(worst, Math.abs(back[d] - v[d]) / q16.scale[d]);
+    }
+    expect(worst).toBeLessThanOrEqual(0.5 + 1e-2);
+    for (let d = 0; d < dim; d++) expect(q8.scale[d] / q16.scale[d]).toBeCloseTo(65_535 / 255, 3);
+  });
+
   it("clamps values outside the fitted range to its ends instead of wrapping", () => {
-    const quantizer = ScalarQuantizer.fit(Float32Array.from([0, 0, 1, 1]), 2, { margin: 0 });
+    const quantizer = ScalarQuantizer.fit(Float32Array.from([0, 0, 1, 1]), 2, { kind: "int8", margin: 0 });
     const { codes } = quantizer.encode([5, -5]);
     expect(Array.from(codes)).toEqual([127, -128]);
     const back = quantizer.decode(codes, null);
@@ -59,10 +77,11 @@ describe("ScalarQuantizer", () => {
     expect(Array.from(back.scale)).toEqual(Array.from(quantizer.scale));
     expect(Array.from(back.offset)).toEqual(Array.from(quantizer.offset));
     expect(() => ScalarQuantizer.fromState({ ...quantizer.toState(), kind: "pq" as "int8" })).toThrow(/unsupported quantizer/);
+    expect(() => IvfIndex.fromState({ kind: "quell.ivf", dim: 4, nprobe: 1, centroids: "", quantizer: quantizer.toState() })).toThrow(/quantizer has 8 dimensions, index has 4/);
   });
 });
 
-describe("IvfIndex with int8 storage", () => {
+describe("IvfIndex with int16 and int8 storage", () => {
   const dim = 32;
   const n = 3000;
   // Pairs of near-duplicates (cosine about 0.999): the exact copy must still win.
@@ -82,10 +101,10 @@ describe("IvfIndex with int8 storage", () => {
   }
   const ids = Array.from({ length: n }, (_, i) => `v${i}`);
 
-  it("returns the exact top-1 for an exact-duplicate query, in about half of float32's memory", async () => {
-    const index = await IvfIndex.build(ids, data, dim, { nlist: 16, nprobe: 16, storage: "int8" });
+  it.each(["int16", "int8"] as const)("%s returns the exact top-1 for an exact-duplicate query, in about half of float32's memory", async (storage) => {
+    const index = await IvfIndex.build(ids, data, dim, { nlist: 16, nprobe: 16, storage });
     const float = await IvfIndex.build(ids, data, dim, { nlist: 16, nprobe: 16, storage: "float32" });
-    expect(index.storage).toBe("int8");
+    expect(index.storage).toBe(storage);
     expect(float.storage).toBe("float32");
     let wrong = 0;
     for (let i = 0; i < n; i += 7) {
@@ -94,7 +113,7 @@ describe("IvfIndex with int8 storage", () => {
       if (index.exactSearch(q, 1)[0].id !== `v${i}`) wrong++;
     }
     expect(wrong).toBe(0);
-    // Codes + residuals: 2 bytes a dimension against 4.
+    // int16 codes, or int8 codes + residuals: 2 bytes a dimension against 4.
     expect(index.vectorBytes).toBeLessThan(0.6 * float.vectorBytes);
     // Scores are the float query against the decoded vector: close to the true cosine.
     const q = data.subarray(0, dim);
@@ -102,13 +121,13 @@ describe("IvfIndex with int8 storage", () => {
     expect(index.getVector("v0")!.every((x, d) => Math.abs(x - q[d]) < 1e-3)).toBe(true);
   });
 
-  it("keeps int8 storage through a state round trip, remove, add and retrain", async () => {
-    const index = await IvfIndex.build(ids, data, dim, { nlist: 16, nprobe: 4 });
-    expect(index.storage).toBe("int8");
+  it.each(["int16", "int8"] as const)("keeps %s storage through a state round trip, remove, add and retrain", async (storage) => {
+    const index = await IvfIndex.build(ids, data, dim, { nlist: 16, nprobe: 4, storage });
+    expect(index.storage).toBe(storage);
     const state = JSON.parse(JSON.stringify(index.toState()));
-    expect(state.quantizer.kind).toBe("int8");
+    expect(state.quantizer.kind).toBe(storage);
     const refilled = IvfIndex.fromState(state);
-    expect(refilled.storage).toBe("int8");
+    expect(refilled.storage).toBe(storage);
     await refilled.addMany(ids.slice(0, 1000), data.subarray(0, 1000 * dim));
     expect(refilled.search(data.subarray(10 * dim, 11 * dim), 1)[0].id).toBe("v10");
     expect(refilled.remove("v10")).toBe(true);
@@ -116,9 +135,13 @@ describe("IvfIndex with int8 storage", () => {
     refilled.add("again", data.subarray(10 * dim, 11 * dim));
     expect(refilled.search(data.subarray(10 * dim, 11 * dim), 1)[0].id).toBe("again");
     await refilled.train({ nlist: 8 });
-    expect(refilled.storage).toBe("int8");
+    expect(refilled.storage).toBe(storage);
     expect(refilled.size).toBe(1000);
     expect(refilled.search(data.subarray(20 * dim, 21 * dim), 1, { nprobe: 8 })[0].id).toBe("v20");
+  });
+
+  it("builds with DEFAULT_STORAGE unless told", async () => {
+    expect((await IvfIndex.build(ids.slice(0, 200), data.subarray(0, 200 * dim), dim)).storage).toBe(DEFAULT_STORAGE);
   });
 
   it("loads a state stored before quantisation as float32, searching as before", async () => {
