@@ -17,7 +17,7 @@ import { dataDir, itServiceTickets, mozillaSeverity, seamonkey } from "./ml-data
  * the float32 vectors (TF.js products). Recall counts a hit when its true cosine reaches the 10th
  * true score (less 1e-5), so exact ties (duplicate texts) do not count as misses.
  * Args: `[N,N,...]` (default 100000,1000000) `--nprobe 16,32,...` `--queries Q` (default 300 held-out + 200
- * near-duplicates) `--storage float32,int16,int8` `--rerank D,D` (extra int8 re-rank depths) `--nlist-factor F` (nlist F·√N, default 2).
+ * near-duplicates) `--storage float32,int16` `--nlist-factor F` (nlist F·√N, default 2).
  * Run with `nice -n 19`; latency is one core's wall time per query, CPU time beside it.
  */
 
@@ -128,7 +128,7 @@ interface Query {
   vec: Float32Array;
 }
 
-function measure(label: string, index: IvfIndex, data: Float32Array, queries: Query[], gt: { tenth: number[] }, nprobes: number[], rerank?: number): void {
+function measure(label: string, index: IvfIndex, data: Float32Array, queries: Query[], gt: { tenth: number[] }, nprobes: number[]): void {
   for (const nprobe of nprobes) {
     const wall: number[] = [];
     let cpuUs = 0;
@@ -137,7 +137,7 @@ function measure(label: string, index: IvfIndex, data: Float32Array, queries: Qu
     queries.forEach((q, i) => {
       const c0 = process.cpuUsage();
       const t0 = process.hrtime.bigint();
-      const res = index.search(q.vec, 10, { nprobe, rerank });
+      const res = index.search(q.vec, 10, { nprobe });
       wall.push(Number(process.hrtime.bigint() - t0) / 1e6);
       const c = process.cpuUsage(c0);
       cpuUs += c.user + c.system;
@@ -248,7 +248,7 @@ async function main(): Promise<void> {
     const cellSizes = built["lists"].map((l: { count: number }) => l.count).sort((a: number, b: number) => b - a);
     console.log(`cells: largest ${cellSizes.slice(0, 3).join(" / ")}, median ${cellSizes[cellSizes.length >> 1]}, smallest ${cellSizes[cellSizes.length - 1]}`);
     let index: IvfIndex | null = built;
-    const storages = arg("--storage", "float32,int16,int8").split(",") as VectorStorage[];
+    const storages = arg("--storage", "float32,int16").split(",") as VectorStorage[];
     for (const storage of storages) {
       if (storage !== "float32") {
         index = null;
@@ -256,7 +256,7 @@ async function main(): Promise<void> {
         rss0 = process.memoryUsage().rss;
         t0 = Date.now();
         const state = built.toState();
-        state.quantizer = ScalarQuantizer.fit(vectors, DIM, { kind: storage as "int8" | "int16" }).toState();
+        state.quantizer = ScalarQuantizer.fit(vectors, DIM).toState();
         index = IvfIndex.fromState(JSON.parse(JSON.stringify(state)));
         await index.addMany(ids, vectors);
         console.log(`\n${storage}: filled from the state + float vectors (a worker's refill) in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
@@ -265,8 +265,6 @@ async function main(): Promise<void> {
       const rss1 = process.memoryUsage().rss;
       console.log(`vectors ${mb(index!.vectorBytes)} (${(index!.vectorBytes / n).toFixed(0)} B/vector), RSS ${mb(rss1)} (+${mb(rss1 - rss0)} for this index)`);
       measure(storage === "float32" ? "float32 (before)" : storage, index!, data, usable, gt, nprobes);
-      // Re-rank depth of int8: default 4·k, at least 100.
-      if (storage === "int8") for (const depth of arg("--rerank", "").split(",").filter(Boolean).map(Number)) measure(`int8, re-rank ${depth}`, index!, data, usable, gt, nprobes, depth);
       if (storage === "float32" && storages.length > 1) {
         // Free the float index's vectors before the next storage is filled (the centroids stay in `built`'s state).
         built["lists"] = [];

@@ -4,7 +4,7 @@ export { IvfIndex } from "./ivf-index";
 export type { IvfOptions, IvfState, VectorHit, VectorStorage } from "./ivf-index";
 export { DEFAULT_STORAGE } from "./ivf-index";
 export { ScalarQuantizer } from "./scalar-quantizer";
-export type { ScalarQuantizerState, QuantizerKind } from "./scalar-quantizer";
+export type { ScalarQuantizerState } from "./scalar-quantizer";
 export { Bm25Index } from "./bm25-index";
 export { SimilarIncidentIndex, DEFAULT_BM25_TITLE_WEIGHT } from "./similar-index";
 export type { IndexedIncident, SimilarQuery, SimilarSearchOptions, SimilarHit, SimilarIndexOptions } from "./similar-index";

@@ -18,14 +18,13 @@ export interface IvfOptions {
   trainSample?: number;
   kmeansIterations?: number;
   /**
-   * How vectors are held: "float32" (4 bytes a dimension), "int16" (per-dimension scalar
-   * quantisation, 2 bytes) or "int8" (1-byte codes scanned plus 1-byte residuals to re-rank).
-   * Default DEFAULT_STORAGE for a new build; train() keeps the index's current form.
+   * How vectors are held: "float32" (4 bytes a dimension) or "int16" (per-dimension scalar
+   * quantisation, 2 bytes). Default DEFAULT_STORAGE for a new build; train() keeps the index's form.
    */
   storage?: VectorStorage;
 }
 
-export type VectorStorage = "float32" | "int16" | "int8";
+export type VectorStorage = "float32" | "int16";
 
 /** Storage of a new build. Chosen with `npm run bench:ml-ann-real` (see ml/README.md). */
 export const DEFAULT_STORAGE: VectorStorage = "int16";
@@ -36,30 +35,20 @@ export interface IvfState {
   nprobe: number;
   /** k-means centroids, nlist x dim float32, base64; empty while untrained (one flat list). */
   centroids: string;
-  /** Present when vectors are held as int8 / int16 codes; absent in states from before (float32). */
+  /** Present when vectors are held as int16 codes; absent in states from before (float32). */
   quantizer?: ScalarQuantizerState;
 }
 
 interface PreparedQuery {
   q: Float32Array;
   weights: Float32Array;
-  residualWeights: Float32Array;
   bias: number;
 }
 
-/**
- * Candidates an int8 scan keeps for re-ranking with the residuals: RERANK_FACTOR·k, at least
- * RERANK_MIN. Chosen with `npm run bench:ml-ann-real` (see ml/README.md).
- */
-const RERANK_FACTOR = 4;
-const RERANK_MIN = 100;
-
-/** One cell. Only the arrays of the index's storage are in use: `vecs`, `codes16`, or `codes` and `residuals`. */
+/** One cell. Only the array of the index's storage is in use: `vecs` (float32) or `codes` (int16). */
 interface List {
   vecs: Float32Array;
-  codes16: Int16Array;
-  codes: Int8Array;
-  residuals: Int8Array;
+  codes: Int16Array;
   handles: Int32Array;
   count: number;
 }
@@ -70,9 +59,9 @@ interface List {
  * remove; the centroids are the only learned state, so a worker rebuilds the index from stored
  * embeddings with `fromState` + `add` (no k-means, no embedder retraining).
  * Until `train` is called it is one flat list, i.e. exact search.
- * With int16 or int8 storage vectors are held as scalar-quantised codes (half of float32's memory
- * either way: int8 keeps a residual byte beside each code); scores are then float query · decoded
- * vector (see ScalarQuantizer), and `exactSearch` is exact over those decoded vectors.
+ * With int16 storage vectors are held as scalar-quantised codes, half of float32's memory; scores
+ * are then float query · decoded vector (see ScalarQuantizer), and `exactSearch` is exact over
+ * those decoded vectors.
  */
 export class IvfIndex {
   private centroids: Float32Array = new Float32Array(0);
@@ -95,13 +84,13 @@ export class IvfIndex {
   }
 
   get storage(): VectorStorage {
-    return this.quantizer ? this.quantizer.kind : "float32";
+    return this.quantizer ? "int16" : "float32";
   }
 
   /** Bytes the stored vectors and their handles take now (allocated capacity), without ids and maps. */
   get vectorBytes(): number {
     let bytes = this.centroids.byteLength;
-    for (const l of this.lists) bytes += l.vecs.byteLength + l.codes16.byteLength + l.codes.byteLength + l.residuals.byteLength + l.handles.byteLength;
+    for (const l of this.lists) bytes += l.vecs.byteLength + l.codes.byteLength + l.handles.byteLength;
     return bytes;
   }
 
@@ -164,7 +153,7 @@ export class IvfIndex {
     const sample = sampleRows(vectors, this.dim, n, sampleN, opts.seed ?? 1);
     // Ranges from every row, not the k-means sample: a row outside them would be clamped.
     const storage = opts.storage ?? DEFAULT_STORAGE;
-    const quantizer = storage !== "float32" && n > 0 ? ScalarQuantizer.fit(vectors.subarray(0, n * this.dim), this.dim, { kind: storage }) : null;
+    const quantizer = storage === "int16" && n > 0 ? ScalarQuantizer.fit(vectors.subarray(0, n * this.dim), this.dim) : null;
     if (nlist > 1 && n >= nlist * 4) {
       this.reset(await kMeans(sample, this.dim, nlist, { seed: opts.seed ?? 1, iterations: opts.kmeansIterations ?? 8 }), quantizer);
     } else {
@@ -187,7 +176,8 @@ export class IvfIndex {
     const last = list.count - 1;
     if (pos !== last) {
       // Swap-remove: move the last vector into the hole so lists stay dense for scanning.
-      for (const a of storedArrays(list)) a.copyWithin(pos * this.dim, last * this.dim, (last + 1) * this.dim);
+      if (this.quantizer) list.codes.copyWithin(pos * this.dim, last * this.dim, (last + 1) * this.dim);
+      else list.vecs.copyWithin(pos * this.dim, last * this.dim, (last + 1) * this.dim);
       const moved = list.handles[last];
       list.handles[pos] = moved;
       this.posOf[moved] = pos;
@@ -207,42 +197,22 @@ export class IvfIndex {
   }
 
   /** Approximate top-k by inner product. `filter` drops ids (e.g. later incidents, the query itself). */
-  search(query: ArrayLike<number>, k: number, opts: { nprobe?: number; filter?: (id: string) => boolean; rerank?: number } = {}): VectorHit[] {
+  search(query: ArrayLike<number>, k: number, opts: { nprobe?: number; filter?: (id: string) => boolean } = {}): VectorHit[] {
     const q = asFloat32(query);
     const prepared = this.prepare(q);
-    const top = new TopK(this.scanDepth(k, opts.rerank));
+    const top = new TopK(k);
     const probe = Math.min(opts.nprobe ?? this.nprobe, this.lists.length);
     for (const l of this.nearestLists(q, probe)) this.scanList(this.lists[l], prepared, top, opts.filter);
-    return this.hits(this.rerank(top, prepared, k));
+    return this.hits(top);
   }
 
   /** Exact top-k over every vector: the reference for recall, and the path for small indexes. */
   exactSearch(query: ArrayLike<number>, k: number, filter?: (id: string) => boolean): VectorHit[] {
     const q = asFloat32(query);
     const prepared = this.prepare(q);
-    const top = new TopK(this.scanDepth(k));
+    const top = new TopK(k);
     for (const list of this.lists) this.scanList(list, prepared, top, filter);
-    return this.hits(this.rerank(top, prepared, k));
-  }
-
-  /** How many candidates a scan keeps: k, or with int8 storage enough to re-rank from. */
-  private scanDepth(k: number, rerank?: number): number {
-    if (this.quantizer?.kind !== "int8" || k === 0) return k;
-    return Math.max(k, rerank ?? Math.max(RERANK_FACTOR * k, RERANK_MIN));
-  }
-
-  /** The top k of an int8 scan's candidates, rescored with codes and residuals (float storage: as is). */
-  private rerank(top: TopK, prepared: PreparedQuery, k: number): TopK {
-    if (this.quantizer?.kind !== "int8") return top;
-    const out = new TopK(k);
-    const dim = this.dim;
-    for (let i = 0; i < top.size; i++) {
-      const h = top.items[i];
-      const list = this.lists[this.listOf[h]];
-      const off = this.posOf[h] * dim;
-      out.push(h, top.scores[i] + dotInt8At(prepared.residualWeights, list.residuals, off, dim));
-    }
-    return out;
+    return this.hits(top);
   }
 
   private hits(top: TopK): VectorHit[] {
@@ -254,28 +224,13 @@ export class IvfIndex {
   private scanList(list: List, prepared: PreparedQuery, top: TopK, filter?: (id: string) => boolean): void {
     const count = list.count;
     const dim = this.dim;
-    if (this.quantizer?.kind === "int16") {
-      // Asymmetric: float query weights against int16 codes, the query's bias added back per hit.
-      const { weights, bias } = prepared;
-      const codes = list.codes16;
-      let floor = top.floor - bias;
-      for (let i = 0; i < count; i++) {
-        const s = dotInt16At(weights, codes, i * dim, dim);
-        if (s <= floor) continue;
-        const h = list.handles[i];
-        if (filter && !filter(this.ids[h])) continue;
-        top.push(h, s + bias);
-        floor = top.floor - bias;
-      }
-      return;
-    }
     if (this.quantizer) {
-      // Asymmetric: float query weights against int8 codes, the query's bias added back per hit.
+      // Asymmetric: float query weights against int16 codes, the query's bias added back per hit.
       const { weights, bias } = prepared;
       const codes = list.codes;
       let floor = top.floor - bias;
       for (let i = 0; i < count; i++) {
-        const s = dotInt8At(weights, codes, i * dim, dim);
+        const s = dotInt16At(weights, codes, i * dim, dim);
         if (s <= floor) continue;
         const h = list.handles[i];
         if (filter && !filter(this.ids[h])) continue;
@@ -299,7 +254,7 @@ export class IvfIndex {
 
   /** The query as a scan needs it: float, or weights and bias against codes. */
   private prepare(q: Float32Array): PreparedQuery {
-    return this.quantizer ? { q, ...this.quantizer.prepareQuery(q) } : { q, weights: q, residualWeights: q, bias: 0 };
+    return this.quantizer ? { q, ...this.quantizer.prepareQuery(q) } : { q, weights: q, bias: 0 };
   }
 
   private nearestLists(q: Float32Array, probe: number): number[] {
@@ -347,8 +302,7 @@ export class IvfIndex {
     }
     const list = this.lists[l];
     this.ensureCapacity(list, list.count + 1);
-    if (this.quantizer?.kind === "int16") this.quantizer.encodeInto(vector, list.codes16, null, list.count * this.dim);
-    else if (this.quantizer) this.quantizer.encodeInto(vector, list.codes, list.residuals, list.count * this.dim);
+    if (this.quantizer) this.quantizer.encodeInto(vector, list.codes, list.count * this.dim);
     else list.vecs.set(vector, list.count * this.dim);
     list.handles[list.count] = h;
     this.listOf[h] = l;
@@ -372,13 +326,11 @@ export class IvfIndex {
   /** The vector at position `p` of `list` (decoded when quantised). */
   private decodeAt(list: List, p: number): Float32Array {
     const at = p * this.dim;
-    if (this.quantizer?.kind === "int16") return this.quantizer.decode(list.codes16, null, at);
-    if (this.quantizer) return this.quantizer.decode(list.codes, list.residuals, at);
-    return list.vecs.slice(at, at + this.dim);
+    return this.quantizer ? this.quantizer.decode(list.codes, at) : list.vecs.slice(at, at + this.dim);
   }
 
   private newList(): List {
-    const list: List = { vecs: new Float32Array(0), codes16: new Int16Array(0), codes: new Int8Array(0), residuals: new Int8Array(0), handles: new Int32Array(0), count: 0 };
+    const list: List = { vecs: new Float32Array(0), codes: new Int16Array(0), handles: new Int32Array(0), count: 0 };
     this.ensureCapacity(list, 4);
     return list;
   }
@@ -387,17 +339,14 @@ export class IvfIndex {
     if (list.handles.length >= need) return;
     const cap = Math.max(need, list.handles.length * 2);
     const used = list.count * this.dim;
-    const grown = <T extends Float32Array | Int16Array | Int8Array>(a: T, make: (n: number) => T): T => {
-      const b = make(cap * this.dim);
-      b.set(a.subarray(0, used));
-      return b;
-    };
-    const kind = this.storage;
-    if (kind === "float32") list.vecs = grown(list.vecs, (n) => new Float32Array(n));
-    if (kind === "int16") list.codes16 = grown(list.codes16, (n) => new Int16Array(n));
-    if (kind === "int8") {
-      list.codes = grown(list.codes, (n) => new Int8Array(n));
-      list.residuals = grown(list.residuals, (n) => new Int8Array(n));
+    if (this.quantizer) {
+      const codes = new Int16Array(cap * this.dim);
+      codes.set(list.codes.subarray(0, used));
+      list.codes = codes;
+    } else {
+      const vecs = new Float32Array(cap * this.dim);
+      vecs.set(list.vecs.subarray(0, used));
+      list.vecs = vecs;
     }
     const handles = new Int32Array(cap);
     handles.set(list.handles.subarray(0, list.count));
@@ -429,30 +378,12 @@ function dotAt(q: Float32Array, v: Float32Array, off: number, dim: number, qOff 
   return s0 + s1 + s2 + s3;
 }
 
-/** The arrays a list's storage uses, for moves that treat them alike. */
-function storedArrays(list: List): Array<Float32Array | Int16Array | Int8Array> {
-  return [list.vecs, list.codes16, list.codes, list.residuals].filter((a) => a.length > 0);
-}
-
-/** w · codes[off .. off + dim): the int16 scan's hot loop, unrolled by 4 like dotAt. */
+/**
+ * w · codes[off .. off + dim): the int16 scan's hot loop, dotAt's twin on purpose. One function
+ * taking both array types makes V8's element loads polymorphic: 10-20 % slower on 50k x 128 dot
+ * products (Node 20, both types), so each storage keeps its own monomorphic loop.
+ */
 function dotInt16At(w: Float32Array, codes: Int16Array, off: number, dim: number): number {
-  let s0 = 0;
-  let s1 = 0;
-  let s2 = 0;
-  let s3 = 0;
-  let d = 0;
-  for (; d + 3 < dim; d += 4) {
-    s0 += w[d] * codes[off + d];
-    s1 += w[d + 1] * codes[off + d + 1];
-    s2 += w[d + 2] * codes[off + d + 2];
-    s3 += w[d + 3] * codes[off + d + 3];
-  }
-  for (; d < dim; d++) s0 += w[d] * codes[off + d];
-  return s0 + s1 + s2 + s3;
-}
-
-/** w · codes[off .. off + dim): the int8 scan's hot loop, unrolled by 4 like dotAt. */
-function dotInt8At(w: Float32Array, codes: Int8Array, off: number, dim: number): number {
   let s0 = 0;
   let s1 = 0;
   let s2 = 0;
