@@ -149,12 +149,12 @@ export class IvfIndex {
   private async load(ids: readonly string[], vectors: Float32Array, opts: IvfOptions): Promise<void> {
     const n = ids.length;
     const nlist = opts.nlist ?? Math.max(1, Math.round(2 * Math.sqrt(n)));
-    const sampleN = Math.min(n, opts.trainSample ?? Math.min(200_000, nlist * 64));
-    const sample = sampleRows(vectors, this.dim, n, sampleN, opts.seed ?? 1);
     // Ranges from every row, not the k-means sample: a row outside them would be clamped.
     const storage = opts.storage ?? DEFAULT_STORAGE;
     const quantizer = storage === "int16" && n > 0 ? ScalarQuantizer.fit(vectors.subarray(0, n * this.dim), this.dim) : null;
     if (nlist > 1 && n >= nlist * 4) {
+      const sampleN = Math.min(n, opts.trainSample ?? Math.min(200_000, nlist * 64));
+      const sample = sampleRows(vectors, this.dim, n, sampleN, opts.seed ?? 1);
       this.reset(await kMeans(sample, this.dim, nlist, { seed: opts.seed ?? 1, iterations: opts.kmeansIterations ?? 8 }), quantizer);
     } else {
       this.reset(new Float32Array(0), quantizer);
@@ -191,9 +191,7 @@ export class IvfIndex {
   getVector(id: string): Float32Array | undefined {
     const h = this.handleOf.get(id);
     if (h === undefined) return undefined;
-    const p = this.posOf[h];
-    const list = this.lists[this.listOf[h]];
-    return this.decodeAt(list, p);
+    return this.decodeAt(this.lists[this.listOf[h]], this.posOf[h]);
   }
 
   /** Approximate top-k by inner product. `filter` drops ids (e.g. later incidents, the query itself). */
