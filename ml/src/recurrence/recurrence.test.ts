@@ -3,6 +3,7 @@ import * as path from "node:path";
 import { readIncidentCsvFile, type IncidentRow } from "../data/incidents";
 import { LsaEmbedder } from "../similar/lsa-embedder";
 import { SimilarIncidentIndex } from "../similar/similar-index";
+import { IvfIndex } from "../similar/ivf-index";
 import { createRng } from "../util/random";
 import { RecurrenceClusterer, SearchRecurrenceClusterer, DEFAULT_RECURRENCE, byCreation } from "./cluster";
 import type { RecurrenceIncident } from "./features";
@@ -241,5 +242,34 @@ describe("the fast neighbour lookup gives the groups of the search-based pass", 
       for (const x of [...history].sort(byCreation)) incremental.assign(x);
       expect(keysOf(incremental, history)).toEqual(keysOf(fast, history));
     }
+  });
+
+  it("with an index holding int16 codes (a stored bundle's default), rebuild and arrival order agree", async () => {
+    const history = generatedHistory(400, 3);
+    const embedder = await LsaEmbedder.fit(history, { seed: 7 });
+    const vectors = embedder.embed(history);
+    const flat = new Float32Array(history.length * embedder.dim);
+    vectors.forEach((v, i) => flat.set(v, i * embedder.dim));
+    const built = await IvfIndex.build(
+      history.map((x) => x.id),
+      flat,
+      embedder.dim,
+      { nlist: 16, nprobe: 4, storage: "int16" },
+    );
+    // As a worker opens a stored bundle: the state (cells and quantiser), then the incidents.
+    const index = () => {
+      const ix = new SimilarIncidentIndex(embedder, { ann: IvfIndex.fromState(built.toState()) });
+      for (const x of history) ix.add({ ...x, description: x.description ?? "" });
+      expect(ix.ann.storage).toBe("int16");
+      expect(ix.ann.nlist).toBeGreaterThan(ix.ann.nprobe);
+      return ix;
+    };
+    const fast = SmallBlockClusterer.rebuild(index(), history);
+    const reference = SearchRecurrenceClusterer.rebuild(index(), history);
+    expect(keysOf(fast, history)).toEqual(keysOf(reference, history));
+    expect(fast.groups(3).length).toBeGreaterThanOrEqual(8);
+    const incremental = new RecurrenceClusterer(index());
+    for (const x of [...history].sort(byCreation)) incremental.assign(x);
+    expect(keysOf(incremental, history)).toEqual(keysOf(fast, history));
   });
 });

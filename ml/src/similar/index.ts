@@ -1,7 +1,10 @@
 export { LsaEmbedder, retrievalTerms, retrievalFields, DEFAULT_TITLE_WEIGHT, LEGACY_TITLE_WEIGHT } from "./lsa-embedder";
 export type { LsaArtifact, LsaOptions, EmbedderText } from "./lsa-embedder";
 export { IvfIndex } from "./ivf-index";
-export type { IvfOptions, IvfState, VectorHit } from "./ivf-index";
+export type { IvfOptions, IvfState, VectorHit, VectorStorage } from "./ivf-index";
+export { DEFAULT_STORAGE } from "./ivf-index";
+export { ScalarQuantizer } from "./scalar-quantizer";
+export type { ScalarQuantizerState } from "./scalar-quantizer";
 export { Bm25Index, SINGLE_FIELD } from "./bm25-index";
 export type { Bm25FieldOptions } from "./bm25-index";
 export { SimilarIncidentIndex, DEFAULT_BM25_TITLE_WEIGHT } from "./similar-index";

@@ -1,6 +1,7 @@
 import { assignNearest, kMeans } from "./kmeans";
 import { TopK } from "./topk";
 import { base64ToFloat32, float32ToBase64 } from "../util/base64";
+import { ScalarQuantizer, type ScalarQuantizerState } from "./scalar-quantizer";
 
 export interface VectorHit {
   id: string;
@@ -16,7 +17,17 @@ export interface IvfOptions {
   /** Rows used to train the centroids (default 64 per list, at most 200,000). */
   trainSample?: number;
   kmeansIterations?: number;
+  /**
+   * How vectors are held: "float32" (4 bytes a dimension) or "int16" (per-dimension scalar
+   * quantisation, 2 bytes). Default DEFAULT_STORAGE for a new build; train() keeps the index's form.
+   */
+  storage?: VectorStorage;
 }
+
+export type VectorStorage = "float32" | "int16";
+
+/** Storage of a new build. Chosen with `npm run bench:ml-ann-real` (see ml/README.md). */
+export const DEFAULT_STORAGE: VectorStorage = "int16";
 
 export interface IvfState {
   kind: "quell.ivf";
@@ -24,10 +35,20 @@ export interface IvfState {
   nprobe: number;
   /** k-means centroids, nlist x dim float32, base64; empty while untrained (one flat list). */
   centroids: string;
+  /** Present when vectors are held as int16 codes; absent in states from before (float32). */
+  quantizer?: ScalarQuantizerState;
 }
 
+interface PreparedQuery {
+  q: Float32Array;
+  weights: Float32Array;
+  bias: number;
+}
+
+/** One cell. Only the array of the index's storage is in use: `vecs` (float32) or `codes` (int16). */
 interface List {
   vecs: Float32Array;
+  codes: Int16Array;
   handles: Int32Array;
   count: number;
 }
@@ -38,10 +59,14 @@ interface List {
  * remove; the centroids are the only learned state, so a worker rebuilds the index from stored
  * embeddings with `fromState` + `add` (no k-means, no embedder retraining).
  * Until `train` is called it is one flat list, i.e. exact search.
+ * With int16 storage vectors are held as scalar-quantised codes, half of float32's memory; scores
+ * are then float query · decoded vector (see ScalarQuantizer), and `exactSearch` is exact over
+ * those decoded vectors.
  */
 export class IvfIndex {
   private centroids: Float32Array = new Float32Array(0);
   private halfNorms: Float32Array = new Float32Array(0);
+  private quantizer: ScalarQuantizer | null = null;
   private lists: List[] = [];
   private readonly handleOf = new Map<string, number>();
   private ids: string[] = [];
@@ -55,7 +80,18 @@ export class IvfIndex {
     opts: { nprobe?: number } = {},
   ) {
     this.nprobe = opts.nprobe ?? 32;
-    this.lists = [newList(dim)];
+    this.lists = [this.newList()];
+  }
+
+  get storage(): VectorStorage {
+    return this.quantizer ? "int16" : "float32";
+  }
+
+  /** Bytes the stored vectors and their handles take now (allocated capacity), without ids and maps. */
+  get vectorBytes(): number {
+    let bytes = this.centroids.byteLength;
+    for (const l of this.lists) bytes += l.vecs.byteLength + l.codes.byteLength + l.handles.byteLength;
+    return bytes;
   }
 
   get size(): number {
@@ -83,18 +119,22 @@ export class IvfIndex {
 
   static fromState(state: IvfState): IvfIndex {
     const index = new IvfIndex(state.dim, { nprobe: state.nprobe });
-    if (state.centroids) index.reset(base64ToFloat32(state.centroids));
+    const quantizer = state.quantizer ? ScalarQuantizer.fromState(state.quantizer) : null;
+    if (quantizer && quantizer.dim !== state.dim) throw new Error(`quantizer has ${quantizer.dim} dimensions, index has ${state.dim}`);
+    index.reset(state.centroids ? base64ToFloat32(state.centroids) : new Float32Array(0), quantizer);
     return index;
   }
 
   toState(): IvfState {
-    return { kind: "quell.ivf", dim: this.dim, nprobe: this.nprobe, centroids: this.trained ? float32ToBase64(this.centroids) : "" };
+    const state: IvfState = { kind: "quell.ivf", dim: this.dim, nprobe: this.nprobe, centroids: this.trained ? float32ToBase64(this.centroids) : "" };
+    if (this.quantizer) state.quantizer = this.quantizer.toState();
+    return state;
   }
 
   /** (Re)trains centroids on the vectors held now and refiles them; call when the flat list grows large. */
   async train(opts: IvfOptions = {}): Promise<void> {
     const { ids, vectors } = this.exportAll();
-    await this.load(ids, vectors, opts);
+    await this.load(ids, vectors, { storage: this.storage, ...opts });
   }
 
   /**
@@ -109,12 +149,15 @@ export class IvfIndex {
   private async load(ids: readonly string[], vectors: Float32Array, opts: IvfOptions): Promise<void> {
     const n = ids.length;
     const nlist = opts.nlist ?? Math.max(1, Math.round(2 * Math.sqrt(n)));
+    // Ranges from every row, not the k-means sample: a row outside them would be clamped.
+    const storage = opts.storage ?? DEFAULT_STORAGE;
+    const quantizer = storage === "int16" && n > 0 ? ScalarQuantizer.fit(vectors.subarray(0, n * this.dim), this.dim) : null;
     if (nlist > 1 && n >= nlist * 4) {
       const sampleN = Math.min(n, opts.trainSample ?? Math.min(200_000, nlist * 64));
       const sample = sampleRows(vectors, this.dim, n, sampleN, opts.seed ?? 1);
-      this.reset(await kMeans(sample, this.dim, nlist, { seed: opts.seed ?? 1, iterations: opts.kmeansIterations ?? 8 }));
+      this.reset(await kMeans(sample, this.dim, nlist, { seed: opts.seed ?? 1, iterations: opts.kmeansIterations ?? 8 }), quantizer);
     } else {
-      this.reset(new Float32Array(0));
+      this.reset(new Float32Array(0), quantizer);
     }
     await this.addMany(ids, vectors);
   }
@@ -133,7 +176,8 @@ export class IvfIndex {
     const last = list.count - 1;
     if (pos !== last) {
       // Swap-remove: move the last vector into the hole so lists stay dense for scanning.
-      list.vecs.copyWithin(pos * this.dim, last * this.dim, (last + 1) * this.dim);
+      if (this.quantizer) list.codes.copyWithin(pos * this.dim, last * this.dim, (last + 1) * this.dim);
+      else list.vecs.copyWithin(pos * this.dim, last * this.dim, (last + 1) * this.dim);
       const moved = list.handles[last];
       list.handles[pos] = moved;
       this.posOf[moved] = pos;
@@ -147,24 +191,25 @@ export class IvfIndex {
   getVector(id: string): Float32Array | undefined {
     const h = this.handleOf.get(id);
     if (h === undefined) return undefined;
-    const p = this.posOf[h];
-    return this.lists[this.listOf[h]].vecs.slice(p * this.dim, (p + 1) * this.dim);
+    return this.decodeAt(this.lists[this.listOf[h]], this.posOf[h]);
   }
 
   /** Approximate top-k by inner product. `filter` drops ids (e.g. later incidents, the query itself). */
   search(query: ArrayLike<number>, k: number, opts: { nprobe?: number; filter?: (id: string) => boolean } = {}): VectorHit[] {
     const q = asFloat32(query);
+    const prepared = this.prepare(q);
     const top = new TopK(k);
     const probe = Math.min(opts.nprobe ?? this.nprobe, this.lists.length);
-    for (const l of this.nearestLists(q, probe)) this.scanList(this.lists[l], q, top, opts.filter);
+    for (const l of this.nearestLists(q, probe)) this.scanList(this.lists[l], prepared, top, opts.filter);
     return this.hits(top);
   }
 
   /** Exact top-k over every vector: the reference for recall, and the path for small indexes. */
   exactSearch(query: ArrayLike<number>, k: number, filter?: (id: string) => boolean): VectorHit[] {
     const q = asFloat32(query);
+    const prepared = this.prepare(q);
     const top = new TopK(k);
-    for (const list of this.lists) this.scanList(list, q, top, filter);
+    for (const list of this.lists) this.scanList(list, prepared, top, filter);
     return this.hits(top);
   }
 
@@ -174,16 +219,40 @@ export class IvfIndex {
     return out;
   }
 
-  private scanList(list: List, q: Float32Array, top: TopK, filter?: (id: string) => boolean): void {
-    const v = list.vecs;
+  private scanList(list: List, prepared: PreparedQuery, top: TopK, filter?: (id: string) => boolean): void {
     const count = list.count;
+    const dim = this.dim;
+    if (this.quantizer) {
+      // Asymmetric: float query weights against int16 codes, the query's bias added back per hit.
+      const { weights, bias } = prepared;
+      const codes = list.codes;
+      let floor = top.floor - bias;
+      for (let i = 0; i < count; i++) {
+        const s = dotInt16At(weights, codes, i * dim, dim);
+        if (s <= floor) continue;
+        const h = list.handles[i];
+        if (filter && !filter(this.ids[h])) continue;
+        top.push(h, s + bias);
+        floor = top.floor - bias;
+      }
+      return;
+    }
+    const v = list.vecs;
+    const q = prepared.q;
+    let floor = top.floor;
     for (let i = 0; i < count; i++) {
-      const s = dotAt(q, v, i * this.dim, this.dim);
-      if (s <= top.floor) continue;
+      const s = dotAt(q, v, i * dim, dim);
+      if (s <= floor) continue;
       const h = list.handles[i];
       if (filter && !filter(this.ids[h])) continue;
       top.push(h, s);
+      floor = top.floor;
     }
+  }
+
+  /** The query as a scan needs it: float, or weights and bias against codes. */
+  private prepare(q: Float32Array): PreparedQuery {
+    return this.quantizer ? { q, ...this.quantizer.prepareQuery(q) } : { q, weights: q, bias: 0 };
   }
 
   private nearestLists(q: Float32Array, probe: number): number[] {
@@ -197,13 +266,14 @@ export class IvfIndex {
     return this.nearestLists(q, 1)[0];
   }
 
-  /** Empties the index and sets its cells (none: one flat list, exact search). */
-  private reset(centroids: Float32Array): void {
+  /** Empties the index and sets its cells (none: one flat list, exact search) and its storage. */
+  private reset(centroids: Float32Array, quantizer: ScalarQuantizer | null): void {
     const n = centroids.length / this.dim;
     this.centroids = centroids;
+    this.quantizer = quantizer;
     this.halfNorms = new Float32Array(n);
     for (let i = 0; i < n; i++) this.halfNorms[i] = dotAt(centroids, centroids, i * this.dim, this.dim, i * this.dim) / 2;
-    this.lists = Array.from({ length: Math.max(n, 1) }, () => newList(this.dim));
+    this.lists = Array.from({ length: Math.max(n, 1) }, () => this.newList());
     this.handleOf.clear();
     this.ids = [];
     this.freeHandles = [];
@@ -213,7 +283,7 @@ export class IvfIndex {
     // Size each list once instead of growing it vector by vector.
     const counts = new Int32Array(this.lists.length);
     for (let i = 0; i < ids.length; i++) counts[assign[i]]++;
-    this.lists.forEach((l, c) => ensureCapacity(l, this.dim, l.count + counts[c]));
+    this.lists.forEach((l, c) => this.ensureCapacity(l, l.count + counts[c]));
     for (let i = 0; i < ids.length; i++) {
       this.remove(ids[i]);
       this.insert(ids[i], vectors.subarray(i * this.dim, (i + 1) * this.dim), assign[i]);
@@ -229,8 +299,9 @@ export class IvfIndex {
       this.posOf = grow(this.posOf, h + 1);
     }
     const list = this.lists[l];
-    ensureCapacity(list, this.dim, list.count + 1);
-    list.vecs.set(vector, list.count * this.dim);
+    this.ensureCapacity(list, list.count + 1);
+    if (this.quantizer) this.quantizer.encodeInto(vector, list.codes, list.count * this.dim);
+    else list.vecs.set(vector, list.count * this.dim);
     list.handles[list.count] = h;
     this.listOf[h] = l;
     this.posOf[h] = list.count;
@@ -243,11 +314,41 @@ export class IvfIndex {
     const vectors = new Float32Array(this.size * this.dim);
     for (const list of this.lists) {
       for (let i = 0; i < list.count; i++) {
-        vectors.set(list.vecs.subarray(i * this.dim, (i + 1) * this.dim), ids.length * this.dim);
+        vectors.set(this.decodeAt(list, i), ids.length * this.dim);
         ids.push(this.ids[list.handles[i]]);
       }
     }
     return { ids, vectors };
+  }
+
+  /** The vector at position `p` of `list` (decoded when quantised). */
+  private decodeAt(list: List, p: number): Float32Array {
+    const at = p * this.dim;
+    return this.quantizer ? this.quantizer.decode(list.codes, at) : list.vecs.slice(at, at + this.dim);
+  }
+
+  private newList(): List {
+    const list: List = { vecs: new Float32Array(0), codes: new Int16Array(0), handles: new Int32Array(0), count: 0 };
+    this.ensureCapacity(list, 4);
+    return list;
+  }
+
+  private ensureCapacity(list: List, need: number): void {
+    if (list.handles.length >= need) return;
+    const cap = Math.max(need, list.handles.length * 2);
+    const used = list.count * this.dim;
+    if (this.quantizer) {
+      const codes = new Int16Array(cap * this.dim);
+      codes.set(list.codes.subarray(0, used));
+      list.codes = codes;
+    } else {
+      const vecs = new Float32Array(cap * this.dim);
+      vecs.set(list.vecs.subarray(0, used));
+      list.vecs = vecs;
+    }
+    const handles = new Int32Array(cap);
+    handles.set(list.handles.subarray(0, list.count));
+    list.handles = handles;
   }
 }
 
@@ -275,19 +376,25 @@ function dotAt(q: Float32Array, v: Float32Array, off: number, dim: number, qOff 
   return s0 + s1 + s2 + s3;
 }
 
-function newList(dim: number): List {
-  return { vecs: new Float32Array(dim * 4), handles: new Int32Array(4), count: 0 };
-}
-
-function ensureCapacity(list: List, dim: number, need: number): void {
-  if (list.handles.length >= need) return;
-  const cap = Math.max(need, list.handles.length * 2);
-  const vecs = new Float32Array(cap * dim);
-  vecs.set(list.vecs.subarray(0, list.count * dim));
-  const handles = new Int32Array(cap);
-  handles.set(list.handles.subarray(0, list.count));
-  list.vecs = vecs;
-  list.handles = handles;
+/**
+ * w · codes[off .. off + dim): the int16 scan's hot loop, dotAt's twin on purpose. One function
+ * taking both array types makes V8's element loads polymorphic: 10-20 % slower on 50k x 128 dot
+ * products (Node 20, both types), so each storage keeps its own monomorphic loop.
+ */
+function dotInt16At(w: Float32Array, codes: Int16Array, off: number, dim: number): number {
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  let d = 0;
+  for (; d + 3 < dim; d += 4) {
+    s0 += w[d] * codes[off + d];
+    s1 += w[d + 1] * codes[off + d + 1];
+    s2 += w[d + 2] * codes[off + d + 2];
+    s3 += w[d + 3] * codes[off + d + 3];
+  }
+  for (; d < dim; d++) s0 += w[d] * codes[off + d];
+  return s0 + s1 + s2 + s3;
 }
 
 function grow(a: Int32Array, need: number): Int32Array {
