@@ -16,6 +16,7 @@ import { AuditStreams1795992000000 } from "./1795992000000-AuditStreams";
 import { IncidentRollupShards1795992100000 } from "./1795992100000-IncidentRollupShards";
 import { SlaTimelineAndPausedSort1795992200000 } from "./1795992200000-SlaTimelineAndPausedSort";
 import { AlertEventRetry1795992300000 } from "./1795992300000-AlertEventRetry";
+import { IncidentStageCounts1795992400000 } from "./1795992400000-IncidentStageCounts";
 
 /** Every migration, oldest first. Reviewed by hand; never edited once merged. */
 export const MIGRATIONS: Function[] = [
@@ -37,4 +38,5 @@ export const MIGRATIONS: Function[] = [
   IncidentRollupShards1795992100000,
   SlaTimelineAndPausedSort1795992200000,
   AlertEventRetry1795992300000,
+  IncidentStageCounts1795992400000,
 ];
