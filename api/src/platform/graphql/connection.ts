@@ -18,7 +18,7 @@ export function Connection<T extends object>(node: ClassType<T>) {
     @Field(() => node) node!: T;
   }
 
-  @ObjectType(`${node.name}ConnectionBase`)
+  @ObjectType(`${node.name}ConnectionBase`, { simpleResolvers: true })
   abstract class ConnectionType {
     @Field(() => [Edge]) edges!: Edge[];
     @Field(() => PageInfo) pageInfo!: PageInfo;
