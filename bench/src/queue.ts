@@ -1,3 +1,4 @@
+import os from "node:os";
 import { benchAgentToken, startQuellApi } from "./bench-api";
 import { addIncidents, benchDatabaseUrl, dropBenchDatabase, incidentCount, migrate, OPEN_STAGES, recreateBenchDatabase } from "./load-data";
 import { loadGraphQL, median, postGraphQL, REPO_ROOT, startServer, type LoadFigures } from "./load-harness";
@@ -110,6 +111,8 @@ async function main(): Promise<void> {
           quellCpuOverPostgraphile: +(quellSummary.cpuMsPerRequest / pgSummary.cpuMsPerRequest).toFixed(2),
           goalReqPerSec: quellSummary.reqPerSec >= pgSummary.reqPerSec ? "met" : "missed",
           goalP99: quellSummary.p99Ms <= 250 ? "met" : "missed",
+          // Other work on the machine shares the cores: read req/s and latency beside it.
+          loadAverage1m5m15m: os.loadavg().map((x) => +x.toFixed(2)),
         });
       } finally {
         await quell.stop();

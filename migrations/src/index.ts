@@ -16,6 +16,7 @@ import { AuditStreams1795992000000 } from "./1795992000000-AuditStreams";
 import { IncidentRollupShards1795992100000 } from "./1795992100000-IncidentRollupShards";
 import { SlaTimelineAndPausedSort1795992200000 } from "./1795992200000-SlaTimelineAndPausedSort";
 import { AlertEventRetry1795992300000 } from "./1795992300000-AlertEventRetry";
+import { IncidentStageCounts1795992400000 } from "./1795992400000-IncidentStageCounts";
 import { AlertEventDead1795992600000 } from "./1795992600000-AlertEventDead";
 import { AuditSettlesAtXid1795992600001 } from "./1795992600001-AuditSettlesAtXid";
 
@@ -39,6 +40,7 @@ export const MIGRATIONS: Function[] = [
   IncidentRollupShards1795992100000,
   SlaTimelineAndPausedSort1795992200000,
   AlertEventRetry1795992300000,
+  IncidentStageCounts1795992400000,
   AlertEventDead1795992600000,
   AuditSettlesAtXid1795992600001,
 ];

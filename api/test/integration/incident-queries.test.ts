@@ -83,9 +83,19 @@ describe("incident list: filters, sorting, cursors and batching", () => {
     }
     const priorities = conn.edges.map((e: { node: { priority: number } }) => e.node.priority);
     expect(priorities).toEqual([...priorities].sort((a, b) => a - b));
-    // An empty page still knows its total (zero) and has no cursors.
+    // An empty page still knows its total (zero) and has no cursors, in the same one statement.
     const empty = await page({ first: 5, filter: { stage: ["cancelled"] } });
     expect(empty.data!.incidents).toMatchObject({ totalCount: 0, edges: [], pageInfo: { hasNextPage: false, endCursor: null } });
+    expect(empty.sqlStatements).toBe(1);
+    // So is a page past the last row (a cursor after everything) and a filtered view of the queue.
+    const past = await page({ first: 50, after: conn.pageInfo.endCursor, filter: { stage: ["identified"] }, sort: { field: "priority", direction: "ASC" } });
+    expect(past.data!.incidents).toMatchObject({ totalCount: 90, pageInfo: { hasNextPage: false } });
+    const last = await page({ first: 50, after: past.data!.incidents.pageInfo.endCursor, filter: { stage: ["identified"] }, sort: { field: "priority", direction: "ASC" } });
+    expect(last.data!.incidents).toMatchObject({ totalCount: 90, edges: [], pageInfo: { hasNextPage: false, endCursor: null } });
+    expect([past.sqlStatements, last.sqlStatements]).toEqual([1, 1]);
+    const mine = await page({ first: 5, filter: { stage: ["identified"], assigneeId: f.users.agent.id } });
+    expect(mine.data!.incidents.totalCount).toBe(created.filter((c) => c.stage === Stage.identified && c.assigneeId === f.users.agent.id).length);
+    expect(mine.sqlStatements).toBe(1);
   });
 
   it("batches the problem relations: a page of 5 costs the same SQL as a page of 50, for incidents with their problem and for problems", async () => {

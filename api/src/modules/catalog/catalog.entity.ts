@@ -18,7 +18,7 @@ export enum Criticality {
 registerEnumType(Criticality, { name: "Criticality" });
 
 /** A business service or configuration item, owned by a team. */
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 @Entity("service")
 export class Service extends VersionedEntity {
   @Field(() => String)

@@ -84,6 +84,30 @@ export function incidentFilterConditions(filter: IncidentFilter | undefined, par
 
 const whereClause = (conditions: string[]) => (conditions.length ? ` WHERE ${conditions.join(" AND ")}` : "");
 
+/** Filter fields `incident_stage_count` keys its counts by; any other field set means counting rows. */
+const KEPT_COUNT_FIELDS = new Set<string>(["stage", "teamId", "assigneeId", "unassigned"]);
+const isUnset = (value: unknown) => value === undefined || value === null || (Array.isArray(value) && value.length === 0);
+
+/**
+ * The filter's total as a SQL expression, its values appended to `params`. The queue's common views
+ * (stages alone, or with one team, one assignee or "unassigned") read the counts that migration
+ * IncidentStageCounts keeps, a few rows whatever the table holds; any other filter counts its rows.
+ */
+export function incidentTotalSql(filter: IncidentFilter | undefined, params: unknown[]): string {
+  const f = filter ?? {};
+  const kept = Object.entries(f).every(([key, value]) => KEPT_COUNT_FIELDS.has(key) || isUnset(value));
+  const subjects = [f.teamId ? "team" : null, f.assigneeId ? "assignee" : null, f.unassigned ? "unassigned" : null].filter((d) => d !== null);
+  if (!kept || subjects.length > 1) return `(SELECT count(*) FROM incident i${whereClause(incidentFilterConditions(filter, params))})`;
+  const p = (value: unknown) => `$${params.push(value)}`;
+  const where =
+    subjects[0] === "team" ? [`c.dimension = 'team'`, `c.subject_id = ${p(f.teamId)}`]
+    : subjects[0] === "assignee" ? [`c.dimension = 'assignee'`, `c.subject_id = ${p(f.assigneeId)}`]
+    : subjects[0] === "unassigned" ? [`c.dimension = 'assignee'`, "c.subject_id IS NULL"]
+    : [`c.dimension = 'all'`, "c.subject_id IS NULL"];
+  if (f.stage?.length) where.push(`c.stage IN (${f.stage.map(p).join(", ")})`);
+  return `(SELECT coalesce(sum(c.incidents), 0) FROM incident_stage_count c WHERE ${where.join(" AND ")})`;
+}
+
 /** Entities the page statement brings along, so the resolvers' DataLoaders find them without another round trip. */
 export interface PagePrimes {
   service: { prime(id: string, value: Service | null): unknown };
@@ -166,7 +190,7 @@ const rowJson = (alias: string, columns: string[] | undefined) => (columns ? `js
  * inserted, and the id breaks ties between equal sort values.
  *
  * One statement serves the page: the rows (plain SQL, mapped without TypeORM's hydration), the total
- * (an uncorrelated subquery PostgreSQL runs once), and, when `primes` is given, each row's service,
+ * (kept counts or a count, see incidentTotalSql, run once), and, when `primes` is given, each row's service,
  * team, assignee and latest timeline entry that the request selects (index lookups per row). A
  * queue page used to take six statements and as many round trips.
  *
@@ -187,6 +211,7 @@ export async function listIncidents(
   const direction = args.sort?.direction ?? SortDirection.DESC;
   const column = SORT_COLUMN[field];
   const params: unknown[] = [];
+  const total = incidentTotalSql(args.filter, params);
   const filterWhere = incidentFilterConditions(args.filter, params);
   const shape = shapesFor(dataSource);
   const sub = (field: string, entity: EntityShape<unknown>) => {
@@ -198,7 +223,7 @@ export async function listIncidents(
   // The cursor holds the sort value: read every field sortValue needs for it.
   if (incidentColumns) for (const read of CURSOR_READS[field] ?? [field]) incidentColumns.push(shape.incident.columns.get(read)!);
   const selects = [...new Set(incidentColumns ?? shape.incident.columns.values())].map((name) => `i.${name} AS "${name}"`);
-  selects.push(`(SELECT count(*) FROM incident i${whereClause(filterWhere)}) AS _total_count`);
+  selects.push("t.n AS _total_count");
   const lean = { service: sub("service", shape.service), team: sub("team", shape.team), assignee: sub("assignee", shape.user), latest: sub("latestTimelineEntry", shape.timeline) };
   // A relation the request does not select is not fetched (without a selection, all four are).
   const wanted = (relation: string) => !!primes && (!selection || selection.fields.has(relation));
@@ -215,16 +240,18 @@ export async function listIncidents(
     pageWhere.push(`(${column} ${op} ${v} OR (${column} = ${v} AND i.id ${op} ${cursorId}))`);
   }
   const order = direction === SortDirection.DESC ? "DESC" : "ASC";
+  // The total is the outer row source (computed once), the page joins it: an empty page is one row
+  // with the total and no incident, so every page, empty or not, is one statement.
   const raw: Array<Record<string, unknown>> = await dataSource.query(
-    `SELECT ${selects.join(", ")} FROM incident i${whereClause(pageWhere)} ORDER BY ${column} ${order}, i.id ${order} LIMIT ${first + 1}`,
+    `SELECT ${selects.join(", ")} FROM (SELECT ${total} AS n) t` +
+      ` LEFT JOIN LATERAL (SELECT i.* FROM incident i${whereClause(pageWhere)} ORDER BY ${column} ${order}, i.id ${order} LIMIT ${first + 1}) i ON true` +
+      ` ORDER BY ${column} ${order}, i.id ${order}`,
     params,
   );
-  // An empty page carries no total; only then does the count take a statement of its own.
-  const totalCount = raw.length
-    ? Number(raw[0]!._total_count)
-    : Number((await dataSource.query(`SELECT count(*) AS n FROM incident i${whereClause(filterWhere)}`, params.slice(0, params.length - (args.after ? 2 : 0))))[0].n);
-  const hasNextPage = raw.length > first;
-  const rows = raw.slice(0, first);
+  const totalCount = Number(raw[0]!._total_count);
+  const found = raw[0]!.id === null ? [] : raw;
+  const hasNextPage = found.length > first;
+  const rows = found.slice(0, first);
   const nodes = rows.map((row) => {
     const incident = shape.incident.map(row);
     if (primes) {

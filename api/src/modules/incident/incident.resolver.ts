@@ -55,7 +55,7 @@ function transitionSubjectLoader(ctx: QuellContext): DataLoader<Incident, Transi
   return loader;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class IncidentConnection extends Connection(Incident) {}
 
 @Resolver(() => Incident)

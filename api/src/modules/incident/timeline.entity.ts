@@ -22,7 +22,7 @@ export enum TimelineKind {
 registerEnumType(TimelineKind, { name: "TimelineKind" });
 
 /** Append-only history of an incident, shown to people (the audit log is the machine's). */
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 @Entity("timeline_entry")
 @Index(["incidentId", "createdAt"])
 export class TimelineEntry extends TimelineEntryBase {

@@ -6,7 +6,7 @@ import { GraphQLJSONObject } from "graphql-scalars";
  * The columns every record's timeline shares (incidents, problems): an append-only history shown
  * to people. Each record type adds its own parent id and its own `kind` enum.
  */
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export abstract class TimelineEntryBase {
   @Field(() => ID)
   @PrimaryGeneratedColumn("uuid")

@@ -3,7 +3,7 @@ import { Field, ObjectType } from "type-graphql";
 import { VersionedEntity } from "../../platform/database/base.entity";
 
 /** An assignment group: the team incidents are routed to. */
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 @Entity("team")
 export class Team extends VersionedEntity {
   @Field(() => String)

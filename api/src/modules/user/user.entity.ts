@@ -4,7 +4,7 @@ import { Field, ID, ObjectType } from "type-graphql";
 import { VersionedEntity } from "../../platform/database/base.entity";
 import { Role } from "../../platform/auth/roles";
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 @Entity("app_user")
 export class User extends VersionedEntity {
   /** Exposed through UserResolver.email: only admins and the user themselves read it. */

@@ -3,7 +3,8 @@ import { Field, ID, Int, ObjectType } from "type-graphql";
 
 /** id, timestamps and an optimistic-concurrency version, shared by every mutable record. */
 // Registered as a type only so subclasses inherit its fields; it is never exposed on its own.
-@ObjectType()
+// Subclasses copy these fields with their resolvers: plain properties, so graphql's default resolver.
+@ObjectType({ simpleResolvers: true })
 export abstract class VersionedEntity {
   @Field(() => ID)
   @PrimaryGeneratedColumn("uuid")

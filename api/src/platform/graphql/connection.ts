@@ -2,7 +2,7 @@ import { ClassType, Field, Int, ObjectType } from "type-graphql";
 import { badInput } from "../errors";
 import { isUuid } from "./input-hygiene";
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class PageInfo {
   @Field(() => Boolean) hasNextPage!: boolean;
   @Field(() => Boolean) hasPreviousPage!: boolean;
@@ -12,13 +12,13 @@ export class PageInfo {
 
 /** A Relay connection type for any node class. */
 export function Connection<T extends object>(node: ClassType<T>) {
-  @ObjectType(`${node.name}Edge`)
+  @ObjectType(`${node.name}Edge`, { simpleResolvers: true })
   class Edge {
     @Field(() => String) cursor!: string;
     @Field(() => node) node!: T;
   }
 
-  @ObjectType(`${node.name}ConnectionBase`)
+  @ObjectType(`${node.name}ConnectionBase`, { simpleResolvers: true })
   abstract class ConnectionType {
     @Field(() => [Edge]) edges!: Edge[];
     @Field(() => PageInfo) pageInfo!: PageInfo;

@@ -15,6 +15,7 @@ import type { QuellContext } from "../graphql/context";
 import { formatError } from "../graphql/errors";
 import { unstorableTextReason } from "../graphql/input-hygiene";
 import { createLoaders } from "../graphql/loaders";
+import { JitExecutor } from "../graphql/jit";
 import { callerKey, GraphQLPipeline } from "../graphql/pipeline";
 import type { Services } from "../graphql/services";
 import { logger } from "../logger";
@@ -115,7 +116,9 @@ export async function startHttpServer(
 
   const apolloLog = logger.child({ component: "apollo" });
   const apollo = new ApolloServer<QuellContext>({
-    schema,
+    // Queries run compiled (graphql-jit, see JitExecutor); parsing, validation, plugins and error
+    // formatting below are Apollo's as before.
+    gateway: new JitExecutor(schema).gateway(),
     formatError,
     parseOptions: pipeline.parseOptions,
     validationRules: pipeline.validationRules,
