@@ -45,6 +45,8 @@ export class BullMqJobQueue implements JobQueue {
   readonly kind = "bullmq" as const;
   private readonly queues = new Map<QueueName, Queue>();
   private readonly workers: Worker[] = [];
+  /** Jobs being processed now, so close() can wait for them itself (see close). */
+  private readonly inHand = new Set<Promise<void>>();
   private readonly prefix: string;
   private readonly producerConnection: ConnectionOptions;
   private readonly workerConnection: ConnectionOptions;
@@ -90,12 +92,22 @@ export class BullMqJobQueue implements JobQueue {
     const worker = new Worker(
       queue,
       async (job: Job) => {
-        await processor(job.data as JobPayloads[Q], {
+        const run = processor(job.data as JobPayloads[Q], {
           id: job.id ?? "",
           name: job.name,
           attempt: job.attemptsMade + 1,
           progress: (percent) => job.updateProgress(percent),
         });
+        const settled = run.then(
+          () => undefined,
+          () => undefined,
+        );
+        this.inHand.add(settled);
+        try {
+          await run;
+        } finally {
+          this.inHand.delete(settled);
+        }
       },
       {
         connection: this.workerConnection,
@@ -165,9 +177,15 @@ export class BullMqJobQueue implements JobQueue {
   private closing: Promise<void> | null = null;
 
   close(): Promise<void> {
-    // Worker.close() waits for the jobs in hand to finish: the graceful part of SIGTERM.
+    // The graceful part of SIGTERM: take no new job, let the jobs in hand finish, then close.
+    // BullMQ's own graceful close (close(false)) first disconnects the blocking connection and waits
+    // for its 'end' event, which never comes when that client is parked in ioredis's "reconnecting"
+    // state after a Redis restart (taskforcesh/bullmq#4656, open in 6.7.0): the close then hangs for
+    // ever. So the waiting is done here and the workers are closed with force once nothing is in hand.
     this.closing ??= (async () => {
-      await Promise.allSettled(this.workers.map((w) => w.close()));
+      await Promise.allSettled(this.workers.map((w) => w.pause(true)));
+      while (this.inHand.size > 0) await Promise.allSettled([...this.inHand]);
+      await Promise.allSettled(this.workers.map((w) => w.close(true)));
       await Promise.allSettled([...this.queues.values()].map((q) => q.close()));
     })();
     return this.closing;
