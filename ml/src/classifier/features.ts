@@ -179,16 +179,7 @@ export class IncidentFeaturizer {
           { counts: restChars, weight: 1 },
         ])
       : this.chars.finish(titleChars);
-    const off = this.words.vocab.size;
-    const indices = new Int32Array(wv.indices.length + cv.indices.length);
-    const values = new Float32Array(indices.length);
-    indices.set(wv.indices);
-    values.set(wv.values);
-    for (let i = 0; i < cv.indices.length; i++) {
-      indices[wv.indices.length + i] = cv.indices[i] + off;
-      values[wv.indices.length + i] = cv.values[i];
-    }
-    return { indices, values };
+    return concatBlocks(wv, cv, this.words.vocab.size);
   }
 
   /** Tokenises without a fitted vocabulary, so training can tokenise once and reuse the tokens. */
@@ -275,15 +266,7 @@ export class IncidentFeaturizer {
       { counts: s.restChars, weight: 1 },
     ]);
     for (const j of charColumns) (s.titleChars[j] = 0), (s.restChars[j] = 0);
-    const indices = new Int32Array(wv.indices.length + cv.indices.length);
-    const values = new Float32Array(indices.length);
-    indices.set(wv.indices);
-    values.set(wv.values);
-    for (let i = 0; i < cv.indices.length; i++) {
-      indices[wv.indices.length + i] = cv.indices[i] + wSize;
-      values[wv.indices.length + i] = cv.values[i];
-    }
-    return { indices, values };
+    return concatBlocks(wv, cv, wSize);
   }
 
   private cachedCharColumns(cache: IncidentTextCache, cols: CacheColumns, wordId: number): Int32Array {
@@ -406,6 +389,19 @@ export class IncidentFeaturizer {
       : null;
     return new IncidentFeaturizer(s.opts, words, chars);
   }
+}
+
+/** The word block's vector followed by the char block's, whose columns start at `offset`. */
+function concatBlocks(wv: SparseVector, cv: SparseVector, offset: number): SparseVector {
+  const indices = new Int32Array(wv.indices.length + cv.indices.length);
+  const values = new Float32Array(indices.length);
+  indices.set(wv.indices);
+  values.set(wv.values);
+  for (let i = 0; i < cv.indices.length; i++) {
+    indices[wv.indices.length + i] = cv.indices[i] + offset;
+    values[wv.indices.length + i] = cv.values[i];
+  }
+  return { indices, values };
 }
 
 /** Vocabulary.fit's result from document frequencies by id: kept at minDf, most frequent first, ties by term. */

@@ -37,10 +37,8 @@ export const TEXT_CACHE_DEFAULTS: TextCacheOptions = { wordNgrams: [1, 2], charN
  */
 export class IncidentTextCache {
   readonly options: TextCacheOptions;
-  private readonly termIds = new Map<string, number>();
-  private readonly terms: string[] = [];
-  private readonly gramIds = new Map<string, number>();
-  private readonly grams: string[] = [];
+  private readonly termTable = new InternTable();
+  private readonly gramTable = new InternTable();
   /** Per term id (of a single token): its character n-gram ids in order, duplicates kept. */
   private readonly gramsOfWord: (Int32Array | undefined)[] = [];
   private readonly uniqueGramsOfWord: (Int32Array | undefined)[] = [];
@@ -60,19 +58,19 @@ export class IncidentTextCache {
   }
 
   get termCount(): number {
-    return this.terms.length;
+    return this.termTable.strings.length;
   }
 
   get gramCount(): number {
-    return this.grams.length;
+    return this.gramTable.strings.length;
   }
 
   term(id: number): string {
-    return this.terms[id];
+    return this.termTable.strings[id];
   }
 
   gram(id: number): string {
-    return this.grams[id];
+    return this.gramTable.strings[id];
   }
 
   entry(x: IncidentText): CachedIncidentText {
@@ -108,7 +106,7 @@ export class IncidentTextCache {
     let g = this.gramsOfWord[wordId];
     if (!g) {
       const [a, b] = this.options.charNgrams!;
-      const list = charNgrams([this.terms[wordId]], a, b);
+      const list = charNgrams([this.termTable.strings[wordId]], a, b);
       g = new Int32Array(list.length);
       for (let i = 0; i < list.length; i++) g[i] = this.internGram(list[i]);
       this.gramsOfWord[wordId] = g;
@@ -131,27 +129,31 @@ export class IncidentTextCache {
   }
 
   private internTerm(t: string): number {
-    let id = this.termIds.get(t);
-    if (id === undefined) {
-      id = this.terms.length;
-      this.terms.push(t);
-      this.termIds.set(t, id);
-    }
-    return id;
+    return this.termTable.intern(t);
   }
 
   private internTerms(list: readonly string[]): Int32Array {
     const out = new Int32Array(list.length);
-    for (let i = 0; i < list.length; i++) out[i] = this.internTerm(list[i]);
+    for (let i = 0; i < list.length; i++) out[i] = this.termTable.intern(list[i]);
     return out;
   }
 
   private internGram(g: string): number {
-    let id = this.gramIds.get(g);
+    return this.gramTable.intern(g);
+  }
+}
+
+/** Strings numbered in order of first sight. */
+class InternTable {
+  private readonly ids = new Map<string, number>();
+  readonly strings: string[] = [];
+
+  intern(s: string): number {
+    let id = this.ids.get(s);
     if (id === undefined) {
-      id = this.grams.length;
-      this.grams.push(g);
-      this.gramIds.set(g, id);
+      id = this.strings.length;
+      this.strings.push(s);
+      this.ids.set(s, id);
     }
     return id;
   }
