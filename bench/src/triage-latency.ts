@@ -4,6 +4,7 @@ import { randomBytes } from "node:crypto";
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
+import { cpus, loadavg } from "node:os";
 import { startRuntime } from "@quell/api/app";
 import { SYSTEM_ACTOR } from "@quell/api/modules/audit/audit.service";
 import { INCIDENT_CHANGED, IncidentChangeKind, type IncidentChangedPayload } from "@quell/api/modules/incident/incident.events";
@@ -32,6 +33,36 @@ const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, 
 const mb = (bytes: number) => Math.round(bytes / 1024 / 1024);
 const log = (m: string) => process.stderr.write(`${m}\n`);
 
+function cpuSecondsSince(start: NodeJS.CpuUsage): number {
+  const u = process.cpuUsage(start);
+  return (u.user + u.system) / 1e6;
+}
+
+/** Wall and CPU seconds per progress stage; a stage that comes back adds to its earlier time. */
+class StageClock {
+  private current = "";
+  private wall0 = performance.now();
+  private cpu0 = process.cpuUsage();
+  private readonly totals = new Map<string, { wall_s: number; cpu_s: number }>();
+
+  enter(stage: string): void {
+    if (stage === this.current) return;
+    if (this.current) {
+      const t = this.totals.get(this.current) ?? { wall_s: 0, cpu_s: 0 };
+      t.wall_s += (performance.now() - this.wall0) / 1000;
+      t.cpu_s += cpuSecondsSince(this.cpu0);
+      this.totals.set(this.current, t);
+    }
+    this.current = stage;
+    this.wall0 = performance.now();
+    this.cpu0 = process.cpuUsage();
+  }
+
+  report(): Record<string, { wall_s: number; cpu_s: number }> {
+    return Object.fromEntries([...this.totals].map(([k, v]) => [k, { wall_s: +v.wall_s.toFixed(2), cpu_s: +v.cpu_s.toFixed(2) }]));
+  }
+}
+
 async function main(): Promise<void> {
   const history = arg("history", 100_000);
   const samples = arg("samples", 300);
@@ -50,8 +81,21 @@ async function main(): Promise<void> {
 
     t = Date.now();
     const run = await runtime.services.models.createRun("cli", null);
-    const outcomes = await new ModelTrainer(runtime.dataSource, runtime.services.models).run(run.id, (p, s) => log(`${new Date().toISOString().slice(11, 23)} training ${p.toFixed(1)}% ${s}`));
+    // CPU time of this process beside wall time, per stage: on a shared machine the wall clock
+    // also counts other processes. PostgreSQL's own CPU (storing embeddings) is not in it.
+    const stages = new StageClock();
+    const trainCpu0 = process.cpuUsage();
+    const outcomes = await new ModelTrainer(runtime.dataSource, runtime.services.models).run(run.id, (p, s) => {
+      stages.enter(s);
+      log(`${new Date().toISOString().slice(11, 23)} training ${p.toFixed(1)}% ${s}`);
+    });
+    stages.enter("");
     report.training_s = (Date.now() - t) / 1000;
+    report.training_cpu_s = +cpuSecondsSince(trainCpu0).toFixed(1);
+    report.training_load_average = loadavg().map((l) => +l.toFixed(1));
+    report.training_stages = stages.report();
+    for (const [stage, v] of Object.entries(report.training_stages as Record<string, { wall_s: number; cpu_s: number }>)) log(`  ${stage.padEnd(40)} ${v.wall_s.toFixed(1)} s wall, ${v.cpu_s.toFixed(1)} s CPU`);
+    log(`training: ${report.training_s} s wall, ${report.training_cpu_s} s CPU, load average ${loadavg()[0].toFixed(1)} on ${cpus().length} cores`);
     report.training_outcomes = outcomes.map((o) => ({ kind: o.kind, outcome: o.outcome, holdout: o.candidate }));
 
     const stored = new Map<string, number>();

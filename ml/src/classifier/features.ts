@@ -5,6 +5,17 @@ import { Vocabulary } from "../text/vocabulary";
 import { TfidfWeighter } from "../text/tfidf";
 import type { SparseVector } from "../text/sparse";
 import { base64ToFloat32, float32ToBase64 } from "../util/base64";
+import type { IncidentTextCache } from "./text-cache";
+
+/** A featurizer's columns for one IncidentTextCache's ids (-1: not in the vocabulary), grown as the cache grows. */
+interface CacheColumns {
+  term: Int32Array;
+  termsResolved: number;
+  gram: Int32Array;
+  gramsResolved: number;
+  /** Per token id: its known character n-gram columns, in order with repeats (charColumns). */
+  charsOfWord: (Int32Array | undefined)[];
+}
 
 /** What a classifier reads from an incident. */
 export interface IncidentText {
@@ -168,22 +179,162 @@ export class IncidentFeaturizer {
           { counts: restChars, weight: 1 },
         ])
       : this.chars.finish(titleChars);
-    const off = this.words.vocab.size;
-    const indices = new Int32Array(wv.indices.length + cv.indices.length);
-    const values = new Float32Array(indices.length);
-    indices.set(wv.indices);
-    values.set(wv.values);
-    for (let i = 0; i < cv.indices.length; i++) {
-      indices[wv.indices.length + i] = cv.indices[i] + off;
-      values[wv.indices.length + i] = cv.values[i];
-    }
-    return { indices, values };
+    return concatBlocks(wv, cv, this.words.vocab.size);
   }
 
   /** Tokenises without a fitted vocabulary, so training can tokenise once and reuse the tokens. */
   static tokenizer(options: FeaturizerOptions = {}): (x: IncidentText) => IncidentTokens {
     const proto = new IncidentFeaturizer({ ...DEFAULTS, ...options } as FeaturizerState["opts"], null as unknown as TfidfWeighter, null);
     return (x) => proto.tokens(x);
+  }
+
+  /** Whether `cache` reads text as this featurizer does (else use transform). */
+  canUse(cache: IncidentTextCache): boolean {
+    return this.opts.fieldWeightAfterTf === true && cache.fits(this.opts);
+  }
+
+  private readonly cacheColumns = new WeakMap<IncidentTextCache, CacheColumns>();
+  private scratch: { titleWords: Float64Array; restWords: Float64Array; titleChars: Float64Array; restChars: Float64Array; seen: Uint32Array } | null = null;
+
+  private columnsFor(cache: IncidentTextCache): CacheColumns {
+    let m = this.cacheColumns.get(cache);
+    if (!m) this.cacheColumns.set(cache, (m = { term: new Int32Array(1024), termsResolved: 0, gram: new Int32Array(1024), gramsResolved: 0, charsOfWord: [] }));
+    if (m.termsResolved < cache.termCount) {
+      m.term = withCapacity(m.term, cache.termCount);
+      for (let id = m.termsResolved; id < cache.termCount; id++) m.term[id] = this.words.vocab.indexOf(cache.term(id)) ?? -1;
+      m.termsResolved = cache.termCount;
+    }
+    return m;
+  }
+
+  /**
+   * transform(x) for a featurizer that canUse(cache): the same vector bit for bit, from the
+   * cache's interned ids (no tokenising, no string hashing).
+   */
+  transformCached(cache: IncidentTextCache, x: IncidentText): SparseVector {
+    if (!this.canUse(cache)) return this.transform(x);
+    const e = cache.entry(x);
+    const meta = cache.meta(x);
+    const cols = this.columnsFor(cache);
+    const wSize = this.words.vocab.size;
+    const cSize = this.chars?.vocab.size ?? 0;
+    if (!this.scratch || this.scratch.titleWords.length !== wSize || this.scratch.titleChars.length !== cSize) {
+      this.scratch = {
+        titleWords: new Float64Array(wSize),
+        restWords: new Float64Array(wSize),
+        titleChars: new Float64Array(cSize),
+        restChars: new Float64Array(cSize),
+        seen: new Uint32Array((Math.max(wSize, cSize) >>> 5) + 1),
+      };
+    }
+    const s = this.scratch;
+    const tw = this.opts.titleWeight;
+    const touched = new ColumnSet(s.seen);
+    const count = (ids: ArrayLike<number>, into: Float64Array) => {
+      for (let k = 0; k < ids.length; k++) {
+        const j = cols.term[ids[k]];
+        if (j < 0) continue;
+        touched.add(j);
+        into[j]++;
+      }
+    };
+    count(e.titleTerms, s.titleWords);
+    count(e.descriptionTerms, s.restWords);
+    count(meta, s.restWords);
+    const wordColumns = touched.drainSorted();
+    const wv = this.words.finishDenseFields(wordColumns, [
+      { counts: s.titleWords, weight: tw },
+      { counts: s.restWords, weight: 1 },
+    ]);
+    for (const j of wordColumns) (s.titleWords[j] = 0), (s.restWords[j] = 0);
+    if (!this.chars || !this.opts.charNgrams) return wv;
+    let budget = MAX_CHAR_GRAMS;
+    const addWords = (words: Int32Array, into: Float64Array) => {
+      for (let w = 0; w < words.length; w++) {
+        const c = this.cachedCharColumns(cache, cols, words[w]);
+        for (let i = 0; i < c.length && budget > 0; i++, budget--) {
+          touched.add(c[i]);
+          into[c[i]]++;
+        }
+      }
+    };
+    addWords(e.titleWords, s.titleChars);
+    addWords(e.descriptionWords, s.restChars);
+    const charColumns = touched.drainSorted();
+    const cv = this.chars.finishDenseFields(charColumns, [
+      { counts: s.titleChars, weight: tw },
+      { counts: s.restChars, weight: 1 },
+    ]);
+    for (const j of charColumns) (s.titleChars[j] = 0), (s.restChars[j] = 0);
+    return concatBlocks(wv, cv, wSize);
+  }
+
+  private cachedCharColumns(cache: IncidentTextCache, cols: CacheColumns, wordId: number): Int32Array {
+    let c = cols.charsOfWord[wordId];
+    if (!c) {
+      const grams = cache.gramsOf(wordId);
+      if (cols.gramsResolved < cache.gramCount) {
+        cols.gram = withCapacity(cols.gram, cache.gramCount);
+        for (let id = cols.gramsResolved; id < cache.gramCount; id++) cols.gram[id] = this.chars!.vocab.indexOf(cache.gram(id)) ?? -1;
+        cols.gramsResolved = cache.gramCount;
+      }
+      const found: number[] = [];
+      for (let i = 0; i < grams.length; i++) if (cols.gram[grams[i]] >= 0) found.push(cols.gram[grams[i]]);
+      cols.charsOfWord[wordId] = c = Int32Array.from(found);
+    }
+    return c;
+  }
+
+  /**
+   * fitTokens on the cached text of `examples`: the same vocabulary and IDF (the same documents,
+   * the same document frequencies, the same order), counted over ids instead of strings.
+   */
+  static fitCached(cache: IncidentTextCache, examples: readonly IncidentText[], options: FeaturizerOptions = {}): IncidentFeaturizer {
+    const opts = { ...DEFAULTS, ...options } as FeaturizerState["opts"];
+    if (!cache.fits(opts)) throw new Error("the text cache was built for other n-gram or description options");
+    const stride = Math.max(1, examples.length / MAX_VOCABULARY_DOCS);
+    const docs = stride === 1 ? examples : Array.from({ length: MAX_VOCABULARY_DOCS }, (_, i) => examples[Math.floor(i * stride)]);
+    const entries = docs.map((x) => cache.entry(x));
+    const metas = docs.map((x) => cache.meta(x));
+    const termDf = new Int32Array(cache.termCount);
+    const lastDoc = new Int32Array(cache.termCount).fill(-1);
+    entries.forEach((e, d) => {
+      for (const ids of [e.titleTerms, e.descriptionTerms, metas[d]]) {
+        for (let k = 0; k < ids.length; k++) {
+          const id = ids[k];
+          if (lastDoc[id] !== d) (lastDoc[id] = d), termDf[id]++;
+        }
+      }
+    });
+    const words = vocabularyFromDf(termDf, (id) => cache.term(id), docs.length, opts.minDf, opts.maxWordFeatures);
+    let chars: Vocabulary | null = null;
+    if (opts.charNgrams) {
+      // Every token's n-grams are interned first, so the counts below fit in one array.
+      for (const e of entries) {
+        for (let k = 0; k < e.titleWords.length; k++) cache.uniqueGramsOf(e.titleWords[k]);
+        for (let k = 0; k < e.descriptionWords.length; k++) cache.uniqueGramsOf(e.descriptionWords[k]);
+      }
+      const gramDf = new Int32Array(cache.gramCount);
+      const lastGramDoc = new Int32Array(cache.gramCount).fill(-1);
+      entries.forEach((e, d) => {
+        for (const ws of [e.titleWords, e.descriptionWords]) {
+          for (let w = 0; w < ws.length; w++) {
+            const grams = cache.uniqueGramsOf(ws[w]);
+            for (let k = 0; k < grams.length; k++) {
+              const g = grams[k];
+              if (lastGramDoc[g] !== d) (lastGramDoc[g] = d), gramDf[g]++;
+            }
+          }
+        }
+      });
+      chars = vocabularyFromDf(gramDf, (id) => cache.gram(id), docs.length, opts.minDf, opts.maxCharFeatures);
+    }
+    return new IncidentFeaturizer(opts, new TfidfWeighter(words), chars ? new TfidfWeighter(chars) : null);
+  }
+
+  /** Options as a featurizer fitted with `options` will have them. */
+  static optionsWithDefaults(options: FeaturizerOptions = {}): FeaturizerState["opts"] {
+    return { ...DEFAULTS, ...options } as FeaturizerState["opts"];
   }
 
   static fit(examples: readonly IncidentText[], options: FeaturizerOptions = {}): IncidentFeaturizer {
@@ -238,4 +389,80 @@ export class IncidentFeaturizer {
       : null;
     return new IncidentFeaturizer(s.opts, words, chars);
   }
+}
+
+/** The word block's vector followed by the char block's, whose columns start at `offset`. */
+function concatBlocks(wv: SparseVector, cv: SparseVector, offset: number): SparseVector {
+  const indices = new Int32Array(wv.indices.length + cv.indices.length);
+  const values = new Float32Array(indices.length);
+  indices.set(wv.indices);
+  values.set(wv.values);
+  for (let i = 0; i < cv.indices.length; i++) {
+    indices[wv.indices.length + i] = cv.indices[i] + offset;
+    values[wv.indices.length + i] = cv.values[i];
+  }
+  return { indices, values };
+}
+
+/** Vocabulary.fit's result from document frequencies by id: kept at minDf, most frequent first, ties by term. */
+function vocabularyFromDf(df: Int32Array, termOf: (id: number) => string, nDocs: number, minDf: number, maxFeatures: number): Vocabulary {
+  const kept: [string, number][] = [];
+  for (let id = 0; id < df.length; id++) if (df[id] >= minDf && df[id] > 0) kept.push([termOf(id), df[id]]);
+  kept.sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  const top = kept.slice(0, maxFeatures);
+  return new Vocabulary(
+    top.map(([t]) => t),
+    Int32Array.from(top.map(([, n]) => n)),
+    nDocs,
+  );
+}
+
+/**
+ * Columns touched by one incident, as a bitset over the vocabulary: read back in ascending order
+ * by scanning the words between the lowest and highest column, which for a few hundred columns
+ * was far cheaper than sorting them (a typed-array sort was half of the transform's time).
+ */
+class ColumnSet {
+  private n = 0;
+  private lo = Infinity;
+  private hi = -1;
+  constructor(private readonly bits: Uint32Array) {}
+
+  add(j: number): void {
+    const w = j >>> 5;
+    const m = 1 << (j & 31);
+    if (this.bits[w] & m) return;
+    this.bits[w] |= m;
+    this.n++;
+    if (w < this.lo) this.lo = w;
+    if (w > this.hi) this.hi = w;
+  }
+
+  /** The columns, ascending; leaves the set empty. */
+  drainSorted(): Int32Array {
+    const out = new Int32Array(this.n);
+    let k = 0;
+    for (let w = this.lo; w <= this.hi; w++) {
+      let b = this.bits[w];
+      if (b === 0) continue;
+      this.bits[w] = 0;
+      while (b !== 0) {
+        const low = b & -b;
+        out[k++] = (w << 5) | (31 - Math.clz32(low));
+        b ^= low;
+      }
+    }
+    this.n = 0;
+    this.lo = Infinity;
+    this.hi = -1;
+    return out;
+  }
+}
+
+/** `a`, or a copy of it with room for at least `size` entries. */
+function withCapacity(a: Int32Array, size: number): Int32Array {
+  if (a.length >= size) return a;
+  const next = new Int32Array(Math.max(size, a.length * 2));
+  next.set(a);
+  return next;
 }

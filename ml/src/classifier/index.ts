@@ -4,6 +4,8 @@ export { TrainedClassifier, loadClassifier } from "./predict";
 export type { Prediction, ClassifierArtifact } from "./predict";
 export { InsufficientDataError } from "./errors";
 export { IncidentFeaturizer } from "./features";
+export { IncidentTextCache } from "./text-cache";
+export type { CachedIncidentText, TextCacheOptions } from "./text-cache";
 export type { IncidentText, FeaturizerOptions, FeaturizerState } from "./features";
 export { LinearSoftmax } from "./model";
 export { fitLinearSoftmax } from "./fit";

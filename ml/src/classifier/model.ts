@@ -20,8 +20,13 @@ export class LinearSoftmax {
   }
 
   logits(x: SparseVector): Float64Array {
+    return this.logitsInto(x, new Float64Array(this.nClasses));
+  }
+
+  /** logits(x) written into `out` (length nClasses), for callers scoring many rows. */
+  logitsInto(x: SparseVector, out: Float64Array): Float64Array {
     const C = this.nClasses;
-    const out = Float64Array.from(this.bias);
+    for (let c = 0; c < C; c++) out[c] = this.bias[c];
     for (let i = 0; i < x.indices.length; i++) {
       const row = x.indices[i] * C;
       const v = x.values[i];

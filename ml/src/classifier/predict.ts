@@ -1,5 +1,6 @@
 import type { IncidentText, FeaturizerState } from "./features";
 import { IncidentFeaturizer } from "./features";
+import type { IncidentTextCache } from "./text-cache";
 import { LinearSoftmax } from "./model";
 import { softmax } from "./calibration";
 import { charNgrams } from "../text/ngrams";
@@ -63,9 +64,12 @@ export class TrainedClassifier {
   ) {}
 
   /** `explain: false` skips the per-term reasons (the costly part) when only the label is needed, as in scoring a holdout. */
-  predict(input: IncidentText, options: { explain?: boolean } = {}): Prediction {
-    const tokens = this.featurizer.tokens(input);
-    const x = this.featurizer.transformTokens(tokens);
+  predict(input: IncidentText, options: { explain?: boolean; textCache?: IncidentTextCache } = {}): Prediction {
+    // With a cache (scoring a holdout after training on the same incidents) the text is already
+    // tokenised; the vector is the same.
+    const cached = options.textCache && options.explain === false ? options.textCache : undefined;
+    const tokens = cached ? null : this.featurizer.tokens(input);
+    const x = cached ? this.featurizer.transformCached(cached, input) : this.featurizer.transformTokens(tokens!);
     const probs = softmax(this.model.logits(x), this.temperature);
     let top = 0;
     for (let c = 1; c < probs.length; c++) if (probs[c] > probs[top]) top = c;
@@ -82,7 +86,7 @@ export class TrainedClassifier {
       distribution: this.labels
         .map((label, c) => ({ label, probability: probs[c] }))
         .sort((a, b) => b.probability - a.probability),
-      reasons: options.explain === false ? [] : this.explain(tokens, x, top),
+      reasons: options.explain === false || !tokens ? [] : this.explain(tokens, x, top),
     };
   }
 

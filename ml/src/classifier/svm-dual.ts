@@ -54,7 +54,8 @@ export function fitLinearSvmDual(
   const indptr = new Int32Array(n + 1);
   for (let i = 0; i < n; i++) indptr[i + 1] = indptr[i] + X[i].indices.length;
   const indices = new Int32Array(indptr[n]);
-  const values = new Float64Array(indptr[n]);
+  // Float32 like the rows themselves (so the same numbers): half the bytes that every pass streams.
+  const values = new Float32Array(indptr[n]);
   const sqNorm = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     indices.set(X[i].indices, indptr[i]);

@@ -11,6 +11,7 @@ import { objectiveScore, tuneClassOffsets, type ValidationObjective } from "./bi
 import { LinearSoftmax } from "./model";
 import { blendLinear, fitNaiveBayesLinear } from "./nb-linear";
 import type { SparseVector } from "../text/sparse";
+import type { IncidentTextCache } from "./text-cache";
 
 export interface LabelledIncident extends IncidentText {
   label: string;
@@ -38,6 +39,11 @@ export interface TrainOptions {
   weightDecay?: number;
   batchSize?: number;
   features?: FeaturizerOptions;
+  /**
+   * Text tokenised once for several models (a retraining trains three on the same incidents).
+   * Used when it was built for the same text options as `features`; the model is the same either way.
+   */
+  textCache?: IncidentTextCache;
   /**
    * What validation judges (early stopping, the naive Bayes share, class offsets): "accuracy" for
    * routing (team, category), where the first suggestion is what agents act on; "macro_f1"
@@ -157,15 +163,26 @@ export async function trainClassifier(
     opts.validationShare ?? 0.15,
     seed,
   );
-  const tokens = usable.map(IncidentFeaturizer.tokenizer(opts.features));
   // Weights are features x classes (and Adam keeps two more copies while training): with many
   // classes each block's vocabulary is capped so that the model stays within WEIGHT_BUDGET.
   const blockCap = Math.floor(WEIGHT_BUDGET / labels.length / 2);
-  const featurizer = IncidentFeaturizer.fitTokens(
-    split.train.map((i) => tokens[i]),
-    { maxWordFeatures: Math.min(300_000, blockCap), maxCharFeatures: Math.min(300_000, blockCap), ...opts.features },
-  );
-  const X = tokens.map((t) => featurizer.transformTokens(t));
+  const featureOptions = { maxWordFeatures: Math.min(300_000, blockCap), maxCharFeatures: Math.min(300_000, blockCap), ...opts.features };
+  const cache = opts.textCache;
+  let featurizer: IncidentFeaturizer;
+  let X: SparseVector[];
+  if (cache && cache.fits(IncidentFeaturizer.optionsWithDefaults(featureOptions))) {
+    // The same vocabulary, IDF and vectors as below (bit for bit), from text tokenised once for
+    // every model of a retraining; the vocabulary still comes from this model's training split only.
+    featurizer = IncidentFeaturizer.fitCached(cache, split.train.map((i) => usable[i]), featureOptions);
+    X = usable.map((x) => featurizer.transformCached(cache, x));
+  } else {
+    const tokens = usable.map(IncidentFeaturizer.tokenizer(opts.features));
+    featurizer = IncidentFeaturizer.fitTokens(
+      split.train.map((i) => tokens[i]),
+      featureOptions,
+    );
+    X = tokens.map((t) => featurizer.transformTokens(t));
+  }
   report(10, "training");
 
   const trY = split.train.map((i) => y[i]);
@@ -217,7 +234,10 @@ export async function trainClassifier(
    * SVM's validation preferred C 1 (macro-F1 0.423 vs 0.410 at 0.1) while the blended model at
    * C 0.1 scored 0.454 on validation and 0.445 vs 0.388 on dev.
    */
+  // Naive Bayes' validation temperature is the same for every SVM combine() judges: fitted once.
+  let nbTemperature: number | undefined;
   const combine = (lin: LinearSoftmax) => {
+    nbTemperature ??= valY.length ? fitTemperature(valX.map((x) => nbTrain.logits(x)), valY, 0.02, 20) : 1;
     const blended = blendWithNaiveBayes(
       lin,
       nbTrain,
@@ -227,18 +247,28 @@ export async function trainClassifier(
       opts.naiveBayesBlend ?? (valY.length >= MIN_VALIDATION_FOR_OFFSETS ? undefined : DEFAULT_NB_BLEND),
       BLEND_GRID,
       objective,
+      nbTemperature,
     );
     const model = blended.model;
     let priorAdjustment = 0;
+    // Validation scores already computed, by bias shift: each is the score of the same weights
+    // and biases, so it is not computed twice (scoring validation was a fifth of training time).
+    let score = blended.score;
     if (weighting === "none" && valY.length >= MIN_VALIDATION_FOR_OFFSETS) {
       // Logit adjustment (Menon et al., ICLR 2021): subtracting tau * log prior from the biases does
       // for rare classes what balanced weights do in the loss, without a second training run. Kept
       // only when it raises the validation objective by 0.002 or more.
       const logPrior = counts.map((n) => Math.log(Math.max(n, 1) / trY.length));
       const base = model.bias.slice();
+      const shiftBy = (tau: number) => logPrior.forEach((lp, c) => (model.bias[c] = base[c] - tau * lp));
+      const scored = new Map<number, number>();
+      // At tau 0 the biases are the blend's own, whose score the blend search returned.
+      if (blended.score !== undefined) scored.set(0, blended.score);
       const scoreWith = (tau: number) => {
-        logPrior.forEach((lp, c) => (model.bias[c] = base[c] - tau * lp));
-        return scoreOf(model, valX, valY, objective, labels.length);
+        shiftBy(tau);
+        const s = scored.get(tau) ?? scoreOf(model, valX, valY, objective, labels.length);
+        scored.set(tau, s);
+        return s;
       };
       let best = scoreWith(0) + 0.002;
       for (const tau of opts.priorAdjustment !== undefined ? [] : PRIOR_ADJUSTMENTS) {
@@ -246,9 +276,9 @@ export async function trainClassifier(
         if (s > best) [best, priorAdjustment] = [s, tau];
       }
       if (opts.priorAdjustment !== undefined) priorAdjustment = opts.priorAdjustment;
-      scoreWith(priorAdjustment);
+      score = scoreWith(priorAdjustment);
     }
-    return { blended, model, priorAdjustment, score: scoreOf(model, valX, valY, objective, labels.length) };
+    return { blended, model, priorAdjustment, score: score ?? scoreOf(model, valX, valY, objective, labels.length) };
   };
   // Each candidate loss is trained on the training split and judged on validation by the task's
   // objective; the better one is kept (ties: the first, softmax).
@@ -299,7 +329,8 @@ export async function trainClassifier(
               }),
             });
             svmIterations.push(...fit.iterations);
-            [best, svmAlpha] = [{ model: fit.model, score: combine(fit.model).score }, fit.alpha];
+            // C is chosen: this fit's combined validation score would be computed for nothing.
+            [best, svmAlpha] = [{ model: fit.model, score: best!.score }, fit.alpha];
           }
           // No epochs: the solver runs to its stopping rule; 1 marks "refit with the same settings".
           epochOfBest = 1;
@@ -433,8 +464,12 @@ function describe(counts: Record<string, number>): string {
   return parts.length ? parts.join(", ") : "no labelled incidents";
 }
 
+const argmaxLogits = { buffer: new Float64Array(0) };
+
 function argmaxOf(model: LinearSoftmax, x: SparseVector): number {
-  const l = model.logits(x);
+  // One buffer for every row scored: validation is scored tens of times per training.
+  if (argmaxLogits.buffer.length !== model.nClasses) argmaxLogits.buffer = new Float64Array(model.nClasses);
+  const l = model.logitsInto(x, argmaxLogits.buffer);
   let top = 0;
   for (let c = 1; c < l.length; c++) if (l[c] > l[top]) top = c;
   return top;
@@ -476,14 +511,17 @@ export function blendWithNaiveBayes(
   weight?: number,
   grid: readonly number[] = BLEND_GRID,
   objective: ValidationObjective = "macro_f1",
+  /** Naive Bayes' validation temperature when already fitted (the same for every softmaxModel). */
+  naiveBayesTemperature?: number,
 ): BlendResult {
   const tS = valY.length ? fitTemperature(valX.map((x) => softmaxModel.logits(x)), valY, 0.02, 20) : 1;
-  const tN = valY.length ? fitTemperature(valX.map((x) => nb.logits(x)), valY, 0.02, 20) : 1;
+  const tN = naiveBayesTemperature ?? (valY.length ? fitTemperature(valX.map((x) => nb.logits(x)), valY, 0.02, 20) : 1);
   const mix = (w: number) => blendLinear(softmaxModel, (1 - w) / tS, nb, w / tN);
-  const result = (model: LinearSoftmax, w: number, scores: number[]): BlendResult => ({
+  const result = (model: LinearSoftmax, w: number, scores: number[], score?: number): BlendResult => ({
     model,
     weight: w,
     scores,
+    ...(score !== undefined ? { score } : {}),
     softmaxTemperature: tS,
     naiveBayesTemperature: tN,
     biasBeforeShift: model.bias.slice(),
@@ -497,7 +535,7 @@ export function blendWithNaiveBayes(
     scores.push(s);
     if (s > best.score + 1e-9) best = { model: m, weight: w, score: s };
   }
-  return result(best.model, best.weight, scores);
+  return result(best.model, best.weight, scores, best.score);
 }
 
 export interface BlendResult {
@@ -505,6 +543,8 @@ export interface BlendResult {
   /** Share of naive Bayes. */
   weight: number;
   scores: number[];
+  /** Validation objective of `model` (the chosen weight), when the grid was searched. */
+  score?: number;
   /** Validation temperatures each side was divided by before mixing. */
   softmaxTemperature: number;
   naiveBayesTemperature: number;

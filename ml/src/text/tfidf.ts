@@ -59,6 +59,27 @@ export class TfidfWeighter {
     return this.opts.normalize === false ? v : l2Normalize(v);
   }
 
+  /**
+   * finishFields over dense per-column counts (0 = absent) at the given columns, ascending: the same
+   * arithmetic in the same order, so the same vector bit for bit, without a Map per field.
+   */
+  finishDenseFields(columns: Int32Array, fields: readonly { counts: Float64Array; weight: number }[]): SparseVector {
+    const sublinear = this.opts.sublinear ?? true;
+    const indices = columns.slice();
+    const values = new Float32Array(indices.length);
+    for (let k = 0; k < indices.length; k++) {
+      const i = indices[k];
+      let t = 0;
+      for (const { counts, weight } of fields) {
+        const c = counts[i];
+        if (c !== 0) t += weight * (sublinear ? sublinearTf(c) : c);
+      }
+      values[k] = t * this.idf[i];
+    }
+    const v = { indices, values };
+    return this.opts.normalize === false ? v : l2Normalize(v);
+  }
+
   finish(counts: Map<number, number>): SparseVector {
     const sublinear = this.opts.sublinear ?? true;
     const weighted = new Map<number, number>();

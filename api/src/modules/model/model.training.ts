@@ -1,4 +1,5 @@
 import {
+  IncidentTextCache,
   InsufficientDataError,
   IvfIndex,
   LsaEmbedder,
@@ -96,8 +97,8 @@ function inputOf(row: HistoryRow, kind: ClassifierKind) {
   return { title: row.title, description: row.description, service: row.service ?? undefined, category: kind === ModelKind.category ? undefined : (row.category ?? undefined) };
 }
 
-function score(clf: TrainedClassifier, rows: HistoryRow[], kind: ClassifierKind, truth: string[]): Record<string, number> {
-  const preds = rows.map((r) => clf.predict(inputOf(r, kind), { explain: false }));
+function score(clf: TrainedClassifier, rows: HistoryRow[], kind: ClassifierKind, truth: string[], textCache?: IncidentTextCache): Record<string, number> {
+  const preds = rows.map((r) => clf.predict(inputOf(r, kind), { explain: false, textCache }));
   const top = preds.map((p) => p.topLabel);
   // The same scoring function as `ml evaluate` (macro-F1 over labels in the truth or the
   // predictions; an abstained row counts by its top label), so the activation decision and the
@@ -202,9 +203,12 @@ export class ModelTrainer {
       const decided = await this.decidedLabels();
       const outcomes: KindOutcome[] = [];
       const span = 70 / CLASSIFIER_KINDS.length;
+      // The three classifiers read the same titles and descriptions: tokenised once for all of
+      // them (and their holdout scoring). Each still fits its vocabulary on its own training rows.
+      const textCache = new IncidentTextCache();
       for (const [i, kind] of CLASSIFIER_KINDS.entries()) {
         const base = 5 + i * span;
-        outcomes.push(await this.trainClassifierKind(kind, history, decided, runId, (p, s) => progress(base + (p / 100) * span, `${kind}: ${s}`)));
+        outcomes.push(await this.trainClassifierKind(kind, history, decided, runId, textCache, (p, s) => progress(base + (p / 100) * span, `${kind}: ${s}`)));
       }
       outcomes.push(await this.trainEmbedder(history, runId, (p, s) => progress(75 + (p / 100) * 25, `similar: ${s}`)));
       progress(100, "done");
@@ -224,6 +228,7 @@ export class ModelTrainer {
     history: HistoryRow[],
     decided: Map<string, string>,
     runId: string,
+    textCache: IncidentTextCache,
     progress: Progress,
   ): Promise<KindOutcome> {
     const labelled = history.filter((r) => labelOf(r, kind, decided));
@@ -237,7 +242,7 @@ export class ModelTrainer {
     try {
       candidate = await trainClassifier(
         train.map((r) => ({ ...inputOf(r, kind), label: labelOf(r, kind, decided)! })),
-        { seed: 42, objective: objectiveOf(kind), onProgress: (p) => progress(p.percent * 0.9, p.stage) },
+        { seed: 42, objective: objectiveOf(kind), textCache, onProgress: (p) => progress(p.percent * 0.9, p.stage) },
       );
     } catch (error) {
       if (error instanceof InsufficientDataError) return { kind, outcome: "insufficient_data", reason: error.message };
@@ -245,12 +250,12 @@ export class ModelTrainer {
     }
     progress(92, "evaluating");
     const truth = holdout.map((r) => labelOf(r, kind, decided)!);
-    const candidateMetrics = score(candidate, holdout, kind, truth);
+    const candidateMetrics = score(candidate, holdout, kind, truth, textCache);
     const activeRef = (await this.models.activeModels()).find((m) => m.kind === kind);
     let activeMetrics: Record<string, number> | null = null;
     if (activeRef) {
       const active = loadClassifier(await this.models.loadArtifact<ClassifierArtifact>(activeRef.id));
-      activeMetrics = score(active, holdout, kind, truth);
+      activeMetrics = score(active, holdout, kind, truth, textCache);
     }
     // "Not worse": the kind's objective on the same holdout at least equal to the active model's.
     const key = objectiveOf(kind);
