@@ -54,4 +54,19 @@ describe.runIf(!!process.env.REDIS_URL)("alert rate limit leases shared across r
     expect(burst.slice(10)).toEqual(["refused", "refused"]);
     expect(await outcome(ingestion.admit("integration-2"))).toBe("refused");
   });
+
+  it("keeps the points of counts that overlap: a replica admits the whole limit when batches are counted at once", async () => {
+    const keyPrefix = `quell-test:${randomBytes(4).toString("hex")}:alert-rate`;
+    const ingestion = new AlertIngestion(noDatabase, { perSecond: 20, leasePoints: 4, keyPrefix, redis });
+    // Batch A is on its way to Redis (its count started on the next turn) when batch B starts.
+    const first = outcome(ingestion.admit("integration-3"));
+    await new Promise((resolve) => setImmediate(resolve));
+    const second = outcome(ingestion.admit("integration-3"));
+    expect([await first, await second]).toEqual(["admitted", "admitted"]);
+    const rest: string[] = [];
+    for (let i = 0; i < 30; i++) rest.push(String(await outcome(ingestion.admit("integration-3"))));
+    // Every point counted in the window is used: exactly the limit admitted, none lost with a replaced lease.
+    expect(2 + rest.filter((r) => r === "admitted").length).toBe(20);
+    expect(rest.every((r) => r === "admitted" || r === "refused")).toBe(true);
+  });
 });

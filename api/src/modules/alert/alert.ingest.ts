@@ -166,8 +166,14 @@ export class AlertIngestion {
     // Points of this call still within the limit: the waiting events' first, then the lease's.
     const allowed = Math.max(0, Math.min(asked, this.opts.perSecond - (counted.consumedPoints - asked)));
     const leftOver = allowed - waiting.length;
-    if (leftOver > 0) this.leases.set(integrationId, { points: leftOver, expiresAt: Date.now() + counted.msBeforeNext });
-    else this.leases.delete(integrationId);
+    // Counts of one integration overlap under load (a batch starts while the previous call is still
+    // on its way to Redis): a lease taken in the same window adds to the one in hand. Replacing it
+    // threw away points already counted, and at 6k events/s refused half of what the limit allows.
+    const now = Date.now();
+    const inHand = this.leases.get(integrationId);
+    const sameWindow = inHand !== undefined && inHand.expiresAt > now;
+    if (leftOver > 0) this.leases.set(integrationId, { points: leftOver + (sameWindow ? inHand.points : 0), expiresAt: now + counted.msBeforeNext });
+    else if (!sameWindow) this.leases.delete(integrationId);
     if (allowed >= waiting.length) {
       for (const w of waiting) w.resolve();
       return;
