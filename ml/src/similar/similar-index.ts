@@ -1,7 +1,7 @@
 import { Bm25Index, type Bm25FieldOptions } from "./bm25-index";
 import { IvfIndex } from "./ivf-index";
 import { LsaEmbedder, retrievalFields, retrievalTerms, type EmbedderText } from "./lsa-embedder";
-import { DEFAULT_FUSION, fuseHits, fuseWithRecency, type FusionOptions } from "./fusion";
+import { DEFAULT_FUSION, fuseHits, fuseWithRecency, type Candidate, type FusionOptions } from "./fusion";
 import { collapseDuplicateGroups } from "./duplicate-groups";
 import { bm25Idf } from "../text/bm25";
 import { EMAIL_TOKEN, HEX_TOKEN, NUM_TOKEN, URL_TOKEN } from "../text/normalize";
@@ -46,6 +46,14 @@ export interface SimilarHit {
    * duplicate's id. Score, denseScore and the BM25 figures are then that duplicate's (they ranked it).
    */
   viaDuplicate?: string;
+}
+
+/** A fused candidate; `via` is the known duplicate that ranked it, when it stands in as that duplicate's original. */
+interface RankedCandidate {
+  id: string;
+  c: Candidate;
+  score: number;
+  via: string | undefined;
 }
 
 export interface SimilarIndexOptions {
@@ -169,6 +177,26 @@ export class SimilarIncidentIndex {
   }
 
   search(query: SimilarQuery, opts: SimilarSearchOptions = {}): SimilarHit[] {
+    const ranked = this.rank(query, opts);
+    return ranked.present(opts.originalOf ? ranked.collapse(opts.originalOf) : ranked.fused, opts.k ?? 10);
+  }
+
+  /**
+   * `search` with the duplicate-of links read for the candidates it ranked (e.g. from the database,
+   * so a link made a minute ago counts): one ranking, then `linksOf` for those ids, then the collapse.
+   */
+  async searchWithLinks(
+    query: SimilarQuery,
+    opts: Omit<SimilarSearchOptions, "originalOf">,
+    linksOf: (candidateIds: string[]) => Promise<(id: string) => string | null | undefined>,
+  ): Promise<SimilarHit[]> {
+    const ranked = this.rank(query, opts);
+    const originalOf = await linksOf(ranked.fused.map((x) => x.id));
+    return ranked.present(ranked.collapse(originalOf), opts.k ?? 10);
+  }
+
+  /** Fused candidates best first, and how to collapse known duplicate groups and present the top k. */
+  private rank(query: SimilarQuery, opts: SimilarSearchOptions) {
     const k = opts.k ?? 10;
     const before = opts.before?.getTime();
     const filter = (id: string) => {
@@ -190,38 +218,35 @@ export class SimilarIncidentIndex {
       const created = this.meta.get(id)?.createdAt;
       return created === null || created === undefined ? NaN : (queryTime - created) / 86_400_000;
     };
-    let fused = fuseHits(
+    const fused: RankedCandidate[] = fuseHits(
       dense,
       lexical,
       (id) => dot(qVec, this.ann.getVector(id)),
       (c, best) => fuseWithRecency(c, best, this.fusion, ageDays(c.id)),
-    ).map((x) => ({ ...x, id: x.c.id, via: undefined as string | undefined }));
-    if (opts.originalOf) {
-      const inPool = (id: string) => this.meta.has(id) && filter(id);
+    ).map((x) => ({ ...x, id: x.c.id, via: undefined }));
+    const inPool = (id: string) => this.meta.has(id) && filter(id);
+    return {
+      fused,
       // The original is listed on its member's evidence (score, cosine, BM25): that is what ranked
       // it, and what a verdict on it should teach the fusion weights (learnFusionFromFeedback).
-      fused = collapseDuplicateGroups(fused, opts.originalOf, inPool, (id, member) => ({
-        id,
-        c: { ...member.c, id },
-        score: member.score,
-        via: member.c.id,
-      }));
-    }
-    return fused
-      .slice(0, k)
-      .map(({ c, score, via }) => ({
-        id: c.id,
-        score,
-        denseScore: c.dense,
-        bm25Score: c.bm25,
-        bm25Relative: maxBm25 > 0 ? c.bm25 / maxBm25 : 0,
-        reasons: {
-          sharedTerms: this.sharedTerms(qSet, c.id),
-          sameService: qService !== "" && this.meta.get(c.id)?.service === qService,
-        },
-        ...(via ? { viaDuplicate: via } : {}),
-      }));
+      collapse: (originalOf: (id: string) => string | null | undefined): RankedCandidate[] =>
+        collapseDuplicateGroups(fused, originalOf, inPool, (id, member) => ({ id, c: { ...member.c, id }, score: member.score, via: member.c.id })),
+      present: (list: RankedCandidate[], top: number): SimilarHit[] =>
+        list.slice(0, top).map(({ c, score, via }) => ({
+          id: c.id,
+          score,
+          denseScore: c.dense,
+          bm25Score: c.bm25,
+          bm25Relative: maxBm25 > 0 ? c.bm25 / maxBm25 : 0,
+          reasons: {
+            sharedTerms: this.sharedTerms(qSet, c.id),
+            sameService: qService !== "" && this.meta.get(c.id)?.service === qService,
+          },
+          ...(via ? { viaDuplicate: via } : {}),
+        })),
+    };
   }
+
 
   private sharedTerms(query: Set<string>, id: string): string[] {
     const n = this.bm25.size;

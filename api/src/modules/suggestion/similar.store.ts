@@ -133,16 +133,18 @@ export class SimilarStore {
   /**
    * Similar-incident search as triage shows it: a known duplicate group is listed once, as its
    * original, at its best member's rank (collapseDuplicateGroups; on SeaMonkey TRAIN it lifted MRR
-   * 0.655 -> 0.743, see ml/README.md). The links among the widest candidate list are read at query
-   * time, so an incident marked a duplicate a minute ago already counts.
+   * 0.655 -> 0.743, see ml/README.md). The links among the ranked candidates are read at query
+   * time (one ranking, then one query), so an incident marked a duplicate a minute ago already counts.
    */
   async searchCollapsingDuplicates(incident: IndexableIncident, k = 10): Promise<SimilarHit[]> {
-    const query = { title: incident.title, description: incident.description, service: incident.service };
-    const where = { before: incident.createdAt, excludeId: incident.id };
-    const wide = this.index.search(query, { ...where, k: Math.max(this.index.candidates, k) });
-    const links = await duplicateLinksOf(this.dataSource, wide.map((h) => h.id));
-    if (links.size === 0) return wide.slice(0, k);
-    return this.index.search(query, { ...where, k, originalOf: (id) => links.get(id) });
+    return this.index.searchWithLinks(
+      { title: incident.title, description: incident.description, service: incident.service },
+      { k, before: incident.createdAt, excludeId: incident.id },
+      async (candidateIds) => {
+        const links = await duplicateLinksOf(this.dataSource, candidateIds);
+        return (id) => links.get(id);
+      },
+    );
   }
 
   search(incident: IndexableIncident, k = 10): SimilarHit[] {
