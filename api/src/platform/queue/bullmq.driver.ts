@@ -27,6 +27,9 @@ export function redisConnection(url: string): { host: string; port: number; user
   };
 }
 
+/** How long a worker's close may take once none of its jobs is in hand (its last bookkeeping in Redis). */
+const WORKER_CLOSE_GRACE_MS = 5_000;
+
 function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout;
   return Promise.race([
@@ -177,15 +180,20 @@ export class BullMqJobQueue implements JobQueue {
   private closing: Promise<void> | null = null;
 
   close(): Promise<void> {
-    // The graceful part of SIGTERM: take no new job, let the jobs in hand finish, then close.
-    // BullMQ's own graceful close (close(false)) first disconnects the blocking connection and waits
-    // for its 'end' event, which never comes when that client is parked in ioredis's "reconnecting"
-    // state after a Redis restart (taskforcesh/bullmq#4656, open in 6.7.0): the close then hangs for
-    // ever. So the waiting is done here and the workers are closed with force once nothing is in hand.
+    // The graceful part of SIGTERM: BullMQ's close() stops taking jobs, lets the jobs in hand finish
+    // and completes their bookkeeping in Redis. But it first waits for the blocking connection's
+    // 'end' event, which never comes when ioredis has parked that client in "reconnecting" after a
+    // Redis restart (taskforcesh/bullmq#4656, open in 6.7.0): the close then hangs for ever. So the
+    // jobs in hand are awaited here too, and once they are done BullMQ gets WORKER_CLOSE_GRACE_MS to
+    // finish; a worker still closing then has its connections dropped (nothing of it is in hand).
     this.closing ??= (async () => {
-      await Promise.allSettled(this.workers.map((w) => w.pause(true)));
+      const closed = this.workers.map((w) => w.close());
       while (this.inHand.size > 0) await Promise.allSettled([...this.inHand]);
-      await Promise.allSettled(this.workers.map((w) => w.close(true)));
+      await Promise.allSettled(
+        this.workers.map((w, i) =>
+          withTimeout(closed[i], WORKER_CLOSE_GRACE_MS, "worker close").catch(() => withTimeout(w.disconnect(), WORKER_CLOSE_GRACE_MS, "worker disconnect")),
+        ),
+      );
       await Promise.allSettled([...this.queues.values()].map((q) => q.close()));
     })();
     return this.closing;
