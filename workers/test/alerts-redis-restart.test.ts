@@ -81,5 +81,19 @@ describe.runIf(!!process.env.DATABASE_URL)("alert ingestion across a Redis resta
     expect(alerts).toBe(40);
     // Every accepted event applied exactly once: the counts add up to what was sent.
     expect(counted).toBe(total);
+
+    // The worker's blocking connection still takes new jobs once everything has drained (the
+    // BullMQ worker that silently stops after a reconnect, taskforcesh/bullmq#4585 family): with
+    // no schedules running, only a job taken from Redis can apply these events.
+    for (let round = 0; round < 2; round++) {
+      await new Promise((r) => setTimeout(r, 2_000));
+      await sendOne(total + round);
+      await waitFor(async () => {
+        const [{ n }] = await api.dataSource.query(`SELECT count(*)::int AS n FROM alert_event WHERE integration_id = $1 AND processed_at IS NULL`, [integrationId]);
+        return n === 0;
+      }, 15_000);
+    }
+    const [{ after }] = await api.dataSource.query(`SELECT sum(count)::int AS after FROM alert WHERE integration_id = $1`, [integrationId]);
+    expect(after).toBe(total + 2);
   });
 });
