@@ -9,7 +9,9 @@ import { dataDir, statusIncidents } from "./ml-data";
  * (60-73 %, 73-87 %, 87-100 %) is predicted by models trained on every TRAIN row before it, and
  * the predictions of the three blocks are pooled (173 rows instead of one 87-row dev split). The
  * real TEST split is never read.
- * Args: JSON list of variants, each { name?, train?: TrainOptions, input?: "plain" | "fields-as-text" }.
+ * Args: JSON list of variants, each { name?, train?: TrainOptions, input?: "plain" | "fields-as-text" };
+ * each later variant is also compared with the first (paired bootstrap on the pooled rows).
+ * Examples carry their creation dates, as retraining passes them (validation: the newest 15 %).
  * "fields-as-text" also appends service and category to the description as words (the yardstick
  * reads them as words; the pipeline as one pseudo-term each).
  */
