@@ -73,3 +73,43 @@ describe("readableTerm", () => {
     expect(readableTerm("timeout")).toBe("timeout");
   });
 });
+
+describe("trainClassifier on dated incidents", () => {
+  const day = 86_400_000;
+  const start = Date.UTC(2024, 0, 1);
+  // 34 older rows where network words mean "network", then 6 newer ones where they mean
+  // "hardware" (a relabelling over time). Passed newest-last-but-shuffled, so only the dates say
+  // which rows are newest.
+  const older = toy.slice(0, 34).map((e, i) => ({ ...e, createdAt: new Date(start + i * day) }));
+  const newer = network.map((t, i) => ({ title: `${t} recent`, label: "hardware", createdAt: new Date(start + (40 + i) * day) }));
+  const dated = [...newer.slice(0, 3), ...older, ...newer.slice(3)];
+
+  it("validates on the newest rows by creation date when every example has one", async () => {
+    const clf = await trainClassifier(dated, { seed: 6, refitOnAll: false });
+    // The six relabelled rows are the newest 15 %: all of validation, and the model learnt from
+    // the older rows calls them "network", so validation accuracy is 0.
+    expect(clf.validation.validation_newest).toBe(1);
+    expect(clf.validation.n_validation).toBe(6);
+    expect(clf.validation.accuracy).toBe(0);
+    // A stratified split of the same rows holds out mostly older rows, which it gets right.
+    const random = await trainClassifier(dated, { seed: 6, refitOnAll: false, validationOrder: "stratified" });
+    expect(random.validation.validation_newest).toBe(0);
+    expect(random.validation.accuracy).toBeGreaterThan(0.5);
+    // One undated example: the time order is unknown, so the split is stratified.
+    const oneUndated = await trainClassifier([...dated.slice(1), { ...dated[0], createdAt: null }], { seed: 6, refitOnAll: false });
+    expect(oneUndated.validation.validation_newest).toBe(0);
+  });
+
+  it("lets recent examples outweigh many older ones under a short recency half-life", async () => {
+    // 24 older rows say VPN and DNS trouble is "network"; 12 rows 60 days later say "hardware".
+    const old = [0, 1, 2, 3].flatMap((rep) => network.map((t, i) => ({ title: `${t} ${rep}`, label: "network", createdAt: new Date(start + (rep * 6 + i) * day) })));
+    const recent = [0, 1].flatMap((rep) => network.map((t, i) => ({ title: `${t} ${rep}`, label: "hardware", createdAt: new Date(start + (60 + rep * 6 + i) * day) })));
+    const rows = [...old, ...recent];
+    const query = { title: "vpn tunnel down and dns resolution failing" };
+    const plain = await trainClassifier(rows, { seed: 7 });
+    expect(plain.predict(query, { explain: false }).topLabel).toBe("network");
+    const recencyWeighted = await trainClassifier(rows, { seed: 7, recencyHalfLifeDays: 5 });
+    expect(recencyWeighted.validation.recency_half_life_days).toBe(5);
+    expect(recencyWeighted.predict(query, { explain: false }).topLabel).toBe("hardware");
+  });
+});

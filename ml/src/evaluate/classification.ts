@@ -65,7 +65,7 @@ export async function evaluateClassification(
   const test = testRows.filter((r) => labelOf(r, task));
   const truth = test.map((r) => labelOf(r, task));
   const clf = await trainClassifier(
-    train.map((r) => ({ title: r.title, description: r.description, service: r.service, category: r.category, label: labelOf(r, task) })),
+    train.map((r) => ({ title: r.title, description: r.description, service: r.service, category: r.category, createdAt: r.createdAt, label: labelOf(r, task) })),
     // The objective the registry trains this kind with (routing: accuracy), so the CLI scores the model that would be activated.
     { seed: 42, objective: objectiveOfTask(task), abstainThreshold: options.abstainThreshold, onProgress: (p) => onProgress?.({ percent: p.percent * 0.9, stage: p.stage }) },
   );

@@ -46,3 +46,14 @@ export function stratifiedSplit(
   }
   return { train: train.sort((a, b) => a - b), holdout: holdout.sort((a, b) => a - b) };
 }
+
+/**
+ * Holds out the newest share of rows by time (ties: the later index is newer), for validating on
+ * drifting data: what a model is judged on is what it will meet next. Indices come back sorted.
+ */
+export function newestSplit(times: readonly number[], holdoutShare: number): { train: number[]; holdout: number[] } {
+  const order = times.map((_, i) => i).sort((a, b) => times[a] - times[b] || a - b);
+  const h = Math.min(Math.max(Math.round(times.length * holdoutShare), times.length > 1 ? 1 : 0), Math.max(times.length - 1, 0));
+  const cut = order.length - h;
+  return { train: order.slice(0, cut).sort((a, b) => a - b), holdout: order.slice(cut).sort((a, b) => a - b) };
+}

@@ -241,7 +241,8 @@ export class ModelTrainer {
     let candidate: TrainedClassifier;
     try {
       candidate = await trainClassifier(
-        train.map((r) => ({ ...inputOf(r, kind), label: labelOf(r, kind, decided)! })),
+        // The creation date lets validation hold out the newest rows (the trainer's default for dated examples).
+        train.map((r) => ({ ...inputOf(r, kind), createdAt: r.createdAt, label: labelOf(r, kind, decided)! })),
         { seed: 42, objective: objectiveOf(kind), textCache, onProgress: (p) => progress(p.percent * 0.9, p.stage) },
       );
     } catch (error) {
