@@ -100,6 +100,15 @@ describe("trainClassifier on dated incidents", () => {
     expect(oneUndated.validation.validation_newest).toBe(0);
   });
 
+  it("keeps a class that exists only in the newest rows in training (stratified fallback)", async () => {
+    // A team set up lately: its 6 incidents are the newest 15 %, so a newest split would train on none of them.
+    const newTeam = network.map((t, i) => ({ title: `${t} storage array`, label: "storage", createdAt: new Date(start + (40 + i) * day) }));
+    const clf = await trainClassifier([...older, ...newTeam], { seed: 6, refitOnAll: false });
+    expect(clf.validation.validation_newest).toBe(0);
+    expect(clf.labels).toContain("storage");
+    expect(clf.predict({ title: "packet loss on switch storage array" }, { explain: false }).topLabel).toBe("storage");
+  });
+
   it("lets recent examples outweigh many older ones under a short recency half-life", async () => {
     // 24 older rows say VPN and DNS trouble is "network"; 12 rows 60 days later say "hardware".
     const old = [0, 1, 2, 3].flatMap((rep) => network.map((t, i) => ({ title: `${t} ${rep}`, label: "network", createdAt: new Date(start + (rep * 6 + i) * day) })));

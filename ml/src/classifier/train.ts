@@ -190,15 +190,14 @@ export async function trainClassifier(
   const y = usable.map((e) => labels.indexOf(e.label));
   const times = usable.map((e) => e.createdAt?.getTime() ?? NaN);
   const dated = times.every((t) => Number.isFinite(t));
-  const validationOrder = dated ? (opts.validationOrder ?? DEFAULT_VALIDATION_ORDER) : "stratified";
-  const split =
-    validationOrder === "newest"
-      ? newestSplit(times, opts.validationShare ?? 0.15)
-      : stratifiedSplit(
-          usable.map((e) => e.label),
-          opts.validationShare ?? 0.15,
-          seed,
-        );
+  const share = opts.validationShare ?? 0.15;
+  const newest = dated && (opts.validationOrder ?? DEFAULT_VALIDATION_ORDER) === "newest" ? newestSplit(times, share) : null;
+  // A class that is new (a team set up last month) can sit almost wholly in the newest rows: the
+  // model would then learn it from a handful of rows, or none, and never route to it. Such a split
+  // falls back to the stratified one, which keeps every class's share in training.
+  const newestStarves = newest !== null && labels.some((_, c) => newest.train.filter((i) => y[i] === c).length < MIN_CLASS_EXAMPLES);
+  const validationOrder = newest && !newestStarves ? "newest" : "stratified";
+  const split = validationOrder === "newest" ? newest! : stratifiedSplit(usable.map((e) => e.label), share, seed);
   // Weights are features x classes (and Adam keeps two more copies while training): with many
   // classes each block's vocabulary is capped so that the model stays within WEIGHT_BUDGET.
   const blockCap = Math.floor(WEIGHT_BUDGET / labels.length / 2);
