@@ -146,7 +146,11 @@ describe("one similar-incident index per embedder per process, shared by triage 
     // The dropped index is not handed out again: a reader of the old model opens a new one.
     const reopened = await SimilarStore.shared(t.api.dataSource, old.modelId, () => t.api.services.models.loadArtifact<EmbedderBundle>(old.modelId));
     expect(reopened).not.toBe(old);
+    // A stray release by the dropped one does not count against the reopened one's reader.
+    old.release();
+    expect(SimilarStore.readersOf(t.api.dataSource, old.modelId)).toBe(1);
     reopened.release();
+    expect(SimilarStore.readersOf(t.api.dataSource, old.modelId)).toBe(0);
   });
 
   it("serialises two readers' syncs and upserts: every stored vector is filed once, none is missed, the newest wins", async () => {

@@ -30,10 +30,11 @@ interface Row {
 
 /**
  * The recurrence job's state in one worker process: the similar-incident index of the active
- * embedder (the process's one, SimilarStore.shared, which triage reads too) and the groups over it. The first job after a
- * start, or after the embedder changed, rebuilds; later jobs assign the incidents that arrived
- * since (in creation order, so every worker converges on the same groups) and reconcile only the
- * groups they touched. The scheduled rebuild corrects what incremental assignment drifted.
+ * embedder (the process's one, SimilarStore.shared, which triage reads too) and the groups over
+ * it. The first job after a start, or after the embedder changed, rebuilds; later jobs assign the
+ * incidents that arrived since (in creation order, so every worker converges on the same groups)
+ * and reconcile only the groups they touched. The scheduled rebuild corrects what incremental
+ * assignment drifted.
  */
 export class RecurrenceEngine {
   private store: SimilarStore | null = null;

@@ -21,6 +21,8 @@ export interface IndexableIncident {
 /** A store shared by the readers of one process, and how many of them hold it. */
 interface SharedEntry {
   opening: Promise<SimilarStore>;
+  /** Set once open: a release() by a store this entry does not hold (one dropped before) counts for nothing. */
+  store?: SimilarStore;
   readers: number;
 }
 
@@ -62,6 +64,7 @@ export class SimilarStore {
     if (!entry) {
       const opening = loadBundle().then((bundle) => SimilarStore.open(dataSource, modelId, bundle));
       const created: SharedEntry = { opening, readers: 0 };
+      void opening.then((store) => (created.store = store), () => undefined);
       entry = created;
       stores.set(modelId, created);
       // A failed opening is not kept: the next reader tries again.
@@ -82,7 +85,7 @@ export class SimilarStore {
   release(): void {
     const stores = sharedStores.get(this.dataSource);
     const entry = stores?.get(this.modelId);
-    if (!entry || entry.readers <= 0) return;
+    if (!entry || entry.store !== this || entry.readers <= 0) return;
     if (--entry.readers === 0) {
       stores!.delete(this.modelId);
       log.info({ modelId: this.modelId, incidents: this.index.size }, "similar-incident index dropped: no reader holds it");
