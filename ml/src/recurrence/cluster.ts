@@ -1,4 +1,5 @@
 import type { SimilarIncidentIndex } from "../similar/similar-index";
+import { DEFAULT_FUSION, type FusionOptions } from "../similar/fusion";
 import { PairScorer, type EvidenceWeights, type IncidentFeatures, type RecurrenceIncident } from "./features";
 import { AssignedNeighbours } from "./neighbours";
 import { OrderedDenseSearch } from "./ordered-dense";
@@ -14,6 +15,11 @@ export interface RecurrenceOptions extends EvidenceWeights {
   neighbours: number;
   /** A new incident is compared with at most this many of a group's latest members. */
   maxMembersCompared: number;
+  /**
+   * How neighbour lookup and pair scores fuse dense and BM25 evidence: the clusterer's own, not the
+   * index's, so one index serves similar-incident search (its learned weights) and recurrence.
+   */
+  fusion: FusionOptions;
 }
 
 /**
@@ -36,6 +42,8 @@ export const DEFAULT_RECURRENCE: RecurrenceOptions = {
   timeWindowDays: 14,
   serviceWeight: 0.05,
   fullDenseCoverage: 0.3,
+  // Tuned with it (recency off: recurrence has its own time evidence).
+  fusion: DEFAULT_FUSION,
 };
 
 export interface Assignment {
@@ -72,7 +80,7 @@ export class RecurrenceClusterer {
     opts: Partial<RecurrenceOptions> = {},
   ) {
     this.options = { ...DEFAULT_RECURRENCE, ...opts };
-    this.scorer = new PairScorer(index, this.options);
+    this.scorer = new PairScorer(index, this.options, this.options.fusion);
     this.neighbours = new AssignedNeighbours(index, this.scorer);
   }
 
@@ -196,7 +204,7 @@ export class SearchRecurrenceClusterer extends RecurrenceClusterer {
 
   protected override nearestAssigned(x: RecurrenceIncident): string[] {
     return this.index
-      .search(x, { k: this.options.neighbours, excludeId: x.id, filter: (id) => this.groupKeyOf(id) !== undefined })
+      .search(x, { k: this.options.neighbours, excludeId: x.id, filter: (id) => this.groupKeyOf(id) !== undefined, fusion: this.options.fusion })
       .map((h) => h.id);
   }
 }

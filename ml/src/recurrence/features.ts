@@ -1,5 +1,6 @@
 import { retrievalTerms } from "../similar/lsa-embedder";
 import type { SimilarIncidentIndex } from "../similar/similar-index";
+import { DEFAULT_FUSION, type FusionOptions } from "../similar/fusion";
 import { bm25Idf, bm25TfFactor } from "../text/bm25";
 
 /** An incident as recurrence clustering sees it: its text and the evidence beside the text. */
@@ -79,6 +80,8 @@ export class PairScorer {
   constructor(
     readonly index: SimilarIncidentIndex,
     readonly evidence: EvidenceWeights,
+    /** The clusterer's fusion (not the index's: the index may serve readers that fuse otherwise). */
+    readonly fusion: FusionOptions = DEFAULT_FUSION,
   ) {
     // Pair scores recompute BM25 from the index's statistics with one length per incident.
     if (index.fielded) throw new Error("recurrence needs a one-field BM25 index (no bm25Fields)");
@@ -176,7 +179,7 @@ export class PairScorer {
     const lexical = this.bm25Ratios(a, b);
     if (!a.vector || !b.vector) return lexical;
     const trust = Math.min(1, Math.min(a.coverage, b.coverage) / Math.max(this.evidence.fullDenseCoverage, 1e-9));
-    const w = this.index.fusion.denseWeight * trust;
+    const w = this.fusion.denseWeight * trust;
     return w * Math.max(dot(a.vector, b.vector), 0) + (1 - w) * lexical;
   }
 

@@ -141,7 +141,7 @@ export class AssignedNeighbours {
       dense,
       lexical,
       (id) => dot(qVec, this.features[this.handleOf.get(id)!].vector),
-      (c, maxBm25) => fuse(c, maxBm25, this.index.fusion),
+      (c, maxBm25) => fuse(c, maxBm25, this.scorer.fusion),
     )
       .slice(0, k)
       .map((h) => h.c.id);

@@ -4,6 +4,7 @@ import { readIncidentCsvFile, type IncidentRow } from "../data/incidents";
 import { LsaEmbedder } from "../similar/lsa-embedder";
 import { SimilarIncidentIndex } from "../similar/similar-index";
 import { IvfIndex } from "../similar/ivf-index";
+import { DEFAULT_FUSION, SIMILAR_INCIDENT_FUSION } from "../similar/fusion";
 import { createRng } from "../util/random";
 import { RecurrenceClusterer, SearchRecurrenceClusterer, DEFAULT_RECURRENCE, byCreation } from "./cluster";
 import type { RecurrenceIncident } from "./features";
@@ -242,6 +243,30 @@ describe("the fast neighbour lookup gives the groups of the search-based pass", 
       for (const x of [...history].sort(byCreation)) incremental.assign(x);
       expect(keysOf(incremental, history)).toEqual(keysOf(fast, history));
     }
+  });
+
+  it("fuses with the clusterer's own fusion, whatever the index's (one index serves similar-incident search too)", async () => {
+    const history = generatedHistory(400, 3);
+    const embedder = await LsaEmbedder.fit(history, { seed: 7 });
+    const index = (fusion?: typeof DEFAULT_FUSION) => {
+      const ix = new SimilarIncidentIndex(embedder, { fusion });
+      for (const x of history) ix.add({ ...x, description: x.description ?? "" });
+      return ix;
+    };
+    // An index as similar-incident search would set it (its learned weights, recency on): the
+    // default clusterer on it gives the groups and pair scores it gives on a default index.
+    const searchFusion = { ...SIMILAR_INCIDENT_FUSION, denseWeight: 0.2 };
+    const onShared = SmallBlockClusterer.rebuild(index(searchFusion), history);
+    const onOwn = SmallBlockClusterer.rebuild(index(), history);
+    expect(keysOf(onShared, history)).toEqual(keysOf(onOwn, history));
+    const [a, b] = onOwn.groups(3)[0].ids;
+    expect(onShared.scorer.similarity(onShared.scorer.get(a)!, onShared.scorer.get(b)!)).toBe(onOwn.scorer.similarity(onOwn.scorer.get(a)!, onOwn.scorer.get(b)!));
+    // A clusterer given another fusion uses it, in the fast lookup and in the search-based pass alike.
+    const lexical = { ...DEFAULT_FUSION, denseWeight: 0.1 };
+    const fast = SmallBlockClusterer.rebuild(index(), history, { fusion: lexical });
+    const reference = SearchRecurrenceClusterer.rebuild(index(searchFusion), history, { fusion: lexical });
+    expect(keysOf(fast, history)).toEqual(keysOf(reference, history));
+    expect(fast.scorer.similarity(fast.scorer.get(a)!, fast.scorer.get(b)!)).not.toBe(onOwn.scorer.similarity(onOwn.scorer.get(a)!, onOwn.scorer.get(b)!));
   });
 
   it("with an index holding int16 codes (a stored bundle's default), rebuild and arrival order agree", async () => {

@@ -31,6 +31,11 @@ export interface SimilarSearchOptions {
    * (collapseDuplicateGroups). Similar-incident search only; recurrence never passes it.
    */
   originalOf?: (id: string) => string | null | undefined;
+  /**
+   * How this reader fuses the evidence (default the index's `fusion`): one index serves readers
+   * that weigh it differently (similar-incident search its learned weights, recurrence the default).
+   */
+  fusion?: FusionOptions;
 }
 
 export interface SimilarHit {
@@ -57,6 +62,7 @@ interface RankedCandidate {
 }
 
 export interface SimilarIndexOptions {
+  /** Fusion of searches that name none (SimilarSearchOptions.fusion); default DEFAULT_FUSION. */
   fusion?: Partial<FusionOptions>;
   /** Candidates taken from each retriever before fusion (default 100). */
   candidates?: number;
@@ -89,6 +95,7 @@ const MAX_SHARED_TERMS = 8;
 export class SimilarIncidentIndex {
   readonly ann: IvfIndex;
   readonly bm25: Bm25Index;
+  /** Fusion of searches that name none of their own. */
   readonly fusion: FusionOptions;
   /** Candidates taken from each retriever before fusion (recurrence clustering ranks as deep). */
   readonly candidates: number;
@@ -214,6 +221,7 @@ export class SimilarIncidentIndex {
     const qService = normService(query.service);
     const qSet = new Set(qTerms);
     const queryTime = (opts.queryTime ?? opts.before)?.getTime() ?? Date.now();
+    const fusion = opts.fusion ?? this.fusion;
     const ageDays = (id: string) => {
       const created = this.meta.get(id)?.createdAt;
       return created === null || created === undefined ? NaN : (queryTime - created) / 86_400_000;
@@ -222,7 +230,7 @@ export class SimilarIncidentIndex {
       dense,
       lexical,
       (id) => dot(qVec, this.ann.getVector(id)),
-      (c, best) => fuseWithRecency(c, best, this.fusion, ageDays(c.id)),
+      (c, best) => fuseWithRecency(c, best, fusion, ageDays(c.id)),
     ).map((x) => ({ ...x, id: x.c.id, via: undefined }));
     const inPool = (id: string) => this.meta.has(id) && filter(id);
     return {

@@ -123,6 +123,26 @@ describe("SimilarIncidentIndex", () => {
     expect(index.search({ title: "" }, { k: 5, queryTime: new Date("2024-03-01") }).every((h) => h.score === 0)).toBe(true);
   });
 
+  it("ranks with a reader's own fusion as an index built with that fusion does, leaving the index's for readers that name none", async () => {
+    const embedder = await LsaEmbedder.fit(history, { dim: 8, minDf: 1 });
+    const lexicalOnly = { ...SIMILAR_INCIDENT_FUSION, denseWeight: 0 };
+    const shared = new SimilarIncidentIndex(embedder);
+    const own = new SimilarIncidentIndex(embedder, { fusion: lexicalOnly });
+    for (const h of history) {
+      shared.add(h);
+      own.add(h);
+    }
+    const query = { title: "TLS certificate expired on payments", service: "payments" };
+    const opts = { k: 5, queryTime: new Date("2024-03-01") };
+    const overridden = shared.search(query, { ...opts, fusion: lexicalOnly });
+    expect(overridden).toEqual(own.search(query, opts));
+    // The override is per call: the next search without one fuses as the index does (dense counts again).
+    const plain = shared.search(query, opts);
+    expect(plain.map((h) => h.score)).not.toEqual(overridden.map((h) => h.score));
+    const linked = await shared.searchWithLinks(query, { ...opts, fusion: lexicalOnly }, async () => () => undefined);
+    expect(linked).toEqual(overridden);
+  });
+
   it("embeds to fixed-size unit vectors, also after an artifact round trip, and survives odd input", async () => {
     const embedder = await LsaEmbedder.fit(history, { dim: 8, minDf: 1 });
     const copy = LsaEmbedder.fromArtifact(JSON.parse(JSON.stringify(embedder.toArtifact())));

@@ -30,10 +30,11 @@ interface Row {
 
 /**
  * The recurrence job's state in one worker process: the similar-incident index of the active
- * embedder (from stored vectors, like triage's) and the groups over it. The first job after a
- * start, or after the embedder changed, rebuilds; later jobs assign the incidents that arrived
- * since (in creation order, so every worker converges on the same groups) and reconcile only the
- * groups they touched. The scheduled rebuild corrects what incremental assignment drifted.
+ * embedder (the process's one, SimilarStore.shared, which triage reads too) and the groups over
+ * it. The first job after a start, or after the embedder changed, rebuilds; later jobs assign the
+ * incidents that arrived since (in creation order, so every worker converges on the same groups)
+ * and reconcile only the groups they touched. The scheduled rebuild corrects what incremental
+ * assignment drifted.
  */
 export class RecurrenceEngine {
   private store: SimilarStore | null = null;
@@ -48,6 +49,11 @@ export class RecurrenceEngine {
     private readonly clock: Clock,
   ) {}
 
+  /** The similar-incident index this engine reads (the process's one of the active embedder), if any. */
+  get similarStore(): SimilarStore | null {
+    return this.store;
+  }
+
   /** One pass at a time per process: jobs queue behind each other. */
   run(mode: "rebuild" | "incremental"): Promise<RecurrencePassResult> {
     const next = this.running.then(() => this.pass(mode));
@@ -60,8 +66,11 @@ export class RecurrenceEngine {
     const embedder = (await this.models.activeModels()).find((m) => m.kind === ModelKind.embedder);
     if (!embedder) return { mode: "cold_start", incidents: 0, created: 0, updated: 0, reopened: 0, gone: 0 };
     if (this.store?.modelId !== embedder.id) {
-      this.store = await SimilarStore.open(this.dataSource, embedder.id, await this.models.loadArtifact<EmbedderBundle>(embedder.id));
+      // The process's one index of this embedder, shared with triage (the clusterer fuses with its own weights).
+      const next = await SimilarStore.shared(this.dataSource, embedder.id, () => this.models.loadArtifact<EmbedderBundle>(embedder.id));
       this.clusterer = null;
+      this.store?.release();
+      this.store = next;
     }
     if (mode === "rebuild" || !this.clusterer) return this.rebuild();
     return this.catchUp();
@@ -78,7 +87,7 @@ export class RecurrenceEngine {
       after = rows[rows.length - 1].id;
     }
     await this.store!.sync();
-    await this.store!.upsert(incidents.filter((x) => !this.store!.index.bm25.has(x.id)).map(toIndexable));
+    await this.store!.upsertMissing(incidents.map(toIndexable));
     this.clusterer = RecurrenceClusterer.rebuild(this.store!.index, incidents);
     this.watermark = incidents.reduce((max, x) => Math.max(max, x.createdAt!.getTime()), 0);
     const counts = await this.recurrence.reconcile(this.groupsOf(this.clusterer.groups(1).map((g) => g.key)), this.evidence, true);
@@ -93,7 +102,7 @@ export class RecurrenceEngine {
     const gone = await this.recurrence.dropLinkedAway();
     if (fresh.length === 0) return { mode: "incremental", incidents: 0, created: 0, updated: 0, reopened: 0, gone };
     await this.store!.sync();
-    await this.store!.upsert(fresh.filter((x) => !this.store!.index.bm25.has(x.id)).map(toIndexable));
+    await this.store!.upsertMissing(fresh.map(toIndexable));
     const touched = new Set<string>();
     for (const x of fresh) {
       touched.add(clusterer.assign(x).key);

@@ -1,9 +1,9 @@
-import { IvfIndex, LsaEmbedder, SimilarIncidentIndex, type FusionOptions, type SimilarHit } from "@quell/ml";
+import { DEFAULT_FUSION, IvfIndex, LsaEmbedder, SimilarIncidentIndex, type FusionOptions, type SimilarHit } from "@quell/ml";
 import type { DataSource } from "typeorm";
 import { logger } from "../../platform/logger";
 import { bytesToVector } from "../model/model.artifact";
 import type { EmbedderBundle } from "../model/model.training";
-import { storeEmbeddings } from "../model/model.training";
+import { similarIncidentFusion, storeEmbeddings } from "../model/model.training";
 
 const log = logger.child({ component: "similar-store" });
 const PAGE = 5_000;
@@ -18,34 +18,114 @@ export interface IndexableIncident {
   createdAt: Date;
 }
 
+/** A store shared by the readers of one process, and how many of them hold it. */
+interface SharedEntry {
+  opening: Promise<SimilarStore>;
+  /** Set once open: a release() by a store this entry does not hold (one dropped before) counts for nothing. */
+  store?: SimilarStore;
+  readers: number;
+}
+
+/**
+ * The stores of this process by database and embedder model: triage and recurrence read one index
+ * (at 1M incidents it is GBs; each opening its own held it twice). Keyed by DataSource too, so two
+ * runtimes in one process (tests) never see each other's.
+ */
+const sharedStores = new WeakMap<DataSource, Map<string, SharedEntry>>();
+
 /**
  * The similar-incident index of one embedder, rebuilt from the vectors stored in PostgreSQL (no
- * retraining, no re-embedding at start), kept current with incidents other workers embedded.
+ * retraining, no re-embedding at start), kept current with incidents other workers embedded. One
+ * per embedder per process (SimilarStore.shared), read by triage and recurrence, each with its own
+ * fusion: the index carries none of its readers' choices.
  */
 export class SimilarStore {
   private watermark = new Date(0);
   private readonly seen = new Map<string, number>();
+  /** Tail of the mutations (sync, upsert) queued on this store: they run one at a time. */
+  private mutating: Promise<unknown> = Promise.resolve();
 
   private constructor(
     private readonly dataSource: DataSource,
     readonly modelId: string,
     readonly index: SimilarIncidentIndex,
+    /** Similar-incident search's fusion under this embedder: the weights learned with it (similarIncidentFusion). */
+    readonly similarIncidentFusion: FusionOptions,
   ) {}
 
-  /** `fusion`: how the index fuses its evidence for this reader (similar-incident search its bundle's learned weights; recurrence the default). */
-  static async open(dataSource: DataSource, modelId: string, bundle: EmbedderBundle, opts: { fusion?: (bundle: EmbedderBundle) => FusionOptions } = {}): Promise<SimilarStore> {
+  /**
+   * The store of `modelId` in this process, opened (from `loadBundle`) by its first reader and
+   * counted as held by the caller until it calls release(). Concurrent first calls share one opening.
+   */
+  static async shared(dataSource: DataSource, modelId: string, loadBundle: () => Promise<EmbedderBundle>): Promise<SimilarStore> {
+    let stores = sharedStores.get(dataSource);
+    if (!stores) sharedStores.set(dataSource, (stores = new Map()));
+    let entry = stores.get(modelId);
+    if (!entry) {
+      const opening = loadBundle().then((bundle) => SimilarStore.open(dataSource, modelId, bundle));
+      const created: SharedEntry = { opening, readers: 0 };
+      void opening.then((store) => (created.store = store), () => undefined);
+      entry = created;
+      stores.set(modelId, created);
+      // A failed opening is not kept: the next reader tries again.
+      opening.catch(() => {
+        if (stores.get(modelId) === created) stores.delete(modelId);
+      });
+    }
+    entry.readers++;
+    try {
+      return await entry.opening;
+    } catch (err) {
+      entry.readers--;
+      throw err;
+    }
+  }
+
+  /** The caller no longer reads this store (its embedder was replaced, or it stops); the last reader out drops it. */
+  release(): void {
+    const stores = sharedStores.get(this.dataSource);
+    const entry = stores?.get(this.modelId);
+    if (!entry || entry.store !== this || entry.readers <= 0) return;
+    if (--entry.readers === 0) {
+      stores!.delete(this.modelId);
+      log.info({ modelId: this.modelId, incidents: this.index.size }, "similar-incident index dropped: no reader holds it");
+    }
+  }
+
+  /** Readers holding the store of `modelId` in this process (0: none open). */
+  static readersOf(dataSource: DataSource, modelId: string): number {
+    return sharedStores.get(dataSource)?.get(modelId)?.readers ?? 0;
+  }
+
+  private static async open(dataSource: DataSource, modelId: string, bundle: EmbedderBundle): Promise<SimilarStore> {
     const embedder = LsaEmbedder.fromArtifact(bundle.lsa);
-    const index = new SimilarIncidentIndex(embedder, { ann: IvfIndex.fromState(bundle.ivf), fusion: opts.fusion?.(bundle) });
-    const store = new SimilarStore(dataSource, modelId, index);
+    // The index's own fusion is only the default of a search that names none; readers name theirs.
+    const index = new SimilarIncidentIndex(embedder, { ann: IvfIndex.fromState(bundle.ivf) });
+    const store = new SimilarStore(dataSource, modelId, index, { ...DEFAULT_FUSION, ...similarIncidentFusion(bundle) });
     const started = Date.now();
     await store.sync(true);
-    await store.embedMissing();
+    await store.exclusive(() => store.embedMissing());
     log.info({ modelId, incidents: index.size, ms: Date.now() - started }, "similar-incident index loaded");
     return store;
   }
 
+  /**
+   * Runs a mutation after those queued before it: two readers' jobs may sync or upsert at once, and
+   * interleaved they would file one stored vector twice (a sync reading back an upsert's write before
+   * the upsert marks it seen) or leave an older version in place of a newer one.
+   */
+  private exclusive<T>(mutation: () => Promise<T>): Promise<T> {
+    const run = this.mutating.then(mutation);
+    this.mutating = run.catch(() => undefined);
+    return run;
+  }
+
   /** Adds the vectors stored since the last sync (all of them on the first call), page by page. */
-  async sync(full = false): Promise<void> {
+  sync(full = false): Promise<void> {
+    return this.exclusive(() => this.syncNow(full));
+  }
+
+  private async syncNow(full: boolean): Promise<void> {
     if (!full) {
       // Cheap first pass (ids and stamps only): the look-back window mostly holds rows we have.
       const since = new Date(this.watermark.getTime() - SYNC_LOOKBACK_MS);
@@ -104,14 +184,26 @@ export class SimilarStore {
         [this.modelId, after],
       )) as Array<{ id: string; title: string; description: string; service: string | null; created_at: Date | string }>;
       if (rows.length === 0) return;
-      await this.upsert(rows.map((r) => ({ id: r.id, title: r.title, description: r.description ?? "", service: r.service, createdAt: new Date(r.created_at) })));
+      await this.upsertNow(rows.map((r) => ({ id: r.id, title: r.title, description: r.description ?? "", service: r.service, createdAt: new Date(r.created_at) })));
       if (rows.length < PAGE) return;
       after = rows[rows.length - 1].id;
     }
   }
 
   /** Embeds, stores and indexes incidents (new ones, or ones whose text changed). */
-  async upsert(incidents: IndexableIncident[]): Promise<void> {
+  upsert(incidents: IndexableIncident[]): Promise<void> {
+    return this.exclusive(() => this.upsertNow(incidents));
+  }
+
+  /**
+   * upsert() of those of `incidents` the index does not hold yet, decided in turn with the other
+   * mutations: an incident another reader indexed meanwhile is not embedded and filed again.
+   */
+  upsertMissing(incidents: IndexableIncident[]): Promise<void> {
+    return this.exclusive(() => this.upsertNow(incidents.filter((x) => !this.index.bm25.has(x.id))));
+  }
+
+  private async upsertNow(incidents: IndexableIncident[]): Promise<void> {
     if (incidents.length === 0) return;
     const dim = this.index.embedder.dim;
     const vectors = this.index.embedder.embed(incidents);
@@ -136,10 +228,10 @@ export class SimilarStore {
    * 0.655 -> 0.743, see ml/README.md). The links among the ranked candidates are read at query
    * time (one ranking, then one query), so an incident marked a duplicate a minute ago already counts.
    */
-  async searchCollapsingDuplicates(incident: IndexableIncident, k = 10): Promise<SimilarHit[]> {
+  async searchCollapsingDuplicates(incident: IndexableIncident, fusion: FusionOptions, k = 10): Promise<SimilarHit[]> {
     return this.index.searchWithLinks(
       { title: incident.title, description: incident.description, service: incident.service },
-      { k, before: incident.createdAt, excludeId: incident.id },
+      { k, before: incident.createdAt, excludeId: incident.id, fusion },
       async (candidateIds) => {
         const links = await duplicateLinksOf(this.dataSource, candidateIds);
         return (id) => links.get(id);
@@ -147,10 +239,10 @@ export class SimilarStore {
     );
   }
 
-  search(incident: IndexableIncident, k = 10): SimilarHit[] {
+  search(incident: IndexableIncident, fusion: FusionOptions, k = 10): SimilarHit[] {
     return this.index.search(
       { title: incident.title, description: incident.description, service: incident.service },
-      { k, before: incident.createdAt, excludeId: incident.id },
+      { k, before: incident.createdAt, excludeId: incident.id, fusion },
     );
   }
 }

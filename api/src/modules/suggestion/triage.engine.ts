@@ -7,7 +7,7 @@ import { formatIncidentNumber } from "../incident/incident.rules";
 import { ModelKind } from "../model/model.entity";
 import { matchProblems } from "../problem/problem.matcher";
 import type { ModelService } from "../model/model.service";
-import { MIN_LABELLED, MIN_SIMILAR_HISTORY, similarIncidentFusion, type EmbedderBundle } from "../model/model.training";
+import { MIN_LABELLED, MIN_SIMILAR_HISTORY, type EmbedderBundle } from "../model/model.training";
 import { SimilarStore, type IndexableIncident } from "./similar.store";
 import { SuggestionKind } from "./suggestion.entity";
 import { lowConfidenceReason, triageInputHash } from "./suggestion.rules";
@@ -52,6 +52,11 @@ export class TriageEngine {
     private readonly suggestions: SuggestionService,
   ) {}
 
+  /** The similar-incident index this engine reads (the process's one of the active embedder), if any. */
+  get similarStore(): SimilarStore | null {
+    return this.similar;
+  }
+
   /** Loads the active models that are not loaded yet; drops those no longer active. */
   async refresh(): Promise<void> {
     // One load at a time per process; concurrent jobs wait for it.
@@ -75,9 +80,15 @@ export class TriageEngine {
       }
     }
     const embedder = active.find((m) => m.kind === ModelKind.embedder);
-    if (!embedder) this.similar = null;
-    else if (this.similar?.modelId !== embedder.id) {
-      this.similar = await SimilarStore.open(this.dataSource, embedder.id, await this.models.loadArtifact<EmbedderBundle>(embedder.id), { fusion: similarIncidentFusion });
+    if (!embedder) {
+      this.similar?.release();
+      this.similar = null;
+    } else if (this.similar?.modelId !== embedder.id) {
+      // The process's one index of this embedder (recurrence reads it too); the old one is let go
+      // only once the new one is open, so a failed load keeps triage on the old.
+      const next = await SimilarStore.shared(this.dataSource, embedder.id, () => this.models.loadArtifact<EmbedderBundle>(embedder.id));
+      this.similar?.release();
+      this.similar = next;
       this.similarVersion = embedder.version;
     }
   }
@@ -157,7 +168,7 @@ export class TriageEngine {
     }
     await this.similar.sync();
     await this.similar.upsert([incident]);
-    const hits = (await this.similar.searchCollapsingDuplicates(incident, 10)).filter((h) => h.score > 0);
+    const hits = (await this.similar.searchCollapsingDuplicates(incident, this.similar.similarIncidentFusion, 10)).filter((h) => h.score > 0);
     if (hits.length === 0) return none("no earlier incident shares enough with this one");
     const numbers = (await this.dataSource.query(`SELECT id, number, title FROM incident WHERE id = ANY($1::uuid[])`, [hits.map((h) => h.id)])) as Array<{ id: string; number: number; title: string }>;
     const byId = new Map(numbers.map((n) => [n.id, n]));
