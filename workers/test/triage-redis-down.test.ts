@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startRuntime, type QuellRuntime } from "@quell/api/app";
 import { SYSTEM_ACTOR } from "@quell/api/modules/audit/audit.service";
-import { ModelTrainer } from "@quell/api/modules/model/model.training";
 import { dropSchema, testConfig } from "../../api/test/support/harness";
-import { seedHistory } from "../../api/test/support/triage-history";
+import { seedHistoryAndTrain } from "../../api/test/support/triage-history";
 import { startWorkers, type RunningWorkers } from "../src/index";
 import { OwnRedis, freePort, uniquePrefix, waitFor } from "./support/redis";
 
@@ -21,9 +20,7 @@ describe.runIf(!!process.env.REDIS_URL)("triage while Redis is down", () => {
     config = testConfig({ redisUrl: redis.url });
     runtime = await startRuntime(config);
     const team = await runtime.services.catalog.createTeam(null, { name: "Outage team" });
-    await seedHistory(runtime, [team.id], 15);
-    const run = await runtime.services.models.createRun("cli", null);
-    await new ModelTrainer(runtime.dataSource, runtime.services.models).run(run.id);
+    await seedHistoryAndTrain(runtime, [team.id], 15);
     workers = await startWorkers(runtime, { relay: { intervalMs: 50, maxBackoffMs: 300 }, schedules: false });
   });
   afterAll(async () => {

@@ -3,11 +3,10 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startRuntime, type QuellRuntime } from "@quell/api/app";
 import { SYSTEM_ACTOR } from "@quell/api/modules/audit/audit.service";
-import { ModelTrainer } from "@quell/api/modules/model/model.training";
 import { OutboxRelay } from "@quell/api/modules/outbox/outbox.relay";
 import { BullMqJobQueue } from "@quell/api/platform/queue/index";
 import { dropSchema, testConfig } from "../../api/test/support/harness";
-import { seedHistory } from "../../api/test/support/triage-history";
+import { seedHistoryAndTrain } from "../../api/test/support/triage-history";
 import { uniquePrefix, waitFor } from "./support/redis";
 
 const ROOT = path.resolve(__dirname, "../..");
@@ -49,9 +48,7 @@ describe.runIf(!!process.env.REDIS_URL && !!process.env.DATABASE_URL)("a worker 
     runtime = await startRuntime(config);
     const team = await runtime.services.catalog.createTeam(null, { name: "Crash team" });
     const team2 = await runtime.services.catalog.createTeam(null, { name: "Crash team 2" });
-    await seedHistory(runtime, [team.id, team2.id], 15);
-    const run = await runtime.services.models.createRun("cli", null);
-    await new ModelTrainer(runtime.dataSource, runtime.services.models).run(run.id);
+    await seedHistoryAndTrain(runtime, [team.id, team2.id], 15);
     producer = new BullMqJobQueue({ redisUrl: process.env.REDIS_URL!, prefix });
     relay = new OutboxRelay(runtime.dataSource, producer, { intervalMs: 50 });
     relay.start();

@@ -1,11 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startWorkers, type RunningWorkers } from "@quell/workers/index";
 import { SYSTEM_ACTOR } from "../../src/modules/audit/audit.service";
-import { ModelTrainer } from "../../src/modules/model/model.training";
 import { PROBLEM_CANDIDATE_CHANGED, type CandidateChangedPayload } from "../../src/modules/problem/problem-candidate.events";
 import { RecurrenceEngine } from "../../src/modules/problem/recurrence.engine";
 import { codeOf, seedFixture, startTestApi, type Fixture } from "../support/harness";
-import { seedHistory } from "../support/triage-history";
+import { seedHistoryAndTrain } from "../support/triage-history";
 import { waitFor } from "../support/wait";
 
 const CANDIDATE_FIELDS = `id version status size incidentIds firstAt lastAt spanDays services { name incidents } teams { name incidents }
@@ -22,9 +21,7 @@ describe("recurring incidents become problem candidates (over HTTP, jobs in-proc
     t = await startTestApi();
     f = await seedFixture(t.api);
     // History the embedder learns from (three unrelated topics), then a first training.
-    await seedHistory(t.api, [f.team.id], 10);
-    const run = await t.api.services.models.createRun("cli", null);
-    await new ModelTrainer(t.api.dataSource, t.api.services.models).run(run.id);
+    await seedHistoryAndTrain(t.api, [f.team.id], 10);
     workers = await startWorkers(t.api, { relay: { intervalMs: 50 }, schedules: false });
     void (async () => {
       for await (const e of t.api.services.pubsub.subscribe(PROBLEM_CANDIDATE_CHANGED, abort.signal)) events.push(e as CandidateChangedPayload);

@@ -3,12 +3,12 @@ import type { SimilarIncidentIndex } from "@quell/ml";
 import { SYSTEM_ACTOR } from "../../src/modules/audit/audit.service";
 import { bytesToVector } from "../../src/modules/model/model.artifact";
 import { ModelKind } from "../../src/modules/model/model.entity";
-import { ModelTrainer, storeEmbeddings, type EmbedderBundle } from "../../src/modules/model/model.training";
+import { storeEmbeddings, type EmbedderBundle } from "../../src/modules/model/model.training";
 import { RecurrenceEngine } from "../../src/modules/problem/recurrence.engine";
 import { SimilarStore, type IndexableIncident } from "../../src/modules/suggestion/similar.store";
 import { TriageEngine } from "../../src/modules/suggestion/triage.engine";
 import { seedFixture, startTestApi, type Fixture } from "../support/harness";
-import { seedHistory } from "../support/triage-history";
+import { seedHistoryAndTrain } from "../support/triage-history";
 
 /** Counts, per incident, how often the index files it (a stored version filed twice is a double). */
 function countAdds(index: SimilarIncidentIndex): { counts: Map<string, number>; restore: () => void } {
@@ -54,9 +54,7 @@ describe("one similar-incident index per embedder per process, shared by triage 
   beforeAll(async () => {
     t = await startTestApi();
     f = await seedFixture(t.api);
-    await seedHistory(t.api, [f.team.id], 10);
-    const run = await t.api.services.models.createRun("cli", null);
-    await new ModelTrainer(t.api.dataSource, t.api.services.models).run(run.id);
+    await seedHistoryAndTrain(t.api, [f.team.id], 10);
     triage = new TriageEngine(t.api.dataSource, t.api.services.models, t.api.services.suggestions);
     recurrence = new RecurrenceEngine(t.api.dataSource, t.api.services.models, t.api.services.recurrence, t.api.services.recurrence.options.clock);
   });

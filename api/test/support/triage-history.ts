@@ -1,6 +1,7 @@
 import type { QuellRuntime } from "../../src/app";
 import { SYSTEM_ACTOR } from "../../src/modules/audit/audit.service";
 import { Severity } from "../../src/modules/incident/incident.entity";
+import { ModelTrainer } from "../../src/modules/model/model.training";
 
 /** Three clearly different kinds of trouble, so a model trained on a few dozen incidents learns them. */
 export const TOPICS = [
@@ -43,4 +44,11 @@ export async function seedHistory(runtime: QuellRuntime, teamIds: string[], perT
     }
   }
   await runtime.dataSource.query(`UPDATE outbox SET dispatched_at = now() WHERE dispatched_at IS NULL`);
+}
+
+/** Seeds `perTopic` incidents per topic (seedHistory) and trains every model on them once, as the CLI's `ml train` does. */
+export async function seedHistoryAndTrain(runtime: QuellRuntime, teamIds: string[], perTopic = 20): Promise<void> {
+  await seedHistory(runtime, teamIds, perTopic);
+  const run = await runtime.services.models.createRun("cli", null);
+  await new ModelTrainer(runtime.dataSource, runtime.services.models).run(run.id);
 }
