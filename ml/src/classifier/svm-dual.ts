@@ -1,8 +1,8 @@
 import { availableParallelism } from "node:os";
 import * as path from "node:path";
-import { Worker } from "node:worker_threads";
 import type { SparseVector } from "../text/sparse";
 import { createRng } from "../util/random";
+import { runOnWorker } from "../util/worker";
 import { LinearSoftmax } from "./model";
 
 export interface SvmDualOptions {
@@ -109,11 +109,17 @@ export async function fitLinearSvmDualThreaded(
   const threads = Math.min(nClasses, opts.threads ?? (availableParallelism() >= 2 && nonZeros >= THREADED_MIN_NON_ZEROS ? 2 : 1));
   if (threads <= 1) return fitLinearSvmDual(X, y, sampleWeight, nFeatures, nClasses, opts);
   const problem = svmDualProblem(X, y, sampleWeight, nFeatures, nClasses, opts, true);
-  const workers = Array.from({ length: threads - 1 }, () => solveInWorker(problem));
+  const workers = Array.from({ length: threads - 1 }, () => runOnWorker<true>(WORKER_SOURCE, { module: workerModule(), problem }));
   // Workers report failure through their promise; this thread solves classes meanwhile.
   workers.forEach((w) => w.catch(() => undefined));
   solveSvmDualClasses(problem);
-  await Promise.all(workers);
+  try {
+    await Promise.all(workers);
+  } catch {
+    // A worker that could not start or failed leaves its classes unsolved: solved here instead,
+    // which gives the same model (only slower).
+    return fitLinearSvmDual(X, y, sampleWeight, nFeatures, nClasses, opts);
+  }
   return fitOf(problem);
 }
 
@@ -129,27 +135,11 @@ const WORKER_SOURCE = `
 const { parentPort, workerData } = require("node:worker_threads");
 try {
   require(workerData.module).solveSvmDualClasses(workerData.problem);
-  parentPort.postMessage({ done: true });
+  parentPort.postMessage({ result: true });
 } catch (error) {
   parentPort.postMessage({ error: String((error && error.stack) || error) });
 }
 `;
-
-function solveInWorker(problem: SvmDualProblem): Promise<void> {
-  return new Promise((resolve, reject) => {
-    let settled = false;
-    const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { module: workerModule(), problem } });
-    const settle = (f: () => void) => {
-      if (settled) return;
-      settled = true;
-      f();
-      void worker.terminate();
-    };
-    worker.on("message", (m: { done?: boolean; error?: string }) => settle(() => (m.done ? resolve() : reject(new Error(`SVM worker failed: ${m.error}`)))));
-    worker.on("error", (error) => settle(() => reject(error)));
-    worker.on("exit", (code) => settle(() => reject(new Error(`SVM worker exited with code ${code} before answering`))));
-  });
-}
 
 function svmDualProblem(
   X: readonly SparseVector[],

@@ -12,6 +12,7 @@ import {
   scoreTopLabels,
   trainClassifier,
   learnFusionFromFeedback,
+  fitLsaEmbedderInWorker,
   visitInArrivalOrder,
   type ClassifierArtifact,
   type IvfState,
@@ -36,6 +37,7 @@ export const MIN_LABELLED = Math.ceil(MIN_TOTAL_EXAMPLES / (1 - HOLDOUT_SHARE));
 export const MIN_SIMILAR_HISTORY = 10;
 /** Duplicate links in the holdout needed to compare two embedders. */
 const MIN_DUPLICATE_QUERIES = 5;
+const EMBEDDER_OPTIONS = { seed: 7 };
 const CLASSIFIER_KINDS = [ModelKind.severity, ModelKind.team, ModelKind.category] as const;
 type ClassifierKind = (typeof CLASSIFIER_KINDS)[number];
 
@@ -201,6 +203,20 @@ export class ModelTrainer {
       progress(1, "loading history");
       const history = await this.loadHistory();
       const decided = await this.decidedLabels();
+      // The embedder's fit needs nothing the classifiers make: it runs on a worker thread (the
+      // second core) while they train here, and trainEmbedder awaits it (the same embedder as an
+      // in-thread fit, bit for bit).
+      const embedderRows = embedderSplit(history);
+      const embedderFit =
+        embedderRows.usable.length >= MIN_SIMILAR_HISTORY
+          ? fitLsaEmbedderInWorker(embedderRows.train, EMBEDDER_OPTIONS).catch((error: unknown) => {
+              // Without a worker thread the same fit runs here (the same embedder, only later).
+              log.warn({ runId, err: error instanceof Error ? error.message : String(error) }, "embedder fit on a worker thread failed; fitting in this thread");
+              return LsaEmbedder.fit(embedderRows.train, EMBEDDER_OPTIONS);
+            })
+          : null;
+      // Awaited in trainEmbedder; if a classifier throws first, the fit's outcome is not needed.
+      embedderFit?.catch(() => undefined);
       const outcomes: KindOutcome[] = [];
       const span = 70 / CLASSIFIER_KINDS.length;
       // The three classifiers read the same titles and descriptions: tokenised once for all of
@@ -210,7 +226,7 @@ export class ModelTrainer {
         const base = 5 + i * span;
         outcomes.push(await this.trainClassifierKind(kind, history, decided, runId, textCache, (p, s) => progress(base + (p / 100) * span, `${kind}: ${s}`)));
       }
-      outcomes.push(await this.trainEmbedder(history, runId, (p, s) => progress(75 + (p / 100) * 25, `similar: ${s}`)));
+      outcomes.push(await this.trainEmbedder(embedderRows, embedderFit, runId, (p, s) => progress(75 + (p / 100) * 25, `similar: ${s}`)));
       progress(100, "done");
       await this.models.finishRun(runId, outcomes);
       log.info({ runId, outcomes: outcomes.map((o) => `${o.kind}: ${o.outcome} (${o.reason})`) }, "training run finished");
@@ -282,16 +298,13 @@ export class ModelTrainer {
     };
   }
 
-  private async trainEmbedder(history: HistoryRow[], runId: string, progress: Progress): Promise<KindOutcome> {
+  private async trainEmbedder({ usable, cut, train }: EmbedderSplit, fit: Promise<LsaEmbedder> | null, runId: string, progress: Progress): Promise<KindOutcome> {
     const kind = ModelKind.embedder;
-    const usable = history.filter((r) => r.title.trim() || r.description.trim());
-    if (usable.length < MIN_SIMILAR_HISTORY) {
+    if (!fit) {
       return { kind, outcome: "insufficient_data", reason: `needs at least ${MIN_SIMILAR_HISTORY} past incidents, has ${usable.length}` };
     }
-    const cut = Math.floor(usable.length * (1 - HOLDOUT_SHARE));
-    const train = usable.slice(0, cut);
     progress(5, "fitting embedder");
-    const candidate = await LsaEmbedder.fit(train, { seed: 7 });
+    const candidate = await fit;
     progress(38, "learning from verdicts");
     const learned = learnFusionFromFeedback(await this.similarVerdicts(), SIMILAR_INCIDENT_FUSION);
     const feedback = { judged_queries: learned.queries, pairs: learned.pairs, pair_accuracy_before: learned.pairAccuracyBefore, pair_accuracy_after: learned.pairAccuracyAfter, dense_weight: learned.fusion.denseWeight, recency_weight: learned.fusion.recencyWeight ?? 0 };
@@ -346,6 +359,21 @@ export class ModelTrainer {
     progress(100, "activated");
     return { kind, outcome: "activated", reason: reason || "activated", modelId: model.id, version: model.version, candidate: candidateMetrics, active: activeMetrics };
   }
+}
+
+interface EmbedderSplit {
+  /** Incidents with any text, oldest first. */
+  usable: HistoryRow[];
+  /** Index of the first holdout row in `usable`. */
+  cut: number;
+  /** The embedder's training rows: the older share. */
+  train: HistoryRow[];
+}
+
+function embedderSplit(history: HistoryRow[]): EmbedderSplit {
+  const usable = history.filter((r) => r.title.trim() || r.description.trim());
+  const cut = Math.floor(usable.length * (1 - HOLDOUT_SHARE));
+  return { usable, cut, train: usable.slice(0, cut) };
 }
 
 /**
