@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { IvfIndex } from "./ivf-index";
 import { LsaEmbedder } from "./lsa-embedder";
-import { fitLsaEmbedderInWorker } from "./lsa-worker";
+import { buildEmbedderInWorker, embedAll } from "./lsa-worker";
 import { createRng } from "../util/random";
 
 /** Incidents over a few topics with shared background words, so the SVD has structure to find. */
@@ -23,20 +24,24 @@ function corpus(n: number, seed: number): { title: string; description: string }
   });
 }
 
-describe("fitLsaEmbedderInWorker", () => {
-  it("returns the same embedder as an in-thread fit, bit for bit", async () => {
+describe("buildEmbedderInWorker", () => {
+  it("returns the same embedder, embeddings and index as building them in this thread, bit for bit", async () => {
     const texts = corpus(400, 3);
-    const opts = { seed: 7, dim: 8, minDf: 1 };
-    const [inThread, inWorker] = await Promise.all([LsaEmbedder.fit(texts, opts), fitLsaEmbedderInWorker(texts, opts)]);
-    expect(inWorker.toArtifact()).toEqual(inThread.toArtifact());
-    const probe = [{ title: "replica lag on postgres", description: "failover since deploy" }];
-    expect(Array.from(inWorker.embed(probe)[0])).toEqual(Array.from(inThread.embed(probe)[0]));
-    // A different seed gives a different projection, so the comparison above can fail.
-    const other = await fitLsaEmbedderInWorker(texts, { ...opts, seed: 8 });
-    expect(other.toArtifact().projection).not.toEqual(inThread.toArtifact().projection);
+    const ids = texts.map((_, i) => `i${i}`);
+    const lsa = { seed: 7, dim: 8, minDf: 1 };
+    const [inThread, inWorker] = await Promise.all([LsaEmbedder.fit(texts.slice(0, 300), lsa), buildEmbedderInWorker(texts, { fitRows: 300, ids, lsa })]);
+    expect(inWorker.embedder.toArtifact()).toEqual(inThread.toArtifact());
+    expect(inWorker.embedder.trainedOn).toBe(300);
+    const vectors = embedAll(inThread, texts);
+    expect(Array.from(inWorker.vectors!)).toEqual(Array.from(vectors));
+    expect(inWorker.ivf).toEqual((await IvfIndex.build(ids, vectors, inThread.dim)).toState());
+    // A different seed gives a different projection, so the comparisons above can fail.
+    const other = await buildEmbedderInWorker(texts, { fitRows: 300, lsa: { ...lsa, seed: 8 } });
+    expect(other.embedder.toArtifact().projection).not.toEqual(inThread.toArtifact().projection);
+    expect(other.vectors).toBeUndefined();
   });
 
   it("rejects with the worker's error", async () => {
-    await expect(fitLsaEmbedderInWorker(corpus(10, 1), { dim: -1 })).rejects.toThrow();
+    await expect(buildEmbedderInWorker(corpus(10, 1), { lsa: { dim: -1 } })).rejects.toThrow();
   });
 });
