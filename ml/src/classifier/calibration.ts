@@ -17,7 +17,15 @@ export function meanNll(logits: readonly ArrayLike<number>[], labels: readonly n
   if (logits.length === 0) return 0;
   let total = 0;
   for (let i = 0; i < logits.length; i++) {
-    total -= Math.log(Math.max(softmax(logits[i], temperature)[labels[i]], 1e-12));
+    // softmax(logits[i], temperature)[labels[i]] with the same operations in the same order (so the
+    // same number), without allocating a distribution per row: fitTemperature calls this some 60
+    // times over every validation row, and those arrays were a good share of training's GC time.
+    const l = logits[i];
+    let max = -Infinity;
+    for (let k = 0; k < l.length; k++) max = Math.max(max, l[k] / temperature);
+    let sum = 0;
+    for (let k = 0; k < l.length; k++) sum += Math.exp(l[k] / temperature - max);
+    total -= Math.log(Math.max(Math.exp(l[labels[i]] / temperature - max) / sum, 1e-12));
   }
   return total / logits.length;
 }

@@ -9,7 +9,7 @@ export type { CachedIncidentText, TextCacheOptions } from "./text-cache";
 export type { IncidentText, FeaturizerOptions, FeaturizerState } from "./features";
 export { LinearSoftmax } from "./model";
 export { fitLinearSoftmax } from "./fit";
-export { fitLinearSvmDual } from "./svm-dual";
+export { fitLinearSvmDual, fitLinearSvmDualThreaded, THREADED_MIN_NON_ZEROS } from "./svm-dual";
 export type { SvmDualOptions, SvmDualFit } from "./svm-dual";
 export type { FitOptions } from "./fit";
 export { MultinomialNaiveBayes, MajorityClassifier } from "./naive-bayes";

@@ -2,7 +2,9 @@ import { describe, expect, it } from "vitest";
 import { blendLinear, fitNaiveBayesLinear } from "./nb-linear";
 import { blendWithNaiveBayes, trainClassifier } from "./train";
 import { LinearSoftmax } from "./model";
-import { softmax } from "./calibration";
+import { meanNll, softmax } from "./calibration";
+import { objectiveScore } from "./bias-tuning";
+import { createRng } from "../util/random";
 import type { SparseVector } from "../text/sparse";
 
 const sv = (pairs: [number, number][]): SparseVector => ({
@@ -43,6 +45,41 @@ describe("naive Bayes as a linear model", () => {
     expect(chosen.scores[0]).toBeLessThan(chosen.scores[chosen.scores.length - 1]);
     const fixed = blendWithNaiveBayes(useless, nb, X, y, 2, 0);
     expect(Array.from(fixed.model.weights)).toEqual([0, 0, 0, 0]);
+  });
+
+  it("scores each blend weight as the blended model itself scores on validation (noisy overlapping classes)", () => {
+    const rng = createRng(4);
+    const nClasses = 4;
+    const row = (c: number) => sv([...new Set(Array.from({ length: 5 }, () => (rng() < 0.5 ? c * 5 + Math.floor(rng() * 5) : Math.floor(rng() * 20))))].sort((a, b) => a - b).map((j) => [j, 0.2 + rng()] as [number, number]));
+    const y = Array.from({ length: 400 }, (_, i) => i % nClasses);
+    const X = y.map(row);
+    const nb = fitNaiveBayesLinear(X.slice(0, 200), y.slice(0, 200), 20, nClasses);
+    // A second linear model that disagrees with naive Bayes on many rows, so the weights score differently.
+    const other = new LinearSoftmax(20, nClasses, Float32Array.from({ length: 20 * nClasses }, () => rng() - 0.5), Float32Array.from({ length: nClasses }, () => rng() * 0.2));
+    const valX = X.slice(200);
+    const valY = y.slice(200);
+    for (const objective of ["accuracy", "macro_f1"] as const) {
+      const result = blendWithNaiveBayes(other, nb, valX, valY, nClasses, undefined, [0, 0.3, 0.6, 1], objective);
+      const direct = [0, 0.3, 0.6, 1].map((w) => {
+        const m = blendLinear(other, (1 - w) / result.softmaxTemperature, nb, w / result.naiveBayesTemperature);
+        const predicted = valX.map((x) => {
+          const l = m.logits(x);
+          return l.indexOf(Math.max(...l));
+        });
+        return objectiveScore(objective, valY, predicted, nClasses);
+      });
+      expect(result.scores).toEqual(direct);
+      expect(new Set(direct).size).toBeGreaterThan(1);
+    }
+  });
+
+  it("computes the mean NLL of softmax(logits / T) without changing a bit", () => {
+    const logits = [Float64Array.from([2, -1, 0.5]), Float64Array.from([0.1, 0.2, 30])];
+    const labels = [0, 1];
+    for (const t of [0.3, 1, 7]) {
+      const expected = -(Math.log(softmax(logits[0], t)[0]) + Math.log(Math.max(softmax(logits[1], t)[1], 1e-12))) / 2;
+      expect(meanNll(logits, labels, t)).toBe(expected);
+    }
   });
 
   it("records the chosen blend in the classifier's validation figures", async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { fitLinearSvmDual } from "./svm-dual";
+import { fitLinearSvmDual, fitLinearSvmDualThreaded } from "./svm-dual";
 import { createRng } from "../util/random";
 import type { SparseVector } from "../text/sparse";
 
@@ -66,6 +66,23 @@ describe("fitLinearSvmDual", () => {
     const sum = (a: number[]) => a.reduce((s, v) => s + v, 0);
     expect(sum(warm.iterations)).toBeLessThan(sum(fresh.iterations));
     warm.model.weights.forEach((v, j) => expect(v).toBeCloseTo(fresh.model.weights[j], 2));
+  });
+
+  it("shares classes out between threads and returns the same model and dual variables, bit for bit", async () => {
+    const { X, y } = noisyRows(900, 4);
+    const weights = y.map((c) => (c === 2 ? 2 : 1));
+    // Warm-started from one fit, as the C search does, so the initial dual variables are passed to the worker too.
+    const warm = fitLinearSvmDual(X, y, weights, 30, 3, { c: 0.3, seed: 2 });
+    const opts = { c: 1, seed: 2, tolerance: 1e-3, initialAlpha: warm.alpha };
+    const serial = fitLinearSvmDual(X, y, weights, 30, 3, opts);
+    const threaded = await fitLinearSvmDualThreaded(X, y, weights, 30, 3, { ...opts, threads: 3 });
+    expect(Array.from(threaded.model.weights)).toEqual(Array.from(serial.model.weights));
+    expect(Array.from(threaded.model.bias)).toEqual(Array.from(serial.model.bias));
+    expect(threaded.iterations).toEqual(serial.iterations);
+    threaded.alpha.forEach((a, c) => expect(Array.from(a)).toEqual(Array.from(serial.alpha[c])));
+    // Not trivially equal: another seed's solve stops at another point within the tolerance.
+    const reseeded = fitLinearSvmDual(X, y, weights, 30, 3, { ...opts, seed: 3 });
+    expect(Array.from(reseeded.model.weights)).not.toEqual(Array.from(serial.model.weights));
   });
 
   it("weighs rows by their sample weight (a heavy class wins ties)", () => {

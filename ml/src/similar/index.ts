@@ -1,3 +1,5 @@
+export { buildEmbedderInWorker, embedAll } from "./lsa-worker";
+export type { EmbedderBuild, EmbedderBuildOptions } from "./lsa-worker";
 export { LsaEmbedder, retrievalTerms, retrievalFields, DEFAULT_TITLE_WEIGHT, LEGACY_TITLE_WEIGHT } from "./lsa-embedder";
 export type { LsaArtifact, LsaOptions, EmbedderText } from "./lsa-embedder";
 export { IvfIndex } from "./ivf-index";

@@ -12,6 +12,9 @@ import {
   scoreTopLabels,
   trainClassifier,
   learnFusionFromFeedback,
+  buildEmbedderInWorker,
+  embedAll,
+  type EmbedderBuild,
   visitInArrivalOrder,
   type ClassifierArtifact,
   type IvfState,
@@ -36,6 +39,7 @@ export const MIN_LABELLED = Math.ceil(MIN_TOTAL_EXAMPLES / (1 - HOLDOUT_SHARE));
 export const MIN_SIMILAR_HISTORY = 10;
 /** Duplicate links in the holdout needed to compare two embedders. */
 const MIN_DUPLICATE_QUERIES = 5;
+const EMBEDDER_OPTIONS = { seed: 7 };
 const CLASSIFIER_KINDS = [ModelKind.severity, ModelKind.team, ModelKind.category] as const;
 type ClassifierKind = (typeof CLASSIFIER_KINDS)[number];
 
@@ -201,6 +205,22 @@ export class ModelTrainer {
       progress(1, "loading history");
       const history = await this.loadHistory();
       const decided = await this.decidedLabels();
+      // The embedder (fit, every incident's embedding, the index) needs nothing the classifiers
+      // make: it is built on a worker thread (the second core) while they train here, and
+      // trainEmbedder awaits it (the same embedder, vectors and index as in this thread, bit for bit).
+      const embedderRows = embedderSplit(history);
+      const embedderBuild =
+        embedderRows.usable.length >= MIN_SIMILAR_HISTORY
+          ? buildEmbedderInWorker(embedderRows.usable, { fitRows: embedderRows.cut, ids: embedderRows.usable.map((r) => r.id), lsa: EMBEDDER_OPTIONS }).catch(
+              async (error: unknown): Promise<EmbedderBuild> => {
+                // Without a worker thread the same fit runs here (embedding and index then follow in trainEmbedder).
+                log.warn({ runId, err: error instanceof Error ? error.message : String(error) }, "embedder build on a worker thread failed; fitting in this thread");
+                return { embedder: await LsaEmbedder.fit(embedderRows.train, EMBEDDER_OPTIONS) };
+              },
+            )
+          : null;
+      // Awaited in trainEmbedder; if a classifier throws first, the build's outcome is not needed.
+      embedderBuild?.catch(() => undefined);
       const outcomes: KindOutcome[] = [];
       const span = 70 / CLASSIFIER_KINDS.length;
       // The three classifiers read the same titles and descriptions: tokenised once for all of
@@ -210,7 +230,7 @@ export class ModelTrainer {
         const base = 5 + i * span;
         outcomes.push(await this.trainClassifierKind(kind, history, decided, runId, textCache, (p, s) => progress(base + (p / 100) * span, `${kind}: ${s}`)));
       }
-      outcomes.push(await this.trainEmbedder(history, runId, (p, s) => progress(75 + (p / 100) * 25, `similar: ${s}`)));
+      outcomes.push(await this.trainEmbedder(embedderRows, embedderBuild, runId, (p, s) => progress(75 + (p / 100) * 25, `similar: ${s}`)));
       progress(100, "done");
       await this.models.finishRun(runId, outcomes);
       log.info({ runId, outcomes: outcomes.map((o) => `${o.kind}: ${o.outcome} (${o.reason})`) }, "training run finished");
@@ -283,16 +303,14 @@ export class ModelTrainer {
     };
   }
 
-  private async trainEmbedder(history: HistoryRow[], runId: string, progress: Progress): Promise<KindOutcome> {
+  private async trainEmbedder({ usable, cut, train }: EmbedderSplit, build: Promise<EmbedderBuild> | null, runId: string, progress: Progress): Promise<KindOutcome> {
     const kind = ModelKind.embedder;
-    const usable = history.filter((r) => r.title.trim() || r.description.trim());
-    if (usable.length < MIN_SIMILAR_HISTORY) {
+    if (!build) {
       return { kind, outcome: "insufficient_data", reason: `needs at least ${MIN_SIMILAR_HISTORY} past incidents, has ${usable.length}` };
     }
-    const cut = Math.floor(usable.length * (1 - HOLDOUT_SHARE));
-    const train = usable.slice(0, cut);
     progress(5, "fitting embedder");
-    const candidate = await LsaEmbedder.fit(train, { seed: 7 });
+    const built = await build;
+    const candidate = built.embedder;
     progress(38, "learning from verdicts");
     const learned = learnFusionFromFeedback(await this.similarVerdicts(), SIMILAR_INCIDENT_FUSION);
     const feedback = { judged_queries: learned.queries, pairs: learned.pairs, pair_accuracy_before: learned.pairAccuracyBefore, pair_accuracy_after: learned.pairAccuracyAfter, dense_weight: learned.fusion.denseWeight, recency_weight: learned.fusion.recencyWeight ?? 0 };
@@ -328,17 +346,12 @@ export class ModelTrainer {
     }
     progress(55, "embedding history");
     const ids = usable.map((r) => r.id);
-    const vectors = new Float32Array(usable.length * candidate.dim);
-    const batch = 2_000;
-    for (let i = 0; i < usable.length; i += batch) {
-      candidate.embed(usable.slice(i, i + batch)).forEach((v, j) => vectors.set(v, (i + j) * candidate.dim));
-      progress(55 + (25 * Math.min(i + batch, usable.length)) / usable.length, "embedding history");
-    }
+    const vectors = built.vectors ?? embedAll(candidate, usable, (done) => progress(55 + (25 * done) / usable.length, "embedding history"));
     progress(80, "building index");
-    const ivf = await IvfIndex.build(ids, vectors, candidate.dim);
+    const ivf = built.ivf ?? (await IvfIndex.build(ids, vectors, candidate.dim)).toState();
     // Registered inactive first so the embeddings can reference it, then stored, then activated.
     const model = await this.models.register(
-      { kind, trainingFrom: train[0].createdAt, trainingTo: train[train.length - 1].createdAt, nExamples: train.length, metrics: { holdout: candidateMetrics, active_on_same_holdout: activeMetrics, feedback }, artifact: { lsa: candidate.toArtifact(), ivf: ivf.toState(), fusion: learned.fusion }, trainingRunId: runId },
+      { kind, trainingFrom: train[0].createdAt, trainingTo: train[train.length - 1].createdAt, nExamples: train.length, metrics: { holdout: candidateMetrics, active_on_same_holdout: activeMetrics, feedback }, artifact: { lsa: candidate.toArtifact(), ivf, fusion: learned.fusion }, trainingRunId: runId },
       false,
     );
     progress(85, "storing embeddings");
@@ -347,6 +360,21 @@ export class ModelTrainer {
     progress(100, "activated");
     return { kind, outcome: "activated", reason: reason || "activated", modelId: model.id, version: model.version, candidate: candidateMetrics, active: activeMetrics };
   }
+}
+
+interface EmbedderSplit {
+  /** Incidents with any text, oldest first. */
+  usable: HistoryRow[];
+  /** Index of the first holdout row in `usable`. */
+  cut: number;
+  /** The embedder's training rows: the older share. */
+  train: HistoryRow[];
+}
+
+function embedderSplit(history: HistoryRow[]): EmbedderSplit {
+  const usable = history.filter((r) => r.title.trim() || r.description.trim());
+  const cut = Math.floor(usable.length * (1 - HOLDOUT_SHARE));
+  return { usable, cut, train: usable.slice(0, cut) };
 }
 
 /**
