@@ -195,7 +195,9 @@ export async function trainClassifier(
   // A class that is new (a team set up last month) can sit almost wholly in the newest rows: the
   // model would then learn it from a handful of rows, or none, and never route to it. Such a split
   // falls back to the stratified one, which keeps every class's share in training.
-  const newestStarves = newest !== null && labels.some((_, c) => newest.train.filter((i) => y[i] === c).length < MIN_CLASS_EXAMPLES);
+  const newestTrainCounts = new Array<number>(labels.length).fill(0);
+  for (const i of newest?.train ?? []) newestTrainCounts[y[i]]++;
+  const newestStarves = newest !== null && newestTrainCounts.some((n) => n < MIN_CLASS_EXAMPLES);
   const validationOrder = newest && !newestStarves ? "newest" : "stratified";
   const split = validationOrder === "newest" ? newest! : stratifiedSplit(usable.map((e) => e.label), share, seed);
   // Weights are features x classes (and Adam keeps two more copies while training): with many
@@ -231,7 +233,8 @@ export async function trainClassifier(
   const weightsOf = (rows: readonly number[]) => {
     const cw = rows.map((i) => classWeight[y[i]]);
     if (!halfLifeMs) return cw;
-    const newest = Math.max(...rows.map((i) => times[i]));
+    // A loop, not Math.max(...): spreading 100k+ arguments overflows the call stack.
+    const newest = rows.reduce((max, i) => Math.max(max, times[i]), -Infinity);
     const decay = rows.map((i) => 0.5 ** ((newest - times[i]) / halfLifeMs));
     const mean = decay.reduce((a, b) => a + b, 0) / Math.max(decay.length, 1);
     return cw.map((w, k) => (w * decay[k]) / mean);
@@ -575,6 +578,8 @@ export function blendWithNaiveBayes(
   const nbLogits = naiveBayesLogits ?? valX.map((x) => nb.logits(x));
   const tN = naiveBayesTemperature ?? (valY.length ? fitTemperature(nbLogits, valY, 0.02, 20) : 1);
   const mix = (w: number) => blendLinear(softmaxModel, (1 - w) / tS, nb, w / tN);
+  /** The validation logits of mix(w), from the two sides' (see MixedLogits). */
+  const mixedLogits = (w: number): MixedLogits => ({ a: softmaxLogits, aScale: (1 - w) / tS, b: nbLogits, bScale: w / tN });
   const result = (model: LinearSoftmax, w: number, scores: number[], score?: number): BlendResult => ({
     model,
     weight: w,
@@ -583,7 +588,7 @@ export function blendWithNaiveBayes(
     softmaxTemperature: tS,
     naiveBayesTemperature: tN,
     biasBeforeShift: model.bias.slice(),
-    validationLogits: { a: softmaxLogits, aScale: (1 - w) / tS, b: nbLogits, bScale: w / tN },
+    validationLogits: mixedLogits(w),
   });
   if (weight !== undefined) return result(mix(weight), weight, []);
   let best = { weight: 0, score: -Infinity };
@@ -592,7 +597,7 @@ export function blendWithNaiveBayes(
     // The blend is linear, so its validation logits are the two models' mixed: scoring them does
     // not build each candidate model and multiply every validation row by it again (that was a
     // sixth of training time at 100k rows).
-    const s = scoreMixedLogits({ a: softmaxLogits, aScale: (1 - w) / tS, b: nbLogits, bScale: w / tN }, undefined, valY, objective, nClasses);
+    const s = scoreMixedLogits(mixedLogits(w), undefined, valY, objective, nClasses);
     scores.push(s);
     if (s > best.score + 1e-9) best = { weight: w, score: s };
   }

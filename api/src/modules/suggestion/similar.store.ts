@@ -50,7 +50,7 @@ export class SimilarStore {
     readonly modelId: string,
     readonly index: SimilarIncidentIndex,
     /** Similar-incident search's fusion under this embedder: the weights learned with it (similarIncidentFusion). */
-    readonly similarIncidentFusion: FusionOptions,
+    private readonly similarIncidentFusion: FusionOptions,
   ) {}
 
   /**
@@ -223,26 +223,19 @@ export class SimilarStore {
   }
 
   /**
-   * Similar-incident search as triage shows it: a known duplicate group is listed once, as its
+   * Similar-incident search as triage shows it, fused with the weights learned with this embedder: a known duplicate group is listed once, as its
    * original, at its best member's rank (collapseDuplicateGroups; on SeaMonkey TRAIN it lifted MRR
    * 0.655 -> 0.743, see ml/README.md). The links among the ranked candidates are read at query
    * time (one ranking, then one query), so an incident marked a duplicate a minute ago already counts.
    */
-  async searchCollapsingDuplicates(incident: IndexableIncident, fusion: FusionOptions, k = 10): Promise<SimilarHit[]> {
+  async searchCollapsingDuplicates(incident: IndexableIncident, k = 10): Promise<SimilarHit[]> {
     return this.index.searchWithLinks(
       { title: incident.title, description: incident.description, service: incident.service },
-      { k, before: incident.createdAt, excludeId: incident.id, fusion },
+      { k, before: incident.createdAt, excludeId: incident.id, fusion: this.similarIncidentFusion },
       async (candidateIds) => {
         const links = await duplicateLinksOf(this.dataSource, candidateIds);
         return (id) => links.get(id);
       },
-    );
-  }
-
-  search(incident: IndexableIncident, fusion: FusionOptions, k = 10): SimilarHit[] {
-    return this.index.search(
-      { title: incident.title, description: incident.description, service: incident.service },
-      { k, before: incident.createdAt, excludeId: incident.id, fusion },
     );
   }
 }

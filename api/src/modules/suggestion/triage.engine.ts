@@ -168,7 +168,7 @@ export class TriageEngine {
     }
     await this.similar.sync();
     await this.similar.upsert([incident]);
-    const hits = (await this.similar.searchCollapsingDuplicates(incident, this.similar.similarIncidentFusion, 10)).filter((h) => h.score > 0);
+    const hits = (await this.similar.searchCollapsingDuplicates(incident, 10)).filter((h) => h.score > 0);
     if (hits.length === 0) return none("no earlier incident shares enough with this one");
     const numbers = (await this.dataSource.query(`SELECT id, number, title FROM incident WHERE id = ANY($1::uuid[])`, [hits.map((h) => h.id)])) as Array<{ id: string; number: number; title: string }>;
     const byId = new Map(numbers.map((n) => [n.id, n]));
