@@ -64,6 +64,21 @@ describe("trainClassifier", () => {
   });
 });
 
+describe("trainClassifier with a fixed prior adjustment", () => {
+  it("applies a caller's fixed strength even when validation is too small to search one", async () => {
+    // 24 network against 8 hardware: a log-prior shift raises the rare class's bias.
+    const skewed = [...toy.filter((r) => r.label === "network"), ...toy.filter((r) => r.label === "hardware").slice(0, 8)];
+    const plain = await trainClassifier(skewed, { seed: 7, priorAdjustment: 0 });
+    const shifted = await trainClassifier(skewed, { seed: 7, priorAdjustment: 1 });
+    expect((shifted.validation as Record<string, unknown>).prior_adjustment).toBe(1);
+    const hw = shifted.labels.indexOf("hardware");
+    const net = shifted.labels.indexOf("network");
+    const gap = (clf: typeof plain) => clf.model.bias[hw] - clf.model.bias[net];
+    // tau * (log p(network) - log p(hardware)) = ln 3 on the training split's counts.
+    expect(gap(shifted) - gap(plain)).toBeCloseTo(Math.log(3), 1);
+  });
+});
+
 describe("readableTerm", () => {
   it("shows the normaliser's stand-ins as what they stand for", async () => {
     const { readableTerm } = await import("./predict");

@@ -306,7 +306,10 @@ export async function trainClassifier(
     // Validation scores already computed, by bias shift: each is the score of the same weights
     // and biases, so it is not computed twice (scoring validation was a fifth of training time).
     let score = blended.score;
-    if (weighting === "none" && valY.length >= MIN_VALIDATION_FOR_OFFSETS) {
+    // A fixed strength is applied whatever the validation size (only the search needs 200+ rows):
+    // before, a caller's fixed value was silently dropped on small validation splits.
+    const fixedPrior = opts.priorAdjustment;
+    if (weighting === "none" && (fixedPrior !== undefined || valY.length >= MIN_VALIDATION_FOR_OFFSETS)) {
       // Logit adjustment (Menon et al., ICLR 2021): subtracting tau * log prior from the biases does
       // for rare classes what balanced weights do in the loss, without a second training run. Kept
       // only when it raises the validation objective by 0.002 or more.
@@ -325,13 +328,18 @@ export async function trainClassifier(
         scored.set(tau, s);
         return s;
       };
-      let best = scoreWith(0) + 0.002;
-      for (const tau of opts.priorAdjustment !== undefined ? [] : PRIOR_ADJUSTMENTS) {
-        const s = scoreWith(tau);
-        if (s > best) [best, priorAdjustment] = [s, tau];
+      if (fixedPrior !== undefined) {
+        priorAdjustment = fixedPrior;
+        shiftBy(priorAdjustment);
+        score = valY.length ? scoreWith(priorAdjustment) : score;
+      } else {
+        let best = scoreWith(0) + 0.002;
+        for (const tau of PRIOR_ADJUSTMENTS) {
+          const s = scoreWith(tau);
+          if (s > best) [best, priorAdjustment] = [s, tau];
+        }
+        score = scoreWith(priorAdjustment);
       }
-      if (opts.priorAdjustment !== undefined) priorAdjustment = opts.priorAdjustment;
-      score = scoreWith(priorAdjustment);
     }
     return { blended, model, priorAdjustment, score: score ?? scoreOf(model, valX, valY, objective, labels.length) };
   };
