@@ -102,7 +102,7 @@ async function main(): Promise<void> {
     const loopReport = loop.stop();
     report.training_event_loop = loopReport;
     log(`event loop during training: delay max ${loopReport.delay_max_ms} ms, p99 ${loopReport.delay_p99_ms} ms; timer gaps max ${loopReport.gap_max_ms} ms, ${loopReport.gaps_over_1s} over 1 s, ${loopReport.timer_ticks} ticks; SELECT 1 probe ${JSON.stringify(loopReport.probe_ms)}`);
-    for (const g of loopReport.worst_gaps) log(`  gap ${String(g.ms).padStart(6)} ms  ${g.from} -> ${g.to}`);
+    for (const g of loopReport.worst_gaps) log(`  gap ${String(g.ms).padStart(6)} ms  ${g.stages}`);
     report.training_s = (Date.now() - t) / 1000;
     report.training_cpu_s = +cpuSecondsSince(trainCpu0).toFixed(1);
     report.training_load_average = loadavg().map((l) => +l.toFixed(1));
