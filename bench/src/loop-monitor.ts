@@ -16,6 +16,8 @@ export class LoopMonitor {
   private stage = "";
   private lastStage = "";
   private ticks = 0;
+  /** Largest resident set seen (sampled every 100 ticks; worker threads share the process's). */
+  private rssMax = 0;
   /** Stages entered since the timer last ran: the work a long gap was made of. */
   private enteredSinceTick: string[] = [];
   private readonly gaps: Array<{ ms: number; stages: string[] }> = [];
@@ -33,7 +35,7 @@ export class LoopMonitor {
     this.lastStage = this.stage;
     this.timer = setInterval(() => {
       const now = performance.now();
-      this.ticks++;
+      if (this.ticks++ % 100 === 0) this.rssMax = Math.max(this.rssMax, process.memoryUsage.rss());
       this.gaps.push({ ms: now - this.last, stages: [this.lastStage, ...this.enteredSinceTick] });
       this.enteredSinceTick = [];
       this.last = now;
@@ -87,6 +89,7 @@ export class LoopMonitor {
       timer_period_ms: this.tickMs,
       timer_ticks: this.ticks,
       gap_max_ms: +(sorted[0]?.ms ?? 0).toFixed(0),
+      rss_max_mb: Math.round(Math.max(this.rssMax, process.memoryUsage.rss()) / 1024 / 1024),
       gaps_over_1s: this.gaps.filter((g) => g.ms > 1000).length,
       gaps_over_100ms: this.gaps.filter((g) => g.ms > 100).length,
       worst_gaps: sorted.slice(0, 12).map((g) => ({ ms: +g.ms.toFixed(0), stages: g.stages.join(" > ") })),
@@ -103,6 +106,7 @@ export interface LoopReport {
   timer_period_ms: number;
   timer_ticks: number;
   gap_max_ms: number;
+  rss_max_mb: number;
   gaps_over_1s: number;
   gaps_over_100ms: number;
   /** The longest gaps, each with the stages its work went through. */

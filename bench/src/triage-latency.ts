@@ -101,7 +101,7 @@ async function main(): Promise<void> {
     stages.enter("");
     const loopReport = loop.stop();
     report.training_event_loop = loopReport;
-    log(`event loop during training: delay max ${loopReport.delay_max_ms} ms, p99 ${loopReport.delay_p99_ms} ms; timer gaps max ${loopReport.gap_max_ms} ms, ${loopReport.gaps_over_1s} over 1 s, ${loopReport.timer_ticks} ticks; SELECT 1 probe ${JSON.stringify(loopReport.probe_ms)}`);
+    log(`event loop during training: delay max ${loopReport.delay_max_ms} ms, p99 ${loopReport.delay_p99_ms} ms; timer gaps max ${loopReport.gap_max_ms} ms, ${loopReport.gaps_over_1s} over 1 s, ${loopReport.timer_ticks} ticks; RSS max ${loopReport.rss_max_mb} MB; SELECT 1 probe ${JSON.stringify(loopReport.probe_ms)}`);
     for (const g of loopReport.worst_gaps) log(`  gap ${String(g.ms).padStart(6)} ms  ${g.stages}`);
     report.training_s = (Date.now() - t) / 1000;
     report.training_cpu_s = +cpuSecondsSince(trainCpu0).toFixed(1);

@@ -1,20 +1,21 @@
 import {
   runClassifierJobs,
   runClassifierJobsInWorker,
+  rankingMetrics,
+  rankingMetricsInWorker,
+  type RankedEmbedder,
   type ClassifierJob,
   type ClassifierJobResult,
   type JobProgress,
   IvfIndex,
   LsaEmbedder,
   MIN_TOTAL_EXAMPLES,
-  SimilarIncidentIndex,
   SIMILAR_INCIDENT_FUSION,
   initBackend,
   learnFusionFromFeedback,
   buildEmbedderInWorker,
   embedAll,
   type EmbedderBuild,
-  visitInArrivalOrder,
   type ClassifierArtifact,
   type IvfState,
   type FusionOptions,
@@ -305,10 +306,17 @@ export class ModelTrainer {
     let better = true;
     let reason = activeRef ? "" : "first embedder";
     if (holdoutQueries.length >= MIN_DUPLICATE_QUERIES) {
-      candidateMetrics = rankingMetrics(candidate, usable, holdoutQueries, learned.fusion);
+      const activeBundle = activeRef ? await this.models.loadArtifact<EmbedderBundle>(activeRef.id) : null;
+      const embedders: RankedEmbedder[] = [{ lsa: candidate.toArtifact(), fusion: learned.fusion }, ...(activeBundle ? [{ lsa: activeBundle.lsa, fusion: similarIncidentFusion(activeBundle) }] : [])];
+      // On a worker thread: indexing every incident in arrival order is seconds of synchronous work
+      // per embedder, which would hold this thread's event loop.
+      const ranked = await rankingMetricsInWorker(usable, holdoutQueries, embedders).catch((error: unknown) => {
+        log.warn({ runId, err: error instanceof Error ? error.message : String(error) }, "holdout ranking on a worker thread failed; ranking in this thread");
+        return embedders.map((e) => rankingMetrics(LsaEmbedder.fromArtifact(e.lsa), usable, holdoutQueries, e.fusion));
+      });
+      candidateMetrics = ranked[0];
       if (activeRef) {
-        const activeBundle = await this.models.loadArtifact<EmbedderBundle>(activeRef.id);
-        activeMetrics = rankingMetrics(LsaEmbedder.fromArtifact(activeBundle.lsa), usable, holdoutQueries, similarIncidentFusion(activeBundle));
+        activeMetrics = ranked[1];
         better = candidateMetrics.rr_at_10 >= activeMetrics.rr_at_10 - 1e-9;
         reason = `RR@10 ${candidateMetrics.rr_at_10.toFixed(3)} ${better ? "≥" : "<"} active ${activeMetrics.rr_at_10.toFixed(3)} on ${holdoutQueries.length} holdout duplicates`;
       }
@@ -358,39 +366,6 @@ function embedderSplit(history: HistoryRow[]): EmbedderSplit {
   const usable = history.filter((r) => r.title.trim() || r.description.trim());
   const cut = Math.floor(usable.length * (1 - HOLDOUT_SHARE));
   return { usable, cut, train: usable.slice(0, cut) };
-}
-
-/**
- * RR@k of the duplicate links: is the original among the top k earlier incidents? The index grows
- * in arrival order, so each query's BM25 statistics come only from incidents created before it.
- */
-export function rankingMetrics(embedder: LsaEmbedder, rows: HistoryRow[], queries: HistoryRow[], fusion: FusionOptions): Record<string, number> {
-  const byId = new Map(rows.map((r) => [r.id, r]));
-  const index = new SimilarIncidentIndex(embedder, { fusion });
-  let at1 = 0;
-  let at10 = 0;
-  let mrr = 0;
-  visitInArrivalOrder(
-    rows,
-    queries,
-    { add: (r) => index.add({ id: r.id, title: r.title, description: r.description, service: r.service, createdAt: r.createdAt }), remove: (id) => index.remove(id) },
-    (q) => {
-      // As triage lists them (known duplicate groups once, as their original), with only the links
-      // an incident ended (cancelled or closed) before the query could have carried.
-      const originalOf = (id: string) => {
-        const r = byId.get(id);
-        return r?.duplicateOfId && r.endedAt && r.endedAt < q.createdAt ? r.duplicateOfId : undefined;
-      };
-      const hits = index.search({ title: q.title, description: q.description, service: q.service }, { k: 20, excludeId: q.id, queryTime: q.createdAt, originalOf });
-      const pos = hits.findIndex((h) => h.id === q.duplicateOfId);
-      if (pos < 0) return;
-      if (pos < 1) at1++;
-      if (pos < 10) at10++;
-      mrr += 1 / (pos + 1);
-    },
-  );
-  const n = queries.length || 1;
-  return { duplicate_queries: queries.length, rr_at_1: at1 / n, rr_at_10: at10 / n, mrr: mrr / n };
 }
 
 /** Upserts vectors; returns each row's stored updated_at (what an index syncing from the table will see). */
