@@ -237,7 +237,7 @@ export class ModelTrainer {
         holdoutLabels: labels(holdout),
         // The category model must not see the category it predicts.
         withoutCategory: kind === ModelKind.category,
-        // The creation date lets validation hold out the newest rows (the trainer's default for dated examples).
+        // Each incident's creation date goes with it: validation holds out the newest rows (the trainer's default for dated examples).
         options: { seed: 42, objective: objectiveOf(kind) },
         compareWith: activeId ? [await this.models.loadArtifact<ClassifierArtifact>(activeId)] : [],
       });
