@@ -17,7 +17,10 @@ export function runOnWorker<T>(source: string, workerData: unknown, onMessage?: 
       void worker.terminate();
     };
     worker.on("message", (m: { result?: T; error?: string }) => {
-      if (!("result" in m) && !("error" in m)) return void onMessage?.(m);
+      if (!("result" in m) && !("error" in m)) {
+        onMessage?.(m);
+        return;
+      }
       settle(() => ("error" in m ? reject(new Error(`worker thread failed: ${m.error}`)) : resolve(m.result as T)));
     });
     worker.on("error", (error) => settle(() => reject(error)));
