@@ -24,3 +24,5 @@ export type { NaiveBayesLinearOptions } from "./nb-linear";
 export { blendWithNaiveBayes, BLEND_GRID, DEFAULT_NB_BLEND, SVM_C_GRID } from "./train";
 export { tuneClassOffsets, objectiveScore } from "./bias-tuning";
 export type { ValidationObjective } from "./bias-tuning";
+export { runClassifierJobs, runClassifierJobsInWorker, scoreOnHoldout } from "./train-jobs";
+export type { ClassifierJob, ClassifierJobResult, JobIncident, JobProgress } from "./train-jobs";

@@ -2,10 +2,11 @@ import { Worker } from "node:worker_threads";
 
 /**
  * Runs `source` (CommonJS, evaluated) on a worker thread with `workerData`, and resolves with the
- * `result` of the first message it posts, `{ result }` or `{ error }`. The worker is terminated once
- * it has answered: TF.js, for one, keeps a worker's event loop alive after its work is done.
+ * `result` of the first message it posts as `{ result }` or `{ error }`; any other message it posts
+ * before that (progress) goes to `onMessage`. The worker is terminated once it has answered: TF.js,
+ * for one, keeps a worker's event loop alive after its work is done.
  */
-export function runOnWorker<T>(source: string, workerData: unknown): Promise<T> {
+export function runOnWorker<T>(source: string, workerData: unknown, onMessage?: (message: unknown) => void): Promise<T> {
   return new Promise((resolve, reject) => {
     let settled = false;
     const worker = new Worker(source, { eval: true, workerData });
@@ -15,7 +16,13 @@ export function runOnWorker<T>(source: string, workerData: unknown): Promise<T> 
       f();
       void worker.terminate();
     };
-    worker.on("message", (m: { result?: T; error?: string }) => settle(() => ("error" in m ? reject(new Error(`worker thread failed: ${m.error}`)) : resolve(m.result as T))));
+    worker.on("message", (m: { result?: T; error?: string }) => {
+      if (!("result" in m) && !("error" in m)) {
+        onMessage?.(m);
+        return;
+      }
+      settle(() => ("error" in m ? reject(new Error(`worker thread failed: ${m.error}`)) : resolve(m.result as T)));
+    });
     worker.on("error", (error) => settle(() => reject(error)));
     worker.on("exit", (code) => settle(() => reject(new Error(`worker thread exited with code ${code} before answering`))));
   });

@@ -1,27 +1,26 @@
 import {
-  IncidentTextCache,
-  InsufficientDataError,
+  runClassifierJobs,
+  runClassifierJobsInWorker,
+  rankingMetrics,
+  rankingMetricsInWorker,
+  type RankedEmbedder,
+  type ClassifierJob,
+  type ClassifierJobResult,
+  type JobProgress,
   IvfIndex,
   LsaEmbedder,
   MIN_TOTAL_EXAMPLES,
-  SimilarIncidentIndex,
   SIMILAR_INCIDENT_FUSION,
-  expectedCalibrationError,
   initBackend,
-  loadClassifier,
-  scoreTopLabels,
-  trainClassifier,
   learnFusionFromFeedback,
   buildEmbedderInWorker,
   embedAll,
   type EmbedderBuild,
-  visitInArrivalOrder,
   type ClassifierArtifact,
   type IvfState,
   type FusionOptions,
   type JudgedCandidate,
   type LsaArtifact,
-  type TrainedClassifier,
 } from "@quell/ml";
 import type { DataSource } from "typeorm";
 import { logger } from "../../platform/logger";
@@ -94,33 +93,6 @@ function labelOf(row: HistoryRow, kind: ClassifierKind, decided: Map<string, str
 /** Routing (team, category) is judged by whether the first suggestion is right; severity by every class (macro-F1). */
 function objectiveOf(kind: ClassifierKind): "accuracy" | "macro_f1" {
   return kind === ModelKind.severity ? "macro_f1" : "accuracy";
-}
-
-function inputOf(row: HistoryRow, kind: ClassifierKind) {
-  // The category model must not see the category it predicts.
-  return { title: row.title, description: row.description, service: row.service ?? undefined, category: kind === ModelKind.category ? undefined : (row.category ?? undefined) };
-}
-
-function score(clf: TrainedClassifier, rows: HistoryRow[], kind: ClassifierKind, truth: string[], textCache?: IncidentTextCache): Record<string, number> {
-  const preds = rows.map((r) => clf.predict(inputOf(r, kind), { explain: false, textCache }));
-  const top = preds.map((p) => p.topLabel);
-  // The same scoring function as `ml evaluate` (macro-F1 over labels in the truth or the
-  // predictions; an abstained row counts by its top label), so the activation decision and the
-  // CLI's figures agree.
-  const scored = scoreTopLabels(truth, top);
-  const answered = preds.filter((p) => !p.abstained);
-  const answeredRight = preds.filter((p, i) => !p.abstained && p.label === truth[i]).length;
-  return {
-    accuracy: scored.accuracy,
-    macro_f1: scored.macroF1,
-    ece: expectedCalibrationError(
-      preds.map((p) => p.confidence),
-      preds.map((p, i) => p.topLabel === truth[i]),
-    ),
-    coverage: rows.length ? answered.length / rows.length : 0,
-    accuracy_when_answering: answered.length ? answeredRight / answered.length : 0,
-    n_holdout: rows.length,
-  };
 }
 
 /**
@@ -221,15 +193,8 @@ export class ModelTrainer {
           : null;
       // Awaited in trainEmbedder; if a classifier throws first, the build's outcome is not needed.
       embedderBuild?.catch(() => undefined);
-      const outcomes: KindOutcome[] = [];
       const span = 70 / CLASSIFIER_KINDS.length;
-      // The three classifiers read the same titles and descriptions: tokenised once for all of
-      // them (and their holdout scoring). Each still fits its vocabulary on its own training rows.
-      const textCache = new IncidentTextCache();
-      for (const [i, kind] of CLASSIFIER_KINDS.entries()) {
-        const base = 5 + i * span;
-        outcomes.push(await this.trainClassifierKind(kind, history, decided, runId, textCache, (p, s) => progress(base + (p / 100) * span, `${kind}: ${s}`)));
-      }
+      const outcomes = await this.trainClassifiers(history, decided, runId, (k, p, s) => progress(5 + k * span + (p / 100) * span, `${CLASSIFIER_KINDS[k]}: ${s}`));
       outcomes.push(await this.trainEmbedder(embedderRows, embedderBuild, runId, (p, s) => progress(75 + (p / 100) * 25, `similar: ${s}`)));
       progress(100, "done");
       await this.models.finishRun(runId, outcomes);
@@ -243,48 +208,67 @@ export class ModelTrainer {
     }
   }
 
-  private async trainClassifierKind(
-    kind: ClassifierKind,
-    history: HistoryRow[],
-    decided: Map<string, string>,
-    runId: string,
-    textCache: IncidentTextCache,
-    progress: Progress,
-  ): Promise<KindOutcome> {
-    const labelled = history.filter((r) => labelOf(r, kind, decided));
-    if (labelled.length < MIN_LABELLED) {
-      return { kind, outcome: "insufficient_data", reason: `needs at least ${MIN_LABELLED} labelled incidents, has ${labelled.length}` };
+  /**
+   * The severity, team and category classifiers, each trained on the older share of its labelled
+   * history and scored, with the active model, on the newest share; then registered. Training and
+   * scoring run on a worker thread: they are minutes of synchronous work at 100k incidents, which
+   * in this thread would hold the event loop (the API, triage jobs and queue lock renewals sharing
+   * the process would wait) for up to tens of seconds at a time.
+   */
+  private async trainClassifiers(history: HistoryRow[], decided: Map<string, string>, runId: string, progress: (kindIndex: number, percent: number, stage: string) => void): Promise<KindOutcome[]> {
+    const actives = await this.models.activeModels();
+    const plans: Array<{ kind: ClassifierKind; train: number[]; holdout: number[]; activeId?: string; job?: number; outcome?: KindOutcome }> = [];
+    const jobs: ClassifierJob[] = [];
+    for (const kind of CLASSIFIER_KINDS) {
+      const labelled = history.flatMap((r, i) => (labelOf(r, kind, decided) ? [i] : []));
+      if (labelled.length < MIN_LABELLED) {
+        plans.push({ kind, train: [], holdout: [], outcome: { kind, outcome: "insufficient_data", reason: `needs at least ${MIN_LABELLED} labelled incidents, has ${labelled.length}` } });
+        continue;
+      }
+      const cut = Math.floor(labelled.length * (1 - HOLDOUT_SHARE));
+      const [train, holdout] = [labelled.slice(0, cut), labelled.slice(cut)];
+      const activeId = actives.find((m) => m.kind === kind)?.id;
+      plans.push({ kind, train, holdout, activeId, job: jobs.length });
+      const labels = (rows: number[]) => rows.map((i) => labelOf(history[i], kind, decided)!);
+      jobs.push({
+        train,
+        trainLabels: labels(train),
+        holdout,
+        holdoutLabels: labels(holdout),
+        // The category model must not see the category it predicts.
+        withoutCategory: kind === ModelKind.category,
+        // Each incident's creation date goes with it: validation holds out the newest rows (the trainer's default for dated examples).
+        options: { seed: 42, objective: objectiveOf(kind) },
+        compareWith: activeId ? [await this.models.loadArtifact<ClassifierArtifact>(activeId)] : [],
+      });
     }
-    const cut = Math.floor(labelled.length * (1 - HOLDOUT_SHARE));
-    const train = labelled.slice(0, cut);
-    const holdout = labelled.slice(cut);
-    let candidate: TrainedClassifier;
-    try {
-      candidate = await trainClassifier(
-        // The creation date lets validation hold out the newest rows (the trainer's default for dated examples).
-        train.map((r) => ({ ...inputOf(r, kind), createdAt: r.createdAt, label: labelOf(r, kind, decided)! })),
-        { seed: 42, objective: objectiveOf(kind), textCache, onProgress: (p) => progress(p.percent * 0.9, p.stage) },
-      );
-    } catch (error) {
-      if (error instanceof InsufficientDataError) return { kind, outcome: "insufficient_data", reason: error.message };
-      return { kind, outcome: "failed", reason: error instanceof Error ? error.message : String(error) };
+    const kindOfJob = plans.flatMap((p, k) => (p.job !== undefined ? [k] : []));
+    const onJob: JobProgress = (j, p) => progress(kindOfJob[j], p.percent, p.stage);
+    const results = jobs.length
+      ? await runClassifierJobsInWorker(history, jobs, onJob).catch((error: unknown) => {
+          // Without a worker thread the same jobs run here (the same models; the event loop is held meanwhile).
+          log.warn({ runId, err: error instanceof Error ? error.message : String(error) }, "classifier training on a worker thread failed; training in this thread");
+          return runClassifierJobs(history, jobs, onJob);
+        })
+      : [];
+    const outcomes: KindOutcome[] = [];
+    for (const [k, plan] of plans.entries()) {
+      outcomes.push(plan.outcome ?? (await this.registerClassifier(plan.kind, history, plan.train, plan.activeId, results[plan.job!], runId, (p, s) => progress(k, p, s))));
     }
-    progress(92, "evaluating");
-    const truth = holdout.map((r) => labelOf(r, kind, decided)!);
-    const candidateMetrics = score(candidate, holdout, kind, truth, textCache);
-    const activeRef = (await this.models.activeModels()).find((m) => m.kind === kind);
-    let activeMetrics: Record<string, number> | null = null;
-    if (activeRef) {
-      const active = loadClassifier(await this.models.loadArtifact<ClassifierArtifact>(activeRef.id));
-      activeMetrics = score(active, holdout, kind, truth, textCache);
-    }
+    return outcomes;
+  }
+
+  private async registerClassifier(kind: ClassifierKind, history: HistoryRow[], train: number[], activeId: string | undefined, result: ClassifierJobResult, runId: string, progress: Progress): Promise<KindOutcome> {
+    if (result.outcome !== "trained") return { kind, outcome: result.outcome, reason: result.reason };
+    const candidateMetrics = result.holdout;
+    const activeMetrics = activeId ? result.compared[0] : null;
     // "Not worse": the kind's objective on the same holdout at least equal to the active model's.
     const key = objectiveOf(kind);
     const shown = key === "accuracy" ? "accuracy" : "macro-F1";
     const better = !activeMetrics || candidateMetrics[key] >= activeMetrics[key] - 1e-9;
-    const metrics = { holdout: candidateMetrics, active_on_same_holdout: activeMetrics, active_model_id: activeRef?.id ?? null, validation: candidate.validation, labels: candidate.labels };
+    const metrics = { holdout: candidateMetrics, active_on_same_holdout: activeMetrics, active_model_id: activeId ?? null, validation: result.artifact.validation, labels: result.artifact.labels };
     const model = await this.models.register(
-      { kind, trainingFrom: train[0].createdAt, trainingTo: train[train.length - 1].createdAt, nExamples: train.length, metrics, artifact: candidate.toArtifact(), trainingRunId: runId },
+      { kind, trainingFrom: history[train[0]].createdAt, trainingTo: history[train[train.length - 1]].createdAt, nExamples: train.length, metrics, artifact: result.artifact, trainingRunId: runId },
       better,
     );
     progress(100, better ? "activated" : "kept the active model");
@@ -322,10 +306,17 @@ export class ModelTrainer {
     let better = true;
     let reason = activeRef ? "" : "first embedder";
     if (holdoutQueries.length >= MIN_DUPLICATE_QUERIES) {
-      candidateMetrics = rankingMetrics(candidate, usable, holdoutQueries, learned.fusion);
+      const activeBundle = activeRef ? await this.models.loadArtifact<EmbedderBundle>(activeRef.id) : null;
+      const embedders: RankedEmbedder[] = [{ lsa: candidate.toArtifact(), fusion: learned.fusion }, ...(activeBundle ? [{ lsa: activeBundle.lsa, fusion: similarIncidentFusion(activeBundle) }] : [])];
+      // On a worker thread: indexing every incident in arrival order is seconds of synchronous work
+      // per embedder, which would hold this thread's event loop.
+      const ranked = await rankingMetricsInWorker(usable, holdoutQueries, embedders).catch((error: unknown) => {
+        log.warn({ runId, err: error instanceof Error ? error.message : String(error) }, "holdout ranking on a worker thread failed; ranking in this thread");
+        return embedders.map((e) => rankingMetrics(LsaEmbedder.fromArtifact(e.lsa), usable, holdoutQueries, e.fusion));
+      });
+      candidateMetrics = ranked[0];
       if (activeRef) {
-        const activeBundle = await this.models.loadArtifact<EmbedderBundle>(activeRef.id);
-        activeMetrics = rankingMetrics(LsaEmbedder.fromArtifact(activeBundle.lsa), usable, holdoutQueries, similarIncidentFusion(activeBundle));
+        activeMetrics = ranked[1];
         better = candidateMetrics.rr_at_10 >= activeMetrics.rr_at_10 - 1e-9;
         reason = `RR@10 ${candidateMetrics.rr_at_10.toFixed(3)} ${better ? "≥" : "<"} active ${activeMetrics.rr_at_10.toFixed(3)} on ${holdoutQueries.length} holdout duplicates`;
       }
@@ -375,39 +366,6 @@ function embedderSplit(history: HistoryRow[]): EmbedderSplit {
   const usable = history.filter((r) => r.title.trim() || r.description.trim());
   const cut = Math.floor(usable.length * (1 - HOLDOUT_SHARE));
   return { usable, cut, train: usable.slice(0, cut) };
-}
-
-/**
- * RR@k of the duplicate links: is the original among the top k earlier incidents? The index grows
- * in arrival order, so each query's BM25 statistics come only from incidents created before it.
- */
-export function rankingMetrics(embedder: LsaEmbedder, rows: HistoryRow[], queries: HistoryRow[], fusion: FusionOptions): Record<string, number> {
-  const byId = new Map(rows.map((r) => [r.id, r]));
-  const index = new SimilarIncidentIndex(embedder, { fusion });
-  let at1 = 0;
-  let at10 = 0;
-  let mrr = 0;
-  visitInArrivalOrder(
-    rows,
-    queries,
-    { add: (r) => index.add({ id: r.id, title: r.title, description: r.description, service: r.service, createdAt: r.createdAt }), remove: (id) => index.remove(id) },
-    (q) => {
-      // As triage lists them (known duplicate groups once, as their original), with only the links
-      // an incident ended (cancelled or closed) before the query could have carried.
-      const originalOf = (id: string) => {
-        const r = byId.get(id);
-        return r?.duplicateOfId && r.endedAt && r.endedAt < q.createdAt ? r.duplicateOfId : undefined;
-      };
-      const hits = index.search({ title: q.title, description: q.description, service: q.service }, { k: 20, excludeId: q.id, queryTime: q.createdAt, originalOf });
-      const pos = hits.findIndex((h) => h.id === q.duplicateOfId);
-      if (pos < 0) return;
-      if (pos < 1) at1++;
-      if (pos < 10) at10++;
-      mrr += 1 / (pos + 1);
-    },
-  );
-  const n = queries.length || 1;
-  return { duplicate_queries: queries.length, rr_at_1: at1 / n, rr_at_10: at10 / n, mrr: mrr / n };
 }
 
 /** Upserts vectors; returns each row's stored updated_at (what an index syncing from the table will see). */

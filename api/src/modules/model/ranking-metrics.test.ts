@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { LsaEmbedder, SIMILAR_INCIDENT_FUSION } from "@quell/ml";
-import { rankingMetrics, type HistoryRow } from "./model.training";
+import { LsaEmbedder, SIMILAR_INCIDENT_FUSION, rankingMetrics, rankingMetricsInWorker } from "@quell/ml";
+import type { HistoryRow } from "./model.training";
 
 const hour = (n: number) => new Date(Date.UTC(2025, 0, 1, n));
 
@@ -27,5 +27,16 @@ describe("the registry's holdout ranks similar incidents as triage lists them", 
     expect(m.rr_at_1).toBe(0);
     expect(m.mrr).toBeLessThan(1);
     expect(m.mrr).toBeGreaterThan(0);
+  });
+
+  it("scores the same on a worker thread as in this thread, for each embedder given", async () => {
+    const rows = [...history, sibling(15), query];
+    const embedder = await LsaEmbedder.fit(rows, { dim: 4, minDf: 1, seed: 3 });
+    const fusions = [SIMILAR_INCIDENT_FUSION, { ...SIMILAR_INCIDENT_FUSION, denseWeight: 0.9 }];
+    const inWorker = await rankingMetricsInWorker(rows, [query], fusions.map((fusion) => ({ lsa: embedder.toArtifact(), fusion })));
+    expect(inWorker).toEqual(fusions.map((f) => rankingMetrics(embedder, rows, [query], f)));
+    // A link closed after the query changes the figures, so the comparison can fail.
+    const later = [...history, sibling(25), query];
+    expect(await rankingMetricsInWorker(later, [query], [{ lsa: embedder.toArtifact(), fusion: SIMILAR_INCIDENT_FUSION }])).not.toEqual([inWorker[0]]);
   });
 });
