@@ -3,7 +3,7 @@ import { Role } from "../../src/platform/auth/roles";
 import { Criticality, ServiceKind, type Service } from "../../src/modules/catalog/catalog.entity";
 import { codeOf, seedFixture, startTestApi, TEST_PASSWORD, type Fixture } from "../support/harness";
 
-const CHANGE_FIELDS = `id key version stage type riskLevel riskScore riskReasons { ruleKey message weight } actualStart actualEnd conflictOverrideReason
+const CHANGE_FIELDS = `id key version stage type allowedTransitions riskLevel riskScore riskReasons { ruleKey message weight } actualStart actualEnd conflictOverrideReason
   conflicts { kind message otherChangeId viaDependency }
   approvals { required stillNeeded complete rejected decisions { approverId decision comment } pending { id name } }`;
 
@@ -63,6 +63,8 @@ describe("change management end to end over HTTP", () => {
     let change = raised.data!.createChange;
     expect(change.key).toMatch(/^CHG-\d{6}$/);
     expect(change.stage).toBe("draft");
+    // A normal change is submitted for approval; only a template's standard change is scheduled from draft.
+    expect(change.allowedTransitions).toEqual(["assessing", "cancelled"]);
     // The conflict is a warning while drafting, through the dependency.
     expect(change.conflicts).toEqual([expect.objectContaining({ kind: "overlap", otherChangeId: other.data!.createChange.id, viaDependency: true })]);
     const listed = await gql(`query($id: ID!) { changeConflicts(id: $id) { kind message } }`, { id: change.id }, f.tokens.analyst);
@@ -200,6 +202,7 @@ describe("change management end to end over HTTP", () => {
     expect(freeze.errors).toBeUndefined();
     const raised = (await create({ templateId: template.data!.saveChangeTemplate.id, title: "Restart workers after leak", plannedStart: at })).data!.createChange;
     expect(raised.type).toBe("standard");
+    expect(raised.allowedTransitions).toEqual(["scheduled", "cancelled"]);
     expect(raised.conflicts.map((c: { kind: string }) => c.kind)).toEqual(["freeze"]);
     const blocked = await move(raised.id, raised.version, "scheduled");
     expect(codeOf(blocked)).toBe("PRECONDITION_FAILED");

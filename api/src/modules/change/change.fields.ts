@@ -8,7 +8,7 @@ import { In } from "typeorm";
 import { User } from "../user/user.entity";
 import { ChangeTemplate } from "./change-config.entity";
 import { Change, ChangeReview, ChangeTransition, IncidentCause } from "./change.entity";
-import { CHANGE_LIVE_STAGES, CHANGE_TERMINAL, ChangeStage, ChangeType, nextChangeStages } from "./change.lifecycle";
+import { APPROVAL_ONLY_TARGETS, CHANGE_LIVE_STAGES, CHANGE_TERMINAL, ChangeStage, ChangeType, changeMovesForKind } from "./change.lifecycle";
 import { conflictsOf } from "./change.resolver";
 import { approvalStatus, formatChangeNumber, requiredApprovals } from "./change.rules";
 import { ApprovalState, ChangeConflict } from "./change.types";
@@ -47,10 +47,13 @@ export class ChangeFieldsResolver {
     return change.templateId ? ctx.dataSource.getRepository(ChangeTemplate).findOne({ where: { id: change.templateId } }) : null;
   }
 
-  @FieldResolver(() => [ChangeStage], { description: "Moves transitionChange may make now (guards may still refuse); authorized and rejected come from approvals." })
+  @FieldResolver(() => [ChangeStage], {
+    description:
+      "Moves transitionChange may make for a change of this type (standard from a template, normal, emergency); guards about missing data (window, plans, approvals, review) may still refuse, saying what is missing. Authorized and rejected come from approvals.",
+  })
   allowedTransitions(@Root() change: Change): ChangeStage[] {
     if (CHANGE_TERMINAL.includes(change.stage)) return [];
-    return nextChangeStages(change.stage).filter((s) => s !== ChangeStage.authorized && s !== ChangeStage.rejected);
+    return changeMovesForKind(change.stage, { type: change.type, fromTemplate: !!change.templateId }).filter((s) => !APPROVAL_ONLY_TARGETS.includes(s));
   }
 
   @FieldResolver(() => [ChangeTransition], { description: "Every stage change with its time and author." })
