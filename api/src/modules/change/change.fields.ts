@@ -1,5 +1,4 @@
 import { Ctx, FieldResolver, Resolver, Root } from "type-graphql";
-import { Role } from "../../platform/auth/roles";
 import type { QuellContext } from "../../platform/graphql/context";
 import { Service } from "../catalog/catalog.entity";
 import { Incident } from "../incident/incident.entity";
@@ -10,6 +9,7 @@ import { ChangeTemplate } from "./change-config.entity";
 import { Change, ChangeReview, ChangeTransition, IncidentCause } from "./change.entity";
 import { APPROVAL_ONLY_TARGETS, CHANGE_LIVE_STAGES, CHANGE_TERMINAL, ChangeStage, ChangeType, changeMovesForKind } from "./change.lifecycle";
 import { conflictsOf } from "./change.resolver";
+import { CHANGE_APPROVER_ROLES } from "./change.service";
 import { approvalStatus, formatChangeNumber, requiredApprovals } from "./change.rules";
 import { ApprovalState, ChangeConflict } from "./change.types";
 
@@ -66,7 +66,9 @@ export class ChangeFieldsResolver {
     const [all, policy] = await Promise.all([ctx.loaders.changeApprovals.load(change.id), ctx.loaders.changePolicy.load(1)]);
     const decisions = all.filter((a) => a.round === change.approvalRound);
     const status = approvalStatus(change.type, policy.cabQuorum, decisions);
-    const roles = change.type === ChangeType.emergency ? [Role.change_manager, Role.admin] : change.type === ChangeType.normal ? [Role.change_manager] : [];
+    // Whoever approveChange accepts: change managers and admins, for normal and emergency changes alike
+    // (an admin's inbox lists normal changes too; leaving admins out here read "not yet decided: nobody").
+    const roles = change.type === ChangeType.standard ? [] : CHANGE_APPROVER_ROLES;
     const eligible = (await Promise.all(roles.map((r) => ctx.loaders.activeUsersByRole.load(r)))).flat();
     const decided = new Set(decisions.map((d) => d.approverId));
     const pending =
