@@ -53,6 +53,13 @@ describe("web app against the real API", () => {
     await page.getByText("Live updates on").waitFor();
     await shot("02-queue");
     expect(await seriousViolations()).toEqual([]);
+    // On a phone-wide window the navigation wraps: the page never scrolls sideways and Sign out stays reachable.
+    await page.setViewportSize({ width: 390, height: 844 });
+    await expect.poll(() => page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    const signOutBox = await page.getByRole("button", { name: "Sign out" }).boundingBox();
+    expect(signOutBox!.x + signOutBox!.width).toBeLessThanOrEqual(390);
+    await shot("02b-queue-narrow");
+    await page.setViewportSize({ width: 1360, height: 900 });
   });
 
   it("filters the queue by severity and by search", async () => {
