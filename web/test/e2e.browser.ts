@@ -118,6 +118,10 @@ describe("web app against the real API", () => {
     await expect(page.getByRole("group", { name: /^Team/ }).count()).resolves.toBe(0);
     await shot("04-incident");
     expect(await seriousViolations()).toEqual([]);
+    // A match is a ranking score (the recency bonus lifts it above 1), never a percentage.
+    const matches = await page.locator(".similar li.similar-item > p.muted").allTextContents();
+    expect(matches.length).toBeGreaterThan(0);
+    for (const m of matches) expect(m).toMatch(/^Match score \d+\.\d\d/);
 
     await page.getByRole("button", { name: "Move to Classified" }).click();
     await page.getByText("Moved to Classified.").waitFor();

@@ -5,6 +5,7 @@ import { apiUrlFromEnv, websocketUrl } from "../src/lib/config";
 import { ApiError, describeError } from "../src/lib/errors";
 import { duration, minutes, relativeTime, reportFilename } from "../src/lib/format";
 import { DEFAULT_QUEUE, nextSort, parseQueueParams, queueSearch, toIncidentFilter } from "../src/lib/queue";
+import { matchScore, similarDecision } from "../src/lib/suggestions";
 
 describe("queue URL state", () => {
   it("reads back what it writes, and leaves defaults out of the URL", () => {
@@ -74,6 +75,14 @@ describe("config and formatting", () => {
     expect(relativeTime("2026-01-01T10:00:00Z", new Date("2026-01-01T10:05:00Z"))).toBe("5 min ago");
     expect(reportFilename("INC-000123")).toBe("INC-000123-lessons-learned.md");
     expect([minutes(42.4), minutes(312), minutes(3 * 1440 + 250), minutes(null)]).toEqual(["42 min", "5 h 12 min", "3 d 4 h", "—"]);
+  });
+
+  it("shows a similar-incident match as a score, never as a percentage above 100", () => {
+    // The fused score plus the recency bonus reaches 1.2 for a recent near-duplicate.
+    expect(matchScore(1.1995)).toBe("score 1.20");
+    expect(matchScore(0.4)).toBe("score 0.40");
+    expect(matchScore(null)).toBe("—");
+    expect([similarDecision("accepted"), similarDecision("dismissed"), similarDecision("pending")]).toEqual(["Marked helpful", "Marked not similar", ""]);
   });
 });
 
