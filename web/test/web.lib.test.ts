@@ -48,9 +48,31 @@ describe("error messages", () => {
     expect(describeError(err, { attemptedStage: "closed" })).toBe("The report must be shared before closing.");
   });
 
+  it("spells stage names out in a refused move, and gives only the reason when the refused stage is allowed", () => {
+    const err = new ApiError([
+      { message: "Cannot move from known_error to resolved: resolving needs the fix: give a fix description.", extensions: { code: "INVALID_TRANSITION", allowed: ["resolved", "cancelled"] } },
+    ]);
+    expect(describeError(err, { attemptedStage: "resolved" })).toBe("Cannot move from known error to resolved: resolving needs the fix: give a fix description.");
+    const elsewhere = new ApiError([{ message: "A problem cannot move from new to closed.", extensions: { code: "INVALID_TRANSITION", allowed: ["investigating", "root_cause_known"] } }]);
+    expect(describeError(elsewhere)).toBe("A problem cannot move from new to closed. Allowed next: investigating, root cause known.");
+  });
+
   it("lists the fields on BAD_USER_INPUT", () => {
     const err = new ApiError([{ message: "Invalid input", extensions: { code: "BAD_USER_INPUT", fields: [{ field: "input.title", reasons: ["must not be empty"] }] } }]);
     expect(describeError(err)).toBe("Please fix: title (must not be empty).");
+  });
+
+  it("spells out the API's field names, so a person reads words, not input paths or camelCase", () => {
+    const window = new ApiError([{ message: "plannedEnd: must be after plannedStart", extensions: { code: "BAD_USER_INPUT", field: "plannedEnd", reason: "must be after plannedStart" } }]);
+    expect(describeError(window)).toBe("Planned end: must be after planned start");
+    const nested = new ApiError([{ message: "input.id: is not an id this API issued (a UUID)", extensions: { code: "BAD_USER_INPUT", field: "input.id" } }]);
+    expect(describeError(nested)).toBe("Id: is not an id this API issued (a UUID)");
+    const report = new ApiError([
+      { message: "whatHappened: is required before the report can be shared (missing: whatHappened, impact, rootCause)", extensions: { code: "BAD_USER_INPUT", field: "whatHappened" } },
+    ]);
+    expect(describeError(report)).toBe("What happened: is required before the report can be shared (missing: what happened, impact, root cause)");
+    const listed = new ApiError([{ message: "Invalid input", extensions: { code: "BAD_USER_INPUT", fields: [{ field: "input.plannedStart", reasons: ["plannedStart must be a date"] }] } }]);
+    expect(describeError(listed)).toBe("Please fix: planned start (planned start must be a date).");
   });
 
   it("tells the user to reload on CONFLICT", () => {
