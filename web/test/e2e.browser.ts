@@ -118,6 +118,7 @@ describe("web app against the real API", () => {
     await expect(page.getByRole("group", { name: /^Team/ }).count()).resolves.toBe(0);
     await shot("04-incident");
     expect(await seriousViolations()).toEqual([]);
+    await expect.poll(() => page.title()).toBe(`${first.key} · Quell`);
     // A match is a ranking score (the recency bonus lifts it above 1), never a percentage.
     const matches = await page.locator(".similar li.similar-item > p.muted").allTextContents();
     expect(matches.length).toBeGreaterThan(0);
@@ -274,6 +275,8 @@ describe("web app against the real API", () => {
     const inc = data.incidents[0]!;
     await page.goto(`${web!.url}/incidents/${inc.key}`);
     await page.getByRole("heading", { name: "Similar past incidents" }).waitFor();
+    // A full page load titles the tab too (not only client-side navigation).
+    await expect.poll(() => page.title()).toBe(`${inc.key} · Quell`);
     const buttons = (await page.getByRole("button").allTextContents()).map((b) => b.trim());
     // Only reading controls: signing out, showing more similar incidents, downloading a report, and
     // following the incident (the reader's own notification subscription; the incident is unchanged).

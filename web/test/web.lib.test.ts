@@ -3,7 +3,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { apiUrlFromEnv, websocketUrl } from "../src/lib/config";
 import { ApiError, describeError } from "../src/lib/errors";
-import { duration, minutes, relativeTime, reportFilename } from "../src/lib/format";
+import { duration, minutes, pageTitle, relativeTime, reportFilename } from "../src/lib/format";
 import { DEFAULT_QUEUE, nextSort, parseQueueParams, queueSearch, toIncidentFilter } from "../src/lib/queue";
 import { matchScore, similarDecision } from "../src/lib/suggestions";
 
@@ -97,6 +97,15 @@ describe("config and formatting", () => {
     expect(relativeTime("2026-01-01T10:00:00Z", new Date("2026-01-01T10:05:00Z"))).toBe("5 min ago");
     expect(reportFilename("INC-000123")).toBe("INC-000123-lessons-learned.md");
     expect([minutes(42.4), minutes(312), minutes(3 * 1440 + 250), minutes(null)]).toEqual(["42 min", "5 h 12 min", "3 d 4 h", "—"]);
+  });
+
+  it("titles each tab by its page, so several open tabs can be told apart", () => {
+    expect(pageTitle("/")).toBe("Triage queue · Quell");
+    expect(pageTitle("/incidents/INC-000207")).toBe("INC-000207 · Quell");
+    expect(pageTitle("/problems/candidates")).toBe("Problem candidates · Quell");
+    expect(pageTitle("/changes/CHG-000013")).toBe("CHG-000013 · Quell");
+    expect(pageTitle("/changes/calendar")).toBe("Change calendar · Quell");
+    expect(pageTitle("/nowhere")).toBe("Quell");
   });
 
   it("shows a similar-incident match as a score, never as a percentage above 100", () => {
