@@ -95,6 +95,11 @@ describe("problem management in the web app", () => {
     await expect(page.locator("figure.chart figcaption").textContent()).resolves.toMatch(/: 3$/);
     await shot("problems-01-known-error");
     await expectAccessible("problem page");
+    // Phone-wide: the page never scrolls sideways; wide tables scroll inside their card.
+    await page.setViewportSize({ width: 390, height: 844 });
+    await expect.poll(() => page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await shot("problems-01b-narrow");
+    await page.setViewportSize({ width: 1360, height: 900 });
   });
 
   it("lists the problem with its linked-incident count and known-error badge", async () => {
