@@ -66,6 +66,11 @@ describe("alerts in the browser", () => {
     await checkoutRow.waitFor();
     // Three deliveries of one dedup key: one alert, counted three times.
     await expect(checkoutRow.getByRole("cell", { name: "3", exact: true }).count()).resolves.toBe(1);
+    // First and last seen read like every other time in the app ("Nov 30, 2026, 9:02 AM"), not as an
+    // ambiguous numeric date with seconds ("11/30/2026, 9:02:37 AM").
+    const seen = (await checkoutRow.getByRole("cell").allTextContents()).filter((t) => /\d{4}/.test(t) && /:/.test(t));
+    expect(seen).toHaveLength(2);
+    for (const t of seen) expect(t).toMatch(/^[A-Z][a-z]{2} \d{1,2}, \d{4}, \d{1,2}:\d{2}\s?[AP]M$/);
     expect(await seriousViolations()).toEqual([]);
     await shot("alerts-list");
 

@@ -53,6 +53,13 @@ describe("web app against the real API", () => {
     await page.getByText("Live updates on").waitFor();
     await shot("02-queue");
     expect(await seriousViolations()).toEqual([]);
+    // On a phone-wide window the navigation wraps: the page never scrolls sideways and Sign out stays reachable.
+    await page.setViewportSize({ width: 390, height: 844 });
+    await expect.poll(() => page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    const signOutBox = await page.getByRole("button", { name: "Sign out" }).boundingBox();
+    expect(signOutBox!.x + signOutBox!.width).toBeLessThanOrEqual(390);
+    await shot("02b-queue-narrow");
+    await page.setViewportSize({ width: 1360, height: 900 });
   });
 
   it("filters the queue by severity and by search", async () => {
@@ -111,6 +118,11 @@ describe("web app against the real API", () => {
     await expect(page.getByRole("group", { name: /^Team/ }).count()).resolves.toBe(0);
     await shot("04-incident");
     expect(await seriousViolations()).toEqual([]);
+    await expect.poll(() => page.title()).toBe(`${first.key} · Quell`);
+    // A match is a ranking score (the recency bonus lifts it above 1), never a percentage.
+    const matches = await page.locator(".similar li.similar-item > p.muted").allTextContents();
+    expect(matches.length).toBeGreaterThan(0);
+    for (const m of matches) expect(m).toMatch(/^Match score \d+\.\d\d/);
 
     await page.getByRole("button", { name: "Move to Classified" }).click();
     await page.getByText("Moved to Classified.").waitFor();
@@ -263,6 +275,8 @@ describe("web app against the real API", () => {
     const inc = data.incidents[0]!;
     await page.goto(`${web!.url}/incidents/${inc.key}`);
     await page.getByRole("heading", { name: "Similar past incidents" }).waitFor();
+    // A full page load titles the tab too (not only client-side navigation).
+    await expect.poll(() => page.title()).toBe(`${inc.key} · Quell`);
     const buttons = (await page.getByRole("button").allTextContents()).map((b) => b.trim());
     // Only reading controls: signing out, showing more similar incidents, downloading a report, and
     // following the incident (the reader's own notification subscription; the incident is unchanged).

@@ -61,6 +61,11 @@ describe("the analyst's metrics page", () => {
     await expect.poll(() => card("service-heat-map").locator(".recharts-yAxis .recharts-cartesian-axis-tick").count()).toBe(3);
     await shot("analytics");
     await expectAccessible("analytics page");
+    // Phone-wide: the page never scrolls sideways; wide tables scroll inside their card.
+    await page.setViewportSize({ width: 390, height: 844 });
+    await expect.poll(() => page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await shot("analytics-narrow");
+    await page.setViewportSize({ width: 1360, height: 900 });
   });
 
   it("keeps the chosen filters in the URL, so a reload shows the same view", async () => {

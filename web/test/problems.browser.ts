@@ -81,6 +81,12 @@ describe("problem management in the web app", () => {
     await page.getByRole("button", { name: "Move to Known error" }).click();
     await page.getByRole("status").filter({ hasText: "Moved to Known error." }).waitFor();
     await page.locator(".badges .badge.pstage-known_error").waitFor();
+    // Resolving without the fix is refused with the reason in words: no "known_error", and no
+    // "Allowed next: resolved" for the very move that was just refused.
+    await page.getByRole("button", { name: "Move to Resolved" }).click();
+    const refusal = page.getByRole("alert").filter({ hasText: "fix" });
+    await expect.poll(() => refusal.textContent()).toMatch(/^Cannot move from known error to resolved: .*fix/);
+    expect(await refusal.textContent()).not.toMatch(/Allowed next/);
   });
 
   it("shows the linked incidents and their weekly chart (Recharts), accessibly", async () => {
@@ -89,6 +95,11 @@ describe("problem management in the web app", () => {
     await expect(page.locator("figure.chart figcaption").textContent()).resolves.toMatch(/: 3$/);
     await shot("problems-01-known-error");
     await expectAccessible("problem page");
+    // Phone-wide: the page never scrolls sideways; wide tables scroll inside their card.
+    await page.setViewportSize({ width: 390, height: 844 });
+    await expect.poll(() => page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await shot("problems-01b-narrow");
+    await page.setViewportSize({ width: 1360, height: 900 });
   });
 
   it("lists the problem with its linked-incident count and known-error badge", async () => {

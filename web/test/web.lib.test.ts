@@ -3,8 +3,9 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { apiUrlFromEnv, websocketUrl } from "../src/lib/config";
 import { ApiError, describeError } from "../src/lib/errors";
-import { duration, minutes, relativeTime, reportFilename } from "../src/lib/format";
+import { duration, minutes, pageTitle, relativeTime, reportFilename } from "../src/lib/format";
 import { DEFAULT_QUEUE, nextSort, parseQueueParams, queueSearch, toIncidentFilter } from "../src/lib/queue";
+import { matchScore, similarDecision } from "../src/lib/suggestions";
 
 describe("queue URL state", () => {
   it("reads back what it writes, and leaves defaults out of the URL", () => {
@@ -47,9 +48,31 @@ describe("error messages", () => {
     expect(describeError(err, { attemptedStage: "closed" })).toBe("The report must be shared before closing.");
   });
 
+  it("spells stage names out in a refused move, and gives only the reason when the refused stage is allowed", () => {
+    const err = new ApiError([
+      { message: "Cannot move from known_error to resolved: resolving needs the fix: give a fix description.", extensions: { code: "INVALID_TRANSITION", allowed: ["resolved", "cancelled"] } },
+    ]);
+    expect(describeError(err, { attemptedStage: "resolved" })).toBe("Cannot move from known error to resolved: resolving needs the fix: give a fix description.");
+    const elsewhere = new ApiError([{ message: "A problem cannot move from new to closed.", extensions: { code: "INVALID_TRANSITION", allowed: ["investigating", "root_cause_known"] } }]);
+    expect(describeError(elsewhere)).toBe("A problem cannot move from new to closed. Allowed next: investigating, root cause known.");
+  });
+
   it("lists the fields on BAD_USER_INPUT", () => {
     const err = new ApiError([{ message: "Invalid input", extensions: { code: "BAD_USER_INPUT", fields: [{ field: "input.title", reasons: ["must not be empty"] }] } }]);
     expect(describeError(err)).toBe("Please fix: title (must not be empty).");
+  });
+
+  it("spells out the API's field names, so a person reads words, not input paths or camelCase", () => {
+    const window = new ApiError([{ message: "plannedEnd: must be after plannedStart", extensions: { code: "BAD_USER_INPUT", field: "plannedEnd", reason: "must be after plannedStart" } }]);
+    expect(describeError(window)).toBe("Planned end: must be after planned start");
+    const nested = new ApiError([{ message: "input.id: is not an id this API issued (a UUID)", extensions: { code: "BAD_USER_INPUT", field: "input.id" } }]);
+    expect(describeError(nested)).toBe("Id: is not an id this API issued (a UUID)");
+    const report = new ApiError([
+      { message: "whatHappened: is required before the report can be shared (missing: whatHappened, impact, rootCause)", extensions: { code: "BAD_USER_INPUT", field: "whatHappened" } },
+    ]);
+    expect(describeError(report)).toBe("What happened: is required before the report can be shared (missing: what happened, impact, root cause)");
+    const listed = new ApiError([{ message: "Invalid input", extensions: { code: "BAD_USER_INPUT", fields: [{ field: "input.plannedStart", reasons: ["plannedStart must be a date"] }] } }]);
+    expect(describeError(listed)).toBe("Please fix: planned start (planned start must be a date).");
   });
 
   it("tells the user to reload on CONFLICT", () => {
@@ -74,6 +97,23 @@ describe("config and formatting", () => {
     expect(relativeTime("2026-01-01T10:00:00Z", new Date("2026-01-01T10:05:00Z"))).toBe("5 min ago");
     expect(reportFilename("INC-000123")).toBe("INC-000123-lessons-learned.md");
     expect([minutes(42.4), minutes(312), minutes(3 * 1440 + 250), minutes(null)]).toEqual(["42 min", "5 h 12 min", "3 d 4 h", "—"]);
+  });
+
+  it("titles each tab by its page, so several open tabs can be told apart", () => {
+    expect(pageTitle("/")).toBe("Triage queue · Quell");
+    expect(pageTitle("/incidents/INC-000207")).toBe("INC-000207 · Quell");
+    expect(pageTitle("/problems/candidates")).toBe("Problem candidates · Quell");
+    expect(pageTitle("/changes/CHG-000013")).toBe("CHG-000013 · Quell");
+    expect(pageTitle("/changes/calendar")).toBe("Change calendar · Quell");
+    expect(pageTitle("/nowhere")).toBe("Quell");
+  });
+
+  it("shows a similar-incident match as a score, never as a percentage above 100", () => {
+    // The fused score plus the recency bonus reaches 1.2 for a recent near-duplicate.
+    expect(matchScore(1.1995)).toBe("score 1.20");
+    expect(matchScore(0.4)).toBe("score 0.40");
+    expect(matchScore(null)).toBe("—");
+    expect([similarDecision("accepted"), similarDecision("dismissed"), similarDecision("pending")]).toEqual(["Marked helpful", "Marked not similar", ""]);
   });
 });
 

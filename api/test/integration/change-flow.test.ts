@@ -3,7 +3,7 @@ import { Role } from "../../src/platform/auth/roles";
 import { Criticality, ServiceKind, type Service } from "../../src/modules/catalog/catalog.entity";
 import { codeOf, seedFixture, startTestApi, TEST_PASSWORD, type Fixture } from "../support/harness";
 
-const CHANGE_FIELDS = `id key version stage type riskLevel riskScore riskReasons { ruleKey message weight } actualStart actualEnd conflictOverrideReason
+const CHANGE_FIELDS = `id key version stage type allowedTransitions riskLevel riskScore riskReasons { ruleKey message weight } actualStart actualEnd conflictOverrideReason
   conflicts { kind message otherChangeId viaDependency }
   approvals { required stillNeeded complete rejected decisions { approverId decision comment } pending { id name } }`;
 
@@ -63,6 +63,8 @@ describe("change management end to end over HTTP", () => {
     let change = raised.data!.createChange;
     expect(change.key).toMatch(/^CHG-\d{6}$/);
     expect(change.stage).toBe("draft");
+    // A normal change is submitted for approval; only a template's standard change is scheduled from draft.
+    expect(change.allowedTransitions).toEqual(["assessing", "cancelled"]);
     // The conflict is a warning while drafting, through the dependency.
     expect(change.conflicts).toEqual([expect.objectContaining({ kind: "overlap", otherChangeId: other.data!.createChange.id, viaDependency: true })]);
     const listed = await gql(`query($id: ID!) { changeConflicts(id: $id) { kind message } }`, { id: change.id }, f.tokens.analyst);
@@ -77,7 +79,8 @@ describe("change management end to end over HTTP", () => {
     // Normal type + high-criticality service + two services affected counting the dependent one, at least.
     expect(change.riskReasons.map((r: { ruleKey: string }) => r.ruleKey)).toEqual(expect.arrayContaining(["type.normal", "criticality.high"]));
     expect(change.approvals).toMatchObject({ required: 2, stillNeeded: 2, complete: false });
-    expect(change.approvals.pending.map((u: { id: string }) => u.id).sort()).toEqual([f.users.change_manager.id, cab2Id].sort());
+    // Admins may approve normal changes too, so they are listed among those who have not decided.
+    expect(change.approvals.pending.map((u: { id: string }) => u.id).sort()).toEqual([f.users.change_manager.id, cab2Id, f.users.admin.id].sort());
 
     const inbox = await gql(`query { changeApprovalsInbox { id } }`, {}, f.tokens.change_manager);
     expect(inbox.data!.changeApprovalsInbox.map((c: { id: string }) => c.id)).toContain(change.id);
@@ -87,7 +90,7 @@ describe("change management end to end over HTTP", () => {
     change = first.data!.approveChange;
     expect(change.stage).toBe("assessing");
     expect(change.approvals).toMatchObject({ stillNeeded: 1 });
-    expect(change.approvals.pending.map((u: { id: string }) => u.id)).toEqual([cab2Id]);
+    expect(change.approvals.pending.map((u: { id: string }) => u.id).sort()).toEqual([cab2Id, f.users.admin.id].sort());
 
     const stale = await approve(change.id, change.version - 1, cab2Token);
     expect(codeOf(stale)).toBe("CONFLICT");
@@ -164,7 +167,7 @@ describe("change management end to end over HTTP", () => {
   it("refuses self-approval: a change manager cannot approve a change they raised", async () => {
     const own = (await create({ title: "Resize the checkout pool", serviceIds: [f.service.id], plannedStart: new Date(start.getTime() + 40 * 24 * HOUR), plannedEnd: new Date(end.getTime() + 40 * 24 * HOUR), ...plans }, f.tokens.change_manager)).data!.createChange;
     const submitted = (await move(own.id, own.version, "assessing", f.tokens.change_manager)).data!.transitionChange;
-    expect(submitted.approvals.pending.map((u: { id: string }) => u.id)).toEqual([cab2Id]);
+    expect(submitted.approvals.pending.map((u: { id: string }) => u.id).sort()).toEqual([cab2Id, f.users.admin.id].sort());
     const self = await approve(submitted.id, submitted.version, f.tokens.change_manager);
     expect(codeOf(self)).toBe("FORBIDDEN");
     expect(self.errors![0].message).toContain("your own change");
@@ -200,6 +203,7 @@ describe("change management end to end over HTTP", () => {
     expect(freeze.errors).toBeUndefined();
     const raised = (await create({ templateId: template.data!.saveChangeTemplate.id, title: "Restart workers after leak", plannedStart: at })).data!.createChange;
     expect(raised.type).toBe("standard");
+    expect(raised.allowedTransitions).toEqual(["scheduled", "cancelled"]);
     expect(raised.conflicts.map((c: { kind: string }) => c.kind)).toEqual(["freeze"]);
     const blocked = await move(raised.id, raised.version, "scheduled");
     expect(codeOf(blocked)).toBe("PRECONDITION_FAILED");

@@ -129,6 +129,10 @@ describe("problem flow over HTTP", () => {
     expect(listed.problems.edges.map((e: any) => e.node)).toEqual([{ id: problemId, linkedIncidentCount: 3, isKnownError: true }]);
     const timeline = (await problem(problemId)).timeline.map((e: { kind: string }) => e.kind);
     expect(timeline).toEqual(expect.arrayContaining(["created", "incidents_linked", "priority_changed", "stage_changed", "root_cause", "workaround"]));
+    // People read the timeline: stage names in words, not enum values.
+    const moves = (await problem(problemId)).timeline.filter((e: { kind: string }) => e.kind === "stage_changed").map((e: { message: string }) => e.message);
+    expect(moves).toContain("Moved from root cause known to known error");
+    for (const m of moves) expect(m).not.toMatch(/_/);
   });
 
   it("gives a new similar incident the problem suggestion with the workaround; accepting links it and counts in the metrics", async () => {

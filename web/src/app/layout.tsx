@@ -5,8 +5,8 @@ import { apiUrlFromEnv, websocketUrl } from "@/lib/config";
 import { AppShell } from "@/components/AppShell";
 import "./globals.css";
 
+// No title here: AppShell renders one per page (pageTitle), which a metadata title would override on a full load.
 export const metadata: Metadata = {
-  title: "Quell",
   description: "Incident triage and review",
 };
 

@@ -1,6 +1,7 @@
 "use client";
 
 import Link from "next/link";
+import { pageTitle } from "@/lib/format";
 import { canWriteIncidents } from "@/lib/roles";
 import { usePathname, useRouter } from "next/navigation";
 import { createContext, useCallback, useContext, useEffect, useState, type ReactNode } from "react";
@@ -61,6 +62,8 @@ export function AppShell({ wsUrl, children }: { wsUrl: string; children: ReactNo
 
   return (
     <SessionContext.Provider value={{ user, signIn, signOut }}>
+      {/* React hoists it into <head>: one title per page, so open tabs can be told apart. */}
+      <title>{pageTitle(pathname)}</title>
       <a className="skip-link" href="#main">
         Skip to content
       </a>

@@ -52,14 +52,14 @@ export function describeError(err: unknown, context: { attemptedStage?: string }
       const allowed = first?.extensions?.allowed ?? [];
       // When the move exists but a guard refused it, the reason is the message; listing the
       // same stage as "allowed" would only confuse.
-      if (context.attemptedStage && allowed.includes(context.attemptedStage)) return first?.message ?? "That stage change is not allowed now.";
-      const tail = allowed.length > 0 ? ` Allowed next: ${allowed.join(", ")}.` : " No further stage is allowed now.";
-      return `${first?.message ?? "That stage change is not allowed."}${tail}`;
+      if (context.attemptedStage && allowed.includes(context.attemptedStage)) return stageWords(first?.message ?? "That stage change is not allowed now.");
+      const tail = allowed.length > 0 ? ` Allowed next: ${allowed.map(stageWords).join(", ")}.` : " No further stage is allowed now.";
+      return stageWords(`${first?.message ?? "That stage change is not allowed."}${tail}`);
     }
     case "BAD_USER_INPUT": {
       const problems = Object.entries(err.fieldProblems);
-      if (problems.length === 0) return first?.message ?? "Some input is not valid.";
-      return `Please fix: ${problems.map(([field, reasons]) => `${field} (${reasons.join("; ")})`).join(", ")}.`;
+      if (problems.length === 0) return sentence(fieldWords(first?.message ?? "Some input is not valid."));
+      return `Please fix: ${problems.map(([field, reasons]) => `${fieldWords(field)} (${reasons.map(fieldWords).join("; ")})`).join(", ")}.`;
     }
     case "FORBIDDEN":
       return `You are not allowed to do that. ${first?.message ?? ""}`.trim();
@@ -71,3 +71,17 @@ export function describeError(err: unknown, context: { attemptedStage?: string }
       return err.message;
   }
 }
+
+/**
+ * The API names fields as its input does ("input.plannedEnd: must be after plannedStart"); people
+ * read words ("planned end: must be after planned start"), so input paths and camelCase names are
+ * spelled out. Only identifiers that start lower-case and have a capital inside are touched.
+ */
+export function fieldWords(text: string): string {
+  return text.replace(/\binput\./g, "").replace(/\b[a-z]+(?:[A-Z][a-z0-9]*)+\b/g, (name) => name.replace(/[A-Z]/g, (c) => ` ${c.toLowerCase()}`));
+}
+
+/** Stage names as the API spells them ("root_cause_known") in words ("root cause known"). */
+const stageWords = (text: string) => text.replace(/\b[a-z]+(?:_[a-z]+)+\b/g, (name) => name.replace(/_/g, " "));
+
+const sentence = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);

@@ -81,3 +81,31 @@ export function percent(confidence: number): string {
 export function reportFilename(key: string): string {
   return `${key.replace(/[^A-Za-z0-9-]/g, "")}-lessons-learned.md`;
 }
+
+const SECTION_TITLE: Array<[RegExp, string]> = [
+  [/^\/$/, "Triage queue"],
+  [/^\/incidents\/new$/, "Report incident"],
+  [/^\/problems\/candidates$/, "Problem candidates"],
+  [/^\/problems$/, "Problems"],
+  [/^\/changes\/calendar$/, "Change calendar"],
+  [/^\/changes\/approvals$/, "Approvals"],
+  [/^\/changes\/new$/, "Raise a change"],
+  [/^\/changes$/, "Changes"],
+  [/^\/alerts$/, "Alerts"],
+  [/^\/metrics$/, "Metrics"],
+  [/^\/analytics$/, "Analytics"],
+  [/^\/notifications$/, "Notifications"],
+  [/^\/admin$/, "Administration"],
+  [/^\/login$/, "Sign in"],
+  [/^\/reset-password$/, "Reset password"],
+];
+
+/**
+ * The browser tab's title for a path: the page, then the product ("INC-000207 · Quell"), so a
+ * person with several tabs open (and a screen reader announcing the page) can tell them apart.
+ */
+export function pageTitle(pathname: string): string {
+  const record = pathname.match(/^\/(?:incidents|problems|changes)\/([A-Z]{3}-\d+)$/);
+  const section = record ? decodeURIComponent(record[1]) : SECTION_TITLE.find(([re]) => re.test(pathname))?.[1];
+  return section ? `${section} · Quell` : "Quell";
+}

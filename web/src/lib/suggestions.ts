@@ -17,6 +17,20 @@ export const STATUS_LABEL: Record<SuggestionStatus, string> = {
   dismissed: "Dismissed",
 };
 
+/**
+ * How well a past incident (or, through its incidents, a problem) matches: the fused similarity
+ * score, which the recency bonus lifts above 1 for recent matches. It ranks; it is not a
+ * probability, so it is shown as a score ("0.87"), never as a percentage ("120%").
+ */
+export function matchScore(score: number | null): string {
+  return score === null ? "—" : `score ${score.toFixed(2)}`;
+}
+
+/** The decision on a similar incident, in the words of its buttons (Helpful / Not similar). */
+export function similarDecision(status: SuggestionStatus): string {
+  return status === "accepted" ? "Marked helpful" : status === "dismissed" ? "Marked not similar" : status === "pending" ? "" : STATUS_LABEL[status];
+}
+
 /** How sure the model is, in words as well as a number (never colour alone). */
 export function confidenceWords(confidence: number | null): string {
   if (confidence === null) return "confidence unknown";

@@ -1,5 +1,4 @@
 import { Ctx, FieldResolver, Resolver, Root } from "type-graphql";
-import { Role } from "../../platform/auth/roles";
 import type { QuellContext } from "../../platform/graphql/context";
 import { Service } from "../catalog/catalog.entity";
 import { Incident } from "../incident/incident.entity";
@@ -8,8 +7,9 @@ import { In } from "typeorm";
 import { User } from "../user/user.entity";
 import { ChangeTemplate } from "./change-config.entity";
 import { Change, ChangeReview, ChangeTransition, IncidentCause } from "./change.entity";
-import { CHANGE_LIVE_STAGES, CHANGE_TERMINAL, ChangeStage, ChangeType, nextChangeStages } from "./change.lifecycle";
+import { APPROVAL_ONLY_TARGETS, CHANGE_LIVE_STAGES, CHANGE_TERMINAL, ChangeStage, ChangeType, changeMovesForKind } from "./change.lifecycle";
 import { conflictsOf } from "./change.resolver";
+import { CHANGE_APPROVER_ROLES } from "./change.service";
 import { approvalStatus, formatChangeNumber, requiredApprovals } from "./change.rules";
 import { ApprovalState, ChangeConflict } from "./change.types";
 
@@ -47,10 +47,13 @@ export class ChangeFieldsResolver {
     return change.templateId ? ctx.dataSource.getRepository(ChangeTemplate).findOne({ where: { id: change.templateId } }) : null;
   }
 
-  @FieldResolver(() => [ChangeStage], { description: "Moves transitionChange may make now (guards may still refuse); authorized and rejected come from approvals." })
+  @FieldResolver(() => [ChangeStage], {
+    description:
+      "Moves transitionChange may make for a change of this type (standard from a template, normal, emergency); guards about missing data (window, plans, approvals, review) may still refuse, saying what is missing. Authorized and rejected come from approvals.",
+  })
   allowedTransitions(@Root() change: Change): ChangeStage[] {
     if (CHANGE_TERMINAL.includes(change.stage)) return [];
-    return nextChangeStages(change.stage).filter((s) => s !== ChangeStage.authorized && s !== ChangeStage.rejected);
+    return changeMovesForKind(change.stage, { type: change.type, fromTemplate: !!change.templateId }).filter((s) => !APPROVAL_ONLY_TARGETS.includes(s));
   }
 
   @FieldResolver(() => [ChangeTransition], { description: "Every stage change with its time and author." })
@@ -63,7 +66,9 @@ export class ChangeFieldsResolver {
     const [all, policy] = await Promise.all([ctx.loaders.changeApprovals.load(change.id), ctx.loaders.changePolicy.load(1)]);
     const decisions = all.filter((a) => a.round === change.approvalRound);
     const status = approvalStatus(change.type, policy.cabQuorum, decisions);
-    const roles = change.type === ChangeType.emergency ? [Role.change_manager, Role.admin] : change.type === ChangeType.normal ? [Role.change_manager] : [];
+    // Whoever approveChange accepts: change managers and admins, for normal and emergency changes alike
+    // (an admin's inbox lists normal changes too; leaving admins out here read "not yet decided: nobody").
+    const roles = change.type === ChangeType.standard ? [] : CHANGE_APPROVER_ROLES;
     const eligible = (await Promise.all(roles.map((r) => ctx.loaders.activeUsersByRole.load(r)))).flat();
     const decided = new Set(decisions.map((d) => d.approverId));
     const pending =

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { CHANGE_TRANSITIONS, ChangeStage, ChangeType, checkChangeTransition, nextChangeStages, type ChangeTransitionSubject } from "./change.lifecycle";
+import { CHANGE_TRANSITIONS, ChangeStage, ChangeType, changeMovesForKind, checkChangeTransition, nextChangeStages, type ChangeTransitionSubject } from "./change.lifecycle";
 import { approvalStatus, decisionRefusal } from "./change.rules";
 import { ApprovalDecision } from "./change.entity";
 
@@ -43,6 +43,23 @@ describe("change transition table", () => {
     expect(checkChangeTransition(ChangeStage.draft, ChangeStage.scheduled, { ...ready, type: ChangeType.standard, fromTemplate: true }).ok).toBe(true);
     expect(checkChangeTransition(ChangeStage.draft, ChangeStage.scheduled, ready).ok).toBe(false);
     expect(checkChangeTransition(ChangeStage.draft, ChangeStage.assessing, { ...ready, type: ChangeType.standard, fromTemplate: true }).ok).toBe(false);
+  });
+
+  it("offers each kind of change only the moves its kind can ever take, leaving missing data to the refusal", () => {
+    const normal = { type: ChangeType.normal, fromTemplate: false };
+    const standard = { type: ChangeType.standard, fromTemplate: true };
+    const emergency = { type: ChangeType.emergency, fromTemplate: false };
+    // A normal draft is submitted (even while its plans are missing: the refusal names them), never scheduled directly.
+    expect(changeMovesForKind(ChangeStage.draft, normal)).toEqual([ChangeStage.assessing, ChangeStage.cancelled]);
+    expect(changeMovesForKind(ChangeStage.draft, standard)).toEqual([ChangeStage.scheduled, ChangeStage.cancelled]);
+    expect(changeMovesForKind(ChangeStage.authorized, normal)).not.toContain(ChangeStage.implementing);
+    expect(changeMovesForKind(ChangeStage.authorized, emergency)).toContain(ChangeStage.implementing);
+    // Every move offered is one the table would take once the record is complete.
+    for (const kind of [normal, standard, emergency]) {
+      for (const from of Object.values(ChangeStage)) {
+        for (const to of changeMovesForKind(from, kind)) expect(nextChangeStages(from)).toContain(to);
+      }
+    }
   });
 
   it("authorizes only when approvals are complete", () => {

@@ -120,6 +120,28 @@ export function nextChangeStages(from: ChangeStage): ChangeStage[] {
   return TABLE.nextStages(from);
 }
 
+/**
+ * The moves a change of this kind can make from `from` once its record is complete: the guards
+ * that depend on the kind (standard from a template vs. normal vs. emergency) decide; the ones about
+ * data a person can still add (window, plans, services, approvals, review) are left to
+ * checkChangeTransition, whose refusal says what is missing. So a normal draft is not offered
+ * "scheduled" (only a template's standard change skips approval), which it could never take.
+ */
+export function changeMovesForKind(from: ChangeStage, kind: Pick<ChangeTransitionSubject, "type" | "fromTemplate">): ChangeStage[] {
+  const complete: ChangeTransitionSubject = {
+    ...kind,
+    hasWindow: true,
+    hasImplementationPlan: true,
+    hasBackoutPlan: true,
+    serviceCount: 1,
+    approvalsComplete: true,
+    rejected: true,
+    wentWrong: false,
+    reviewRecorded: true,
+  };
+  return TABLE.allowed(from, complete);
+}
+
 export function checkChangeTransition(from: ChangeStage, to: ChangeStage, subject: ChangeTransitionSubject): TransitionCheck<ChangeStage, ChangeTransitionSubject> {
   return TABLE.check(from, to, subject);
 }

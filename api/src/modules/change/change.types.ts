@@ -30,7 +30,7 @@ export class ApprovalState {
   @Field(() => Boolean) complete!: boolean;
   @Field(() => Boolean) rejected!: boolean;
   @Field(() => [ChangeApproval]) decisions!: ChangeApproval[];
-  @Field(() => [User], { description: "Eligible approvers (CAB members, or emergency approvers) who have not decided." }) pending!: User[];
+  @Field(() => [User], { description: "Who may still decide in this round: active change managers and admins, except the requester and owner and those who have decided." }) pending!: User[];
 }
 
 @ObjectType()

@@ -3,7 +3,7 @@ import { Incident } from "../incident/incident.entity";
 import { Stage } from "../incident/incident.lifecycle";
 import { priorityFor, type PriorityMatrix } from "../incident/priority.rules";
 import { Problem, ProblemIncidentLink, ProblemTransition } from "../problem/problem.entity";
-import { ProblemStage } from "../problem/problem.lifecycle";
+import { ProblemStage, problemMoveMessage } from "../problem/problem.lifecycle";
 import { PROBLEM_STAGE_STAMP, PrioritySource, rollUpPriority } from "../problem/problem.rules";
 import { ProblemTimelineEntry, ProblemTimelineKind } from "../problem/problem-work.entity";
 import { formatIncidentNumber } from "../incident/incident.rules";
@@ -127,7 +127,7 @@ export async function seedDemoProblems(manager: EntityManager, ctx: { now: Date;
     await manager.insert(ProblemTimelineEntry, [
       { problemId: problem.id, kind: ProblemTimelineKind.created, message: "Opened from recurring incidents", actorId: owner.id, data: null, createdAt: problem.createdAt },
       { problemId: problem.id, kind: ProblemTimelineKind.incidents_linked, message: `Linked ${linked.length} incidents`, actorId: owner.id, data: null, createdAt: problem.createdAt },
-      ...moves.slice(1).map((to, i) => ({ problemId: problem.id, kind: ProblemTimelineKind.stage_changed, message: `Moved from ${moves[i]} to ${to}`, actorId: owner.id, data: { from: moves[i], to }, createdAt: stamps.get(to)! })),
+      ...moves.slice(1).map((to, i) => ({ problemId: problem.id, kind: ProblemTimelineKind.stage_changed, message: problemMoveMessage(moves[i], to), actorId: owner.id, data: { from: moves[i], to }, createdAt: stamps.get(to)! })),
     ]);
     created++;
   }

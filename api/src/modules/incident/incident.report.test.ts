@@ -56,6 +56,12 @@ describe("lessons-learned report as Markdown", () => {
     );
   });
 
+  it("writes times as people read them: minutes in UTC, not ISO stamps with milliseconds", () => {
+    const md = render({});
+    expect(md).toContain("- 2026-11-01 10:00 UTC: identified → **classified** (Dana)");
+    expect(md).not.toMatch(/\d{2}:\d{2}:\d{2}\.\d{3}Z/);
+  });
+
   it("leaves plain text as it was", () => {
     expect(markdownInline("Certificate renewal job was disabled during a migration.")).toBe("Certificate renewal job was disabled during a migration.");
     const md = render({ text: "The payment gateway's TLS certificate expired." });

@@ -17,6 +17,9 @@ export interface ReportContext {
 /** `body` is Markdown this file built from escaped parts. */
 const section = (title: string, body: string) => `## ${title}\n\n${body.trim() || "_Not written yet._"}\n`;
 
+/** A report is read by people and pasted into wikis: minutes in UTC ("2026-11-30 09:57 UTC"), not an ISO stamp with milliseconds. */
+const reportTime = (at: Date) => `${at.toISOString().slice(0, 16).replace("T", " ")} UTC`;
+
 function duration(from: Date, to: Date): string {
   return describeMinutes(Math.round((to.getTime() - from.getTime()) / 60_000));
 }
@@ -38,13 +41,13 @@ export function renderReportMarkdown(ctx: ReportContext): string {
   lines.push(`| Major incident | ${incident.isMajor ? "yes" : "no"} |`);
   if (incident.recoveredAt) lines.push(`| Time to recover | ${duration(incident.identifiedAt, incident.recoveredAt)} |`);
   if (incident.closureCode) lines.push(`| Closure | ${CLOSURE_LABEL[incident.closureCode]} |`);
-  lines.push(`| Report status | ${report.publishedAt ? `shared ${report.publishedAt.toISOString()}` : "draft"} |`, "");
+  lines.push(`| Report status | ${report.publishedAt ? `shared ${reportTime(report.publishedAt)}` : "draft"} |`, "");
   lines.push(section("What happened", markdownBlock(report.whatHappened)));
   lines.push(section("Impact", markdownBlock(report.impact)));
   const timeline = transitions
     .slice()
     .sort((a, b) => a.at.getTime() - b.at.getTime())
-    .map((t) => `- ${t.at.toISOString()}: ${t.fromStage ? `${t.fromStage} → ` : ""}**${t.toStage}** (${who(t.actorId)})${t.reason ? `: ${markdownInline(t.reason)}` : ""}`)
+    .map((t) => `- ${reportTime(t.at)}: ${t.fromStage ? `${t.fromStage} → ` : ""}**${t.toStage}** (${who(t.actorId)})${t.reason ? `: ${markdownInline(t.reason)}` : ""}`)
     .join("\n");
   lines.push(section("Timeline", timeline));
   lines.push(section("Root cause", markdownBlock(report.rootCause)));

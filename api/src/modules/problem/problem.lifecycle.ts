@@ -75,3 +75,12 @@ export function nextProblemStages(from: ProblemStage): ProblemStage[] {
 export function checkProblemTransition(from: ProblemStage, to: ProblemStage, subject: ProblemTransitionSubject): TransitionCheck<ProblemStage, ProblemTransitionSubject> {
   return TABLE.check(from, to, subject);
 }
+
+/**
+ * The timeline's words for a stage move: "Moved from root cause known to known error", not the
+ * enum values (root_cause_known), as people read the timeline and the notifications built from it.
+ */
+export function problemMoveMessage(from: ProblemStage, to: ProblemStage, reason?: string | null): string {
+  const words = (stage: ProblemStage) => stage.replace(/_/g, " ");
+  return `Moved from ${words(from)} to ${words(to)}${reason ? `: ${reason}` : ""}`;
+}

@@ -25,7 +25,7 @@ import type {
   TransitionProblemInput,
   UpdateProblemInput,
 } from "./problem.inputs";
-import { ProblemStage, TERMINAL_PROBLEM_STAGES, checkProblemTransition } from "./problem.lifecycle";
+import { ProblemStage, TERMINAL_PROBLEM_STAGES, checkProblemTransition, problemMoveMessage } from "./problem.lifecycle";
 import { PROBLEM_STAGE_STAMP, closingRefusal, formatProblemNumber, rollUpPriority } from "./problem.rules";
 import { ProblemTimelineKind } from "./problem-work.entity";
 import { appendProblemTimeline, assertProblemOpen, lockProblem, publishProblemChange, type TimelineInput } from "./problem.records";
@@ -206,7 +206,7 @@ export class ProblemService {
       if (input.to === ProblemStage.investigating && from === ProblemStage.resolved) problem.resolvedAt = null; // the fix did not hold: the next one gets a fresh quiet period
       if ((input.to === ProblemStage.closed || input.to === ProblemStage.cancelled) && reason) problem.closeReason = reason;
       await manager.insert(ProblemTransition, { problemId: problem.id, fromStage: from, toStage: input.to, at: now, actorId: actor.userId || null, reason });
-      return [{ kind: ProblemTimelineKind.stage_changed, message: `Moved from ${from} to ${input.to}${reason ? `: ${reason}` : ""}`, data: { from, to: input.to } }];
+      return [{ kind: ProblemTimelineKind.stage_changed, message: problemMoveMessage(from, input.to, reason), data: { from, to: input.to } }];
     });
   }
 

@@ -21,11 +21,9 @@ import {
 } from "@/graphql/generated";
 import { gql } from "@/lib/client";
 import { describeError } from "@/lib/errors";
-import { OPEN_STAGES } from "@/lib/format";
+import { exactTime, OPEN_STAGES } from "@/lib/format";
 import { useQuery } from "@/lib/hooks";
 import { canWriteIncidents } from "@/lib/roles";
-
-const when = (iso: string) => new Date(iso).toLocaleString();
 
 /** Keys typed in these are text, not commands. */
 const TYPING = new Set(["INPUT", "TEXTAREA", "SELECT"]);
@@ -187,10 +185,10 @@ export default function AlertsPage() {
                 <td>{a.status}</td>
                 <td>{a.severity}</td>
                 <td>{a.count}</td>
-                <td className="nowrap">{when(a.firstSeenAt)}</td>
-                <td className="nowrap">{when(a.lastSeenAt)}</td>
+                <td className="nowrap">{exactTime(a.firstSeenAt)}</td>
+                <td className="nowrap">{exactTime(a.lastSeenAt)}</td>
                 <td>{a.service?.name ?? "—"}</td>
-                <td>{a.incident ? <Link href={`/incidents/${a.incident.key}`}>{a.incident.key}</Link> : "—"}</td>
+                <td className="nowrap">{a.incident ? <Link href={`/incidents/${a.incident.key}`}>{a.incident.key}</Link> : "—"}</td>
               </tr>
             ))}
           </tbody>

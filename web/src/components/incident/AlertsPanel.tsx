@@ -3,6 +3,7 @@
 import { useEffect } from "react";
 import { IncidentAlertsDocument } from "@/graphql/generated";
 import { useQuery } from "@/lib/hooks";
+import { exactTime } from "@/lib/format";
 import { useIncident } from "./context";
 
 /** The alerts grouped into this incident, with their counts and when they were seen. */
@@ -22,7 +23,7 @@ export function AlertsPanel() {
       <ul>
         {rows.map((a) => (
           <li key={a.id}>
-            {a.title} — {a.status}, {a.count}×, last seen {new Date(a.lastSeenAt).toLocaleString()} ({a.integrationName})
+            {a.title} — {a.status}, {a.count}×, last seen {exactTime(a.lastSeenAt)} ({a.integrationName})
           </li>
         ))}
       </ul>

@@ -19,7 +19,7 @@ import { gql } from "@/lib/client";
 import { describeError } from "@/lib/errors";
 import { SEVERITY_LABEL, percent } from "@/lib/format";
 import { useQuery } from "@/lib/hooks";
-import { confidenceLevel, confidenceWords, KIND_LABEL, STATUS_LABEL, suggestionText } from "@/lib/suggestions";
+import { confidenceLevel, confidenceWords, KIND_LABEL, matchScore, similarDecision, STATUS_LABEL, suggestionText } from "@/lib/suggestions";
 import { useAction, useIncident } from "./context";
 
 const CLASSIFIERS: SuggestionKind[] = ["severity", "team", "category"];
@@ -260,7 +260,7 @@ function SimilarItem({ s, busy, readOnly, decide }: { s: SuggestionItemFragment;
         )}
       </div>
       <p className="muted small">
-        Match {s.confidence !== null ? percent(s.confidence) : "—"}
+        Match {matchScore(s.confidence)}
         {s.sameService ? ` · same service${past?.service ? ` (${past.service.name})` : ""}` : ""}
         {s.sharedTerms.length > 0 ? ` · shares “${s.sharedTerms.slice(0, 5).join("”, “")}”` : ""}
       </p>
@@ -278,7 +278,7 @@ function SimilarItem({ s, busy, readOnly, decide }: { s: SuggestionItemFragment;
           </button>
         </div>
       ) : (
-        <p className="decision small">{s.status === "accepted" ? "Marked helpful" : s.status === "pending" ? "" : STATUS_LABEL[s.status]}</p>
+        <p className="decision small">{similarDecision(s.status)}</p>
       )}
     </li>
   );
@@ -302,7 +302,7 @@ function ProblemSuggestion({ s, busy, readOnly, decide }: { s: SuggestionItemFra
         {p && <ProblemStateBadges stage={p.stage} isKnownError={p.isKnownError} />}
       </h3>
       <p className="muted small">
-        Match {s.confidence !== null ? percent(s.confidence) : "—"}
+        Match {matchScore(s.confidence)}
         {s.matchedIncidents.length > 0 ? ` · like its ${s.matchedIncidents.join(", ")}` : ""}
         {s.sameService ? " · same service" : ""}
         {s.sharedTerms.length > 0 ? ` · shares “${s.sharedTerms.slice(0, 5).join("”, “")}”` : ""}

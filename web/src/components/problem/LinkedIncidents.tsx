@@ -44,43 +44,45 @@ export function LinkedIncidents() {
       {rows.length === 0 ? (
         <p className="muted">No incidents linked.</p>
       ) : (
-        <table className="queue compact">
-          <caption className="sr-only">Incidents linked to {problem.key}, newest first</caption>
-          <thead>
-            <tr>
-              <th scope="col">Incident</th>
-              <th scope="col">Stage</th>
-              <th scope="col">Priority</th>
-              <th scope="col">Opened</th>
-              {canOwn && open && <th scope="col">Link</th>}
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((i) => (
-              <tr key={i.id}>
-                <td>
-                  <Link href={`/incidents/${i.key}`}>
-                    {i.key} {i.title}
-                  </Link>
-                </td>
-                <td>
-                  <StageBadge stage={i.stage} />
-                </td>
-                <td>
-                  <PriorityBadge priority={i.priority} />
-                </td>
-                <td className="nowrap">{exactTime(i.createdAt)}</td>
-                {canOwn && open && (
-                  <td>
-                    <button type="button" disabled={action.busy} onClick={() => void unlink(i.id)} aria-label={`Unlink ${i.key}`}>
-                      Unlink
-                    </button>
-                  </td>
-                )}
+        <div className="table-wrap flat">
+          <table className="queue compact">
+            <caption className="sr-only">Incidents linked to {problem.key}, newest first</caption>
+            <thead>
+              <tr>
+                <th scope="col">Incident</th>
+                <th scope="col">Stage</th>
+                <th scope="col">Priority</th>
+                <th scope="col">Opened</th>
+                {canOwn && open && <th scope="col">Link</th>}
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {rows.map((i) => (
+                <tr key={i.id}>
+                  <td>
+                    <Link href={`/incidents/${i.key}`}>
+                      {i.key} {i.title}
+                    </Link>
+                  </td>
+                  <td>
+                    <StageBadge stage={i.stage} />
+                  </td>
+                  <td>
+                    <PriorityBadge priority={i.priority} />
+                  </td>
+                  <td className="nowrap">{exactTime(i.createdAt)}</td>
+                  {canOwn && open && (
+                    <td>
+                      <button type="button" disabled={action.busy} onClick={() => void unlink(i.id)} aria-label={`Unlink ${i.key}`}>
+                        Unlink
+                      </button>
+                    </td>
+                  )}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       )}
       {canLink && open && (
         <form onSubmit={link} className="inline-form">

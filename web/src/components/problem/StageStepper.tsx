@@ -40,7 +40,7 @@ export function StageStepper() {
       setProblem(transitionProblem);
       setReason("");
       setDone(`Moved to ${PROBLEM_STAGE_LABEL[to]}.`);
-    });
+    }, { attemptedStage: to });
 
   return (
     <section className="card" aria-labelledby="stage-title">
