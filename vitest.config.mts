@@ -1,4 +1,5 @@
 import { defineConfig } from "vitest/config";
+import os from "node:os";
 import { fileURLToPath } from "node:url";
 
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
@@ -22,5 +23,9 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: "forks",
+    // vitest's default is one worker fewer than the cores: on CI's 2 cores that is one file at a
+    // time, with a core idle while a file waits on PostgreSQL, Redis or a child process. Every file
+    // has its own schema (or PGlite), its own Redis prefixes and its own ports, so files can run side by side.
+    maxWorkers: Math.max(2, os.availableParallelism() - 1),
   },
 });

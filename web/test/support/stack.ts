@@ -1,13 +1,14 @@
 // Starts what the browser test needs: the API (embedded PGlite in a temp folder, random port)
 // with a few records made through GraphQL, and the built Next app (`next start`) pointed at it.
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium, type Page } from "playwright-core";
+import { inject } from "vitest";
 
 export const webDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 export const repoDir = path.resolve(webDir, "..");
@@ -33,21 +34,30 @@ export async function freePort(): Promise<number> {
   });
 }
 
-export async function startApi(): Promise<{ api: ApiHandle; dataDir: string; stop(): Promise<void> }> {
-  const appJs = path.join(repoDir, "api/dist/app.js");
-  if (!existsSync(appJs) || !existsSync(path.join(repoDir, "workers/dist/index.js"))) {
+/**
+ * A module of the compiled API or workers, loaded with Node's own require so the compiled code
+ * (decorators, one graphql realm) runs as in production.
+ */
+export function requireBuilt<T>(modulePath: string): T {
+  if (!existsSync(path.join(repoDir, "api/dist/app.js")) || !existsSync(path.join(repoDir, "workers/dist/index.js"))) {
     throw new Error("api/dist or workers/dist is missing: run `npx tsc -b api workers` (the test:browser script does).");
   }
   process.env.LOG_LEVEL ??= "warn";
-  // Loaded with Node's own require so the compiled API (decorators, one graphql realm) runs as in production.
-  const { startApi: start } = requireFromRepo("./api/dist/app.js") as { startApi(config: unknown): Promise<ApiHandle> };
-  const { loadConfig } = requireFromRepo("./api/dist/platform/config.js") as { loadConfig(o: Record<string, unknown>): unknown };
+  return requireFromRepo(modulePath) as T;
+}
+
+export async function startApi(): Promise<{ api: ApiHandle; dataDir: string; stop(): Promise<void> }> {
+  const { startApi: start } = requireBuilt<{ startApi(config: unknown): Promise<ApiHandle> }>("./api/dist/app.js");
+  const { loadConfig } = requireBuilt<{ loadConfig(o: Record<string, unknown>): unknown }>("./api/dist/platform/config.js");
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "quell-web-e2e-"));
+  // A copy of the database the global setup migrated once (see global-setup.ts); without it the API creates and migrates its own.
+  const migrated = inject("migratedPgdata");
+  if (migrated) cpSync(migrated, path.join(dataDir, "pgdata"), { recursive: true });
   const api = await start(loadConfig({ dataDir, httpPort: 0, httpHost: "127.0.0.1", databaseUrl: undefined, redisUrl: undefined, databaseSchema: undefined }));
   // The triage and retrain processors, in process, as `npm start` runs them.
-  const { startWorkers } = requireFromRepo("./workers/dist/index.js") as {
+  const { startWorkers } = requireBuilt<{
     startWorkers(runtime: ApiHandle, options: Record<string, unknown>): Promise<{ close(): Promise<void> }>;
-  };
+  }>("./workers/dist/index.js");
   const workers = await startWorkers(api, { relay: { intervalMs: 50 }, schedules: false });
   return {
     api,
