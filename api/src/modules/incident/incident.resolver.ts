@@ -32,7 +32,7 @@ import { Stage, TERMINAL, allowedTransitions, type TransitionSubject } from "./i
 import { transitionSubjects } from "./incident.facts";
 import { listIncidents, pageRelation, type IncidentPage } from "./incident.query";
 import { renderReportMarkdown } from "./incident.report";
-import { formatIncidentNumber, parseIncidentNumber } from "./incident.rules";
+import { formatIncidentNumber, parseIncidentNumber, readOnlyReason } from "./incident.rules";
 import { PriorityRule } from "./priority-rule.entity";
 import { IncidentReport } from "./report.entity";
 import { FollowUpTask } from "./task.entity";
@@ -234,6 +234,11 @@ export class IncidentResolver {
   async allowedTransitions(@Root() incident: Incident, @Ctx() ctx: QuellContext): Promise<Stage[]> {
     if (TERMINAL.includes(incident.stage)) return [];
     return allowedTransitions(incident.stage, await transitionSubjectLoader(ctx).load(incident));
+  }
+
+  @FieldResolver(() => String, { nullable: true, description: "Why details, assignment, report and tasks can't be edited now (closed: reopen first; cancelled: never); null while they can." })
+  readOnlyReason(@Root() incident: Incident): string | null {
+    return readOnlyReason(incident);
   }
 
   @FieldResolver(() => TimelineEntry, { nullable: true, complexity: 2 })
