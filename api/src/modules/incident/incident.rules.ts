@@ -31,6 +31,17 @@ export function assertIncidentEditable(incident: Pick<Incident, "number" | "stag
   if (reason) throw new QuellError(ErrorCode.PreconditionFailed, reason, { stage: incident.stage, reopenable: canReopen(incident.stage) });
 }
 
+/**
+ * ServiceNow's rule: the assignee works in the assignment team. When the team changes, an assignee
+ * kept from before who is not a member of the new team is cleared (the new team picks its own);
+ * one named in the same change must be a member, since both can't hold. Without a team there is
+ * nothing to be a member of.
+ */
+export function assigneeOnTeamChange(args: { teamId: string | null; assigneeTeamId: string | null; namedNow: boolean }): "keep" | "clear" | "refuse" {
+  if (!args.teamId || args.assigneeTeamId === args.teamId) return "keep";
+  return args.namedNow ? "refuse" : "clear";
+}
+
 /** The stamp column each stage sets when an incident enters it. */
 export const STAGE_STAMP: Record<Stage, keyof Incident> = {
   [Stage.identified]: "identifiedAt",

@@ -27,7 +27,7 @@ import type {
 } from "./incident.inputs";
 import { checkHold } from "./incident.hold";
 import { REOPEN_TARGET, Stage, TERMINAL, canReopen, checkTransition, stagesAfter } from "./incident.lifecycle";
-import { ACTION_ITEM_DUE_DAYS, CLOSURE_LABEL, STAGE_STAMP, actionItemTaskTitle, assertIncidentEditable, closureProblem, formatIncidentNumber } from "./incident.rules";
+import { ACTION_ITEM_DUE_DAYS, CLOSURE_LABEL, STAGE_STAMP, actionItemTaskTitle, assertIncidentEditable, assigneeOnTeamChange, closureProblem, formatIncidentNumber } from "./incident.rules";
 import { PriorityRule } from "./priority-rule.entity";
 import { priorityFor, validateMatrix, type PriorityMatrix } from "./priority.rules";
 import { IncidentReport } from "./report.entity";
@@ -223,14 +223,22 @@ export class IncidentService {
       assertIncidentEditable(incident);
       await this.assertReferences(manager, { teamId: input.teamId ?? undefined, assigneeId: input.assigneeId ?? undefined });
       const changes: FieldChange[] = [];
-      if (input.assigneeId !== undefined && input.assigneeId !== incident.assigneeId) {
-        incident.assigneeId = input.assigneeId;
-        changes.push({ field: "assigneeId", to: input.assigneeId });
-        if (input.assigneeId) incident.acknowledgedAt ??= new Date();
+      const namedNow = input.assigneeId !== undefined && input.assigneeId !== incident.assigneeId;
+      let assigneeId = namedNow ? input.assigneeId! : incident.assigneeId;
+      if (input.teamId !== undefined && input.teamId !== incident.teamId && assigneeId) {
+        const assignee = await manager.findOne(User, { where: { id: assigneeId }, select: { id: true, name: true, teamId: true } });
+        const verdict = assigneeOnTeamChange({ teamId: input.teamId, assigneeTeamId: assignee?.teamId ?? null, namedNow });
+        if (verdict === "refuse") throw badInput("assigneeId", `${assignee?.name ?? assigneeId} is not a member of the chosen team; pick one of its members or leave the assignee empty`);
+        if (verdict === "clear") assigneeId = null;
       }
       if (input.teamId !== undefined && input.teamId !== incident.teamId) {
         incident.teamId = input.teamId;
         changes.push({ field: "teamId", to: input.teamId });
+      }
+      if (assigneeId !== incident.assigneeId) {
+        incident.assigneeId = assigneeId;
+        changes.push({ field: "assigneeId", to: assigneeId });
+        if (assigneeId) incident.acknowledgedAt ??= new Date();
       }
       if (changes.length === 0) return [];
       const message = describeChanges(changes, await timelineNames(manager, changes), opts.via);
