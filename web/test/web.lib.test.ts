@@ -6,6 +6,7 @@ import { ApiError, describeError } from "../src/lib/errors";
 import { duration, minutes, pageTitle, relativeTime, reportFilename } from "../src/lib/format";
 import { DEFAULT_QUEUE, nextSort, parseQueueParams, queueSearch, toIncidentFilter } from "../src/lib/queue";
 import { matchScore, similarDecision } from "../src/lib/suggestions";
+import { resolveIncidentNumbers } from "../src/lib/problems";
 
 describe("queue URL state", () => {
   it("reads back what it writes, and leaves defaults out of the URL", () => {
@@ -81,6 +82,31 @@ describe("error messages", () => {
 
   it("says the API is unreachable when fetch itself fails", () => {
     expect(describeError(new TypeError("fetch failed"))).toMatch(/cannot be reached/);
+  });
+});
+
+describe("linking incidents by number", () => {
+  // Answers as the API does: INC-000007 exists, other well-formed numbers don't, the rest are malformed.
+  const find = async (number: string) => {
+    if (number === "INC-000007") return "id-7";
+    if (/^(INC-)?\d+$/i.test(number)) throw new ApiError([{ message: `Incident ${number} does not exist.`, extensions: { code: "NOT_FOUND" } }]);
+    throw new ApiError([{ message: `number: "${number}" is not an incident number`, extensions: { code: "BAD_USER_INPUT", field: "number" } }]);
+  };
+
+  it("names every wrong entry with its reason, not just the first failure", async () => {
+    await expect(resolveIncidentNumbers("INC-000007, INC-999999, garbage", find)).rejects.toThrow(
+      "Nothing was linked. Check these entries: INC-999999 (no such incident), garbage (not an incident number; use the form INC-000123).",
+    );
+    await expect(resolveIncidentNumbers("garbage", find)).rejects.toThrow("Check this entry: garbage (not an incident number");
+  });
+
+  it("returns the ids when every entry is found, once each", async () => {
+    await expect(resolveIncidentNumbers(" INC-000007,\nINC-000007 ", find)).resolves.toEqual(["id-7"]);
+    await expect(resolveIncidentNumbers(" , ", find)).rejects.toThrow(/Enter one or more incident numbers/);
+  });
+
+  it("passes on an error that is not about an entry", async () => {
+    await expect(resolveIncidentNumbers("INC-000007", async () => { throw new TypeError("fetch failed"); })).rejects.toThrow("fetch failed");
   });
 });
 

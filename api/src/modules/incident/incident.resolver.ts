@@ -83,7 +83,7 @@ export class IncidentResolver {
     if (id) return ctx.services.incidents.getById(id);
     if (number) {
       const parsed = parseIncidentNumber(number);
-      if (parsed === null) throw badInput("number", "use the form INC-000123 or 123");
+      if (parsed === null) throw badInput("number", `${JSON.stringify(number)} is not an incident number; use the form INC-000123 or 123`);
       return ctx.services.incidents.getByNumber(parsed);
     }
     throw badInput("id", "give either id or number");
