@@ -7,6 +7,7 @@ import { duration, minutes, pageTitle, relativeTime, reportFilename } from "../s
 import { DEFAULT_QUEUE, nextSort, parseQueueParams, queueSearch, toIncidentFilter } from "../src/lib/queue";
 import { matchScore, similarDecision } from "../src/lib/suggestions";
 import { resolveIncidentNumbers } from "../src/lib/problems";
+import { holdoutFigures } from "../src/lib/metrics";
 
 describe("queue URL state", () => {
   it("reads back what it writes, and leaves defaults out of the URL", () => {
@@ -163,5 +164,27 @@ describe("generated GraphQL types", () => {
     // @ts-expect-error plain ESM script without type declarations
     const { generate } = (await import("../scripts/codegen.mjs")) as { generate(schema: string, ops: Array<{ name: string; source: string }>): string };
     expect(() => generate("type Query { a: Int }", [{ name: "x.graphql", source: "query X { b }" }])).toThrow(/Cannot query field "b"/);
+  });
+});
+
+describe("model holdout figures", () => {
+  const shown = (metrics: Record<string, unknown>) => holdoutFigures(metrics).map((f) => `${f.name} ${f.value}${f.previous ? ` (${f.previous})` : ""}`);
+
+  it("names the similar-incident metrics as people do, MRR as a decimal and RR@k as shares, MRR first", () => {
+    expect(shown({ holdout: { queries: 120, rr_at_1: 0.537, rr_at_5: 0.805, rr_at_10: 0.878, rr_at_20: 0.902, mrr: 0.125 } }).slice(0, 4)).toEqual([
+      "MRR 0.125",
+      "RR@1 53.7%",
+      "RR@10 87.8%",
+      "RR@5 80.5%",
+    ]);
+  });
+
+  it("shows ECE as a decimal beside the active model's figure, and shares as percentages", () => {
+    expect(shown({ holdout: { ece: 0.042, accuracy: 0.81, macro_f1: 0.7, n_holdout: 400 }, active_on_same_holdout: { ece: 0.05, accuracy: 0.8 } })).toEqual([
+      "Accuracy 81.0% (80.0%)",
+      "Macro-F1 70.0%",
+      "ECE 0.042 (0.050)",
+      "Holdout size 400",
+    ]);
   });
 });
