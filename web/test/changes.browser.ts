@@ -178,6 +178,13 @@ describe("change management in the browser", () => {
     await page.getByRole("button", { name: "Raise change" }).click();
     const fixes = page.getByRole("region", { name: "Linked records" });
     await fixes.getByText(`${problemKey} Card declines after SDK upgrades`).waitFor();
+    // Raised without a window: submitting is refused with the reason alone, not "Allowed next: assessing, …"
+    // naming the move just refused; the buttons read like the incident and problem pages' ("Move to Cancelled").
+    await page.getByRole("button", { name: "Move to Cancelled" }).waitFor();
+    await page.getByRole("button", { name: "Submit for assessment" }).click();
+    const refusal = page.getByRole("region", { name: "Stage", exact: true }).getByRole("alert");
+    await refusal.getByText(/needs a planned window/).waitFor();
+    expect(await refusal.textContent()).not.toMatch(/Allowed next/);
     expect(await seriousViolations()).toEqual([]);
     await shot("changes-raised-from-problem");
   });

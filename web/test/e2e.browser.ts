@@ -216,6 +216,13 @@ describe("web app against the real API", () => {
     await page.getByText("Moved to Closed.").waitFor();
     await page.getByText("How it ended: Solved (permanently)").waitFor();
     await page.locator(".incident-head").getByText("Closed", { exact: true }).waitFor();
+    // Closed is read-only: no edit controls until it is reopened; notes and reopening stay.
+    await page.getByText(/Read-only: INC-\d+ is closed; reopen it to change it/).waitFor();
+    for (const name of ["Save details", "Assign", "Publish", "Save and republish", "Save draft"]) {
+      await expect(page.getByRole("button", { name, exact: true }).count(), name).resolves.toBe(0);
+    }
+    await expect(page.getByRole("button", { name: "Add note" }).count()).resolves.toBe(1);
+    await expect(page.getByText("Reopen this incident").count()).resolves.toBe(1);
     await shot("08-closed-with-report");
   });
 

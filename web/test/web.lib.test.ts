@@ -6,6 +6,8 @@ import { ApiError, describeError } from "../src/lib/errors";
 import { duration, minutes, pageTitle, relativeTime, reportFilename } from "../src/lib/format";
 import { DEFAULT_QUEUE, nextSort, parseQueueParams, queueSearch, toIncidentFilter } from "../src/lib/queue";
 import { matchScore, similarDecision } from "../src/lib/suggestions";
+import { resolveIncidentNumbers } from "../src/lib/problems";
+import { holdoutFigures } from "../src/lib/metrics";
 
 describe("queue URL state", () => {
   it("reads back what it writes, and leaves defaults out of the URL", () => {
@@ -84,6 +86,31 @@ describe("error messages", () => {
   });
 });
 
+describe("linking incidents by number", () => {
+  // Answers as the API does: INC-000007 exists, other well-formed numbers don't, the rest are malformed.
+  const find = async (number: string) => {
+    if (number === "INC-000007") return "id-7";
+    if (/^(INC-)?\d+$/i.test(number)) throw new ApiError([{ message: `Incident ${number} does not exist.`, extensions: { code: "NOT_FOUND" } }]);
+    throw new ApiError([{ message: `number: "${number}" is not an incident number`, extensions: { code: "BAD_USER_INPUT", field: "number" } }]);
+  };
+
+  it("names every wrong entry with its reason, not just the first failure", async () => {
+    await expect(resolveIncidentNumbers("INC-000007, INC-999999, garbage", find)).rejects.toThrow(
+      "Nothing was linked. Check these entries: INC-999999 (no such incident), garbage (not an incident number; use the form INC-000123).",
+    );
+    await expect(resolveIncidentNumbers("garbage", find)).rejects.toThrow("Check this entry: garbage (not an incident number");
+  });
+
+  it("returns the ids when every entry is found, once each", async () => {
+    await expect(resolveIncidentNumbers(" INC-000007,\nINC-000007 ", find)).resolves.toEqual(["id-7"]);
+    await expect(resolveIncidentNumbers(" , ", find)).rejects.toThrow(/Enter one or more incident numbers/);
+  });
+
+  it("passes on an error that is not about an entry", async () => {
+    await expect(resolveIncidentNumbers("INC-000007", async () => { throw new TypeError("fetch failed"); })).rejects.toThrow("fetch failed");
+  });
+});
+
 describe("config and formatting", () => {
   it("defaults the API URL and derives the WebSocket URL", () => {
     expect(apiUrlFromEnv({})).toBe("http://127.0.0.1:4000");
@@ -137,5 +164,27 @@ describe("generated GraphQL types", () => {
     // @ts-expect-error plain ESM script without type declarations
     const { generate } = (await import("../scripts/codegen.mjs")) as { generate(schema: string, ops: Array<{ name: string; source: string }>): string };
     expect(() => generate("type Query { a: Int }", [{ name: "x.graphql", source: "query X { b }" }])).toThrow(/Cannot query field "b"/);
+  });
+});
+
+describe("model holdout figures", () => {
+  const shown = (metrics: Record<string, unknown>) => holdoutFigures(metrics).map((f) => `${f.name} ${f.value}${f.previous ? ` (${f.previous})` : ""}`);
+
+  it("names the similar-incident metrics as people do, MRR as a decimal and RR@k as shares, MRR first", () => {
+    expect(shown({ holdout: { queries: 120, rr_at_1: 0.537, rr_at_5: 0.805, rr_at_10: 0.878, rr_at_20: 0.902, mrr: 0.125 } }).slice(0, 4)).toEqual([
+      "MRR 0.125",
+      "RR@1 53.7%",
+      "RR@10 87.8%",
+      "RR@5 80.5%",
+    ]);
+  });
+
+  it("shows ECE as a decimal beside the active model's figure, and shares as percentages", () => {
+    expect(shown({ holdout: { ece: 0.042, accuracy: 0.81, macro_f1: 0.7, n_holdout: 400 }, active_on_same_holdout: { ece: 0.05, accuracy: 0.8 } })).toEqual([
+      "Accuracy 81.0% (80.0%)",
+      "Macro-F1 70.0%",
+      "ECE 0.042 (0.050)",
+      "Holdout size 400",
+    ]);
   });
 });

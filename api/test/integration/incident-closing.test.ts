@@ -122,4 +122,42 @@ describe("closing an incident, its report and the moves offered", () => {
     expect(page.data!.incidents.edges.find((e: { node: { id: string } }) => e.node.id === recovered.id).node.allowedTransitions).toEqual(["reviewed"]);
     expect(page.sqlStatements).toBeLessThan(10);
   });
+  it("keeps a closed or cancelled incident read-only until it is reopened, while notes and problem links still work", async () => {
+    const closed = (await move(await walk(await create({ title: "Printer offline on floor 3", impact: 3, urgency: 2 }), ["classified", "assessed", "recovered"]), "closed", {
+      resolution: "Power-cycled the printer",
+      closureCode: "solved_permanently",
+    })).data!.transitionIncident as Row;
+    const update = (i: Row, input: Record<string, unknown>) =>
+      t.gql(`mutation($input: UpdateIncidentInput!) { updateIncident(input: $input) { id version title readOnlyReason } }`, { input: { id: i.id, version: i.version, ...input } }, f.tokens.agent);
+    const edited = await update(closed, { title: "Rewritten after the fact" });
+    expect(codeOf(edited)).toBe("PRECONDITION_FAILED");
+    expect(edited.errors![0].message).toMatch(/is closed; reopen it to change it/);
+    expect(edited.errors![0].extensions).toMatchObject({ stage: "closed", reopenable: true });
+    const assigned = await t.gql(`mutation($input: AssignIncidentInput!) { assignIncident(input: $input) { id } }`, { input: { id: closed.id, version: closed.version, assigneeId: f.users.agent.id } }, f.tokens.agent);
+    expect(codeOf(assigned)).toBe("PRECONDITION_FAILED");
+    expect(codeOf(await writeReport(closed.id, { version: 0, whatHappened: "Late report" }))).toBe("PRECONDITION_FAILED");
+    const after = await t.gql(`query($id: ID!) { incident(id: $id) { title version assignee { id } report { id } readOnlyReason } }`, { id: closed.id }, f.tokens.agent);
+    expect(after.data!.incident).toMatchObject({ title: "Printer offline on floor 3", version: closed.version, assignee: null, report: null });
+    expect(after.data!.incident.readOnlyReason).toMatch(/closed; reopen it/);
+
+    // Adding to its history still works: a note, and a problem linked after the fact.
+    const note = await t.gql(`mutation($input: AddTimelineNoteInput!) { addTimelineNote(input: $input) { id } }`, { input: { incidentId: closed.id, message: "Vendor confirmed the firmware bug" } }, f.tokens.agent);
+    expect(note.errors).toBeUndefined();
+    const problem = await t.gql(`mutation($input: CreateProblemFromIncidentsInput!) { createProblemFromIncidents(input: $input) { id } }`, { input: { incidentIds: [closed.id] } }, f.tokens.problem_manager);
+    expect(problem.errors).toBeUndefined();
+
+    // Reopened, it is editable again.
+    const current = (await read(closed.id)) as Row;
+    const reopened = (await t.gql(`mutation($input: ReopenIncidentInput!) { reopenIncident(input: $input) { ${FIELDS} } }`, { input: { id: closed.id, version: current.version, reason: "Offline again" } }, f.tokens.agent)).data!.reopenIncident as Row;
+    const again = await update(reopened, { title: "Printer offline on floor 3 (again)" });
+    expect(again.errors).toBeUndefined();
+    expect(again.data!.updateIncident).toMatchObject({ title: "Printer offline on floor 3 (again)", readOnlyReason: null });
+
+    // A cancelled duplicate has no reopen: refused for good.
+    const dup = await create({ title: "Floor 3 printer not printing", impact: 3, urgency: 3 });
+    const cancelled = (await t.gql(`mutation($input: MarkDuplicateInput!) { markDuplicate(input: $input) { ${FIELDS} } }`, { input: { id: dup.id, version: dup.version, duplicateOfId: closed.id } }, f.tokens.agent)).data!.markDuplicate as Row;
+    const refused = await update(cancelled, { urgency: 1 });
+    expect(codeOf(refused)).toBe("PRECONDITION_FAILED");
+    expect(refused.errors![0].message).toMatch(/is cancelled; it can no longer be changed/);
+  });
 });

@@ -183,6 +183,11 @@ describe("incident lifecycle over HTTP", () => {
     expect(codeOf(missing)).toBe("NOT_FOUND");
     const byNumber = await t.gql(`query { incident(number: "INC-999999") { id } }`, {}, agent());
     expect(codeOf(byNumber)).toBe("NOT_FOUND");
+    expect(byNumber.errors![0].message).toMatch(/INC-999999/);
+    // A malformed number is quoted back, so a list of them says which entry is wrong.
+    const garbage = await t.gql(`query { incident(number: "garbage") { id } }`, {}, agent());
+    expect(codeOf(garbage)).toBe("BAD_USER_INPUT");
+    expect(garbage.errors![0].message).toMatch(/"garbage" is not an incident number/);
     const unknownService = await t.gql(`mutation { createIncident(input: { title: "abc def", serviceId: "00000000-0000-4000-8000-000000000000" }) { id } }`, {}, agent());
     expect(codeOf(unknownService)).toBe("NOT_FOUND");
   });

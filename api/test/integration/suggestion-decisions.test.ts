@@ -154,4 +154,43 @@ describe("suggestion decisions", () => {
     expect(messages.some((m) => m.includes("Impact set to 1 (high)"))).toBe(true);
     for (const m of messages) expect(m).not.toMatch(/\b[a-z]+Id\b|isMajor|Changed /);
   });
+  it("clears an assignee who is not in the new team, whether the team came from a suggestion or by hand", async () => {
+    const assigned = async (assigneeId: string) => {
+      const id = await createIncident({ teamId: f.team.id, assigneeId });
+      return id;
+    };
+    const assignment = async (id: string) =>
+      (await t.gql(`query($id: ID!) { incident(id: $id) { version team { id } assignee { id } timeline { message } } }`, { id }, f.tokens.agent)).data!.incident as {
+        version: number; team: { id: string } | null; assignee: { id: string } | null; timeline: Array<{ message: string }>;
+      };
+
+    // One click on the team suggestion: the previous team's assignee does not follow the incident.
+    const viaSuggestion = await assigned(f.users.agent.id);
+    await t.api.services.suggestions.replacePending(viaSuggestion, hash(), [draft(SuggestionKind.team, otherTeam.id)]);
+    await decide("acceptSuggestion", (await incidentOf(viaSuggestion)).suggestions[0].id);
+    const after = await assignment(viaSuggestion);
+    expect(after).toMatchObject({ team: { id: otherTeam.id }, assignee: null });
+    expect(after.timeline.map((e) => e.message)).toContain("Team set to Workplace IT; Unassigned (accepted suggestion)");
+
+    // By hand, the same rule: the page sends the kept assignee with the new team.
+    const byHand = await assigned(f.users.agent.id);
+    const assign = async (id: string, input: Record<string, unknown>) =>
+      t.gql(`mutation($input: AssignIncidentInput!) { assignIncident(input: $input) { team { id } assignee { id } } }`, { input: { id, version: (await assignment(id)).version, ...input } }, f.tokens.agent);
+    const moved = await assign(byHand, { teamId: otherTeam.id, assigneeId: f.users.agent.id });
+    expect(moved.errors).toBeUndefined();
+    expect(moved.data!.assignIncident).toEqual({ team: { id: otherTeam.id }, assignee: null });
+
+    // A member of the new team stays; naming a non-member together with the team is refused.
+    const member = await t.api.services.users.createUser(null, { email: `wit.${randomBytes(3).toString("hex")}@example.test`, name: "Wren Workplace", password: "correct-horse-battery", role: "agent" as never, teamId: otherTeam.id });
+    const stays = await assign(byHand, { assigneeId: member.id });
+    expect(stays.data!.assignIncident).toEqual({ team: { id: otherTeam.id }, assignee: { id: member.id } });
+    const back = await assign(byHand, { teamId: f.team.id, assigneeId: member.id });
+    expect(back.data!.assignIncident).toEqual({ team: { id: f.team.id }, assignee: null });
+    const wrong = await assign(byHand, { teamId: otherTeam.id, assigneeId: f.users.agent.id });
+    expect(codeOf(wrong)).toBe("BAD_USER_INPUT");
+    expect(wrong.errors![0].message).toMatch(/is not a member of the chosen team/);
+    // Without a team there is nothing to be a member of.
+    const noTeam = await assign(byHand, { teamId: null, assigneeId: member.id });
+    expect(noTeam.data!.assignIncident).toEqual({ team: null, assignee: { id: member.id } });
+  });
 });

@@ -1053,6 +1053,7 @@ export type IncidentDetailFragment = {
   category: string | null;
   stage: Stage;
   allowedTransitions: Array<Stage>;
+  readOnlyReason: string | null;
   impact: number;
   urgency: number;
   priority: number;
@@ -3107,6 +3108,7 @@ export type IncidentPageQuery = {
     category: string | null;
     stage: Stage;
     allowedTransitions: Array<Stage>;
+    readOnlyReason: string | null;
     impact: number;
     urgency: number;
     priority: number;
@@ -3183,7 +3185,7 @@ export type IncidentPageQuery = {
 export type IncidentPageQueryVariables = {
   number: string; // String!
 };
-export const IncidentPageDocument = "query IncidentPage($number: String!) {\n  incident(number: $number) {\n    ...IncidentDetail\n  }\n}\n\nfragment IncidentDetail on Incident {\n  id\n  key\n  number\n  title\n  description\n  category\n  stage\n  allowedTransitions\n  impact\n  urgency\n  priority\n  severity\n  isMajor\n  resolution\n  closureCode\n  reopenCount\n  version\n  createdAt\n  updatedAt\n  identifiedAt\n  classifiedAt\n  assessedAt\n  containedAt\n  eradicatedAt\n  recoveredAt\n  reviewedAt\n  closedAt\n  cancelledAt\n  duplicateOf {\n    id\n    key\n    title\n  }\n  service {\n    id\n    name\n  }\n  team {\n    id\n    name\n  }\n  assignee {\n    id\n    name\n  }\n  reporter {\n    id\n    name\n  }\n  commanderId\n  communicationsLeadId\n  scribeId\n  timeline {\n    id\n    kind\n    message\n    actorId\n    createdAt\n  }\n  tasks {\n    id\n    title\n    ownerId\n    dueAt\n    completedAt\n    version\n  }\n  report {\n    id\n    version\n    whatHappened\n    impact\n    rootCause\n    wentWell\n    toImprove\n    actionItems\n    publishedAt\n    updatedAt\n  }\n}" as TypedDocument<IncidentPageQuery, IncidentPageQueryVariables>;
+export const IncidentPageDocument = "query IncidentPage($number: String!) {\n  incident(number: $number) {\n    ...IncidentDetail\n  }\n}\n\nfragment IncidentDetail on Incident {\n  id\n  key\n  number\n  title\n  description\n  category\n  stage\n  allowedTransitions\n  readOnlyReason\n  impact\n  urgency\n  priority\n  severity\n  isMajor\n  resolution\n  closureCode\n  reopenCount\n  version\n  createdAt\n  updatedAt\n  identifiedAt\n  classifiedAt\n  assessedAt\n  containedAt\n  eradicatedAt\n  recoveredAt\n  reviewedAt\n  closedAt\n  cancelledAt\n  duplicateOf {\n    id\n    key\n    title\n  }\n  service {\n    id\n    name\n  }\n  team {\n    id\n    name\n  }\n  assignee {\n    id\n    name\n  }\n  reporter {\n    id\n    name\n  }\n  commanderId\n  communicationsLeadId\n  scribeId\n  timeline {\n    id\n    kind\n    message\n    actorId\n    createdAt\n  }\n  tasks {\n    id\n    title\n    ownerId\n    dueAt\n    completedAt\n    version\n  }\n  report {\n    id\n    version\n    whatHappened\n    impact\n    rootCause\n    wentWell\n    toImprove\n    actionItems\n    publishedAt\n    updatedAt\n  }\n}" as TypedDocument<IncidentPageQuery, IncidentPageQueryVariables>;
 
 export type ReportMarkdownQuery = {
   incident: {
@@ -3207,6 +3209,7 @@ export type TransitionIncidentMutation = {
     category: string | null;
     stage: Stage;
     allowedTransitions: Array<Stage>;
+    readOnlyReason: string | null;
     impact: number;
     urgency: number;
     priority: number;
@@ -3283,7 +3286,7 @@ export type TransitionIncidentMutation = {
 export type TransitionIncidentMutationVariables = {
   input: TransitionIncidentInput; // TransitionIncidentInput!
 };
-export const TransitionIncidentDocument = "mutation TransitionIncident($input: TransitionIncidentInput!) {\n  transitionIncident(input: $input) {\n    ...IncidentDetail\n  }\n}\n\nfragment IncidentDetail on Incident {\n  id\n  key\n  number\n  title\n  description\n  category\n  stage\n  allowedTransitions\n  impact\n  urgency\n  priority\n  severity\n  isMajor\n  resolution\n  closureCode\n  reopenCount\n  version\n  createdAt\n  updatedAt\n  identifiedAt\n  classifiedAt\n  assessedAt\n  containedAt\n  eradicatedAt\n  recoveredAt\n  reviewedAt\n  closedAt\n  cancelledAt\n  duplicateOf {\n    id\n    key\n    title\n  }\n  service {\n    id\n    name\n  }\n  team {\n    id\n    name\n  }\n  assignee {\n    id\n    name\n  }\n  reporter {\n    id\n    name\n  }\n  commanderId\n  communicationsLeadId\n  scribeId\n  timeline {\n    id\n    kind\n    message\n    actorId\n    createdAt\n  }\n  tasks {\n    id\n    title\n    ownerId\n    dueAt\n    completedAt\n    version\n  }\n  report {\n    id\n    version\n    whatHappened\n    impact\n    rootCause\n    wentWell\n    toImprove\n    actionItems\n    publishedAt\n    updatedAt\n  }\n}" as TypedDocument<TransitionIncidentMutation, TransitionIncidentMutationVariables>;
+export const TransitionIncidentDocument = "mutation TransitionIncident($input: TransitionIncidentInput!) {\n  transitionIncident(input: $input) {\n    ...IncidentDetail\n  }\n}\n\nfragment IncidentDetail on Incident {\n  id\n  key\n  number\n  title\n  description\n  category\n  stage\n  allowedTransitions\n  readOnlyReason\n  impact\n  urgency\n  priority\n  severity\n  isMajor\n  resolution\n  closureCode\n  reopenCount\n  version\n  createdAt\n  updatedAt\n  identifiedAt\n  classifiedAt\n  assessedAt\n  containedAt\n  eradicatedAt\n  recoveredAt\n  reviewedAt\n  closedAt\n  cancelledAt\n  duplicateOf {\n    id\n    key\n    title\n  }\n  service {\n    id\n    name\n  }\n  team {\n    id\n    name\n  }\n  assignee {\n    id\n    name\n  }\n  reporter {\n    id\n    name\n  }\n  commanderId\n  communicationsLeadId\n  scribeId\n  timeline {\n    id\n    kind\n    message\n    actorId\n    createdAt\n  }\n  tasks {\n    id\n    title\n    ownerId\n    dueAt\n    completedAt\n    version\n  }\n  report {\n    id\n    version\n    whatHappened\n    impact\n    rootCause\n    wentWell\n    toImprove\n    actionItems\n    publishedAt\n    updatedAt\n  }\n}" as TypedDocument<TransitionIncidentMutation, TransitionIncidentMutationVariables>;
 
 export type UpdateIncidentMutation = {
   updateIncident: {
@@ -3295,6 +3298,7 @@ export type UpdateIncidentMutation = {
     category: string | null;
     stage: Stage;
     allowedTransitions: Array<Stage>;
+    readOnlyReason: string | null;
     impact: number;
     urgency: number;
     priority: number;
@@ -3371,7 +3375,7 @@ export type UpdateIncidentMutation = {
 export type UpdateIncidentMutationVariables = {
   input: UpdateIncidentInput; // UpdateIncidentInput!
 };
-export const UpdateIncidentDocument = "mutation UpdateIncident($input: UpdateIncidentInput!) {\n  updateIncident(input: $input) {\n    ...IncidentDetail\n  }\n}\n\nfragment IncidentDetail on Incident {\n  id\n  key\n  number\n  title\n  description\n  category\n  stage\n  allowedTransitions\n  impact\n  urgency\n  priority\n  severity\n  isMajor\n  resolution\n  closureCode\n  reopenCount\n  version\n  createdAt\n  updatedAt\n  identifiedAt\n  classifiedAt\n  assessedAt\n  containedAt\n  eradicatedAt\n  recoveredAt\n  reviewedAt\n  closedAt\n  cancelledAt\n  duplicateOf {\n    id\n    key\n    title\n  }\n  service {\n    id\n    name\n  }\n  team {\n    id\n    name\n  }\n  assignee {\n    id\n    name\n  }\n  reporter {\n    id\n    name\n  }\n  commanderId\n  communicationsLeadId\n  scribeId\n  timeline {\n    id\n    kind\n    message\n    actorId\n    createdAt\n  }\n  tasks {\n    id\n    title\n    ownerId\n    dueAt\n    completedAt\n    version\n  }\n  report {\n    id\n    version\n    whatHappened\n    impact\n    rootCause\n    wentWell\n    toImprove\n    actionItems\n    publishedAt\n    updatedAt\n  }\n}" as TypedDocument<UpdateIncidentMutation, UpdateIncidentMutationVariables>;
+export const UpdateIncidentDocument = "mutation UpdateIncident($input: UpdateIncidentInput!) {\n  updateIncident(input: $input) {\n    ...IncidentDetail\n  }\n}\n\nfragment IncidentDetail on Incident {\n  id\n  key\n  number\n  title\n  description\n  category\n  stage\n  allowedTransitions\n  readOnlyReason\n  impact\n  urgency\n  priority\n  severity\n  isMajor\n  resolution\n  closureCode\n  reopenCount\n  version\n  createdAt\n  updatedAt\n  identifiedAt\n  classifiedAt\n  assessedAt\n  containedAt\n  eradicatedAt\n  recoveredAt\n  reviewedAt\n  closedAt\n  cancelledAt\n  duplicateOf {\n    id\n    key\n    title\n  }\n  service {\n    id\n    name\n  }\n  team {\n    id\n    name\n  }\n  assignee {\n    id\n    name\n  }\n  reporter {\n    id\n    name\n  }\n  commanderId\n  communicationsLeadId\n  scribeId\n  timeline {\n    id\n    kind\n    message\n    actorId\n    createdAt\n  }\n  tasks {\n    id\n    title\n    ownerId\n    dueAt\n    completedAt\n    version\n  }\n  report {\n    id\n    version\n    whatHappened\n    impact\n    rootCause\n    wentWell\n    toImprove\n    actionItems\n    publishedAt\n    updatedAt\n  }\n}" as TypedDocument<UpdateIncidentMutation, UpdateIncidentMutationVariables>;
 
 export type AssignIncidentMutation = {
   assignIncident: {
@@ -3383,6 +3387,7 @@ export type AssignIncidentMutation = {
     category: string | null;
     stage: Stage;
     allowedTransitions: Array<Stage>;
+    readOnlyReason: string | null;
     impact: number;
     urgency: number;
     priority: number;
@@ -3459,7 +3464,7 @@ export type AssignIncidentMutation = {
 export type AssignIncidentMutationVariables = {
   input: AssignIncidentInput; // AssignIncidentInput!
 };
-export const AssignIncidentDocument = "mutation AssignIncident($input: AssignIncidentInput!) {\n  assignIncident(input: $input) {\n    ...IncidentDetail\n  }\n}\n\nfragment IncidentDetail on Incident {\n  id\n  key\n  number\n  title\n  description\n  category\n  stage\n  allowedTransitions\n  impact\n  urgency\n  priority\n  severity\n  isMajor\n  resolution\n  closureCode\n  reopenCount\n  version\n  createdAt\n  updatedAt\n  identifiedAt\n  classifiedAt\n  assessedAt\n  containedAt\n  eradicatedAt\n  recoveredAt\n  reviewedAt\n  closedAt\n  cancelledAt\n  duplicateOf {\n    id\n    key\n    title\n  }\n  service {\n    id\n    name\n  }\n  team {\n    id\n    name\n  }\n  assignee {\n    id\n    name\n  }\n  reporter {\n    id\n    name\n  }\n  commanderId\n  communicationsLeadId\n  scribeId\n  timeline {\n    id\n    kind\n    message\n    actorId\n    createdAt\n  }\n  tasks {\n    id\n    title\n    ownerId\n    dueAt\n    completedAt\n    version\n  }\n  report {\n    id\n    version\n    whatHappened\n    impact\n    rootCause\n    wentWell\n    toImprove\n    actionItems\n    publishedAt\n    updatedAt\n  }\n}" as TypedDocument<AssignIncidentMutation, AssignIncidentMutationVariables>;
+export const AssignIncidentDocument = "mutation AssignIncident($input: AssignIncidentInput!) {\n  assignIncident(input: $input) {\n    ...IncidentDetail\n  }\n}\n\nfragment IncidentDetail on Incident {\n  id\n  key\n  number\n  title\n  description\n  category\n  stage\n  allowedTransitions\n  readOnlyReason\n  impact\n  urgency\n  priority\n  severity\n  isMajor\n  resolution\n  closureCode\n  reopenCount\n  version\n  createdAt\n  updatedAt\n  identifiedAt\n  classifiedAt\n  assessedAt\n  containedAt\n  eradicatedAt\n  recoveredAt\n  reviewedAt\n  closedAt\n  cancelledAt\n  duplicateOf {\n    id\n    key\n    title\n  }\n  service {\n    id\n    name\n  }\n  team {\n    id\n    name\n  }\n  assignee {\n    id\n    name\n  }\n  reporter {\n    id\n    name\n  }\n  commanderId\n  communicationsLeadId\n  scribeId\n  timeline {\n    id\n    kind\n    message\n    actorId\n    createdAt\n  }\n  tasks {\n    id\n    title\n    ownerId\n    dueAt\n    completedAt\n    version\n  }\n  report {\n    id\n    version\n    whatHappened\n    impact\n    rootCause\n    wentWell\n    toImprove\n    actionItems\n    publishedAt\n    updatedAt\n  }\n}" as TypedDocument<AssignIncidentMutation, AssignIncidentMutationVariables>;
 
 export type ReopenIncidentMutation = {
   reopenIncident: {
@@ -3471,6 +3476,7 @@ export type ReopenIncidentMutation = {
     category: string | null;
     stage: Stage;
     allowedTransitions: Array<Stage>;
+    readOnlyReason: string | null;
     impact: number;
     urgency: number;
     priority: number;
@@ -3547,7 +3553,7 @@ export type ReopenIncidentMutation = {
 export type ReopenIncidentMutationVariables = {
   input: ReopenIncidentInput; // ReopenIncidentInput!
 };
-export const ReopenIncidentDocument = "mutation ReopenIncident($input: ReopenIncidentInput!) {\n  reopenIncident(input: $input) {\n    ...IncidentDetail\n  }\n}\n\nfragment IncidentDetail on Incident {\n  id\n  key\n  number\n  title\n  description\n  category\n  stage\n  allowedTransitions\n  impact\n  urgency\n  priority\n  severity\n  isMajor\n  resolution\n  closureCode\n  reopenCount\n  version\n  createdAt\n  updatedAt\n  identifiedAt\n  classifiedAt\n  assessedAt\n  containedAt\n  eradicatedAt\n  recoveredAt\n  reviewedAt\n  closedAt\n  cancelledAt\n  duplicateOf {\n    id\n    key\n    title\n  }\n  service {\n    id\n    name\n  }\n  team {\n    id\n    name\n  }\n  assignee {\n    id\n    name\n  }\n  reporter {\n    id\n    name\n  }\n  commanderId\n  communicationsLeadId\n  scribeId\n  timeline {\n    id\n    kind\n    message\n    actorId\n    createdAt\n  }\n  tasks {\n    id\n    title\n    ownerId\n    dueAt\n    completedAt\n    version\n  }\n  report {\n    id\n    version\n    whatHappened\n    impact\n    rootCause\n    wentWell\n    toImprove\n    actionItems\n    publishedAt\n    updatedAt\n  }\n}" as TypedDocument<ReopenIncidentMutation, ReopenIncidentMutationVariables>;
+export const ReopenIncidentDocument = "mutation ReopenIncident($input: ReopenIncidentInput!) {\n  reopenIncident(input: $input) {\n    ...IncidentDetail\n  }\n}\n\nfragment IncidentDetail on Incident {\n  id\n  key\n  number\n  title\n  description\n  category\n  stage\n  allowedTransitions\n  readOnlyReason\n  impact\n  urgency\n  priority\n  severity\n  isMajor\n  resolution\n  closureCode\n  reopenCount\n  version\n  createdAt\n  updatedAt\n  identifiedAt\n  classifiedAt\n  assessedAt\n  containedAt\n  eradicatedAt\n  recoveredAt\n  reviewedAt\n  closedAt\n  cancelledAt\n  duplicateOf {\n    id\n    key\n    title\n  }\n  service {\n    id\n    name\n  }\n  team {\n    id\n    name\n  }\n  assignee {\n    id\n    name\n  }\n  reporter {\n    id\n    name\n  }\n  commanderId\n  communicationsLeadId\n  scribeId\n  timeline {\n    id\n    kind\n    message\n    actorId\n    createdAt\n  }\n  tasks {\n    id\n    title\n    ownerId\n    dueAt\n    completedAt\n    version\n  }\n  report {\n    id\n    version\n    whatHappened\n    impact\n    rootCause\n    wentWell\n    toImprove\n    actionItems\n    publishedAt\n    updatedAt\n  }\n}" as TypedDocument<ReopenIncidentMutation, ReopenIncidentMutationVariables>;
 
 export type AddNoteMutation = {
   addTimelineNote: {
@@ -3613,6 +3619,7 @@ export type MarkDuplicateMutation = {
     category: string | null;
     stage: Stage;
     allowedTransitions: Array<Stage>;
+    readOnlyReason: string | null;
     impact: number;
     urgency: number;
     priority: number;
@@ -3689,7 +3696,7 @@ export type MarkDuplicateMutation = {
 export type MarkDuplicateMutationVariables = {
   input: MarkDuplicateInput; // MarkDuplicateInput!
 };
-export const MarkDuplicateDocument = "mutation MarkDuplicate($input: MarkDuplicateInput!) {\n  markDuplicate(input: $input) {\n    ...IncidentDetail\n  }\n}\n\nfragment IncidentDetail on Incident {\n  id\n  key\n  number\n  title\n  description\n  category\n  stage\n  allowedTransitions\n  impact\n  urgency\n  priority\n  severity\n  isMajor\n  resolution\n  closureCode\n  reopenCount\n  version\n  createdAt\n  updatedAt\n  identifiedAt\n  classifiedAt\n  assessedAt\n  containedAt\n  eradicatedAt\n  recoveredAt\n  reviewedAt\n  closedAt\n  cancelledAt\n  duplicateOf {\n    id\n    key\n    title\n  }\n  service {\n    id\n    name\n  }\n  team {\n    id\n    name\n  }\n  assignee {\n    id\n    name\n  }\n  reporter {\n    id\n    name\n  }\n  commanderId\n  communicationsLeadId\n  scribeId\n  timeline {\n    id\n    kind\n    message\n    actorId\n    createdAt\n  }\n  tasks {\n    id\n    title\n    ownerId\n    dueAt\n    completedAt\n    version\n  }\n  report {\n    id\n    version\n    whatHappened\n    impact\n    rootCause\n    wentWell\n    toImprove\n    actionItems\n    publishedAt\n    updatedAt\n  }\n}" as TypedDocument<MarkDuplicateMutation, MarkDuplicateMutationVariables>;
+export const MarkDuplicateDocument = "mutation MarkDuplicate($input: MarkDuplicateInput!) {\n  markDuplicate(input: $input) {\n    ...IncidentDetail\n  }\n}\n\nfragment IncidentDetail on Incident {\n  id\n  key\n  number\n  title\n  description\n  category\n  stage\n  allowedTransitions\n  readOnlyReason\n  impact\n  urgency\n  priority\n  severity\n  isMajor\n  resolution\n  closureCode\n  reopenCount\n  version\n  createdAt\n  updatedAt\n  identifiedAt\n  classifiedAt\n  assessedAt\n  containedAt\n  eradicatedAt\n  recoveredAt\n  reviewedAt\n  closedAt\n  cancelledAt\n  duplicateOf {\n    id\n    key\n    title\n  }\n  service {\n    id\n    name\n  }\n  team {\n    id\n    name\n  }\n  assignee {\n    id\n    name\n  }\n  reporter {\n    id\n    name\n  }\n  commanderId\n  communicationsLeadId\n  scribeId\n  timeline {\n    id\n    kind\n    message\n    actorId\n    createdAt\n  }\n  tasks {\n    id\n    title\n    ownerId\n    dueAt\n    completedAt\n    version\n  }\n  report {\n    id\n    version\n    whatHappened\n    impact\n    rootCause\n    wentWell\n    toImprove\n    actionItems\n    publishedAt\n    updatedAt\n  }\n}" as TypedDocument<MarkDuplicateMutation, MarkDuplicateMutationVariables>;
 
 export type CreateIncidentMutation = {
   createIncident: {

@@ -32,7 +32,7 @@ import { Stage, TERMINAL, allowedTransitions, type TransitionSubject } from "./i
 import { transitionSubjects } from "./incident.facts";
 import { listIncidents, pageRelation, type IncidentPage } from "./incident.query";
 import { renderReportMarkdown } from "./incident.report";
-import { formatIncidentNumber, parseIncidentNumber } from "./incident.rules";
+import { formatIncidentNumber, parseIncidentNumber, readOnlyReason } from "./incident.rules";
 import { PriorityRule } from "./priority-rule.entity";
 import { IncidentReport } from "./report.entity";
 import { FollowUpTask } from "./task.entity";
@@ -83,7 +83,7 @@ export class IncidentResolver {
     if (id) return ctx.services.incidents.getById(id);
     if (number) {
       const parsed = parseIncidentNumber(number);
-      if (parsed === null) throw badInput("number", "use the form INC-000123 or 123");
+      if (parsed === null) throw badInput("number", `${JSON.stringify(number)} is not an incident number; use the form INC-000123 or 123`);
       return ctx.services.incidents.getByNumber(parsed);
     }
     throw badInput("id", "give either id or number");
@@ -234,6 +234,11 @@ export class IncidentResolver {
   async allowedTransitions(@Root() incident: Incident, @Ctx() ctx: QuellContext): Promise<Stage[]> {
     if (TERMINAL.includes(incident.stage)) return [];
     return allowedTransitions(incident.stage, await transitionSubjectLoader(ctx).load(incident));
+  }
+
+  @FieldResolver(() => String, { nullable: true, description: "Why details, assignment, report and tasks can't be edited now (closed: reopen first; cancelled: never); null while they can." })
+  readOnlyReason(@Root() incident: Incident): string | null {
+    return readOnlyReason(incident);
   }
 
   @FieldResolver(() => TimelineEntry, { nullable: true, complexity: 2 })

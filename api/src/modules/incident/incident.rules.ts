@@ -1,6 +1,7 @@
+import { ErrorCode, QuellError } from "../../platform/errors";
 import { formatRecordKey, parseRecordKey } from "../record/record-key";
 import { ClosureCode, type Incident } from "./incident.entity";
-import { Stage } from "./incident.lifecycle";
+import { Stage, TERMINAL, canReopen } from "./incident.lifecycle";
 
 /** Incident numbers as people write them. */
 export function formatIncidentNumber(number: number): string {
@@ -10,6 +11,35 @@ export function formatIncidentNumber(number: number): string {
 /** Parses "INC-000123", "inc-123" or "123". */
 export function parseIncidentNumber(value: string): number | null {
   return parseRecordKey("INC", value);
+}
+
+/**
+ * Why the incident's record (details, assignment, report, tasks) can't be changed now, or null.
+ * A closed or cancelled incident is the record of what happened: edits wait for a reopen (closed),
+ * and a cancelled duplicate has none (its work continues on the original). Notes, completing
+ * leftover tasks and linking it to a problem still work: they add to the history, not rewrite it.
+ */
+export function readOnlyReason(incident: Pick<Incident, "number" | "stage">): string | null {
+  if (!TERMINAL.includes(incident.stage)) return null;
+  const what = `${formatIncidentNumber(incident.number)} is ${incident.stage}`;
+  return canReopen(incident.stage) ? `${what}; reopen it to change it.` : `${what}; it can no longer be changed.`;
+}
+
+/** Refuses an edit of a closed or cancelled incident with PRECONDITION_FAILED, as closed problems and changes do. */
+export function assertIncidentEditable(incident: Pick<Incident, "number" | "stage">): void {
+  const reason = readOnlyReason(incident);
+  if (reason) throw new QuellError(ErrorCode.PreconditionFailed, reason, { stage: incident.stage, reopenable: canReopen(incident.stage) });
+}
+
+/**
+ * ServiceNow's rule: the assignee works in the assignment team. When the team changes, an assignee
+ * kept from before who is not a member of the new team is cleared (the new team picks its own);
+ * one named in the same change must be a member, since both can't hold. Without a team there is
+ * nothing to be a member of.
+ */
+export function assigneeOnTeamChange(args: { teamId: string | null; assigneeTeamId: string | null; namedNow: boolean }): "keep" | "clear" | "refuse" {
+  if (!args.teamId || args.assigneeTeamId === args.teamId) return "keep";
+  return args.namedNow ? "refuse" : "clear";
 }
 
 /** The stamp column each stage sets when an incident enters it. */

@@ -27,7 +27,7 @@ import type {
 } from "./incident.inputs";
 import { checkHold } from "./incident.hold";
 import { REOPEN_TARGET, Stage, TERMINAL, canReopen, checkTransition, stagesAfter } from "./incident.lifecycle";
-import { ACTION_ITEM_DUE_DAYS, CLOSURE_LABEL, STAGE_STAMP, actionItemTaskTitle, closureProblem, formatIncidentNumber } from "./incident.rules";
+import { ACTION_ITEM_DUE_DAYS, CLOSURE_LABEL, STAGE_STAMP, actionItemTaskTitle, assertIncidentEditable, assigneeOnTeamChange, closureProblem, formatIncidentNumber } from "./incident.rules";
 import { PriorityRule } from "./priority-rule.entity";
 import { priorityFor, validateMatrix, type PriorityMatrix } from "./priority.rules";
 import { IncidentReport } from "./report.entity";
@@ -136,6 +136,7 @@ export class IncidentService {
 
   async update(actor: Principal, input: UpdateIncidentInput, opts: ChangeOptions = {}): Promise<Incident> {
     return this.mutate(actor, input.id, input.version, "incident.update", IncidentChangeKind.updated, async (incident, { manager }) => {
+      assertIncidentEditable(incident);
       await this.assertReferences(manager, {
         serviceId: input.serviceId,
         userIds: [input.commanderId, input.communicationsLeadId, input.scribeId].filter((v): v is string => !!v),
@@ -219,16 +220,25 @@ export class IncidentService {
 
   async assign(actor: Principal, input: AssignIncidentInput, opts: ChangeOptions = {}): Promise<Incident> {
     return this.mutate(actor, input.id, input.version, "incident.assign", IncidentChangeKind.assigned, async (incident, { manager }) => {
+      assertIncidentEditable(incident);
       await this.assertReferences(manager, { teamId: input.teamId ?? undefined, assigneeId: input.assigneeId ?? undefined });
       const changes: FieldChange[] = [];
-      if (input.assigneeId !== undefined && input.assigneeId !== incident.assigneeId) {
-        incident.assigneeId = input.assigneeId;
-        changes.push({ field: "assigneeId", to: input.assigneeId });
-        if (input.assigneeId) incident.acknowledgedAt ??= new Date();
+      const namedNow = input.assigneeId !== undefined && input.assigneeId !== incident.assigneeId;
+      let assigneeId = namedNow ? input.assigneeId! : incident.assigneeId;
+      if (input.teamId !== undefined && input.teamId !== incident.teamId && assigneeId) {
+        const assignee = await manager.findOne(User, { where: { id: assigneeId }, select: { id: true, name: true, teamId: true } });
+        const verdict = assigneeOnTeamChange({ teamId: input.teamId, assigneeTeamId: assignee?.teamId ?? null, namedNow });
+        if (verdict === "refuse") throw badInput("assigneeId", `${assignee?.name ?? assigneeId} is not a member of the chosen team; pick one of its members or leave the assignee empty`);
+        if (verdict === "clear") assigneeId = null;
       }
       if (input.teamId !== undefined && input.teamId !== incident.teamId) {
         incident.teamId = input.teamId;
         changes.push({ field: "teamId", to: input.teamId });
+      }
+      if (assigneeId !== incident.assigneeId) {
+        incident.assigneeId = assigneeId;
+        changes.push({ field: "assigneeId", to: assigneeId });
+        if (assigneeId) incident.acknowledgedAt ??= new Date();
       }
       if (changes.length === 0) return [];
       const message = describeChanges(changes, await timelineNames(manager, changes), opts.via);
@@ -250,7 +260,7 @@ export class IncidentService {
     return inTransaction(this.dataSource, async (work) => {
       const { manager } = work;
       const incident = await this.lockIncident(manager, input.incidentId);
-      if (TERMINAL.includes(incident.stage)) throw new QuellError(ErrorCode.PreconditionFailed, `${formatIncidentNumber(incident.number)} is ${incident.stage}; reopen it to add tasks.`);
+      assertIncidentEditable(incident);
       await this.assertReferences(manager, { userIds: [input.ownerId] });
       const task = await manager.save(manager.create(FollowUpTask, { incidentId: incident.id, title: input.title.trim(), ownerId: input.ownerId, dueAt: input.dueAt }));
       await this.appendTimeline(manager, incident, actor, { kind: TimelineKind.task_added, message: `Task added: ${task.title}`, data: { taskId: task.id } });
@@ -279,7 +289,9 @@ export class IncidentService {
     return inTransaction(this.dataSource, async (work) => {
       const { manager } = work;
       const incident = await this.lockIncident(manager, input.incidentId);
-      if (![Stage.reviewed, Stage.closed].includes(incident.stage) && !(incident.stage === Stage.recovered)) {
+      // Closing from review needs the report shared, so a closed incident's report is final: revising it is an edit.
+      assertIncidentEditable(incident);
+      if (![Stage.recovered, Stage.reviewed].includes(incident.stage)) {
         throw new QuellError(ErrorCode.PreconditionFailed, `The lessons-learned report is written from recovery on; ${formatIncidentNumber(incident.number)} is ${incident.stage}.`);
       }
       let report = await manager.findOne(IncidentReport, { where: { incidentId: incident.id } });

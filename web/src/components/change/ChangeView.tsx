@@ -40,12 +40,12 @@ export function ChangeView({ changeKey }: { changeKey: string }) {
   if (query.error && !change) return <ErrorText message={describeError(query.error)} />;
   if (!change) return <p className="muted">Loading {changeKey}…</p>;
   const name = (id: string | null | undefined) => lookups.data?.users.find((u) => u.id === id)?.name ?? "someone";
-  const onError = (err: unknown): string | null => {
+  const onError = (err: unknown, context: { attemptedStage?: string } = {}): string | null => {
     if (isConflict(err)) {
       setStale(true);
       return null;
     }
-    return describeError(err);
+    return describeError(err, context);
   };
 
   return (
@@ -191,7 +191,12 @@ export function ChangeView({ changeKey }: { changeKey: string }) {
   );
 }
 
-type CardProps = { change: ChangeDetailFragment; onChange: (c: ChangeDetailFragment) => void; onError: (err: unknown) => string | null };
+type CardProps = {
+  change: ChangeDetailFragment;
+  onChange: (c: ChangeDetailFragment) => void;
+  /** attemptedStage: a refused move then shows only its reason, not the move itself among "Allowed next". */
+  onError: (err: unknown, context?: { attemptedStage?: string }) => string | null;
+};
 
 const EXITS: ChangeStage[] = ["rejected", "cancelled", "failed", "rolled_back"];
 
@@ -214,7 +219,7 @@ function StagesCard({ change, canMove, canOverride, onChange, onError }: CardPro
       onChange(res.transitionChange);
       setNote("");
     } catch (err) {
-      setError(onError(err));
+      setError(onError(err, { attemptedStage: to }));
     } finally {
       setBusy(false);
     }
@@ -248,7 +253,7 @@ function StagesCard({ change, canMove, canOverride, onChange, onError }: CardPro
           <div className="actions">
             {change.allowedTransitions.map((to) => (
               <button key={to} type="button" className={EXITS.includes(to) ? "" : "primary"} disabled={busy} onClick={() => void move(to)}>
-                {to === "assessing" ? "Submit for assessment" : `Move to ${CHANGE_STAGE_LABEL[to].toLowerCase()}`}
+                {to === "assessing" ? "Submit for assessment" : `Move to ${CHANGE_STAGE_LABEL[to]}`}
               </button>
             ))}
           </div>

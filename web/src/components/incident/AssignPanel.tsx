@@ -8,7 +8,7 @@ import { useDraft } from "./useDraft";
 import { NamedOptions } from "@/components/NamedOptions";
 
 export function AssignPanel() {
-  const { incident, lookups, meId, setIncident, canWrite } = useIncident();
+  const { incident, lookups, meId, setIncident, canEdit } = useIncident();
   const action = useAction();
   // Follows the incident (live changes, accepted team suggestions) until the user picks something.
   const form = useDraft({ teamId: incident.team?.id ?? "", assigneeId: incident.assignee?.id ?? "" }, incident.version);
@@ -35,7 +35,7 @@ export function AssignPanel() {
         <span className="muted">Now:</span> {incident.assignee?.name ?? "Unassigned"}
         {incident.team ? ` · ${incident.team.name}` : " · no team"}
       </p>
-      {canWrite && (
+      {canEdit && (
         <>
           <label htmlFor="assign-team">Team</label>
           <select id="assign-team" value={teamId} onChange={(e) => setTeamId(e.target.value)}>

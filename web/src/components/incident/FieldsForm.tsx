@@ -13,7 +13,7 @@ const IMPACT = ["1 — extensive / widespread", "2 — significant / large", "3 
 const URGENCY = ["1 — critical", "2 — high", "3 — low"];
 
 export function FieldsForm() {
-  const { incident, lookups, setIncident, canWrite } = useIncident();
+  const { incident, lookups, setIncident, canEdit } = useIncident();
   const source = {
     title: incident.title,
     description: incident.description,
@@ -57,7 +57,7 @@ export function FieldsForm() {
     }
   }
 
-  if (!canWrite) {
+  if (!canEdit) {
     const facts: Array<[string, string]> = [
       ["Description", incident.description || "—"],
       ["Severity", incident.severity ? SEVERITY_LABEL[incident.severity] : "Not set"],

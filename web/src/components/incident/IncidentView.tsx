@@ -62,6 +62,7 @@ export function IncidentView({ incidentKey }: { incidentKey: string }) {
     );
   }
   if (!incident) return <p className="muted">Loading {incidentKey}…</p>;
+  const canWrite = canWriteIncidents(user?.role);
 
   return (
     <IncidentContext.Provider
@@ -69,7 +70,8 @@ export function IncidentView({ incidentKey }: { incidentKey: string }) {
         incident,
         lookups: lookups.data,
         meId: user?.id ?? null,
-        canWrite: canWriteIncidents(user?.role),
+        canWrite,
+        canEdit: canWrite && !incident.readOnlyReason,
         setIncident: (next) => {
           setIncident(next);
           setChangeTick((t) => t + 1);
@@ -97,6 +99,11 @@ export function IncidentView({ incidentKey }: { incidentKey: string }) {
             <span className={live ? "live on" : "live off"}>{live ? "Live" : "Reconnecting"}</span>
           </div>
         </header>
+        {canWrite && incident.readOnlyReason && (
+          <p className="muted read-only-reason" role="note">
+            Read-only: {incident.readOnlyReason}
+          </p>
+        )}
         {conflict && <ConflictBanner onReload={() => void reload()} />}
         <div className="incident-grid" key={generation}>
           <div className="col-main">

@@ -16,11 +16,12 @@ const SECTIONS = [
   { key: "toImprove", label: "What to improve" },
 ] as const;
 
-const REVIEW_STAGES = ["recovered", "reviewed", "closed"];
+// Written from recovery until closing; a closed incident's report is read-only (reopen to revise it).
+const REVIEW_STAGES = ["recovered", "reviewed"];
 
 /** The lessons-learned report: written at review, published before closing, exported as Markdown. */
 export function ReportEditor() {
-  const { incident, refresh, canWrite } = useIncident();
+  const { incident, refresh, canEdit } = useIncident();
   const report = incident.report;
   const source = {
     whatHappened: report?.whatHappened ?? "",
@@ -34,12 +35,12 @@ export function ReportEditor() {
   const action = useAction();
   const [status, setStatus] = useState<string | null>(null);
 
-  if (!report && (!canWrite || !REVIEW_STAGES.includes(incident.stage))) {
+  if (!report && (!canEdit || !REVIEW_STAGES.includes(incident.stage))) {
     return (
       <section className="card" aria-labelledby="report-title">
         <h2 id="report-title">Lessons-learned report</h2>
         <p className="muted">
-          {canWrite ? "The report is written once the incident is recovered; moving it to Reviewed starts a draft." : "No report has been written yet."}
+          {canEdit ? "The report is written once the incident is recovered; moving it to Reviewed starts a draft." : "No report has been written yet."}
         </p>
       </section>
     );
@@ -94,7 +95,7 @@ export function ReportEditor() {
       <p className="muted">
         {report?.publishedAt ? `Published ${exactTime(report.publishedAt)}.` : report ? "Draft, not yet shared. Closing needs a published report." : "Not started."}
       </p>
-      {!canWrite ? (
+      {!canEdit ? (
         <>
           <dl className="report-read">
             {SECTIONS.map((s) => (

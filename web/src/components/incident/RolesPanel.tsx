@@ -19,7 +19,7 @@ const ROLES = [
  * a select that saved on change would save once per arrow key for keyboard users.
  */
 export function RolesPanel() {
-  const { incident, lookups, setIncident, canWrite } = useIncident();
+  const { incident, lookups, setIncident, canEdit } = useIncident();
   const action = useAction();
   const [pendingMajor, setPendingMajor] = useState<boolean | null>(null);
   const people = (lookups?.users ?? []).filter((u) => u.active);
@@ -41,7 +41,7 @@ export function RolesPanel() {
     if (await update(patch, form.baseVersion)) form.reset();
   };
 
-  if (!canWrite) {
+  if (!canEdit) {
     return (
       <section className="card" aria-labelledby="roles-title">
         <h2 id="roles-title">Major incident</h2>

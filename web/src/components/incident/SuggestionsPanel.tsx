@@ -27,7 +27,7 @@ const SIMILAR_SHOWN = 3;
 
 /** What the triage models propose for this incident, with why, and the agent's decision on each. */
 export function SuggestionsPanel() {
-  const { incident, changeTick, refresh, canWrite } = useIncident();
+  const { incident, changeTick, refresh, canEdit } = useIncident();
   const query = useQuery(IncidentSuggestionsDocument, { id: incident.id });
   const action = useAction();
   const [note, setNote] = useState<string | null>(null);
@@ -40,8 +40,8 @@ export function SuggestionsPanel() {
 
   const all = query.data?.incident.suggestions ?? [];
   // Decisions are for open incidents and for roles that may make them; otherwise what was suggested and decided shows read-only.
-  const ended = incident.stage === "closed" || incident.stage === "cancelled";
-  const readOnly = ended || !canWrite;
+  const ended = !!incident.readOnlyReason;
+  const readOnly = !canEdit;
   const similar = all.filter((s) => s.kind === "similar" && !s.abstained).sort((a, b) => a.rank - b.rank);
   const problems = all.filter((s) => s.kind === "problem" && !s.abstained).sort((a, b) => a.rank - b.rank);
 

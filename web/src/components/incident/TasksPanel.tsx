@@ -8,10 +8,9 @@ import { useAction, useIncident, userName } from "./context";
 import { NewTaskForm } from "@/components/record/NewTaskForm";
 
 export function TasksPanel() {
-  const { incident, lookups, meId, refresh, canWrite } = useIncident();
+  const { incident, lookups, meId, refresh, canWrite, canEdit } = useIncident();
   const action = useAction();
   const open = incident.tasks.filter((t) => !t.completedAt).length;
-  const terminal = incident.stage === "closed" || incident.stage === "cancelled";
 
   const complete = (taskId: string, version: number) =>
     action.run(async () => {
@@ -46,7 +45,7 @@ export function TasksPanel() {
           ))}
         </ul>
       )}
-      {!terminal && canWrite && (
+      {canEdit && (
         <NewTaskForm
           idPrefix="task"
           users={lookups?.users ?? []}

@@ -10,6 +10,12 @@ export interface IncidentCtx {
   meId: string | null;
   /** False for read-only roles (analysts): panels then show no control that changes anything. */
   canWrite: boolean;
+  /**
+   * canWrite, and the incident is not closed or cancelled (the API's readOnlyReason): details,
+   * assignment, roles, report, new tasks and suggestion decisions show only then. Notes, reopening
+   * and completing leftover tasks need canWrite alone.
+   */
+  canEdit: boolean;
   /** Replace the incident with what a mutation returned. */
   setIncident: (next: IncidentDetailFragment) => void;
   /** Fetch the incident again, keeping unsaved drafts (after adding a note, a task…). */

@@ -7,6 +7,7 @@ import { ErrorText } from "@/components/Notices";
 import { FindIncidentDocument, LinkIncidentsToProblemDocument, UnlinkIncidentsFromProblemDocument } from "@/graphql/generated";
 import { gql } from "@/lib/client";
 import { exactTime } from "@/lib/format";
+import { resolveIncidentNumbers } from "@/lib/problems";
 import { useProblem, useProblemAction } from "./context";
 
 const TERMINAL = ["closed", "cancelled"];
@@ -22,9 +23,8 @@ export function LinkedIncidents() {
   async function link(e: FormEvent) {
     e.preventDefault();
     const ok = await action.run(async () => {
-      const numbers = keys.split(/[\s,]+/).filter(Boolean);
-      const found = await Promise.all(numbers.map((n) => gql(FindIncidentDocument, { number: n })));
-      await gql(LinkIncidentsToProblemDocument, { input: { problemId: problem.id, version: problem.version, incidentIds: found.map((f) => f.incident.id) } });
+      const incidentIds = await resolveIncidentNumbers(keys, async (number) => (await gql(FindIncidentDocument, { number })).incident.id);
+      await gql(LinkIncidentsToProblemDocument, { input: { problemId: problem.id, version: problem.version, incidentIds } });
       await refresh();
     });
     if (ok) setKeys("");
