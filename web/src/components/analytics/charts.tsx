@@ -115,7 +115,7 @@ export function changeSuccess(records: Records) {
         <YAxis yAxisId="count" orientation="right" allowDecimals={false} tick={{ fontSize: 12 }} width={40} label={{ value: "Changes", angle: 90, position: "insideRight", fontSize: 12 }} />
         <Tooltip />
         <Legend />
-        <Bar yAxisId="count" dataKey="implemented" name="Changes implemented (right axis)" fill="#c3cde0" isAnimationActive={false} />
+        <Bar yAxisId="count" dataKey="implemented" name="Changes implemented (right axis)" fill="#8ea2c4" isAnimationActive={false} />
         <Line yAxisId="rate" dataKey="success" name="Success rate (%, left axis)" stroke="#1b7f3b" dot={false} isAnimationActive={false} connectNulls />
       </ComposedChart>
     </ResponsiveContainer>
