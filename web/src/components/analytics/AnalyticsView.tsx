@@ -41,8 +41,8 @@ export function AnalyticsView() {
   const flow = useMemo(() => metricsInput(filters, { measures: ["incidentsCreated", "incidentsResolved", "incidentBacklog"], bucket: "week" }), [filters]);
   const heat = useMemo(() => metricsInput(filters, { measures: ["incidentsCreated"], groupBy: "service", bucket: "month" }), [filters]);
   const stages = useMemo(() => metricsInput(filters, { measures: [...STAGE_MEASURES] }), [filters]);
-  const sla = useMemo(() => metricsInput(filters, { measures: [...SLA_MEASURES], bucket: "week" }), [filters]);
-  const recurring = useMemo(() => metricsInput(filters, { measures: [...RECURRENCE_MEASURES], bucket: "week" }), [filters]);
+  const sla = useMemo(() => metricsInput(filters, { measures: SLA_MEASURES, bucket: "week" }), [filters]);
+  const recurring = useMemo(() => metricsInput(filters, { measures: RECURRENCE_MEASURES, bucket: "week" }), [filters]);
   // Changes have no service, team or priority the metrics API filters on (it refuses such a filter), so only the period applies.
   const changes = useMemo(() => metricsInput({ ...filters, service: "", team: "", priority: "" }, { measures: [...CHANGE_MEASURES], bucket: "week" }), [filters]);
   const changeFiltersIgnored = Boolean(filters.service || filters.team || filters.priority);

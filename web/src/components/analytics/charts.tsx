@@ -44,60 +44,58 @@ export function responseTrend(records: Records) {
 const MTTA_COLOUR = "#2f5aa8";
 const MTTR_COLOUR = "#b5441b";
 
-export const SLA_MEASURES = ["slaResponseCompliance", "slaResolutionCompliance"] as const satisfies readonly MetricsMeasure[];
+/** One line of a weekly percentage chart: the ratio measure it draws and how people read it. */
+interface RateLine {
+  measure: MetricsMeasure;
+  /** Legend and table column, without the unit. */
+  label: string;
+  colour: string;
+  dashed?: boolean;
+}
+
+/** Ratio measures per week as percentage lines on a 0–100 axis, with their table and the latest value of each. */
+function ratesByWeek(records: Records, lines: readonly RateLine[]) {
+  const data = records.map((r) => Object.fromEntries([["week", weekLabel(String(r.bucketStart))], ...lines.map((l) => [l.measure, pct(r[l.measure])])]));
+  const table: ChartTable = { header: ["week", ...lines.map((l) => `${l.label.toLowerCase()} (%)`)], rows: data.map((d) => [d.week, ...lines.map((l) => d[l.measure])]) };
+  const chart = (
+    <ResponsiveContainer width="100%" height={240}>
+      <LineChart data={data} margin={{ top: 10, right: 16, bottom: 0, left: 0 }}>
+        <CartesianGrid strokeDasharray="3 3" vertical={false} />
+        <XAxis dataKey="week" tick={{ fontSize: 12 }} />
+        <YAxis {...PERCENT_AXIS} />
+        <Tooltip />
+        <Legend />
+        {lines.map((l) => (
+          <Line key={l.measure} dataKey={l.measure} name={`${l.label} (%)`} stroke={l.colour} strokeDasharray={l.dashed ? "6 3" : undefined} dot={false} isAnimationActive={false} connectNulls />
+        ))}
+      </LineChart>
+    </ResponsiveContainer>
+  );
+  return { table, chart, latest: lines.map((l) => pctLabel(lastWith(records, l.measure)?.[l.measure])) };
+}
+
+const SLA_LINES = [
+  { measure: "slaResponseCompliance", label: "Response target met", colour: "#2f5aa8" },
+  { measure: "slaResolutionCompliance", label: "Resolution target met", colour: "#1b7f3b", dashed: true },
+] as const satisfies readonly RateLine[];
+export const SLA_MEASURES = SLA_LINES.map((l) => l.measure);
 
 /** Share of SLA clocks met per week, response and resolution, in percent. */
 export function slaCompliance(records: Records) {
-  const data = records.map((r) => ({ week: weekLabel(String(r.bucketStart)), response: pct(r.slaResponseCompliance), resolution: pct(r.slaResolutionCompliance) }));
-  const table: ChartTable = { header: ["week", "response target met (%)", "resolution target met (%)"], rows: data.map((d) => [d.week, d.response, d.resolution]) };
-  const chart = (
-    <ResponsiveContainer width="100%" height={240}>
-      <LineChart data={data} margin={{ top: 10, right: 16, bottom: 0, left: 0 }}>
-        <CartesianGrid strokeDasharray="3 3" vertical={false} />
-        <XAxis dataKey="week" tick={{ fontSize: 12 }} />
-        <YAxis {...PERCENT_AXIS} />
-        <Tooltip />
-        <Legend />
-        <Line dataKey="response" name="Response target met (%)" stroke="#2f5aa8" dot={false} isAnimationActive={false} connectNulls />
-        <Line dataKey="resolution" name="Resolution target met (%)" stroke="#1b7f3b" strokeDasharray="6 3" dot={false} isAnimationActive={false} connectNulls />
-      </LineChart>
-    </ResponsiveContainer>
-  );
-  const response = lastWith(records, "slaResponseCompliance");
-  const resolution = lastWith(records, "slaResolutionCompliance");
-  return {
-    table,
-    chart,
-    summary: `SLA targets met per week over ${records.length} weeks; latest response ${pctLabel(response?.slaResponseCompliance)}, resolution ${pctLabel(resolution?.slaResolutionCompliance)}`,
-  };
+  const { table, chart, latest } = ratesByWeek(records, SLA_LINES);
+  return { table, chart, summary: `SLA targets met per week over ${records.length} weeks; latest response ${latest[0]}, resolution ${latest[1]}` };
 }
 
-export const RECURRENCE_MEASURES = ["recurrenceRate", "reopenRate"] as const satisfies readonly MetricsMeasure[];
+const RECURRENCE_LINES = [
+  { measure: "recurrenceRate", label: "Linked to a problem", colour: "#6b3fa0" },
+  { measure: "reopenRate", label: "Reopened", colour: "#b5441b", dashed: true },
+] as const satisfies readonly RateLine[];
+export const RECURRENCE_MEASURES = RECURRENCE_LINES.map((l) => l.measure);
 
 /** Incidents that came back, per week: linked to a problem (recurrence) and reopened, in percent. */
 export function recurrence(records: Records) {
-  const data = records.map((r) => ({ week: weekLabel(String(r.bucketStart)), linked: pct(r.recurrenceRate), reopened: pct(r.reopenRate) }));
-  const table: ChartTable = { header: ["week", "linked to a problem (%)", "reopened (%)"], rows: data.map((d) => [d.week, d.linked, d.reopened]) };
-  const chart = (
-    <ResponsiveContainer width="100%" height={240}>
-      <LineChart data={data} margin={{ top: 10, right: 16, bottom: 0, left: 0 }}>
-        <CartesianGrid strokeDasharray="3 3" vertical={false} />
-        <XAxis dataKey="week" tick={{ fontSize: 12 }} />
-        <YAxis {...PERCENT_AXIS} />
-        <Tooltip />
-        <Legend />
-        <Line dataKey="linked" name="Linked to a problem (%)" stroke="#6b3fa0" dot={false} isAnimationActive={false} connectNulls />
-        <Line dataKey="reopened" name="Reopened (%)" stroke="#b5441b" strokeDasharray="6 3" dot={false} isAnimationActive={false} connectNulls />
-      </LineChart>
-    </ResponsiveContainer>
-  );
-  const linked = lastWith(records, "recurrenceRate");
-  const reopened = lastWith(records, "reopenRate");
-  return {
-    table,
-    chart,
-    summary: `Recurring incidents per week over ${records.length} weeks; latest ${pctLabel(linked?.recurrenceRate)} linked to a problem, ${pctLabel(reopened?.reopenRate)} reopened`,
-  };
+  const { table, chart, latest } = ratesByWeek(records, RECURRENCE_LINES);
+  return { table, chart, summary: `Recurring incidents per week over ${records.length} weeks; latest ${latest[0]} linked to a problem, ${latest[1]} reopened` };
 }
 
 export const CHANGE_MEASURES = ["changeSuccessRate", "changesImplemented"] as const satisfies readonly MetricsMeasure[];
