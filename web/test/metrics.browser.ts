@@ -5,7 +5,7 @@
 import { readFileSync } from "node:fs";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchChromium, screenshot, seed, seriousAxeViolations, signIn, startApi, startWeb, type Seeded } from "./support/stack";
+import { launchChromium, screenshot, screenshotsDir, seed, seriousAxeViolations, signIn, startApi, startWeb, type Seeded } from "./support/stack";
 
 let stopApi: (() => Promise<void>) | null = null;
 let web: Awaited<ReturnType<typeof startWeb>> | null = null;
@@ -120,6 +120,7 @@ describe("the analyst's metrics page", () => {
     // Changes have no service: their chart keeps every change of the period and says so, rather than failing.
     await expect(card("change-success").getByText("service, team and priority do not apply to changes", { exact: false }).isVisible()).resolves.toBe(true);
     await expect.poll(() => card("change-success").locator("figure.chart").getAttribute("aria-label")).toContain(`${CHANGES_IMPLEMENTED} changes implemented over`);
+    await card("change-success").screenshot({ path: `${screenshotsDir}/analytics-changes-filtered.png` });
     await page.getByLabel("Service", { exact: true }).selectOption("");
     await page.waitForURL((url) => !url.search.includes("service="));
   });
