@@ -6,7 +6,7 @@ import { AnalyticsLookupsDocument } from "@/graphql/generated";
 import { filtersToSearch, metricsInput, parseFilters, type AnalyticsFilters } from "@/lib/analytics";
 import { useQuery } from "@/lib/hooks";
 import { ChartCard } from "./ChartCard";
-import { createdResolved, responseTrend, serviceHeatMap, STAGE_MEASURES, stageDurations } from "./charts";
+import { CHANGE_MEASURES, changeSuccess, createdResolved, RECURRENCE_MEASURES, recurrence, responseTrend, serviceHeatMap, SLA_MEASURES, slaCompliance, STAGE_MEASURES, stageDurations } from "./charts";
 
 const PRIORITIES = [1, 2, 3, 4, 5].map((p) => ({ id: String(p), name: `P${p}` }));
 
@@ -26,7 +26,7 @@ function FilterSelect(props: { id: string; label: string; all: string; value: st
   );
 }
 
-/** The analyst's page: filters in the URL, four charts each with its table, CSV and query. */
+/** The analyst's page: filters in the URL, charts each with its table, CSV and query. */
 export function AnalyticsView() {
   const search = useSearchParams();
   const router = useRouter();
@@ -41,6 +41,11 @@ export function AnalyticsView() {
   const flow = useMemo(() => metricsInput(filters, { measures: ["incidentsCreated", "incidentsResolved", "incidentBacklog"], bucket: "week" }), [filters]);
   const heat = useMemo(() => metricsInput(filters, { measures: ["incidentsCreated"], groupBy: "service", bucket: "month" }), [filters]);
   const stages = useMemo(() => metricsInput(filters, { measures: [...STAGE_MEASURES] }), [filters]);
+  const sla = useMemo(() => metricsInput(filters, { measures: SLA_MEASURES, bucket: "week" }), [filters]);
+  const recurring = useMemo(() => metricsInput(filters, { measures: RECURRENCE_MEASURES, bucket: "week" }), [filters]);
+  // Changes have no service, team or priority the metrics API filters on (it refuses such a filter), so only the period applies.
+  const changes = useMemo(() => metricsInput({ ...filters, service: "", team: "", priority: "" }, { measures: [...CHANGE_MEASURES], bucket: "week" }), [filters]);
+  const changeFiltersIgnored = Boolean(filters.service || filters.team || filters.priority);
 
   return (
     <section aria-labelledby="analytics-title">
@@ -59,7 +64,16 @@ export function AnalyticsView() {
         <FilterSelect id="a-priority" label="Priority" all="All priorities" value={filters.priority} options={PRIORITIES} onChange={(priority) => set({ priority })} />
       </form>
       <div className="analytics-grid">
-        <ChartCard id="response-trend" title="MTTA and MTTR by week" input={trend} shape={responseTrend} />
+        <ChartCard id="response-trend" title="MTTA (minutes) and MTTR (hours) by week" input={trend} shape={responseTrend} />
+        <ChartCard id="sla-compliance" title="SLA compliance by week (%)" input={sla} shape={slaCompliance} />
+        <ChartCard id="recurrence" title="Recurring incidents by week (%)" input={recurring} shape={recurrence} />
+        <ChartCard
+          id="change-success"
+          title="Change success rate by week (%)"
+          input={changes}
+          note={changeFiltersIgnored ? "All changes in the period: service, team and priority do not apply to changes." : undefined}
+          shape={changeSuccess}
+        />
         <ChartCard id="created-resolved" title="Created vs resolved, and backlog" input={flow} shape={createdResolved} />
         <ChartCard id="service-heat-map" title="Incidents by service and month" input={heat} shape={serviceHeatMap} />
         <ChartCard id="stage-durations" title="Stage durations: median and 90th percentile" input={stages} shape={stageDurations} />

@@ -17,6 +17,8 @@ interface Props {
   id: string;
   title: string;
   input: MetricsInput;
+  /** Said under the title, such as which filters the chart cannot apply. */
+  note?: string;
   /** Turns the API's records into what the chart and its table show. */
   shape: (records: Array<Record<string, unknown>>) => { table: ChartTable; chart: ReactNode; summary: string };
 }
@@ -31,7 +33,7 @@ function download(filename: string, text: string): void {
 }
 
 /** One chart of the analyst's page: the chart or its table, a CSV download, and the query in the GraphQL IDE. */
-export function ChartCard({ id, title, input, shape }: Props) {
+export function ChartCard({ id, title, input, note, shape }: Props) {
   const q = useQuery(AnalyticsMetricsDocument, { input });
   const [asTable, setAsTable] = useState(false);
   const shaped = q.data ? shape(q.data.metrics.records) : null;
@@ -54,6 +56,7 @@ export function ChartCard({ id, title, input, shape }: Props) {
           )}
         </div>
       </div>
+      {note && <p className="muted">{note}</p>}
       <ErrorText message={q.error ? describeError(q.error) : null} />
       {!shaped && !q.error && <p className="muted">Loading…</p>}
       {shaped &&
