@@ -1,5 +1,5 @@
 import { scoreTopLabels } from "../evaluate/classification";
-import { runOnWorker } from "../util/worker";
+import { callOnWorker } from "../util/worker";
 import { InsufficientDataError } from "./errors";
 import type { IncidentText } from "./features";
 import { expectedCalibrationError } from "./metrics";
@@ -102,17 +102,6 @@ export async function runClassifierJobs(incidents: readonly JobIncident[], jobs:
   return results;
 }
 
-/** What the worker runs: the package's own runClassifierJobs, progress posted as it goes. */
-const WORKER_SOURCE = `
-const { parentPort, workerData } = require("node:worker_threads");
-require(workerData.entry)
-  .runClassifierJobs(workerData.incidents, workerData.jobs, (job, progress) => parentPort.postMessage({ progress: { job, ...progress } }))
-  .then(
-    (result) => parentPort.postMessage({ result }),
-    (error) => parentPort.postMessage({ error: String((error && error.stack) || error) }),
-  );
-`;
-
 /**
  * runClassifierJobs on a worker thread. Training is seconds to minutes of synchronous work
  * (tokenising, vocabulary sorts, SVM passes, holdout scoring); in this thread it would hold the
@@ -124,14 +113,7 @@ require(workerData.entry)
  * that build must be current.
  */
 export function runClassifierJobsInWorker(incidents: readonly JobIncident[], jobs: readonly ClassifierJob[], onProgress?: JobProgress): Promise<ClassifierJobResult[]> {
-  const data = {
-    entry: require.resolve("@quell/ml"),
-    // Only the fields the classifiers read are copied to the worker.
-    incidents: incidents.map((r) => ({ title: r.title, description: r.description ?? null, service: r.service ?? null, category: r.category ?? null, createdAt: r.createdAt ?? null })),
-    jobs,
-  };
-  return runOnWorker<ClassifierJobResult[]>(WORKER_SOURCE, data, (m) => {
-    const p = (m as { progress?: { job: number; percent: number; stage: string } }).progress;
-    if (p) onProgress?.(p.job, { percent: p.percent, stage: p.stage });
-  });
+  // Only the fields the classifiers read are copied to the worker.
+  const copy = (r: JobIncident): JobIncident => ({ title: r.title, description: r.description ?? null, service: r.service ?? null, category: r.category ?? null, createdAt: r.createdAt ?? null });
+  return callOnWorker<ClassifierJobResult[]>(require.resolve("@quell/ml"), "runClassifierJobs", [incidents.map(copy), jobs], (job: number, progress: TrainProgress) => onProgress?.(job, progress));
 }

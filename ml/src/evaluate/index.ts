@@ -7,5 +7,5 @@ export type { CliIo } from "./cli";
 export { createProgressBar } from "./progress";
 export { evaluateRecurrence } from "./recurrence";
 export type { RecurrenceReport } from "./recurrence";
-export { rankingMetrics, rankingMetricsInWorker } from "./ranking";
+export { rankingMetrics, rankingMetricsInWorker, rankingMetricsOfEmbedders } from "./ranking";
 export type { RankedIncident, RankedEmbedder } from "./ranking";

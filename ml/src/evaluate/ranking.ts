@@ -2,7 +2,7 @@ import { visitInArrivalOrder } from "../similar/arrival-order";
 import type { FusionOptions } from "../similar/fusion";
 import { LsaEmbedder, type LsaArtifact } from "../similar/lsa-embedder";
 import { SimilarIncidentIndex } from "../similar/similar-index";
-import { runOnWorker } from "../util/worker";
+import { callOnWorker } from "../util/worker";
 
 /** An incident as the registry's duplicate-link holdout reads it. */
 export interface RankedIncident {
@@ -55,20 +55,13 @@ export interface RankedEmbedder {
   fusion: FusionOptions;
 }
 
-const WORKER_SOURCE = `
-const { parentPort, workerData } = require("node:worker_threads");
-try {
-  const ml = require(workerData.entry);
-  const { rows, queries, embedders } = workerData;
-  const result = embedders.map((e) => ml.rankingMetrics(ml.LsaEmbedder.fromArtifact(e.lsa), rows, queries, e.fusion));
-  parentPort.postMessage({ result });
-} catch (error) {
-  parentPort.postMessage({ error: String((error && error.stack) || error) });
+/** rankingMetrics of each embedder with its fusion weights, in this thread. */
+export function rankingMetricsOfEmbedders(rows: readonly RankedIncident[], queries: readonly RankedIncident[], embedders: readonly RankedEmbedder[]): Record<string, number>[] {
+  return embedders.map((e) => rankingMetrics(LsaEmbedder.fromArtifact(e.lsa), rows, queries, e.fusion));
 }
-`;
 
 /**
- * rankingMetrics of each embedder, on a worker thread: at 20k incidents one call indexes every
+ * rankingMetricsOfEmbedders on a worker thread: at 20k incidents one call indexes every
  * incident and held the event loop for about 6 s (`bench/dist/ranking-block.js`), which the API,
  * triage jobs and queue lock renewals sharing the process would wait out. The same figures as in
  * this thread (tested). The worker loads @quell/ml's built entry point (ml/dist).
@@ -76,5 +69,5 @@ try {
 export function rankingMetricsInWorker(rows: readonly RankedIncident[], queries: readonly RankedIncident[], embedders: readonly RankedEmbedder[]): Promise<Record<string, number>[]> {
   // Only the fields rankingMetrics reads are copied to the worker.
   const copy = (r: RankedIncident): RankedIncident => ({ id: r.id, title: r.title, description: r.description, service: r.service, createdAt: r.createdAt, duplicateOfId: r.duplicateOfId, endedAt: r.endedAt });
-  return runOnWorker<Record<string, number>[]>(WORKER_SOURCE, { entry: require.resolve("@quell/ml"), rows: rows.map(copy), queries: queries.map(copy), embedders });
+  return callOnWorker<Record<string, number>[]>(require.resolve("@quell/ml"), "rankingMetricsOfEmbedders", [rows.map(copy), queries.map(copy), embedders]);
 }

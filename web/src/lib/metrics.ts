@@ -2,7 +2,7 @@
 type MetricFormat = "share" | "score" | "count";
 
 /**
- * The metrics the trainers write (ml/src/classifier/train-jobs.ts, ml/src/evaluate/similar.ts), by
+ * The metrics the trainers write (ml/src/classifier/train-jobs.ts, ml/src/evaluate/ranking.ts), by
  * the names people use, in the order the models table shows them. MRR and ECE are not shares of
  * anything (a mean reciprocal rank, a calibration gap), so they stay decimals as in ml/README.md.
  */
@@ -21,7 +21,7 @@ const KNOWN_METRICS: ReadonlyArray<{ key: string; label: string; format: MetricF
   { key: "pair_recall", label: "Pair recall", format: "share" },
   { key: "pair_f1", label: "Pair F1", format: "share" },
   { key: "n_holdout", label: "Holdout size", format: "count" },
-  { key: "queries", label: "Queries", format: "count" },
+  { key: "duplicate_queries", label: "Holdout duplicates", format: "count" },
 ];
 
 function formatMetric(n: number, format: MetricFormat | null): string {

@@ -1,7 +1,7 @@
 import {
   runClassifierJobs,
   runClassifierJobsInWorker,
-  rankingMetrics,
+  rankingMetricsOfEmbedders,
   rankingMetricsInWorker,
   type RankedEmbedder,
   type ClassifierJob,
@@ -312,7 +312,7 @@ export class ModelTrainer {
       // per embedder, which would hold this thread's event loop.
       const ranked = await rankingMetricsInWorker(usable, holdoutQueries, embedders).catch((error: unknown) => {
         log.warn({ runId, err: error instanceof Error ? error.message : String(error) }, "holdout ranking on a worker thread failed; ranking in this thread");
-        return embedders.map((e) => rankingMetrics(LsaEmbedder.fromArtifact(e.lsa), usable, holdoutQueries, e.fusion));
+        return rankingMetricsOfEmbedders(usable, holdoutQueries, embedders);
       });
       candidateMetrics = ranked[0];
       if (activeRef) {
